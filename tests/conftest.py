@@ -1,0 +1,62 @@
+"""Fixtures shared by the suite: a simulator on an ephemeral loopback port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from trunktui.api import ConnectionSettings, SippyClient
+from trunktui.simulator import DemoLogin, SimulatorServer, Store, seed_demo
+
+
+@dataclass
+class Sim:
+    """A running simulator with its store and demo logins."""
+
+    server: SimulatorServer
+    store: Store
+    logins: dict[str, DemoLogin]
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def settings(self, login: str = "acme", **overrides: object) -> ConnectionSettings:
+        options: dict[str, object] = {
+            "url": self.url,
+            "username": login,
+            "password": self.logins[login].password,
+            "read_timeout": 5.0,
+        }
+        options.update(overrides)
+        return ConnectionSettings(**options)  # type: ignore[arg-type]
+
+    def client(self, login: str = "acme", **overrides: object) -> SippyClient:
+        return SippyClient(self.settings(login, **overrides))
+
+
+@pytest.fixture
+def sim() -> Iterator[Sim]:
+    store = Store()
+    logins = {login.login: login for login in seed_demo(store)}
+    server = SimulatorServer(store).start()
+    try:
+        yield Sim(server, store, logins)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def client(sim: Sim) -> Iterator[SippyClient]:
+    with sim.client() as api:
+        yield api
+
+
+@pytest.fixture(autouse=True)
+def private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep each test's remembered accounts and settings out of the user's home."""
+    home = tmp_path_factory.mktemp("home")
+    for variable in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(variable, str(home / variable.lower()))

@@ -1,0 +1,405 @@
+"""The API client against the simulator, over real HTTP on loopback."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+import xmlrpc.client
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import trustme
+
+from tests.conftest import Sim
+from trunktui.api import ConnectionSettings, SippyClient, normalize_url
+from trunktui.errors import (
+    AuthError,
+    CallTimeout,
+    ConnectError,
+    FaultError,
+    HttpError,
+    InputError,
+    ProtocolError,
+    ResponseTooLarge,
+    TlsError,
+    TransportError,
+)
+from trunktui.model import TRUNK_FIELDS
+from trunktui.simulator import FailMode, SimulatorServer
+
+
+class RecordingTransport(httpx.HTTPTransport):
+    """A real HTTP transport that also keeps the XML-RPC calls it sent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        (params,), method = xmlrpc.client.loads(request.read(), use_builtin_types=True)
+        self.calls.append((method, params))
+        return super().handle_request(request)
+
+
+@pytest.fixture
+def recorder(sim: Sim) -> Iterator[tuple[SippyClient, RecordingTransport]]:
+    transport = RecordingTransport()
+    with SippyClient(sim.settings(), transport=transport) as api:
+        yield api, transport
+
+
+def first_account(api: SippyClient) -> int:
+    return api.list_accounts()[0].i_account
+
+
+def new_trunk(api: SippyClient, i_account: int, name: str, **values: Any) -> int:
+    return api.create_trunk({"i_account": i_account, "name": name, "destination": "192.0.2.10:5060", **values})
+
+
+# --- URLs and settings -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("switch.example.net", "https://switch.example.net/xmlapi/xmlapi"),
+        ("switch.example.net:8443", "https://switch.example.net:8443/xmlapi/xmlapi"),
+        ("http://10.0.0.5:8080", "http://10.0.0.5:8080/xmlapi/xmlapi"),
+        ("https://sw.example.net/custom/path", "https://sw.example.net/custom/path"),
+        ("[2001:db8::1]:8443", "https://[2001:db8::1]:8443/xmlapi/xmlapi"),
+    ],
+)
+def test_url_forms_are_normalised(given: str, expected: str) -> None:
+    assert normalize_url(given) == expected
+
+
+@pytest.mark.parametrize("bad", ["", "ftp://switch", "http://", "https://exa mple.net"])
+def test_bad_urls_are_refused_with_a_message(bad: str) -> None:
+    with pytest.raises(InputError) as caught:
+        normalize_url(bad)
+    assert caught.value.field == "url"
+
+
+def test_settings_never_show_the_password() -> None:
+    settings = ConnectionSettings("sw.example.net", username="noc", password="s3cret-pw")
+    assert "s3cret-pw" not in repr(settings)
+
+
+def test_trusted_mode_needs_a_customer() -> None:
+    with pytest.raises(InputError, match="i_customer"):
+        ConnectionSettings("sw.example.net", trusted=True)
+
+
+# --- Methods -----------------------------------------------------------------
+
+
+def test_accounts_come_page_by_page(client: SippyClient) -> None:
+    everything = client.list_accounts(limit=1000)
+    first, second = client.list_accounts(0, 1), client.list_accounts(1, 2)
+    assert len(everything) == 3
+    assert [a.i_account for a in first + second] == [a.i_account for a in everything]
+    assert client.list_accounts(3, 10) == []
+    assert all(isinstance(a.username, str) and a.username for a in everything)
+
+
+def test_account_by_id_and_by_username_agree(client: SippyClient) -> None:
+    account = client.list_accounts()[1]
+    assert client.get_account(i_account=account.i_account) == account
+    assert client.get_account(username=account.username) == account
+
+
+def test_account_lookup_needs_exactly_one_key(client: SippyClient) -> None:
+    with pytest.raises(InputError):
+        client.get_account()
+    with pytest.raises(InputError):
+        client.get_account(i_account=1, username="x")
+
+
+def test_trunk_list_and_info_agree(client: SippyClient) -> None:
+    i_account = first_account(client)
+    trunks = client.list_trunks(i_account)
+    assert trunks, "the demo account should have trunks"
+    info = client.get_trunk(trunks[0].i_trunk)
+    assert info.members == trunks[0].members
+    assert set(info.members) >= {f.name for f in TRUNK_FIELDS}
+
+
+def test_create_get_update_delete(client: SippyClient) -> None:
+    i_account = first_account(client)
+    i_trunk = new_trunk(client, i_account, "cycle-test", capacity=30, max_cps=0.0015, random_call_id=True)
+    trunk = client.get_trunk(i_trunk)
+    assert (trunk.name, trunk.get("capacity"), trunk.get("max_cps"), trunk.get("random_call_id")) == (
+        "cycle-test",
+        30,
+        0.0015,
+        True,
+    )
+    client.update_trunk(i_trunk, {"description": "moved to rack 4", "capacity": 45})
+    trunk = client.get_trunk(i_trunk)
+    assert (trunk.get("description"), trunk.get("capacity")) == ("moved to rack 4", 45)
+    client.delete_trunk(i_trunk)
+    with pytest.raises(FaultError) as caught:
+        client.get_trunk(i_trunk)
+    assert caught.value.method == "getTrunkInfo"
+    assert str(i_trunk) in str(caught.value.string)
+
+
+def test_null_survives_the_round_trip(client: SippyClient) -> None:
+    i_trunk = new_trunk(client, first_account(client), "null-test", capacity=None, max_cps=None,
+                        destination_backup=None, outbound_ip_backup=None)
+    trunk = client.get_trunk(i_trunk)
+    for name in ("capacity", "max_cps", "destination_backup", "outbound_ip_backup"):
+        assert trunk.get(name) is None, name
+    client.update_trunk(i_trunk, {"capacity": 0, "destination_backup": ""})
+    trunk = client.get_trunk(i_trunk)
+    assert trunk.get("capacity") == 0 and trunk.get("destination_backup") == ""
+    client.update_trunk(i_trunk, {"capacity": None, "destination_backup": None})
+    trunk = client.get_trunk(i_trunk)
+    assert trunk.get("capacity") is None and trunk.get("destination_backup") is None
+
+
+def test_update_sends_only_the_given_fields(recorder: tuple[SippyClient, RecordingTransport]) -> None:
+    api, transport = recorder
+    i_trunk = new_trunk(api, first_account(api), "partial-update")
+    transport.calls.clear()
+    api.update_trunk(i_trunk, {"description": "only this"})
+    assert transport.calls == [("updateTrunk", {"i_trunk": i_trunk, "description": "only this"})]
+    api.update_trunk(i_trunk, {})
+    assert len(transport.calls) == 1, "an empty change must send nothing"
+
+
+def test_invalid_input_is_refused_before_sending(recorder: tuple[SippyClient, RecordingTransport]) -> None:
+    api, transport = recorder
+    with pytest.raises(InputError) as caught:
+        api.create_trunk({"i_account": 1, "name": "no-destination"})
+    assert "Destination" in str(caught.value)
+    with pytest.raises(InputError) as caught:
+        api.update_trunk(1, {"capacity": -1})
+    assert caught.value.field == "capacity"
+    with pytest.raises(InputError) as caught:
+        api.update_trunk(1, {"i_account": 2})
+    assert caught.value.field == "i_account"
+    with pytest.raises(InputError, match="32-bit"):
+        api.get_trunk(2**31)
+    assert transport.calls == []
+
+
+def test_members_unknown_to_the_model_are_kept(sim: Sim, client: SippyClient) -> None:
+    sim.server.knobs.extra_members = {"i_connection": 7, "media_relay": "auto"}
+    trunk = client.list_trunks(first_account(client))[0]
+    assert trunk.extra == {"i_connection": 7, "media_relay": "auto"}
+    assert client.get_trunk(trunk.i_trunk).extra == trunk.extra
+
+
+def test_name_pattern_uses_like_semantics(client: SippyClient) -> None:
+    i_account = first_account(client)
+    for name in ("like_a1", "likeXa1", "LIKE_a1", "like_a12"):
+        new_trunk(client, i_account, name)
+
+    def names(pattern: str) -> set[str]:
+        return {t.name for t in client.list_trunks(i_account, pattern)}
+
+    assert names("like_a1") == {"like_a1", "likeXa1"}
+    assert names(r"like\_a1") == {"like_a1"}
+    assert names("like%") == {"like_a1", "likeXa1", "like_a12"}
+    assert names("LIKE%") == {"LIKE_a1"}
+
+
+def test_duplicate_name_is_a_fault_with_code_and_string(client: SippyClient) -> None:
+    i_account = first_account(client)
+    new_trunk(client, i_account, "dup-name")
+    with pytest.raises(FaultError) as caught:
+        new_trunk(client, i_account, "dup-name")
+    fault = caught.value
+    assert fault.method == "createTrunk"
+    assert isinstance(fault.code, int) and "dup-name" in str(fault.string)
+    assert str(fault.code) in fault.message
+
+
+# --- Authentication and scope ---------------------------------------------------
+
+
+def test_a_run_of_calls_pays_one_digest_challenge(sim: Sim, client: SippyClient) -> None:
+    i_account = first_account(client)
+    for _ in range(20):
+        client.list_trunks(i_account, "zzz%")
+    assert sim.server.stats.challenges == 1
+
+
+def test_wrong_password_is_an_auth_error(sim: Sim) -> None:
+    with sim.client(password="wrong") as api, pytest.raises(AuthError) as caught:
+        api.list_accounts()
+    assert caught.value.status == 401 and "acme" in caught.value.message
+
+
+def test_stale_nonce_is_renewed_transparently(sim: Sim) -> None:
+    server = SimulatorServer(sim.store, nonce_ttl=0.2).start()
+    try:
+        with sim.client(url=server.url) as api:
+            api.list_accounts()
+            time.sleep(0.3)
+            api.list_accounts()
+        assert server.stats.stale >= 1
+    finally:
+        server.stop()
+
+
+def test_trusted_mode_sends_i_customer_instead_of_credentials(sim: Sim) -> None:
+    server = SimulatorServer(sim.store, trusted_hosts=("127.0.0.1",)).start()
+    try:
+        for login in ("acme", "globex"):
+            settings = ConnectionSettings(server.url, trusted=True, i_customer=sim.logins[login].i_customer)
+            with SippyClient(settings) as trusted, sim.client(login) as normal:
+                assert trusted.list_accounts() == normal.list_accounts()
+        assert server.stats.challenges == 0
+    finally:
+        server.stop()
+
+
+def test_a_login_is_refused_another_customers_objects(sim: Sim, client: SippyClient) -> None:
+    i_account = first_account(client)
+    i_trunk = client.list_trunks(i_account)[0].i_trunk
+    with sim.client("globex") as other:
+        assert i_account not in {a.i_account for a in other.list_accounts(limit=1000)}
+        for attempt in (
+            lambda: other.get_trunk(i_trunk),
+            lambda: other.list_trunks(i_account),
+            lambda: other.update_trunk(i_trunk, {"description": "hijacked"}),
+            lambda: other.delete_trunk(i_trunk),
+            lambda: other.get_account(i_account=i_account),
+        ):
+            with pytest.raises(FaultError):
+                attempt()
+    assert client.get_trunk(i_trunk).get("description") != "hijacked"
+
+
+# --- Every error case -------------------------------------------------------------
+
+
+def test_connection_refused(sim: Sim) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with sim.client(url=f"http://127.0.0.1:{port}") as api, pytest.raises(ConnectError, match="refused"):
+        api.list_accounts()
+
+
+def test_dns_failure(sim: Sim) -> None:
+    with sim.client(url="http://no-such-switch.invalid") as api, pytest.raises(ConnectError, match="resolve"):
+        api.list_accounts()
+
+
+def test_read_timeout(sim: Sim) -> None:
+    sim.server.knobs.latency = 1.0
+    with sim.client(read_timeout=0.2) as api, pytest.raises(CallTimeout, match="did not answer"):
+        api.list_accounts()
+
+
+def test_connect_timeout_maps_to_call_timeout() -> None:
+    """A connect timeout needs an unreachable network, which loopback cannot be."""
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectTimeout("timed out", request=request)
+
+    settings = ConnectionSettings("sw.example.net", username="noc", password="pw", connect_timeout=3)
+    with SippyClient(settings, transport=httpx.MockTransport(refuse)) as api:
+        with pytest.raises(CallTimeout, match="connecting to sw.example.net after 3 s"):
+            api.list_accounts()
+
+
+def test_http_500_with_an_html_page(sim: Sim, client: SippyClient) -> None:
+    sim.server.knobs.fail_every, sim.server.knobs.fail_mode = 1, FailMode.HTTP_500
+    with pytest.raises(HttpError) as caught:
+        client.list_accounts()
+    assert caught.value.status == 500 and "<" not in caught.value.message
+
+
+def test_wrong_path_is_a_404(sim: Sim) -> None:
+    with sim.client(url=sim.url.replace("/xmlapi/xmlapi", "/api")) as api, pytest.raises(HttpError) as caught:
+        api.list_accounts()
+    assert caught.value.status == 404 and "URL path" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("mode", "error", "words"),
+    [
+        (FailMode.MALFORMED, ProtocolError, "not well-formed"),
+        (FailMode.TRUNCATED, ProtocolError, "truncated"),
+        (FailMode.RESET, TransportError, "broke"),
+        (FailMode.FAULT, FaultError, "Injected"),
+    ],
+)
+def test_broken_answers(sim: Sim, client: SippyClient, mode: FailMode, error: type[Exception], words: str) -> None:
+    client.list_accounts()
+    sim.server.knobs.fail_every, sim.server.knobs.fail_mode = 1, mode
+    with pytest.raises(error, match=words) as caught:
+        client.list_accounts()
+    assert caught.value.method == "listAccounts"
+
+
+def test_response_over_the_cap(sim: Sim, client: SippyClient) -> None:
+    i_account = first_account(client)
+    with sim.client(max_response_bytes=16384) as api:
+        assert api.list_trunks(i_account, "zzz%") == []
+        with pytest.raises(ResponseTooLarge, match="larger than the 16 KiB"):
+            api.list_trunks(i_account)
+
+
+def test_tls_verification(sim: Sim, tmp_path: Path) -> None:
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    server = SimulatorServer(sim.store, ssl_context=context).start()
+    try:
+        assert server.url.startswith("https://")
+        with sim.client(url=server.url) as api, pytest.raises(TlsError, match="could not be verified"):
+            api.list_accounts()
+        with sim.client(url=server.url, ca_bundle=str(bundle)) as api:
+            assert api.list_accounts()
+        with sim.client(url=server.url, verify=False) as api:
+            assert api.list_accounts()
+    finally:
+        server.stop()
+
+
+# --- Concurrency ------------------------------------------------------------------
+
+
+def test_eight_threads_of_mixed_calls_lose_and_duplicate_nothing(sim: Sim) -> None:
+    with sim.client() as api:
+        i_account = first_account(api)
+        before = {t.name for t in api.list_trunks(i_account)}
+    failures: list[BaseException] = []
+
+    def work(worker: int) -> None:
+        try:
+            with sim.client() as api:
+                for n in range(20):
+                    i_trunk = new_trunk(api, i_account, f"thread{worker}-{n}", capacity=n)
+                    api.update_trunk(i_trunk, {"description": f"w{worker} n{n}"})
+                    assert api.get_trunk(i_trunk).get("description") == f"w{worker} n{n}"
+                    if n % 2:
+                        api.delete_trunk(i_trunk)
+                    api.list_trunks(i_account, f"thread{worker}-%")
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with sim.client() as api:
+        trunks = api.list_trunks(i_account)
+    names = [t.name for t in trunks]
+    expected = before | {f"thread{w}-{n}" for w in range(8) for n in range(0, 20, 2)}
+    assert sorted(names) == sorted(expected)
+    assert len({t.i_trunk for t in trunks}) == len(trunks)

@@ -1,0 +1,119 @@
+"""The trunk model: the rules both sides of the wire share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from trunktui.errors import InputError
+from trunktui.model import (
+    FIELDS_BY_NAME,
+    INT32_MAX,
+    TRUNK_FIELDS,
+    Kind,
+    OnCreate,
+    Trunk,
+    changed_fields,
+    create_params,
+    editable_fields,
+    format_value,
+    update_params,
+)
+
+
+def test_the_model_covers_the_documented_members() -> None:
+    documented = {
+        "i_account", "name", "destination", "description", "username", "password", "destination_backup",
+        "username_backup", "password_backup", "translation_rule", "capacity", "outbound_ip",
+        "outbound_ip_backup", "max_cps", "from_domain", "random_call_id",
+    }
+    assert {f.name for f in TRUNK_FIELDS} == documented | {"i_trunk"}
+    assert {f.name for f in TRUNK_FIELDS if f.on_create is OnCreate.REQUIRED} == {"i_account", "name", "destination"}
+    assert {f.name for f in TRUNK_FIELDS if f.nullable} == {
+        "destination_backup", "capacity", "outbound_ip_backup", "max_cps"}
+    assert {f.name for f in TRUNK_FIELDS if f.secret} == {"password", "password_backup"}
+    assert not FIELDS_BY_NAME["i_account"].updatable
+    assert FIELDS_BY_NAME["max_cps"].kind is Kind.DOUBLE
+
+
+@pytest.mark.parametrize(("name", "value", "words"), [
+    ("capacity", "10", "whole number"),
+    ("capacity", True, "whole number"),
+    ("capacity", INT32_MAX + 1, "between"),
+    ("capacity", -1, "less than 0"),
+    ("max_cps", float("nan"), "finite"),
+    ("max_cps", "1", "number"),
+    ("random_call_id", 1, "true or false"),
+    ("name", None, "NULL"),
+    ("name", "  ", "empty"),
+    ("name", "a\x1bb", "control"),
+    ("name", "x" * 129, "at most 128"),
+    ("destination", "host:70000", "port"),
+    ("destination", "two words", "host or IP"),
+    ("outbound_ip", "10.0.0.300", "IPv4 or IPv6"),
+])
+def test_validation_refuses_with_a_message_naming_the_field(name: str, value: Any, words: str) -> None:
+    with pytest.raises(InputError, match=words) as caught:
+        FIELDS_BY_NAME[name].validate(value)
+    assert caught.value.field == name
+    assert caught.value.message.startswith(FIELDS_BY_NAME[name].label)
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("capacity", None), ("capacity", 0), ("max_cps", 0.0015), ("max_cps", 3), ("destination_backup", ""),
+    ("destination", "[2001:db8::5]:5060"), ("outbound_ip", ""), ("random_call_id", False),
+])
+def test_validation_accepts_good_values(name: str, value: Any) -> None:
+    assert FIELDS_BY_NAME[name].validate(value) == value
+
+
+@pytest.mark.parametrize(("name", "text", "value"), [
+    ("capacity", " 42 ", 42), ("capacity", "-0", 0), ("max_cps", "0.5", 0.5), ("max_cps", "1e-3", 0.001),
+    ("random_call_id", "yes", True), ("random_call_id", "Off", False), ("description", " kept ", " kept "),
+])
+def test_parse_reads_what_users_type(name: str, text: str, value: Any) -> None:
+    assert FIELDS_BY_NAME[name].parse(text) == value
+
+
+@pytest.mark.parametrize(("name", "text"), [("capacity", "4.5"), ("capacity", "1_000"), ("max_cps", "inf"),
+                                           ("max_cps", "fast"), ("random_call_id", "maybe")])
+def test_parse_refuses_what_is_not_a_value(name: str, text: str) -> None:
+    with pytest.raises(InputError):
+        FIELDS_BY_NAME[name].parse(text)
+
+
+def test_numbers_are_shown_as_sent() -> None:
+    assert [format_value(v) for v in (0.5, 0.0015, 10.0, 3, True, None)] == ["0.5", "0.0015", "10.0", "3", "true",
+                                                                              "None"]
+
+
+def test_changed_fields_tells_null_zero_and_empty_apart() -> None:
+    before = {"capacity": None, "description": "", "max_cps": 1.0, "name": "a"}
+    after = {"capacity": 0, "description": None, "max_cps": 1.0, "name": "a"}
+    assert changed_fields(before, after) == {"capacity": 0, "description": None}
+
+
+def test_create_and_update_params() -> None:
+    with pytest.raises(InputError, match="Destination"):
+        create_params({"i_account": 1, "name": "x"})
+    with pytest.raises(InputError) as caught:
+        create_params({"i_account": 1, "name": "x", "destination": "h", "i_trunk": 4})
+    assert caught.value.field == "i_trunk"
+    assert update_params({"capacity": None}) == {"capacity": None}
+    with pytest.raises(InputError):
+        update_params({"i_account": 3})
+
+
+def test_forms_offer_only_what_can_be_set() -> None:
+    creating = [f.name for f in editable_fields(creating=True)]
+    editing = [f.name for f in editable_fields(creating=False)]
+    assert "i_trunk" not in creating and "i_account" not in creating and creating[:2] == ["name", "destination"]
+    assert editing == creating
+
+
+def test_trunks_keep_members_the_model_does_not_know() -> None:
+    trunk = Trunk.from_wire({"i_trunk": 1, "name": "a", "password": "pw", "media_relay": "auto"})
+    assert trunk.extra == {"media_relay": "auto"}
+    assert trunk.redacted()["password"] == "***"
+    assert trunk.members["password"] == "pw"

@@ -1,0 +1,97 @@
+"""The Sippy calls trunktui makes, as typed Python methods.
+
+Each method validates its input with the trunk model before anything is
+sent, makes one XML-RPC call, and checks the shape of the answer, so callers
+get ``Trunk`` and ``Account`` objects or an error from ``trunktui.errors``.
+Methods block: the UI runs them in worker threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from trunktui.api.connection import Connection, ConnectionSettings
+from trunktui.errors import InputError, ProtocolError
+from trunktui.model import Account, Trunk, create_params, update_params
+
+
+class SippyClient:
+    """A client for one switch, as one login (or one trusted customer)."""
+
+    def __init__(self, settings: ConnectionSettings, transport: httpx.BaseTransport | None = None) -> None:
+        self.settings = settings
+        self._connection = Connection(settings, transport)
+
+    def __enter__(self) -> SippyClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def call(self, method: str, **params: Any) -> dict[str, Any]:
+        """Make any call; the answer's struct is returned undecorated."""
+        return self._connection.call(method, params)
+
+    def list_accounts(self, offset: int = 0, limit: int = 100) -> list[Account]:
+        """One page of the login's accounts, in the switch's order."""
+        if offset < 0 or limit < 1:
+            raise InputError("Offset must be 0 or more and limit 1 or more.")
+        answer = self.call("listAccounts", offset=offset, limit=limit)
+        return [Account.from_wire(item) for item in _structs(answer, "accounts", "listAccounts")]
+
+    def get_account(self, i_account: int | None = None, username: str | None = None) -> Account:
+        """One account, by id or by username (exactly one of them)."""
+        if (i_account is None) == (username is None):
+            raise InputError("Give an account id or a username, not both or neither.")
+        params = {"i_account": i_account} if i_account is not None else {"username": username}
+        answer = self.call("getAccountInfo", **params)
+        return Account.from_wire(_struct(answer, "account", "getAccountInfo"))
+
+    def list_trunks(self, i_account: int, name_pattern: str | None = None) -> list[Trunk]:
+        """The account's trunks; ``name_pattern`` uses SQL LIKE syntax."""
+        params: dict[str, Any] = {"i_account": i_account}
+        if name_pattern:
+            params["name_pattern"] = name_pattern
+        answer = self.call("getTrunksList", **params)
+        return [Trunk.from_wire(item) for item in _structs(answer, "trunks", "getTrunksList")]
+
+    def get_trunk(self, i_trunk: int) -> Trunk:
+        answer = self.call("getTrunkInfo", i_trunk=i_trunk)
+        return Trunk.from_wire(_struct(answer, "trunk", "getTrunkInfo"))
+
+    def create_trunk(self, values: Mapping[str, Any]) -> int:
+        """Create a trunk from ``values`` (``i_account`` among them); return its id."""
+        answer = self.call("createTrunk", **create_params(values))
+        i_trunk = answer.get("i_trunk")
+        if isinstance(i_trunk, bool) or not isinstance(i_trunk, int):
+            raise ProtocolError("createTrunk did not return the new trunk's i_trunk.", "createTrunk")
+        return i_trunk
+
+    def update_trunk(self, i_trunk: int, changes: Mapping[str, Any]) -> None:
+        """Send only ``changes``; with none, nothing is sent."""
+        params = update_params(changes)
+        if params:
+            self.call("updateTrunk", i_trunk=i_trunk, **params)
+
+    def delete_trunk(self, i_trunk: int) -> None:
+        self.call("deleteTrunk", i_trunk=i_trunk)
+
+
+def _struct(answer: Mapping[str, Any], member: str, method: str) -> Mapping[str, Any]:
+    value = answer.get(member)
+    if not isinstance(value, Mapping):
+        raise ProtocolError(f"{method} returned no {member!r} struct.", method)
+    return value
+
+
+def _structs(answer: Mapping[str, Any], member: str, method: str) -> list[Mapping[str, Any]]:
+    value = answer.get(member)
+    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
+        raise ProtocolError(f"{method} returned no {member!r} array of structs.", method)
+    return value

@@ -1,0 +1,280 @@
+"""One keep-alive connection to a switch's XML-RPC endpoint.
+
+This is the only place that touches httpx and ``xmlrpc.client``: it encodes
+a call, sends it, reads the answer under a size cap, decodes it, and turns
+every failure on the way into an error from ``trunktui.errors``.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import ssl
+import threading
+import xmlrpc.client
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from xml.parsers.expat import ExpatError
+from xml.parsers.expat import errors as expat_errors
+
+import httpx
+
+from trunktui import __version__
+from trunktui.errors import (
+    ApiError,
+    AuthError,
+    CallTimeout,
+    ConnectError,
+    FaultError,
+    HttpError,
+    InputError,
+    ProtocolError,
+    ResponseTooLarge,
+    TlsError,
+    TransportError,
+)
+from trunktui.model import INT32_MAX, INT32_MIN
+
+DEFAULT_PATH = "/xmlapi/xmlapi"
+_TRUNCATED_XML = {
+    expat_errors.codes[message]
+    for message in (expat_errors.XML_ERROR_NO_ELEMENTS, expat_errors.XML_ERROR_UNCLOSED_TOKEN,
+                    expat_errors.XML_ERROR_PARTIAL_CHAR)
+}
+_TAG = re.compile(r"<[^>]*>")
+
+
+def normalize_url(text: str) -> str:
+    """Accept ``host``, ``host:port`` or a full URL; default to Sippy's endpoint.
+
+    A bare host gets ``https://`` and the ``/xmlapi/xmlapi`` path, since
+    that is where every Sippy switch serves its API.
+    """
+    text = text.strip()
+    if not text:
+        raise InputError("The switch address is empty.", field="url")
+    if any(char.isspace() or not char.isprintable() for char in text):
+        raise InputError("The switch address may not contain spaces or control characters.", field="url")
+    if "://" not in text:
+        text = f"https://{text}"
+    try:
+        url = httpx.URL(text)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise InputError(f"{text!r} is not a valid switch address: {exc}.", field="url") from None
+    if url.scheme not in ("http", "https"):
+        raise InputError(f"Use http:// or https:// for the switch address, not {url.scheme}://.", field="url")
+    if not url.host:
+        raise InputError(f"{text!r} names no host.", field="url")
+    if url.path in ("", "/"):
+        url = url.copy_with(path=DEFAULT_PATH)
+    return str(url)
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """How to reach and authenticate to one switch.
+
+    ``password`` is excluded from ``repr`` so settings can be logged safely.
+    In trusted mode no credentials are sent and every call carries
+    ``i_customer`` instead.
+    """
+
+    url: str
+    username: str = ""
+    password: str = field(default="", repr=False)
+    trusted: bool = False
+    i_customer: int | None = None
+    verify: bool = True
+    ca_bundle: str | None = None
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    max_response_bytes: int = 64 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", normalize_url(self.url))
+        if self.trusted and self.i_customer is None:
+            raise InputError("Trusted mode needs the customer id (i_customer).", field="i_customer")
+        if not self.trusted and not self.username:
+            raise InputError("A username is needed unless trusted mode is used.", field="username")
+
+    @property
+    def host(self) -> str:
+        return httpx.URL(self.url).netloc.decode("ascii", "replace")
+
+
+class Connection:
+    """Sends XML-RPC calls over one kept-alive ``httpx.Client``.
+
+    Calls are serialised by a lock: httpx's digest auth keeps a nonce counter
+    that is not thread-safe, and a single connection gains nothing from
+    overlapping requests anyway. Keeping the client alive means a run of
+    calls pays for one digest challenge, not one per call.
+    """
+
+    def __init__(self, settings: ConnectionSettings, transport: httpx.BaseTransport | None = None) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._client = httpx.Client(
+            auth=None if settings.trusted else httpx.DigestAuth(settings.username, settings.password),
+            verify=_verify(settings),
+            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+            headers={"User-Agent": f"trunktui/{__version__}", "Content-Type": "text/xml"},
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def call(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Call ``method`` with one struct of ``params``; return the answer's struct."""
+        if self.settings.trusted:
+            params = {**params, "i_customer": self.settings.i_customer}
+        _check_int32(params)
+        body = xmlrpc.client.dumps((dict(params),), method, allow_none=True).encode("utf-8")
+        with self._lock:
+            try:
+                status, data = self._post(body)
+            except ApiError as exc:
+                exc.method = method
+                raise
+            except httpx.HTTPError as exc:
+                raise _translate(exc, self.settings, method) from exc
+        if status != 200:
+            raise _http_error(status, data, self.settings, method)
+        return _decode(data, method)
+
+    def _post(self, body: bytes) -> tuple[int, bytes]:
+        with self._client.stream("POST", self.settings.url, content=body) as response:
+            limit = self.settings.max_response_bytes if response.status_code == 200 else 4096
+            return response.status_code, _read_capped(response.iter_bytes(), limit, response.status_code == 200)
+
+
+def _verify(settings: ConnectionSettings) -> ssl.SSLContext | bool:
+    if not settings.verify:
+        return False
+    if settings.ca_bundle:
+        try:
+            return ssl.create_default_context(cafile=settings.ca_bundle)
+        except (OSError, ssl.SSLError) as exc:
+            raise InputError(f"Cannot use CA bundle {settings.ca_bundle!r}: {exc}.", field="ca_bundle") from None
+    return True
+
+
+def _read_capped(chunks: Iterator[bytes], limit: int, strict: bool) -> bytes:
+    """Read at most ``limit`` decoded bytes; past it, fail or just stop."""
+    buffer = bytearray()
+    for chunk in chunks:
+        buffer += chunk
+        if len(buffer) > limit:
+            if strict:
+                raise ResponseTooLarge(f"The answer was larger than the {_size(limit)} this client reads.")
+            break
+    return bytes(buffer[:limit])
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:g} {unit}"
+    return f"{count} bytes"
+
+
+def _check_int32(value: Any, member: str = "") -> None:
+    """XML-RPC ``<int>`` is 32-bit: refuse larger integers before sending."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not INT32_MIN <= value <= INT32_MAX:
+            raise InputError(
+                f"{member or 'A value'} = {value} is outside the 32-bit range XML-RPC allows.", field=member or None
+            )
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_int32(item, str(key))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _check_int32(item, member)
+
+
+def _decode(data: bytes, method: str) -> dict[str, Any]:
+    try:
+        (result,), _ = xmlrpc.client.loads(data, use_builtin_types=True)
+    except xmlrpc.client.Fault as fault:
+        raise FaultError(fault.faultCode, fault.faultString, method) from None
+    except ExpatError as exc:
+        if exc.code in _TRUNCATED_XML:
+            raise ProtocolError("The answer ended early: its XML is truncated.", method) from None
+        raise ProtocolError(f"The answer is not well-formed XML ({exc}).", method) from None
+    except (ValueError, TypeError, OverflowError, xmlrpc.client.ResponseError) as exc:
+        raise ProtocolError(f"The answer is not a valid XML-RPC response ({exc}).", method) from None
+    if not isinstance(result, dict):
+        raise ProtocolError(f"The answer is a {type(result).__name__}, not a struct.", method)
+    return result
+
+
+def _excerpt(data: bytes) -> str:
+    text = data.decode("utf-8", "replace")
+    title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+    text = title.group(1) if title else _TAG.sub(" ", text)
+    return " ".join(text.split())[:200]
+
+
+def _http_error(status: int, data: bytes, settings: ConnectionSettings, method: str) -> HttpError:
+    excerpt = _excerpt(data)
+    detail = f" ({excerpt})" if excerpt else ""
+    if status == 401:
+        if settings.trusted:
+            return AuthError(
+                "The switch does not trust this address (HTTP 401); trusted mode needs it in its trusted hosts.",
+                status,
+                method,
+            )
+        return AuthError(
+            f"The switch refused login {settings.username!r} (HTTP 401). Check the username and API password.",
+            status,
+            method,
+        )
+    if status == 403:
+        return HttpError(f"The switch refused access to its API (HTTP 403){detail}.", status, method)
+    if status == 404:
+        return HttpError(f"No API at {settings.url} (HTTP 404): check the URL path.{detail}", status, method)
+    return HttpError(f"The switch answered HTTP {status} instead of XML-RPC{detail}.", status, method)
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _translate(exc: httpx.HTTPError, settings: ConnectionSettings, method: str) -> ApiError:
+    """Map an httpx failure to the error an operator can act on."""
+    host = settings.host
+    if isinstance(exc, httpx.ConnectTimeout):
+        return CallTimeout(f"Timed out connecting to {host} after {settings.connect_timeout:g} s.", method)
+    if isinstance(exc, httpx.TimeoutException):
+        return CallTimeout(f"{host} did not answer within {settings.read_timeout:g} s.", method)
+    for cause in _causes(exc):
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return TlsError(
+                f"The certificate of {host} could not be verified ({cause.verify_message}). "
+                "Give its CA bundle, or connect insecurely only if you trust the network.",
+                method,
+            )
+        if isinstance(cause, ssl.SSLError):
+            return TlsError(f"TLS with {host} failed ({cause.reason or cause}).", method)
+        if isinstance(cause, socket.gaierror):
+            return ConnectError(f"Cannot resolve the host name in {host}: is the address right?", method)
+        if isinstance(cause, ConnectionRefusedError):
+            return ConnectError(f"{host} refused the connection: is the address and port right?", method)
+    if isinstance(exc, httpx.ConnectError):
+        return ConnectError(f"Cannot connect to {host} ({exc}).", method)
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        return TransportError(f"The connection to {host} broke before the answer was complete.", method)
+    if isinstance(exc, httpx.DecodingError):
+        return ProtocolError(f"The answer from {host} could not be decompressed ({exc}).", method)
+    if isinstance(exc, httpx.TransportError):
+        return TransportError(f"Talking to {host} failed ({exc}).", method)
+    return ApiError(f"The call to {host} failed ({exc}).", method)

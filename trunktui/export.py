@@ -1,0 +1,55 @@
+"""Writing the visible trunk table to CSV or JSON.
+
+CSV keeps NULL apart from empty text: NULL is an empty cell, text is always
+quoted, so an empty string is ``""``. (Python 3.11's csv module cannot make
+that distinction; ``QUOTE_NOTNULL`` arrived in 3.12.) JSON keeps the types.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from trunktui.errors import InputError
+from trunktui.model import Field, Trunk, format_value
+
+FORMATS = ("csv", "json")
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (bool, int, float)):
+        return format_value(value)
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    return '"' + text.replace('"', '""') + '"'
+
+
+def render(fmt: str, fields: Sequence[Field], trunks: Sequence[Trunk]) -> str:
+    if fmt == "json":
+        rows = [{f.name: trunk.get(f.name) for f in fields} for trunk in trunks]
+        return json.dumps(rows, indent=2, ensure_ascii=False, default=str) + "\n"
+    lines = [",".join(_csv_cell(f.name) for f in fields)]
+    lines.extend(",".join(_csv_cell(trunk.get(f.name)) for f in fields) for trunk in trunks)
+    return "\r\n".join(lines) + "\r\n"
+
+
+def export(path: Path, fields: Sequence[Field], trunks: Sequence[Trunk]) -> int:
+    """Write ``trunks`` to ``path`` in the format its suffix names; return the count.
+
+    An existing file is never overwritten.
+    """
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise InputError("The file name must end in .csv or .json.", field="path")
+    text = render(fmt, fields, trunks)
+    try:
+        with path.open("x", encoding="utf-8", newline="") as out:
+            out.write(text)
+    except FileExistsError:
+        raise InputError(f"{path} already exists; choose another name.", field="path") from None
+    except OSError as exc:
+        raise InputError(f"Cannot write {path}: {exc.strerror or exc}.", field="path") from None
+    return len(trunks)

@@ -1,0 +1,341 @@
+"""The one declaration of a trunk's fields, and the objects the API returns.
+
+``TRUNK_FIELDS`` transcribes the trunks API document: each member's wire
+name, type, whether NULL is allowed, whether it is a secret, whether it is
+required on create and may be updated, plus a label and a line of help. The
+client validates with it before sending, the simulator validates with it on
+receipt and builds its table from it, and the UI derives its columns and form
+from it. Nothing else lists trunk fields.
+
+Servers may return members this declaration does not know; ``Trunk`` keeps
+them so they can be shown, never dropped.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from trunktui.errors import InputError
+
+INT32_MIN = -(2**31)
+INT32_MAX = 2**31 - 1
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_HOST_PORT = re.compile(r"^(?:\[(?P<ipv6>[^\]]+)\]|(?P<host>[^:\[\]]+))(?::(?P<port>\d{1,5}))?$")
+_HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$")
+
+
+class Kind(Enum):
+    """The XML-RPC type of a member."""
+
+    STRING = "string"
+    INTEGER = "integer"
+    DOUBLE = "double"
+    BOOLEAN = "boolean"
+
+
+class OnCreate(Enum):
+    """Whether createTrunk needs, accepts or refuses a member."""
+
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+    NEVER = "never"
+
+
+def _check_host_port(text: str) -> str | None:
+    match = _HOST_PORT.match(text)
+    if match is None:
+        return "must be a host or IP address, optionally followed by :port"
+    if match["ipv6"] is not None:
+        if _check_ip(match["ipv6"]) is not None or ":" not in match["ipv6"]:
+            return "has an invalid IPv6 address in [brackets]"
+    else:
+        host = match["host"]
+        labels = host.rstrip(".").split(".")
+        if all(label.isdigit() for label in labels):
+            if _check_ip(host) is not None:
+                return "has an invalid IPv4 address"
+        elif not all(_HOST_LABEL.match(label) for label in labels):
+            return "must be a host or IP address, optionally followed by :port"
+    port = match["port"]
+    if port is not None and not 1 <= int(port) <= 65535:
+        return "port must be between 1 and 65535"
+    return None
+
+
+def _check_ip(text: str) -> str | None:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return "must be an IPv4 or IPv6 address"
+    return None
+
+
+@dataclass(frozen=True)
+class Field:
+    """One trunk member: its wire name, type and the rules a value obeys."""
+
+    name: str
+    kind: Kind
+    label: str
+    help: str
+    nullable: bool = False
+    secret: bool = False
+    on_create: OnCreate = OnCreate.OPTIONAL
+    updatable: bool = True
+    in_table: bool = False
+    minimum: float | None = None
+    max_length: int | None = None
+    check: Callable[[str], str | None] | None = field(default=None, compare=False)
+
+    @property
+    def default(self) -> Any:
+        """What a server stores when createTrunk leaves the member out."""
+        if self.nullable:
+            return None
+        return {Kind.STRING: "", Kind.BOOLEAN: False, Kind.INTEGER: 0, Kind.DOUBLE: 0.0}[self.kind]
+
+    def validate(self, value: Any) -> Any:
+        """Return ``value`` ready for the wire, or raise ``InputError``.
+
+        The checks are the same on both sides of the wire, so the client
+        refuses locally exactly what the simulator would refuse.
+        """
+        if value is None:
+            if self.nullable:
+                return None
+            raise self._error("may not be NULL")
+        if self.kind is Kind.BOOLEAN:
+            if not isinstance(value, bool):
+                raise self._error("must be true or false")
+            return value
+        if self.kind is Kind.INTEGER:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise self._error("must be a whole number")
+            if not INT32_MIN <= value <= INT32_MAX:
+                raise self._error(f"must be between {INT32_MIN} and {INT32_MAX}")
+            self._check_minimum(value)
+            return value
+        if self.kind is Kind.DOUBLE:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise self._error("must be a number")
+            if not math.isfinite(value):
+                raise self._error("must be a finite number")
+            self._check_minimum(value)
+            return float(value)
+        if not isinstance(value, str):
+            raise self._error("must be text")
+        if _CONTROL.search(value):
+            raise self._error("may not contain control characters")
+        if self.max_length is not None and len(value) > self.max_length:
+            raise self._error(f"may be at most {self.max_length} characters")
+        if self.on_create is OnCreate.REQUIRED and not value.strip():
+            raise self._error("may not be empty")
+        if self.check is not None and value:
+            problem = self.check(value)
+            if problem is not None:
+                raise self._error(problem)
+        return value
+
+    def parse(self, text: str) -> Any:
+        """Turn what a user typed into a value, then validate it.
+
+        NULL is not typed: a form offers it as a separate choice, so that an
+        empty string and NULL stay distinct.
+        """
+        if self.kind is Kind.STRING:
+            return self.validate(text)
+        stripped = text.strip()
+        if self.kind is Kind.BOOLEAN:
+            lowered = stripped.lower()
+            if lowered in {"true", "yes", "on", "1"}:
+                return True
+            if lowered in {"false", "no", "off", "0"}:
+                return False
+            raise self._error("must be true or false")
+        if self.kind is Kind.INTEGER:
+            if not re.fullmatch(r"[+-]?\d+", stripped):
+                raise self._error("must be a whole number")
+            return self.validate(int(stripped))
+        try:
+            number = float(stripped)
+        except ValueError:
+            raise self._error("must be a number") from None
+        return self.validate(number)
+
+    def _check_minimum(self, value: float) -> None:
+        if self.minimum is not None and value < self.minimum:
+            raise self._error(f"may not be less than {format_value(self.minimum)}")
+
+    def _error(self, problem: str) -> InputError:
+        return InputError(f"{self.label} {problem}.", field=self.name)
+
+
+_S, _I, _D, _B = Kind.STRING, Kind.INTEGER, Kind.DOUBLE, Kind.BOOLEAN
+_REQUIRED, _NEVER = OnCreate.REQUIRED, OnCreate.NEVER
+
+TRUNK_FIELDS: tuple[Field, ...] = (
+    Field("i_trunk", _I, "ID", "Assigned by the switch when the trunk is created.",
+          on_create=_NEVER, updatable=False, in_table=True, minimum=1),
+    Field("i_account", _I, "Account", "The account the trunk belongs to.",
+          on_create=_REQUIRED, updatable=False, minimum=1),
+    Field("name", _S, "Name", "Unique within the account.",
+          on_create=_REQUIRED, in_table=True, max_length=128),
+    Field("destination", _S, "Destination", "Where calls go: host or IP, optionally :port.",
+          on_create=_REQUIRED, in_table=True, max_length=255, check=_check_host_port),
+    Field("destination_backup", _S, "Backup destination",
+          "Used when the destination fails; NULL for none.",
+          nullable=True, in_table=True, max_length=255, check=_check_host_port),
+    Field("capacity", _I, "Capacity", "Most simultaneous calls; NULL for no limit.",
+          nullable=True, in_table=True, minimum=0),
+    Field("max_cps", _D, "Max CPS", "Most new calls per second; NULL for no limit.",
+          nullable=True, in_table=True, minimum=0),
+    Field("outbound_ip", _S, "Outbound IP", "Local address calls leave from; empty for the default.",
+          in_table=True, check=_check_ip),
+    Field("outbound_ip_backup", _S, "Backup outbound IP",
+          "Local address for the backup destination; NULL for none.",
+          nullable=True, check=_check_ip),
+    Field("description", _S, "Description", "Free text for operators.",
+          in_table=True, max_length=255),
+    Field("username", _S, "Username", "Login for the destination, if it asks for one.",
+          max_length=128),
+    Field("password", _S, "Password", "Password for the destination.",
+          secret=True, max_length=128),
+    Field("username_backup", _S, "Backup username", "Login for the backup destination.",
+          max_length=128),
+    Field("password_backup", _S, "Backup password", "Password for the backup destination.",
+          secret=True, max_length=128),
+    Field("translation_rule", _S, "CLD translation",
+          "Rule applied to the called number, such as s/^00/+/.", max_length=1024),
+    Field("from_domain", _S, "From domain", "Domain put in the From header.", max_length=255),
+    Field("random_call_id", _B, "Random Call-ID", "Send a fresh Call-ID instead of the caller's."),
+)
+
+FIELDS_BY_NAME: Mapping[str, Field] = {f.name: f for f in TRUNK_FIELDS}
+SECRET_FIELDS: frozenset[str] = frozenset(f.name for f in TRUNK_FIELDS if f.secret)
+
+
+def format_value(value: Any) -> str:
+    """Render a value as the server sent it: 0.5 stays 0.5, 0.0015 stays 0.0015.
+
+    ``repr`` of a float is the shortest text that reads back to the same
+    number, which is what an XML-RPC ``<double>`` normally carried.
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _validated(values: Mapping[str, Any], allowed: Callable[[Field], bool], what: str) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for name, value in values.items():
+        spec = FIELDS_BY_NAME.get(name)
+        if spec is None or not allowed(spec):
+            raise InputError(f"{name!r} cannot be set {what}.", field=name)
+        params[name] = spec.validate(value)
+    return params
+
+
+def create_params(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate the members of a createTrunk call, ``i_account`` included."""
+    missing = [f.label for f in TRUNK_FIELDS if f.on_create is OnCreate.REQUIRED and f.name not in values]
+    if missing:
+        raise InputError(f"A new trunk needs: {', '.join(missing)}.")
+    return _validated(values, lambda f: f.on_create is not OnCreate.NEVER, "on a new trunk")
+
+
+def update_params(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate the changed members of an updateTrunk call (``i_trunk`` apart)."""
+    return _validated(changes, lambda f: f.updatable, "on an existing trunk")
+
+
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """The members of ``after`` whose value differs from ``before``.
+
+    Types count: 0 and NULL differ, and so do ``""`` and NULL.
+    """
+    missing = object()
+    return {
+        name: value
+        for name, value in after.items()
+        if (old := before.get(name, missing)) is missing or type(old) is not type(value) or old != value
+    }
+
+
+@dataclass(frozen=True)
+class Trunk:
+    """A trunk as the server described it: every member, in the server's order.
+
+    Values are kept as received. Members the model does not declare are kept
+    too, in ``extra``, so a newer server's additions still reach the screen.
+    """
+
+    members: Mapping[str, Any]
+
+    @classmethod
+    def from_wire(cls, struct: Mapping[str, Any]) -> Trunk:
+        return cls(dict(struct))
+
+    @property
+    def i_trunk(self) -> Any:
+        return self.members.get("i_trunk")
+
+    @property
+    def name(self) -> Any:
+        return self.members.get("name")
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.members.get(name, default)
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        return {k: v for k, v in self.members.items() if k not in FIELDS_BY_NAME}
+
+    def redacted(self) -> dict[str, Any]:
+        """Members with secrets masked, for anything written to disk or logs."""
+        return redact(self.members)
+
+
+def redact(members: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: ("***" if k in SECRET_FIELDS and v else v) for k, v in members.items()}
+
+
+@dataclass(frozen=True)
+class Account:
+    """One account, as listAccounts or getAccountInfo described it."""
+
+    i_account: Any
+    username: Any = ""
+    description: Any = ""
+    blocked: Any = False
+    expired: Any = False
+    balance: Any = None
+    credit_limit: Any = None
+    base_currency: Any = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_wire(cls, struct: Mapping[str, Any]) -> Account:
+        known = {k: v for k, v in struct.items() if k in _ACCOUNT_MEMBERS}
+        extra = {k: v for k, v in struct.items() if k not in _ACCOUNT_MEMBERS}
+        return cls(**{"i_account": None, **known}, extra=extra)
+
+
+_ACCOUNT_MEMBERS = frozenset(
+    ("i_account", "username", "description", "blocked", "expired", "balance", "credit_limit", "base_currency")
+)
+
+
+def editable_fields(creating: bool) -> Iterable[Field]:
+    """The members a create or edit form offers, in declaration order."""
+    if creating:
+        return (f for f in TRUNK_FIELDS if f.on_create is not OnCreate.NEVER and f.name != "i_account")
+    return (f for f in TRUNK_FIELDS if f.updatable)

@@ -1,0 +1,43 @@
+"""A Sippy Softswitch XML-RPC simulator for demos and tests.
+
+It answers the trunk and account methods trunktui uses, with Digest
+authentication, trusted mode and failure injection, over real HTTP. It uses
+only the standard library and never imports the UI.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from trunktui.simulator.demo import DEMO_LOGINS, DemoLogin, add_bulk_trunks, seed_demo
+from trunktui.simulator.knobs import FailMode, Knobs
+from trunktui.simulator.server import SimulatorServer, Stats
+from trunktui.simulator.store import Store
+
+__all__ = [
+    "DemoLogin",
+    "FailMode",
+    "Knobs",
+    "SimulatorServer",
+    "Stats",
+    "Store",
+    "add_bulk_trunks",
+    "seed_demo",
+    "start_demo",
+]
+
+
+def start_demo(
+    *, random_passwords: bool = False, knobs: Knobs | None = None
+) -> tuple[SimulatorServer, list[DemoLogin]]:
+    """Seed an in-memory store and serve it on an ephemeral loopback port.
+
+    With ``random_passwords`` each login gets a fresh password, for a demo
+    reachable by other local users. Call ``server.stop()`` when done.
+    """
+    store = Store()
+    passwords = None
+    if random_passwords:
+        passwords = {login: secrets.token_urlsafe(12) for login in DEMO_LOGINS}
+    logins = seed_demo(store, passwords=passwords)
+    return SimulatorServer(store, knobs=knobs).start(), logins

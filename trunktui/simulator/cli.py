@@ -1,0 +1,154 @@
+"""``trunktui sim``: run the simulator in the foreground.
+
+For trying trunktui without a switch, for curl experiments and for
+reproducing a client bug with latency or failures turned on. With ``--db``
+the data lives in a file, so edits survive a restart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import sqlite3
+import ssl
+import sys
+
+from trunktui.simulator.demo import add_bulk_trunks, seed_demo
+from trunktui.simulator.knobs import FailMode, Knobs
+from trunktui.simulator.server import SimulatorServer
+from trunktui.simulator.store import Store
+
+BULK_ACCOUNT = "bulk"
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"may not be negative: {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _non_negative_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"not a TCP port: {value}")
+    return value
+
+
+def _milliseconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of milliseconds: {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"may not be negative: {text}")
+    return value
+
+
+def _address(text: str) -> str:
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an IP address or network: {text!r}") from None
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trunktui sim",
+        description="Serve a Sippy-compatible XML-RPC API with demo data.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=_port, default=8080, help="TCP port (default 8080; 0 picks a free one)")
+    parser.add_argument("--db", metavar="FILE", help="keep data in this SQLite file (demo data is added if empty)")
+    parser.add_argument("--bulk", type=_non_negative_int, default=0, metavar="N",
+                        help=f"add an account {BULK_ACCOUNT!r} with N generated trunks to the first customer")
+    parser.add_argument("--latency", type=_milliseconds, default=0.0, metavar="MS",
+                        help="delay every answer by MS milliseconds")
+    parser.add_argument("--fail-every", type=_non_negative_int, default=0, metavar="N",
+                        help="make every Nth authenticated call fail (0: never)")
+    parser.add_argument("--fail-mode", choices=[m.value for m in FailMode], default=FailMode.FAULT.value,
+                        help="how injected failures look (default fault)")
+    parser.add_argument("--trust", type=_address, action="append", default=[], metavar="ADDR",
+                        help="accept unauthenticated calls with i_customer from ADDR (repeatable; networks allowed)")
+    parser.add_argument("--case-insensitive", action="store_true",
+                        help="match name_pattern like ILIKE instead of LIKE")
+    parser.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
+    parser.add_argument("--tls-key", metavar="FILE", help="private key for --tls-cert, if not in the same file")
+    parser.add_argument("--verbose", action="store_true", help="print one line per call (never passwords)")
+    return parser
+
+
+def _tls_context(cert: str, key: str | None) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def _open_store(path: str | None, bulk: int) -> Store:
+    """Open the store, seeding demo data only into an empty one."""
+    store = Store(path)
+    if store.is_empty():
+        seed_demo(store)
+    if bulk:
+        first = store.customers()[0]["i_customer"]
+        if store.get_account(first, username=BULK_ACCOUNT) is None:
+            i_account = store.add_account(first, BULK_ACCOUNT, description="Generated trunks")
+            add_bulk_trunks(store, i_account, bulk)
+    return store
+
+
+def _print_banner(server: SimulatorServer) -> None:
+    print(f"Sippy simulator listening on {server.url}")
+    print("Logins (login / password: customer, accounts):")
+    for customer in server.store.customers():
+        accounts = server.store.list_accounts(customer["i_customer"], 0, 1000)
+        listed = ", ".join(f"{a['username']}={a['i_account']}" for a in accounts)
+        print(f"  {customer['login']} / {customer['password']}: {customer['name']} "
+              f"(i_customer {customer['i_customer']}), accounts {listed}")
+    print("Press Ctrl-C to stop.", flush=True)
+
+
+def main(argv: list[str]) -> int:
+    """Run ``trunktui sim``; return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    if args.tls_key and not args.tls_cert:
+        parser.print_usage(sys.stderr)
+        print("trunktui sim: error: --tls-key needs --tls-cert", file=sys.stderr)
+        return 2
+    try:
+        context = _tls_context(args.tls_cert, args.tls_key) if args.tls_cert else None
+    except (OSError, ssl.SSLError) as error:
+        print(f"trunktui sim: error: cannot load the TLS certificate: {error}", file=sys.stderr)
+        return 2
+    try:
+        store = _open_store(args.db, args.bulk)
+    except sqlite3.Error as error:
+        print(f"trunktui sim: error: cannot use {args.db}: {error}", file=sys.stderr)
+        return 2
+    knobs = Knobs(latency=args.latency / 1000, fail_every=args.fail_every, fail_mode=FailMode(args.fail_mode))
+    try:
+        server = SimulatorServer(
+            store, host=args.host, port=args.port, knobs=knobs, trusted_hosts=args.trust,
+            ssl_context=context, case_insensitive_like=args.case_insensitive, verbose=args.verbose,
+        )
+    except OSError as error:
+        print(f"trunktui sim: error: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        store.close()
+        return 1
+    _print_banner(server)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("Stopped.")
+    finally:
+        server.stop()
+        store.close()
+    return 0

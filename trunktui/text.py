@@ -1,0 +1,34 @@
+"""Making server strings safe to put on a terminal.
+
+Anything a switch sends may carry escape sequences, bidi overrides or
+megabytes of text. ``printable`` keeps every visible character and replaces
+the rest with a visible stand-in, so the operator sees that something odd
+is there without the terminal acting on it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from trunktui.model import format_value
+
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    return f"<U+{code:04X}>"
+
+
+def printable(value: Any, limit: int | None = None) -> str:
+    """``value`` as text with no control characters, cut to ``limit`` characters."""
+    text = value if isinstance(value, str) else format_value(value)
+    if limit is not None and len(text) > limit:
+        text = text[: max(limit - 1, 0)] + "…"
+    return _UNSAFE.sub(_stand_in, text)

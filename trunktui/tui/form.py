@@ -1,0 +1,165 @@
+"""The trunk edit form, generated from the trunk model.
+
+Each editable field gets the input its type calls for: text boxes for
+strings and numbers, a switch for booleans, a masked box for secrets, and a
+NULL checkbox where NULL is allowed, so NULL and an empty string stay
+different choices. Every keystroke is validated with the model, and the
+message sits under the field it belongs to.
+
+A value the server sent with characters that cannot be shown is displayed
+with stand-ins; as long as the user leaves it alone, the original value is
+what the form reports, so an untouched field never counts as changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Static, Switch
+
+from trunktui.errors import InputError
+from trunktui.model import Field, Kind, OnCreate
+from trunktui.text import printable
+
+
+class NullBox(Checkbox):
+    """The NULL choice; its mark shows without colour, so it reads in any terminal."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's name
+        return "X" if self.value else " "
+
+
+class FieldEditor(Widget):
+    """One field: label, input, optional NULL box, and a help or error line."""
+
+    DEFAULT_CSS = """
+    FieldEditor { height: auto; }
+    FieldEditor Horizontal { height: 1; }
+    FieldEditor Label { width: 22; color: $text-muted; }
+    FieldEditor.-required Label { color: $text; }
+    FieldEditor Input { width: 1fr; }
+    FieldEditor Switch { border: none; height: 1; padding: 0; width: auto; }
+    FieldEditor Checkbox { width: auto; margin-left: 1; }
+    FieldEditor .message { padding-left: 22; color: $text-muted; height: auto; }
+    FieldEditor.-invalid .message { color: $text-error; }
+    FieldEditor.-invalid Input { background: $error 15%; }
+    FieldEditor.-changed Label { color: $text-warning; text-style: bold; }
+    """
+
+    def __init__(self, spec: Field, creating: bool) -> None:
+        super().__init__(id=f"field-{spec.name}")
+        self.spec = spec
+        self.required = creating and spec.on_create is OnCreate.REQUIRED
+        self.set_class(self.required, "-required")
+        self.original: Any = spec.default
+        self.problem: str | None = None
+
+    def compose(self) -> ComposeResult:
+        spec = self.spec
+        with Horizontal():
+            yield Label(Text(spec.label + (" *" if self.required else "")))
+            if spec.kind is Kind.BOOLEAN:
+                yield Switch(id="input")
+            else:
+                yield Input(id="input", compact=True, password=spec.secret, select_on_focus=False,
+                            placeholder="NULL" if spec.nullable else "")
+            if spec.nullable:
+                yield NullBox("NULL", id="null", compact=True)
+        yield Static(Text(spec.help), classes="message")
+
+    @property
+    def is_null(self) -> bool:
+        return self.spec.nullable and self.query_one("#null", NullBox).value
+
+    def load(self, value: Any) -> None:
+        """Show ``value`` as the field's starting point."""
+        self.original = value
+        if self.spec.kind is Kind.BOOLEAN:
+            self.query_one(Switch).value = value is True
+        else:
+            self.query_one(Input).value = "" if value is None else printable(value)
+        if self.spec.nullable:
+            self.query_one("#null", NullBox).value = value is None
+        self.check()
+
+    def value(self) -> Any:
+        """The field's value for the wire; raises ``InputError`` if invalid."""
+        if self.spec.kind is Kind.BOOLEAN:
+            return self.query_one(Switch).value
+        if self.is_null:
+            return None
+        text = self.query_one(Input).value
+        if self.original is not None and text == printable(self.original):
+            return self.original
+        return self.spec.parse(text)
+
+    def check(self) -> str | None:
+        """Validate now, show the outcome under the field, and return the problem."""
+        try:
+            value = self.value()
+        except InputError as exc:
+            self.problem = exc.message
+        else:
+            self.problem = None
+            self.set_class(value != self.original or type(value) is not type(self.original), "-changed")
+        self.set_class(self.problem is not None, "-invalid")
+        self.query_one(".message", Static).update(Text(self.problem or self.spec.help))
+        return self.problem
+
+    def reveal(self, shown: bool) -> None:
+        if self.spec.secret:
+            self.query_one(Input).password = not shown
+
+    @on(Input.Changed)
+    @on(Switch.Changed)
+    def edited(self) -> None:
+        self.check()
+
+    @on(Checkbox.Changed)
+    def null_toggled(self, event: Checkbox.Changed) -> None:
+        self.query_one(Input).disabled = event.value
+        self.check()
+
+
+class TrunkForm(Widget):
+    """Editors for a set of fields, with whole-form validation."""
+
+    DEFAULT_CSS = "TrunkForm { height: auto; }"
+
+    def __init__(self, fields: Iterable[Field], creating: bool) -> None:
+        super().__init__()
+        self.fields = tuple(fields)
+        self.creating = creating
+
+    def compose(self) -> ComposeResult:
+        for spec in self.fields:
+            yield FieldEditor(spec, self.creating)
+
+    def editors(self) -> list[FieldEditor]:
+        return list(self.query(FieldEditor))
+
+    def load(self, values: Mapping[str, Any]) -> None:
+        for editor in self.editors():
+            editor.load(values.get(editor.spec.name, editor.spec.default))
+
+    def collect(self) -> tuple[dict[str, Any], list[FieldEditor]]:
+        """Every field's value, and the editors whose input is invalid."""
+        values: dict[str, Any] = {}
+        invalid: list[FieldEditor] = []
+        for editor in self.editors():
+            if editor.check() is None:
+                values[editor.spec.name] = editor.value()
+            else:
+                invalid.append(editor)
+        return values, invalid
+
+    def reveal(self, shown: bool) -> None:
+        for editor in self.editors():
+            editor.reveal(shown)

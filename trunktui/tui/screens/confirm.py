@@ -1,0 +1,100 @@
+"""One confirmation dialog, used for delete, save and discard.
+
+The focused button is what Enter does. For anything destructive the
+focused button is Cancel, so a stray Enter never deletes or discards.
+"""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from trunktui.model import SECRET_FIELDS, TRUNK_FIELDS, Trunk
+from trunktui.text import printable
+from trunktui.tui.cells import cell
+
+MASK = "••••••"
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask a yes/no question; dismissed with True only by the confirm button."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical {
+        width: 72; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $panel; padding: 0 1;
+    }
+    ConfirmScreen.-danger > Vertical { border: thick $error; }
+    ConfirmScreen .title { text-style: bold; padding: 0 0 1 0; }
+    ConfirmScreen VerticalScroll { height: auto; max-height: 14; }
+    ConfirmScreen Horizontal { height: auto; align-horizontal: right; padding: 1 0 0 0; }
+    ConfirmScreen Button { margin: 0 0 0 2; }
+    """
+    BINDINGS = [
+        Binding("escape", "dismiss(False)", "Cancel"),
+        Binding("left", "app.focus_previous", show=False),
+        Binding("right", "app.focus_next", show=False),
+    ]
+
+    def __init__(self, title: str, body: RenderableType, confirm: str, *, danger: bool) -> None:
+        super().__init__(classes="-danger" if danger else "")
+        self.title_text = title
+        self.body = body
+        self.confirm = confirm
+        self.danger = danger
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.title_text), classes="title")
+            with VerticalScroll():
+                yield Static(self.body)
+            with Horizontal():
+                yield Button("Cancel", id="cancel")
+                yield Button(self.confirm, id="confirm", variant="error" if self.danger else "primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel" if self.danger else "#confirm").focus()
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm")
+
+
+def delete_dialog(trunk: Trunk) -> ConfirmScreen:
+    details = Table.grid(padding=(0, 2))
+    for label, name in (("Name", "name"), ("i_trunk", "i_trunk"), ("Destination", "destination")):
+        details.add_row(Text(label, style="bold"), cell(trunk.get(name), limit=200))
+    details.add_row("", "")
+    details.add_row("", Text("The switch deletes it at once; this cannot be undone.", style="italic"))
+    return ConfirmScreen("Delete this trunk?", details, "Delete", danger=True)
+
+
+def save_dialog(before: dict[str, object], changes: dict[str, object]) -> ConfirmScreen:
+    table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
+    table.add_column("Field", style="bold", no_wrap=True)
+    table.add_column("Now", overflow="fold")
+    table.add_column("", no_wrap=True)
+    table.add_column("After saving", overflow="fold")
+    labels = {f.name: f.label for f in TRUNK_FIELDS}
+    for name, new in changes.items():
+        old = before.get(name)
+        if name in SECRET_FIELDS:
+            table.add_row(labels[name], Text(MASK if old else "(empty)"), "→",
+                          Text("(changed)" if new else "(empty)"))
+        else:
+            table.add_row(labels.get(name, printable(name)), cell(old, 200), "→", cell(new, 200))
+    count = len(changes)
+    return ConfirmScreen(f"Save {count} changed field{'s' if count != 1 else ''}?", table, "Save", danger=False)
+
+
+def discard_dialog(labels: list[str]) -> ConfirmScreen:
+    body = Text("Unsaved changes to: " + ", ".join(labels) + ".\nLeave and lose them?")
+    return ConfirmScreen("Discard your changes?", body, "Discard", danger=True)

@@ -1,0 +1,363 @@
+"""The trunk table of one account: server-side pattern, local filter, sort.
+
+The name pattern goes to the switch (SQL LIKE, debounced, Enter applies at
+once); the quick filter narrows what is loaded without a call. Columns come
+from the trunk model's ``in_table`` fields. Rows are keyed by position, not
+by ``i_trunk``, so a server that repeats an id cannot break the table.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from trunktui.errors import AuthError
+from trunktui.model import TRUNK_FIELDS, Account, Field, Trunk
+from trunktui.text import printable
+from trunktui.tui.base import AppScreen
+from trunktui.tui.calls import Answer, call_in_worker
+from trunktui.tui.cells import cell, sort_key
+from trunktui.tui.screens.choose import ChoiceScreen
+from trunktui.tui.screens.confirm import delete_dialog
+from trunktui.tui.widgets import StatusLine
+
+COLUMNS: tuple[Field, ...] = tuple(f for f in TRUNK_FIELDS if f.in_table)
+DEBOUNCE_SECONDS = 0.4
+PATTERN_HINT = "LIKE pattern: % any run · _ one character · \\ escapes · Enter applies now"
+_LONE_ESCAPE = re.compile(r"(?<!\\)(\\\\)*\\$")
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """What is wrong with a LIKE pattern, or None; checked before it is sent."""
+    if _LONE_ESCAPE.search(pattern):
+        return "A pattern may not end with a lone \\ (write \\\\ for a backslash)."
+    return None
+
+
+class TrunksScreen(AppScreen[None]):
+    """Browse one account's trunks."""
+
+    DEFAULT_CSS = """
+    TrunksScreen .toolbar { height: 1; }
+    TrunksScreen #pattern { width: 3fr; margin-right: 1; }
+    TrunksScreen #quick { width: 2fr; }
+    TrunksScreen #pattern-hint.-error { color: $text-error; }
+    TrunksScreen #empty { height: 1fr; content-align: center middle; color: $text-muted; display: none; }
+    """
+    AUTO_FOCUS = "DataTable"
+    BINDINGS = [
+        Binding("enter", "open", "Open"),
+        Binding("n", "new", "New"),
+        Binding("c", "clone", "Clone"),
+        Binding("d", "delete", "Delete"),
+        Binding("delete", "delete", "Delete", show=False),
+        Binding("r", "refresh", "Refresh", show=False),
+        Binding("f5", "refresh", "Refresh", show=False),
+        Binding("p", "focus_pattern", "Pattern"),
+        Binding("slash", "focus_quick", "Filter", key_display="/"),
+        Binding("s", "sort", "Sort"),
+        Binding("y", "copy", "Copy", show=False),
+        Binding("x", "export", "Export", show=False),
+        Binding("escape", "back", "Back"),
+        Binding("q", "app.quit", "Quit", show=False),
+    ]
+
+    def __init__(self, account: Account) -> None:
+        super().__init__()
+        self.account = account
+        self.i_account: int = account.i_account
+        self.trunks: list[Trunk] = []
+        self.shown: list[Trunk] = []
+        self.pattern = ""
+        self.sort_by: Field | None = None
+        self.descending = False
+        self.loaded_once = False
+        self.debounce: Timer | None = None
+        self.select_after_load: object = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(classes="toolbar"):
+            yield Input(placeholder="Name pattern (server)", id="pattern", compact=True)
+            yield Input(placeholder="Quick filter (local)", id="quick", compact=True)
+        yield Static(PATTERN_HINT, id="pattern-hint", classes="hint")
+        table: DataTable[Text] = DataTable(id="trunks", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="empty")
+        yield StatusLine(id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for spec in COLUMNS:
+            table.add_column(spec.label, key=spec.name)
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        description = f" {printable(self.account.username, 40)}" if self.account.username else ""
+        self.app.sub_title = f"{self.trunk_app.session.who} · account {self.i_account}{description}"
+
+    # --- loading ----------------------------------------------------------------
+
+    def load(self) -> None:
+        client, i_account, pattern = self.client, self.i_account, self.pattern
+        what = f"matching {pattern!r}" if pattern else "of the account"
+        self.query_one(StatusLine).busy(f"Loading trunks {what}…")
+        if not self.loaded_once:
+            self.query_one(DataTable).loading = True
+        call_in_worker(self, "trunks", lambda: client.list_trunks(i_account, pattern or None))
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @on(Answer)
+    def answered(self, answer: Answer) -> None:
+        answer.stop()
+        status = self.query_one(StatusLine)
+        if answer.purpose == "trunks":
+            self.query_one(DataTable).loading = False
+            if answer.error is not None:
+                status.fault(f"Loading failed: {answer.error}")
+                self.notify(str(answer.error), title="Loading trunks failed", severity="error", markup=False)
+                if isinstance(answer.error, AuthError):
+                    self.trunk_app.ask_password_again(answer.error.message)
+                return
+            self.trunks = answer.value
+            self.loaded_once = True
+            self.rebuild()
+        elif answer.purpose == "delete":
+            if answer.error is not None:
+                status.fault(f"Delete failed: {answer.error}")
+                self.notify(str(answer.error), title="Delete failed", severity="error", markup=False)
+                return
+            trunk: Trunk = answer.value
+            self.trunks = [t for t in self.trunks if t is not trunk]
+            self.rebuild()
+            message = f"Deleted trunk {printable(trunk.i_trunk)} {printable(trunk.name, 60)}"
+            self.notify(message, markup=False)
+
+    # --- the table ----------------------------------------------------------------
+
+    def current(self) -> Trunk | None:
+        table = self.query_one(DataTable)
+        if not self.shown or table.cursor_row < 0:
+            return None
+        return self.shown[min(table.cursor_row, len(self.shown) - 1)]
+
+    def rebuild(self) -> None:
+        """Apply the quick filter and sort, refill the table, keep the selection."""
+        table = self.query_one(DataTable)
+        keep = self.select_after_load
+        if keep is None and (selected := self.current()) is not None:
+            keep = selected.i_trunk
+        self.select_after_load = None
+        wanted = self.query_one("#quick", Input).value.strip().casefold()
+        rows: list[tuple[Trunk, list[Text]]] = []
+        for trunk in self.trunks:
+            cells = [cell(trunk.get(spec.name)) for spec in COLUMNS]
+            if wanted and not any(wanted in c.plain.casefold() for c in cells):
+                continue
+            rows.append((trunk, cells))
+        if self.sort_by is not None:
+            name = self.sort_by.name
+            rows.sort(key=lambda row: sort_key(row[0].get(name)), reverse=self.descending)
+        self.shown = [trunk for trunk, _ in rows]
+        table.clear()
+        table.add_rows([cells for _, cells in rows])
+        target = next((i for i, t in enumerate(self.shown) if keep is not None and t.i_trunk == keep), 0)
+        if self.shown:
+            table.move_cursor(row=target, animate=False)
+        self.describe(wanted)
+
+    def describe(self, wanted: str) -> None:
+        status = self.query_one(StatusLine)
+        empty = self.query_one("#empty", Static)
+        table = self.query_one(DataTable)
+        total, shown = len(self.trunks), len(self.shown)
+        parts = [f"{total} trunk{'s' if total != 1 else ''}"]
+        if self.pattern:
+            parts.append(f"pattern {self.pattern!r}")
+        if wanted:
+            parts.append(f"filter {wanted!r} shows {shown}")
+        if self.sort_by is not None:
+            parts.append(f"sorted by {self.sort_by.label} {'↓' if self.descending else '↑'}")
+        status.show(" · ".join(parts))
+        if shown:
+            table.display, empty.display = True, False
+            return
+        if total and wanted:
+            reason = f"The quick filter {wanted!r} hides all {total} trunks. Escape in the filter clears it."
+        elif self.pattern:
+            reason = f"No trunk of this account matches the pattern {self.pattern!r}.\nClear the pattern to see all."
+        else:
+            reason = "This account has no trunks yet. Press n to create one."
+        empty.update(Text(reason, justify="center"))
+        table.display, empty.display = False, True
+
+    # --- inputs ---------------------------------------------------------------------
+
+    @on(Input.Changed, "#pattern")
+    def pattern_changed(self, event: Input.Changed) -> None:
+        if self.debounce is not None:
+            self.debounce.stop()
+        if self.check_pattern(event.value):
+            self.debounce = self.set_timer(DEBOUNCE_SECONDS, lambda: self.apply_pattern(event.value))
+
+    @on(Input.Submitted, "#pattern")
+    def pattern_submitted(self, event: Input.Submitted) -> None:
+        if self.debounce is not None:
+            self.debounce.stop()
+        if self.check_pattern(event.value):
+            self.apply_pattern(event.value, force=True)
+            self.query_one(DataTable).focus()
+
+    def check_pattern(self, pattern: str) -> bool:
+        hint = self.query_one("#pattern-hint", Static)
+        problem = pattern_problem(pattern)
+        hint.set_class(problem is not None, "-error")
+        hint.update(problem or PATTERN_HINT)
+        return problem is None
+
+    def apply_pattern(self, pattern: str, force: bool = False) -> None:
+        if pattern != self.pattern or force:
+            self.pattern = pattern
+            self.load()
+
+    @on(Input.Changed, "#quick")
+    def quick_changed(self) -> None:
+        self.rebuild()
+
+    @on(Input.Submitted, "#quick")
+    def quick_submitted(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def row_selected(self) -> None:
+        self.action_open()
+
+    @on(DataTable.HeaderSelected)
+    def header_selected(self, event: DataTable.HeaderSelected) -> None:
+        self.sort_on(COLUMNS[event.column_index].name)
+
+    # --- actions --------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input):
+            if focused.value:
+                focused.value = ""
+            self.query_one(DataTable).focus()
+            return
+        self.dismiss()
+
+    def action_focus_pattern(self) -> None:
+        self.query_one("#pattern").focus()
+
+    def action_focus_quick(self) -> None:
+        self.query_one("#quick").focus()
+
+    def action_open(self) -> None:
+        from trunktui.tui.screens.trunk import TrunkScreen
+
+        trunk = self.current()
+        if trunk is not None:
+            self.app.push_screen(TrunkScreen(self.i_account, trunk=trunk), self.returned)
+
+    def action_new(self) -> None:
+        from trunktui.tui.screens.trunk import TrunkScreen
+
+        self.app.push_screen(TrunkScreen(self.i_account), self.returned)
+
+    def action_clone(self) -> None:
+        from trunktui.tui.screens.trunk import TrunkScreen
+
+        trunk = self.current()
+        if trunk is None:
+            self.notify("Select a trunk to clone first.", severity="warning")
+            return
+        names = {t.name for t in self.trunks}
+        self.app.push_screen(TrunkScreen(self.i_account, clone_of=trunk, taken=names), self.returned)
+
+    def returned(self, i_trunk: int | None) -> None:
+        """Back from the trunk screen: reload if anything was saved there."""
+        if i_trunk is not None:
+            self.select_after_load = i_trunk
+            self.load()
+
+    def action_delete(self) -> None:
+        trunk = self.current()
+        if trunk is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                client = self.client
+                self.query_one(StatusLine).busy(f"Deleting trunk {printable(trunk.i_trunk)}…")
+                call_in_worker(self, "delete", lambda: (client.delete_trunk(trunk.i_trunk), trunk)[1])
+
+        self.app.push_screen(delete_dialog(trunk), confirmed)
+
+    def action_sort(self) -> None:
+        options = []
+        for spec in COLUMNS:
+            mark = ""
+            if self.sort_by is spec:
+                mark = "  (now ↓, choose to flip)" if self.descending else "  (now ↑, choose to flip)"
+            options.append((spec.name, Text(spec.label + mark)))
+        current = self.sort_by.name if self.sort_by else None
+        self.app.push_screen(ChoiceScreen("Sort by", options, current), self.sort_on)
+
+    def sort_on(self, name: str | None) -> None:
+        if name is None:
+            return
+        spec = next(f for f in COLUMNS if f.name == name)
+        self.descending = not self.descending if self.sort_by is spec else False
+        self.sort_by = spec
+        self.rebuild()
+
+    def action_copy(self) -> None:
+        trunk = self.current()
+        if trunk is None:
+            return
+        labels = {"i_trunk": "ID", "name": "Name", "destination": "Destination"}
+        options = [(name, Text(f"{label}: {printable(trunk.get(name), 50)}")) for name, label in labels.items()]
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                value = trunk.get(name)
+                self.app.copy_to_clipboard("" if value is None else printable(value))
+                self.notify(f"Copied the {labels[name].lower()} to the clipboard.")
+
+        self.app.push_screen(ChoiceScreen("Copy to the clipboard", options), chosen)
+
+    def action_export(self) -> None:
+        from trunktui.tui.screens.export import ExportScreen
+
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        default = Path.cwd() / f"trunks-{self.i_account}-{stamp}.csv"
+
+        def done(message: str | None) -> None:
+            if message:
+                self.notify(message, markup=False)
+
+        self.app.push_screen(ExportScreen(default, COLUMNS, list(self.shown)), done)
+
+    def commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("New trunk", "Create a trunk in this account", self.action_new)
+        yield SystemCommand("Clone trunk", "New trunk pre-filled from the selected one", self.action_clone)
+        yield SystemCommand("Delete trunk", "Delete the selected trunk (asks first)", self.action_delete)
+        yield SystemCommand("Refresh trunks", "Reload the list from the switch", self.action_refresh)
+        yield SystemCommand("Sort trunks", "Choose the column to sort by", self.action_sort)
+        yield SystemCommand("Copy from trunk", "Copy the id, name or destination", self.action_copy)
+        yield SystemCommand("Export table", "Write the visible rows as CSV or JSON", self.action_export)
+        yield SystemCommand("Switch account", "Back to the account picker", self.dismiss)

@@ -1,0 +1,37 @@
+"""Small widgets shared by the screens."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from trunktui.errors import TrunkTuiError
+from trunktui.text import printable
+
+
+class StatusLine(Static):
+    """One line under a table or beside a button: progress, a result or a fault.
+
+    Text from the server is shown literally: it is built as a ``Text``
+    object, never parsed as markup, and control characters are replaced.
+    """
+
+    DEFAULT_CSS = """
+    StatusLine { height: auto; min-height: 1; padding: 0 1; color: $text-muted; }
+    StatusLine.-busy { color: $text-accent; }
+    StatusLine.-fault { color: $text-error; text-style: bold; }
+    """
+
+    def show(self, message: str) -> None:
+        self._set(message, None)
+
+    def busy(self, message: str) -> None:
+        self._set(f"⧗ {message}", "-busy")
+
+    def fault(self, error: TrunkTuiError | str) -> None:
+        self._set(f"✖ {error}", "-fault")
+
+    def _set(self, message: str, state: str | None) -> None:
+        self.set_class(state == "-busy", "-busy")
+        self.set_class(state == "-fault", "-fault")
+        self.update(Text(printable(message)))
