@@ -308,6 +308,11 @@ def redact(members: Mapping[str, Any]) -> dict[str, Any]:
     return {k: ("***" if k in SECRET_FIELDS and v else v) for k, v in members.items()}
 
 
+ACCOUNT_MEMBERS: tuple[str, ...] = (
+    "i_account", "username", "description", "blocked", "expired", "balance", "credit_limit", "base_currency",
+)
+
+
 @dataclass(frozen=True)
 class Account:
     """One account, as listAccounts or getAccountInfo described it."""
@@ -324,14 +329,11 @@ class Account:
 
     @classmethod
     def from_wire(cls, struct: Mapping[str, Any]) -> Account:
-        known = {k: v for k, v in struct.items() if k in _ACCOUNT_MEMBERS}
-        extra = {k: v for k, v in struct.items() if k not in _ACCOUNT_MEMBERS}
+        known = {k: v for k, v in struct.items() if k in ACCOUNT_MEMBERS}
+        extra = {k: v for k, v in struct.items() if k not in ACCOUNT_MEMBERS}
         return cls(**{"i_account": None, **known}, extra=extra)
 
 
-_ACCOUNT_MEMBERS = frozenset(
-    ("i_account", "username", "description", "blocked", "expired", "balance", "credit_limit", "base_currency")
-)
 
 
 def editable_fields(creating: bool) -> Iterable[Field]:

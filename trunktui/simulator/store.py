@@ -19,16 +19,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from trunktui.model import TRUNK_FIELDS, Field, Kind
+from trunktui.model import ACCOUNT_MEMBERS, TRUNK_FIELDS, Field, Kind
 
 _SQL_TYPES = {Kind.STRING: "TEXT", Kind.INTEGER: "INTEGER", Kind.DOUBLE: "REAL", Kind.BOOLEAN: "INTEGER"}
-_EMPTY = {Kind.STRING: "", Kind.INTEGER: 0, Kind.DOUBLE: 0.0, Kind.BOOLEAN: False}
 
 TRUNK_COLUMNS: tuple[str, ...] = tuple(f.name for f in TRUNK_FIELDS)
 _CUSTOMER_COLUMNS = ("i_customer", "name", "login", "password")
-ACCOUNT_COLUMNS: tuple[str, ...] = (
-    "i_account", "username", "description", "blocked", "expired", "balance", "credit_limit", "base_currency",
-)
+ACCOUNT_COLUMNS = ACCOUNT_MEMBERS
 _BOOLEAN_TRUNK_COLUMNS = frozenset(f.name for f in TRUNK_FIELDS if f.kind is Kind.BOOLEAN)
 _BOOLEAN_ACCOUNT_COLUMNS = frozenset(("blocked", "expired"))
 _TRUNK_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in TRUNK_COLUMNS) + " FROM trunks"
@@ -74,11 +71,6 @@ class BadPattern(StoreError):
     """A LIKE pattern PostgreSQL would refuse."""
 
 
-def default_value(spec: Field) -> Any:
-    """What createTrunk stores for a member it was not given."""
-    return None if spec.nullable else _EMPTY[spec.kind]
-
-
 def _column_ddl(spec: Field) -> str:
     if spec.name == "i_trunk":
         return '"i_trunk" INTEGER PRIMARY KEY'
@@ -86,7 +78,7 @@ def _column_ddl(spec: Field) -> str:
     if spec.name == "i_account":
         return ddl + " NOT NULL REFERENCES accounts(i_account)"
     if not spec.nullable:
-        ddl += f" NOT NULL DEFAULT {_sql_literal(default_value(spec))}"
+        ddl += f" NOT NULL DEFAULT {_sql_literal(spec.default)}"
     return ddl
 
 
@@ -246,12 +238,12 @@ class Store:
         return None if row is None else _trunk(row)
 
     def create_trunk(self, values: Mapping[str, Any]) -> int:
-        """Insert one trunk; members not given take ``default_value``."""
+        """Insert one trunk; members not given take the field's default."""
         return self.insert_trunks([values])[0]
 
     def insert_trunks(self, rows: Iterable[Mapping[str, Any]]) -> list[int]:
         """Insert many trunks in one transaction and return their ids, in order."""
-        values = [tuple(row[s.name] if s.name in row else default_value(s) for s in _INSERTED) for row in rows]
+        values = [tuple(row[s.name] if s.name in row else s.default for s in _INSERTED) for row in rows]
         with self._transaction() as db:
             first = db.execute("SELECT COALESCE(MAX(i_trunk), 0) + 1 FROM trunks").fetchone()[0]
             try:
