@@ -39,7 +39,6 @@ class TrunkApp(App[None]):
 
     TITLE = "trunktui"
     CSS = """
-    Screen { background: $surface; }
     .toolbar { height: auto; padding: 0 1; }
     .toolbar Input { width: 1fr; }
     .hint { color: $text-muted; padding: 0 1; height: auto; }
@@ -106,6 +105,17 @@ class TrunkApp(App[None]):
         self.push_screen(AccountsScreen())
         if self.session.hint:
             self.notify(self.session.hint, title="Demo mode", timeout=12, markup=False)
+
+    async def action_quit(self) -> None:
+        """Quit, but ask first if a trunk form holds unsaved changes."""
+        from trunktui.tui.screens.confirm import ConfirmScreen, discard_dialog
+        from trunktui.tui.screens.trunk import TrunkScreen
+
+        unsaved = [label for screen in self.screen_stack if isinstance(screen, TrunkScreen) for label in screen.dirty()]
+        if not unsaved:
+            self.exit()
+        elif not isinstance(self.screen, ConfirmScreen):
+            self.push_screen(discard_dialog(unsaved), lambda yes: self.exit() if yes else None)
 
     def action_help(self) -> None:
         from trunktui.tui.screens.help import HelpScreen

@@ -105,7 +105,7 @@ class AccountsScreen(AppScreen[None]):
         elif answer.purpose == "open-id":
             if answer.error is not None:
                 status.fault(answer.error)
-                self.notify(str(answer.error), title="Cannot open account", severity="error", markup=False)
+                self.notify(printable(answer.error), title="Cannot open account", severity="error", markup=False)
                 return
             self.open_account(answer.value)
 

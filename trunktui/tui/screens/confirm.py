@@ -71,7 +71,9 @@ class ConfirmScreen(ModalScreen[bool]):
 def delete_dialog(trunk: Trunk) -> ConfirmScreen:
     details = Table.grid(padding=(0, 2))
     for label, name in (("Name", "name"), ("i_trunk", "i_trunk"), ("Destination", "destination")):
-        details.add_row(Text(label, style="bold"), cell(trunk.get(name), limit=200))
+        value = cell(trunk.get(name), limit=200)
+        value.justify = "left"
+        details.add_row(Text(label, style="bold"), value)
     details.add_row("", "")
     details.add_row("", Text("The switch deletes it at once; this cannot be undone.", style="italic"))
     return ConfirmScreen("Delete this trunk?", details, "Delete", danger=True)

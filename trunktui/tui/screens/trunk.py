@@ -139,7 +139,7 @@ class TrunkScreen(AppScreen[int | None]):
         if answer.error is not None:
             what = {"load": "Loading", "save": "Saving", "create": "Creating"}[answer.purpose]
             status.fault(f"{what} failed: {answer.error}")
-            self.notify(str(answer.error), title=f"{what} failed", severity="error", markup=False)
+            self.notify(printable(answer.error), title=f"{what} failed", severity="error", markup=False)
             if isinstance(answer.error, AuthError):
                 self.trunk_app.ask_password_again(answer.error.message)
             return
@@ -188,12 +188,18 @@ class TrunkScreen(AppScreen[int | None]):
             status.show("Nothing to save: no field has changed.")
             return
 
+        assert self.trunk is not None
+        client, i_trunk = self.client, self.trunk.i_trunk
+
+        def save() -> int:
+            client.update_trunk(i_trunk, changes)
+            return len(changes)
+
         def confirmed(yes: bool | None) -> None:
-            if yes and self.trunk is not None:
-                client, i_trunk = self.client, self.trunk.i_trunk
+            if yes:
                 self.query_one("#save", Button).disabled = True
                 status.busy(f"Saving {len(changes)} changed field(s)…")
-                call_in_worker(self, "save", lambda: (client.update_trunk(i_trunk, changes), len(changes))[1])
+                call_in_worker(self, "save", save)
 
         self.app.push_screen(save_dialog(self.baseline(), changes), confirmed)
 

@@ -128,7 +128,7 @@ class TrunksScreen(AppScreen[None]):
             self.query_one(DataTable).loading = False
             if answer.error is not None:
                 status.fault(f"Loading failed: {answer.error}")
-                self.notify(str(answer.error), title="Loading trunks failed", severity="error", markup=False)
+                self.notify(printable(answer.error), title="Loading trunks failed", severity="error", markup=False)
                 if isinstance(answer.error, AuthError):
                     self.trunk_app.ask_password_again(answer.error.message)
                 return
@@ -138,7 +138,7 @@ class TrunksScreen(AppScreen[None]):
         elif answer.purpose == "delete":
             if answer.error is not None:
                 status.fault(f"Delete failed: {answer.error}")
-                self.notify(str(answer.error), title="Delete failed", severity="error", markup=False)
+                self.notify(printable(answer.error), title="Delete failed", severity="error", markup=False)
                 return
             trunk: Trunk = answer.value
             self.trunks = [t for t in self.trunks if t is not trunk]
@@ -299,11 +299,16 @@ class TrunksScreen(AppScreen[None]):
         if trunk is None:
             return
 
+        client = self.client
+
+        def delete() -> Trunk:
+            client.delete_trunk(trunk.i_trunk)
+            return trunk
+
         def confirmed(yes: bool | None) -> None:
             if yes:
-                client = self.client
                 self.query_one(StatusLine).busy(f"Deleting trunk {printable(trunk.i_trunk)}…")
-                call_in_worker(self, "delete", lambda: (client.delete_trunk(trunk.i_trunk), trunk)[1])
+                call_in_worker(self, "delete", delete)
 
         self.app.push_screen(delete_dialog(trunk), confirmed)
 
