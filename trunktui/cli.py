@@ -1,25 +1,30 @@
-"""The ``trunktui`` command: start the dashboard, or the simulator with ``sim``.
+"""The ``trunktui`` command: the dashboard, and the ``sim``, ``config`` and ``audit`` subcommands.
 
 Heavy imports (textual, the simulator) happen only once the command knows
-it needs them, so ``trunktui --help`` and ``trunktui sim`` start quickly.
+it needs them, so ``trunktui --help`` and the subcommands start quickly.
+Everything that can be wrong with the command line or the profiles file is
+reported here, before any screen opens.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from trunktui import __version__
-from trunktui.errors import InputError
+from trunktui.errors import TrunkTuiError
 
-PASSWORD_VARIABLE = "TRUNKTUI_PASSWORD"
+_EPILOG = """\
+With no switch and no profile, trunktui opens on its built-in simulator.
+The password comes from $TRUNKTUI_PASSWORD, the profile's password_command,
+or a masked prompt.
 
-_EPILOG = f"""\
-With no switch given, trunktui opens on its built-in simulator (demo data).
-The password comes from ${PASSWORD_VARIABLE}, or a masked prompt asks for it.
-Run 'trunktui sim --help' to serve the simulator on its own."""
+Subcommands:
+  trunktui sim       serve the Sippy simulator (trunktui sim --help)
+  trunktui config    init | path: the profiles file
+  trunktui audit     print the audit trail of changes"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,53 +36,79 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"trunktui {__version__}")
     parser.add_argument("--demo", action="store_true", help="use the built-in simulator with demo data")
+    parser.add_argument("--profile", metavar="NAME", help="connect with a profile from the profiles file")
     parser.add_argument("--url", help="switch address: host, host:port or a full URL")
     parser.add_argument("--user", help="web login with API access (digest authentication)")
     parser.add_argument("--trusted", action="store_true", help="trusted mode: no login, calls carry --customer")
     parser.add_argument("--customer", type=int, metavar="ID", help="i_customer to act for in trusted mode")
     parser.add_argument("--ca-bundle", metavar="FILE", help="CA certificates to verify the switch with")
     parser.add_argument("--insecure", action="store_true", help="do not verify the switch's TLS certificate")
-    parser.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds to wait for an answer")
+    parser.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for an answer (default 30)")
+    parser.add_argument("--read-only", action="store_true", help="refuse every create, edit and delete")
     return parser
+
+
+def _config_main(arguments: list[str]) -> int:
+    from trunktui.config import config_path, write_sample
+
+    parser = argparse.ArgumentParser(prog="trunktui config", description="Manage the profiles file.")
+    parser.add_argument("action", choices=("init", "path"), help="init: write a commented sample; path: print where")
+    args = parser.parse_args(arguments)
+    if args.action == "path":
+        print(config_path())
+        return 0
+    print(f"Wrote a sample to {write_sample()}; edit it, then run: trunktui --profile NAME")
+    return 0
+
+
+def _audit_main(arguments: list[str]) -> int:
+    import json
+
+    from trunktui.audit import audit_path, describe_entry, read_recent
+    from trunktui.text import printable
+
+    parser = argparse.ArgumentParser(prog="trunktui audit", description="Print the audit trail, newest last.")
+    parser.add_argument("-n", "--lines", type=int, default=20, metavar="N", help="how many entries (default 20)")
+    parser.add_argument("--json", action="store_true", help="print the JSON lines as stored")
+    args = parser.parse_args(arguments)
+    entries = read_recent(count=max(args.lines, 1))
+    if not entries:
+        print(f"No changes recorded yet ({audit_path()}).")
+    for entry in entries:
+        print(json.dumps(entry, ensure_ascii=False) if args.json else printable(describe_entry(entry)))
+    return 0
+
+
+def _fail(parser: argparse.ArgumentParser, error: TrunkTuiError) -> NoReturn:
+    parser.exit(2, f"trunktui: error: {error.message}\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["sim"]:
-        from trunktui.simulator.cli import main as simulator_main
+    command, rest = (arguments[0], arguments[1:]) if arguments else ("", [])
+    try:
+        if command == "sim":
+            from trunktui.simulator.cli import main as simulator_main
 
-        return simulator_main(arguments[1:])
+            return simulator_main(rest)
+        if command == "config":
+            return _config_main(rest)
+        if command == "audit":
+            return _audit_main(rest)
+    except TrunkTuiError as error:
+        print(f"trunktui: error: {error.message}", file=sys.stderr)
+        return 2
     parser = _parser()
     args = parser.parse_args(arguments)
-    if args.demo and (args.url or args.trusted):
-        parser.error("--demo cannot be combined with --url or --trusted")
-    if args.customer is not None and not args.trusted:
-        parser.error("--customer goes with --trusted")
-    if args.trusted and args.user:
-        parser.error("--trusted sends no login; drop --user")
-    if (args.user or args.trusted) and not args.url:
-        parser.error("give the switch with --url")
-    if args.url and not (args.user or args.trusted):
-        parser.error("give --user NAME, or --trusted --customer ID")
-    if args.timeout <= 0:
-        parser.error("--timeout must be more than 0 seconds")
-
-    from trunktui.tui.launch import connect_to_switch, run_demo
+    from trunktui.launch import LaunchError, plan
 
     try:
-        if args.url:
-            return connect_to_switch(
-                url=args.url,
-                username=args.user or "",
-                password=os.environ.get(PASSWORD_VARIABLE),
-                trusted=args.trusted,
-                i_customer=args.customer,
-                ca_bundle=args.ca_bundle,
-                verify=not args.insecure,
-                read_timeout=args.timeout,
-            )
-        return run_demo(explain=not args.demo)
-    except InputError as exc:
-        parser.error(exc.message)
+        launch = plan(args)
+    except LaunchError as error:
+        parser.error(error.message)
+    except TrunkTuiError as error:
+        _fail(parser, error)
+    try:
+        return launch()
     except KeyboardInterrupt:
         return 130

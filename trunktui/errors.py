@@ -6,6 +6,7 @@ remedy differs (ask for the password again, fix a field, retry later)::
 
     TrunkTuiError                 anything trunktui refuses or fails at
     ├── InputError                a value refused before anything was sent
+    ├── ReadOnlyError             a change refused: the connection is read-only
     └── ApiError                  a call to the switch that did not succeed
         ├── FaultError            the switch answered with an XML-RPC fault
         ├── TransportError        no usable answer arrived
@@ -42,6 +43,10 @@ class InputError(TrunkTuiError, ValueError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class ReadOnlyError(TrunkTuiError):
+    """A create, update or delete was attempted on a read-only connection."""
 
 
 class ApiError(TrunkTuiError):

@@ -8,21 +8,29 @@ Methods block: the UI runs them in worker threads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 
 from trunktui.api.connection import Connection, ConnectionSettings
-from trunktui.errors import InputError, ProtocolError
+from trunktui.audit import AuditLog
+from trunktui.errors import InputError, ProtocolError, TrunkTuiError
 from trunktui.model import Account, Trunk, create_params, update_params
 
 
 class SippyClient:
     """A client for one switch, as one login (or one trusted customer)."""
 
-    def __init__(self, settings: ConnectionSettings, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        transport: httpx.BaseTransport | None = None,
+        audit: AuditLog | None = None,
+    ) -> None:
         self.settings = settings
+        self.audit = audit
         self._connection = Connection(settings, transport)
 
     def __enter__(self) -> SippyClient:
@@ -67,20 +75,43 @@ class SippyClient:
 
     def create_trunk(self, values: Mapping[str, Any]) -> int:
         """Create a trunk from ``values`` (``i_account`` among them); return its id."""
-        answer = self.call("createTrunk", **create_params(values))
-        i_trunk = answer.get("i_trunk")
-        if isinstance(i_trunk, bool) or not isinstance(i_trunk, int):
-            raise ProtocolError("createTrunk did not return the new trunk's i_trunk.", "createTrunk")
+        with self._audited("create", account=values.get("i_account"), after=values) as outcome:
+            answer = self.call("createTrunk", **create_params(values))
+            i_trunk = answer.get("i_trunk")
+            if isinstance(i_trunk, bool) or not isinstance(i_trunk, int):
+                raise ProtocolError("createTrunk did not return the new trunk's i_trunk.", "createTrunk")
+            outcome["trunk"] = i_trunk
         return i_trunk
 
-    def update_trunk(self, i_trunk: int, changes: Mapping[str, Any]) -> None:
-        """Send only ``changes``; with none, nothing is sent."""
-        params = update_params(changes)
-        if params:
-            self.call("updateTrunk", i_trunk=i_trunk, **params)
+    def update_trunk(self, i_trunk: int, changes: Mapping[str, Any], before: Mapping[str, Any] | None = None) -> None:
+        """Send only ``changes``; with none, nothing is sent.
 
-    def delete_trunk(self, i_trunk: int) -> None:
-        self.call("deleteTrunk", i_trunk=i_trunk)
+        ``before`` is the trunk as the caller last saw it, for the audit trail.
+        """
+        if not changes:
+            return
+        old = None if before is None else {name: before.get(name) for name in changes}
+        account = None if before is None else before.get("i_account")
+        with self._audited("update", account=account, trunk=i_trunk, before=old, after=changes):
+            self.call("updateTrunk", i_trunk=i_trunk, **update_params(changes))
+
+    def delete_trunk(self, i_trunk: int, before: Mapping[str, Any] | None = None) -> None:
+        account = None if before is None else before.get("i_account")
+        with self._audited("delete", account=account, trunk=i_trunk, before=before):
+            self.call("deleteTrunk", i_trunk=i_trunk)
+
+    @contextmanager
+    def _audited(self, action: str, **details: Any) -> Iterator[dict[str, Any]]:
+        """Record a change, or the failed attempt at one, in the audit trail."""
+        outcome: dict[str, Any] = {}
+        try:
+            yield outcome
+        except TrunkTuiError as error:
+            if self.audit is not None:
+                self.audit.record(action, **{**details, **outcome}, error=error)
+            raise
+        if self.audit is not None:
+            self.audit.record(action, **{**details, **outcome})
 
 
 def _struct(answer: Mapping[str, Any], member: str, method: str) -> Mapping[str, Any]:

@@ -30,6 +30,7 @@ from trunktui.errors import (
     HttpError,
     InputError,
     ProtocolError,
+    ReadOnlyError,
     ResponseTooLarge,
     TlsError,
     TransportError,
@@ -37,6 +38,7 @@ from trunktui.errors import (
 from trunktui.model import INT32_MAX, INT32_MIN
 
 DEFAULT_PATH = "/xmlapi/xmlapi"
+MUTATING_METHODS = frozenset({"createTrunk", "updateTrunk", "deleteTrunk"})
 _TRUNCATED_XML = {
     expat_errors.codes[message]
     for message in (expat_errors.XML_ERROR_NO_ELEMENTS, expat_errors.XML_ERROR_UNCLOSED_TOKEN,
@@ -77,7 +79,8 @@ class ConnectionSettings:
 
     ``password`` is excluded from ``repr`` so settings can be logged safely.
     In trusted mode no credentials are sent and every call carries
-    ``i_customer`` instead.
+    ``i_customer`` instead. A ``read_only`` connection refuses every method
+    that changes data before anything is sent.
     """
 
     url: str
@@ -90,6 +93,7 @@ class ConnectionSettings:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     max_response_bytes: int = 64 * 1024 * 1024
+    read_only: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "url", normalize_url(self.url))
@@ -128,6 +132,8 @@ class Connection:
 
     def call(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """Call ``method`` with one struct of ``params``; return the answer's struct."""
+        if self.settings.read_only and method in MUTATING_METHODS:
+            raise ReadOnlyError(f"This connection is read-only: {method} was not sent.")
         if self.settings.trusted:
             params = {**params, "i_customer": self.settings.i_customer}
         _check_int32(params)

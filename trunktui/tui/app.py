@@ -8,30 +8,18 @@ picker -> trunk table -> trunk screen, with modals for confirmations.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from trunktui.api import ConnectionSettings, SippyClient
+from trunktui.config import Config
 from trunktui.recent import RecentAccounts
+from trunktui.session import Session
 
-
-@dataclass(frozen=True)
-class Session:
-    """What the app connects to and how it should present itself."""
-
-    settings: ConnectionSettings
-    demo: bool = False
-    ask_password: bool = False
-    hint: str = ""
-
-    @property
-    def who(self) -> str:
-        settings = self.settings
-        login = f"customer {settings.i_customer} (trusted)" if settings.trusted else settings.username
-        return f"{login}@{'simulator' if self.demo else settings.host}"
+__all__ = ["Session", "TrunkApp"]
 
 
 class TrunkApp(App[None]):
@@ -50,9 +38,10 @@ class TrunkApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, config: Config | None = None) -> None:
         super().__init__()
         self.session = session
+        self.config = config
         self.client: SippyClient | None = None
         self.recent = RecentAccounts(session.who)
         self.title = "trunktui · DEMO" if session.demo else "trunktui"

@@ -1,0 +1,187 @@
+"""Profiles, credentials and the command line that uses them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pytest
+
+from trunktui.cli import main
+from trunktui.config import SAMPLE, ConfigError, load_config, write_sample
+from trunktui.credentials import CredentialError, resolve_password, run_password_command
+from trunktui.launch import DEMO_HINT, LaunchError, plan
+
+GOOD = """\
+default = "lab"
+
+[profiles.lab]
+url = "sippy-lab.example.net"
+username = "noc"
+timeout = 10
+password_command = "printf 'secret-from-command\\nsecond line'"
+
+[profiles.prod]
+label = "PROD Amsterdam"
+url = "https://sippy-ams.example.net:8443"
+username = "noc"
+read_only = true
+production = true
+
+[profiles.mgmt]
+url = "10.0.0.5"
+mode = "trusted"
+i_customer = 42
+"""
+
+
+def write(tmp_path: Path, text: str, mode: int = 0o644) -> Path:
+    path = tmp_path / "profiles.toml"
+    path.write_text(text, encoding="utf-8")
+    path.chmod(mode)
+    return path
+
+
+def test_a_good_file_loads_every_profile(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, GOOD))
+    assert config is not None
+    assert set(config.profiles) == {"lab", "prod", "mgmt"}
+    lab, prod, mgmt = config.profile(None), config.profile("prod"), config.profile("mgmt")
+    assert (lab.name, lab.timeout, lab.trusted) == ("lab", 10, False)
+    assert (prod.read_only, prod.production, prod.title) == (True, True, "PROD Amsterdam")
+    assert (mgmt.trusted, mgmt.i_customer, mgmt.title) == (True, 42, "mgmt")
+
+
+def test_no_file_is_no_config(tmp_path: Path) -> None:
+    assert load_config(tmp_path / "absent.toml") is None
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ('default = "lab"\n[profiles.lab\nurl = "x"\n', 2, "not valid TOML"),
+    ('[profiles.lab]\nurl = "x"\nusername = "u"\ncolour = "red"\n', 4, "unknown key 'colour'"),
+    ('[profiles.lab]\nurl = "x"\nusername = "u"\ntimeout = "slow"\n', 4, "timeout must be a number"),
+    ('[profiles.lab]\nurl = "x"\nusername = "u"\nread_only = 1\n', 4, "read_only must be true or false"),
+    ('[profiles.lab]\nurl = "x"\nusername = "u"\ni_customer = true\n', 4, "i_customer must be an integer"),
+    ('[profiles.lab]\nusername = "u"\n', 1, "has no url"),
+    ('[profiles.lab]\nurl = "x"\n', 1, "needs a username"),
+    ('[profiles.lab]\nurl = "x"\nmode = "basic"\n', 3, 'mode must be "digest" or "trusted"'),
+    ('[profiles.lab]\nurl = "x"\nmode = "trusted"\n', 1, "no i_customer"),
+    ('[profiles.lab]\nurl = "x"\nusername = "u"\ntimeout = 0\n', 4, "more than 0"),
+    ('default = "prod"\n[profiles.lab]\nurl = "x"\nusername = "u"\n', 1, "not a profile"),
+    ('colour = "red"\n', 1, "unknown top-level key"),
+])
+def test_mistakes_name_the_file_the_line_and_what_is_expected(
+    tmp_path: Path, text: str, line: int, words: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"{path}, line {line}: ")
+    assert words in str(caught.value)
+
+
+def test_an_unknown_profile_lists_the_known_ones(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, GOOD))
+    assert config is not None
+    with pytest.raises(ConfigError, match="lab, mgmt, prod"):
+        config.profile("staging")
+
+
+def test_a_password_in_the_file_needs_a_private_file(tmp_path: Path) -> None:
+    text = '[profiles.lab]\nurl = "x"\nusername = "u"\npassword = "plain"\n'
+    with pytest.raises(ConfigError, match="chmod 600") as caught:
+        load_config(write(tmp_path, text, 0o644))
+    assert caught.value.line == 4 and "plain" not in str(caught.value)
+    config = load_config(write(tmp_path, text, 0o600))
+    assert config is not None and config.profile("lab").password == "plain"
+    assert "plain" not in repr(config.profile("lab"))
+
+
+def test_password_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = load_config(write(tmp_path, GOOD))
+    assert config is not None
+    monkeypatch.delenv("TRUNKTUI_PASSWORD", raising=False)
+    assert resolve_password(config.profile("lab")) == "secret-from-command"
+    assert resolve_password(config.profile("prod")) is None
+    monkeypatch.setenv("TRUNKTUI_PASSWORD", "from-env")
+    assert resolve_password(config.profile("lab")) == "from-env"
+
+
+@pytest.mark.parametrize(("command", "words"), [
+    (f"{sys.executable} -c \"import sys; sys.stderr.write('vault locked'); sys.exit(3)\"", "exit 3): vault locked"),
+    ("no-such-password-tool --get", "'no-such-password-tool' was not found"),
+    ("true", "printed no password"),
+    ("'unbalanced", "cannot be parsed"),
+])
+def test_a_failing_password_command_says_why(command: str, words: str) -> None:
+    with pytest.raises(CredentialError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        run_password_command(command, "lab")
+
+
+def test_config_init_writes_a_private_sample_that_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "conf" / "profiles.toml"
+    monkeypatch.setenv("TRUNKTUI_CONFIG", str(path))
+    assert main(["config", "path"]) == 0
+    assert capsys.readouterr().out.strip() == str(path)
+    assert main(["config", "init"]) == 0
+    assert path.read_text(encoding="utf-8") == SAMPLE
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    config = load_config(path)
+    assert config is not None and config.default == "lab" and config.profile("production").read_only
+    assert main(["config", "init"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    with pytest.raises(ConfigError):
+        write_sample(path)
+
+
+def namespace(**given: object) -> argparse.Namespace:
+    options: dict[str, object] = dict(demo=False, profile=None, url=None, user=None, trusted=False, customer=None,
+                                      ca_bundle=None, insecure=False, timeout=None, read_only=False)
+    options.update(given)
+    return argparse.Namespace(**options)
+
+
+@pytest.mark.parametrize("given", [
+    {"demo": True, "url": "x"}, {"profile": "lab", "url": "x"}, {"customer": 3},
+    {"url": "x"}, {"user": "u"}, {"url": "x", "trusted": True, "user": "u"}, {"url": "x", "user": "u", "timeout": 0},
+])
+def test_contradictory_options_are_refused(given: dict[str, object]) -> None:
+    with pytest.raises(LaunchError):
+        plan(namespace(**given))
+
+
+def test_a_broken_profiles_file_stops_before_any_screen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, '[profiles.lab]\nurl = "x"\nusername = "u"\ncolour = 1\n')
+    monkeypatch.setenv("TRUNKTUI_CONFIG", str(path))
+    with pytest.raises(SystemExit) as exited:
+        main(["--profile", "lab"])
+    assert exited.value.code == 2
+    assert f"{path}, line 4: unknown key 'colour'" in capsys.readouterr().err
+
+
+def test_no_profile_and_no_file_means_the_demo_with_a_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRUNKTUI_CONFIG", str(tmp_path / "none.toml"))
+    launch = plan(namespace())
+    assert launch.session is None and launch.hint == DEMO_HINT
+    assert plan(namespace(demo=True)).hint == ""
+
+
+def test_a_profile_becomes_a_session_that_options_can_tighten(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRUNKTUI_CONFIG", str(write(tmp_path, GOOD)))
+    monkeypatch.delenv("TRUNKTUI_PASSWORD", raising=False)
+    lab = plan(namespace()).session
+    assert lab is not None and lab.profile == "lab" and not lab.ask_password
+    assert lab.settings.password == "secret-from-command" and lab.settings.read_timeout == 10
+    assert not lab.read_only and not lab.production
+    tightened = plan(namespace(read_only=True, insecure=True)).session
+    assert tightened is not None and tightened.read_only and tightened.insecure
+    prod = plan(namespace(profile="prod")).session
+    assert prod is not None and prod.read_only and prod.production and prod.ask_password
+    assert prod.label == "PROD Amsterdam"
+    mgmt = plan(namespace(profile="mgmt")).session
+    assert mgmt is not None and mgmt.settings.trusted and mgmt.settings.i_customer == 42 and not mgmt.ask_password

@@ -1,0 +1,68 @@
+"""Where a profile's password comes from, in a fixed order.
+
+1. ``TRUNKTUI_PASSWORD`` in the environment;
+2. the profile's ``password_command`` (a password manager, say);
+3. a ``password`` in the profiles file, which the loader accepts only from
+   a file private to its owner;
+4. nothing: the app then asks with a masked prompt.
+
+Plain text is never the default, and a failing command is reported with
+what it said, so the operator can fix it rather than guess.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+
+from trunktui.config import Profile
+from trunktui.errors import TrunkTuiError
+
+PASSWORD_VARIABLE = "TRUNKTUI_PASSWORD"
+COMMAND_TIMEOUT = 30.0
+
+
+class CredentialError(TrunkTuiError):
+    """The password could not be obtained the way the profile says."""
+
+
+def run_password_command(command: str, profile: str) -> str:
+    """Run ``command`` (no shell) and return the first line it prints."""
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise CredentialError(f"password_command of profile {profile!r} cannot be parsed: {exc}.") from None
+    if not argv:
+        raise CredentialError(f"password_command of profile {profile!r} is empty.")
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise CredentialError(f"password_command of profile {profile!r}: {argv[0]!r} was not found.") from None
+    except subprocess.TimeoutExpired:
+        raise CredentialError(
+            f"password_command of profile {profile!r} gave no answer within {COMMAND_TIMEOUT:g} s."
+        ) from None
+    except OSError as exc:
+        raise CredentialError(f"password_command of profile {profile!r} could not run: {exc.strerror}.") from None
+    if done.returncode != 0:
+        said = " ".join(done.stderr.split())[:200] or "nothing on stderr"
+        raise CredentialError(
+            f"password_command of profile {profile!r} failed (exit {done.returncode}): {said}"
+        )
+    password = done.stdout.splitlines()[0] if done.stdout else ""
+    if not password:
+        raise CredentialError(f"password_command of profile {profile!r} printed no password.")
+    return password
+
+
+def resolve_password(profile: Profile | None) -> str | None:
+    """The password by the order above, or None when the user must be asked."""
+    from_environment = os.environ.get(PASSWORD_VARIABLE)
+    if from_environment:
+        return from_environment
+    if profile is None:
+        return None
+    if profile.password_command:
+        return run_password_command(profile.password_command, profile.name)
+    return profile.password

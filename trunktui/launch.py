@@ -1,0 +1,121 @@
+"""From the command line to a running dashboard.
+
+``plan`` checks the options, reads the profiles file and obtains the
+password (all before any screen opens, so mistakes come back as plain
+messages), and returns the function that runs the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+
+from trunktui.api import ConnectionSettings
+from trunktui.config import Config, ConfigError, config_path, load_config
+from trunktui.credentials import PASSWORD_VARIABLE, resolve_password
+from trunktui.errors import TrunkTuiError
+from trunktui.session import Session, session_for
+
+DEMO_HINT = (
+    "No switch given, so this is the built-in simulator with demo data. "
+    "To use a real switch: trunktui --url HOST --user LOGIN, or a profile (trunktui config init)."
+)
+
+
+class LaunchError(TrunkTuiError):
+    """The command line asks for something contradictory."""
+
+
+@dataclass(frozen=True)
+class Launch:
+    """What to start: a session on a switch, or (``session`` None) the demo."""
+
+    session: Session | None
+    config: Config | None = None
+    hint: str = ""
+    read_only: bool = False
+
+    def __call__(self) -> int:
+        if self.session is None:
+            return run_demo(hint=self.hint, read_only=self.read_only)
+        return run_app(self.session, self.config)
+
+
+def _check(args: argparse.Namespace) -> None:
+    if args.demo and (args.url or args.trusted or args.profile):
+        raise LaunchError("--demo cannot be combined with --url, --trusted or --profile")
+    if args.profile and (args.url or args.user or args.trusted):
+        raise LaunchError("--profile already names the switch; drop --url, --user and --trusted")
+    if args.customer is not None and not args.trusted:
+        raise LaunchError("--customer goes with --trusted")
+    if args.trusted and args.user:
+        raise LaunchError("--trusted sends no login; drop --user")
+    if (args.user or args.trusted) and not args.url:
+        raise LaunchError("give the switch with --url")
+    if args.url and not (args.user or args.trusted):
+        raise LaunchError("give --user NAME, or --trusted --customer ID")
+    if args.timeout is not None and args.timeout <= 0:
+        raise LaunchError("--timeout must be more than 0 seconds")
+    if args.insecure and args.ca_bundle:
+        raise LaunchError("--insecure and --ca-bundle contradict each other")
+
+
+def plan(args: argparse.Namespace) -> Launch:
+    _check(args)
+    if args.demo:
+        return Launch(None, read_only=args.read_only)
+    if args.url:
+        password = os.environ.get(PASSWORD_VARIABLE)
+        settings = ConnectionSettings(
+            args.url,
+            username=args.user or "",
+            password=password or "",
+            trusted=args.trusted,
+            i_customer=args.customer,
+            ca_bundle=args.ca_bundle,
+            verify=not args.insecure,
+            read_timeout=args.timeout or 30.0,
+            read_only=args.read_only,
+        )
+        session = Session(settings, ask_password=not args.trusted and not password)
+        try:
+            config = load_config()
+        except ConfigError:
+            config = None
+        return Launch(session, config)
+    config = load_config()
+    if config is None and args.profile:
+        raise ConfigError(config_path(), "no profiles file here; create one with: trunktui config init")
+    if config is None or not (args.profile or config.default or len(config.profiles) == 1):
+        return Launch(None, hint=DEMO_HINT, read_only=args.read_only)
+    profile = config.profile(args.profile)
+    session = session_for(
+        profile,
+        resolve_password(profile),
+        read_only=args.read_only,
+        verify=False if args.insecure else None,
+        ca_bundle=args.ca_bundle,
+        timeout=args.timeout,
+    )
+    return Launch(session, config)
+
+
+def run_app(session: Session, config: Config | None) -> int:
+    from trunktui.tui.app import TrunkApp
+
+    TrunkApp(session, config).run()
+    return 0
+
+
+def run_demo(hint: str, read_only: bool) -> int:
+    """Serve demo data on an ephemeral loopback port with fresh credentials."""
+    from trunktui.simulator import start_demo
+
+    server, logins = start_demo(random_passwords=True)
+    try:
+        login = logins[0]
+        settings = ConnectionSettings(server.url, username=login.login, password=login.password, read_only=read_only)
+        return run_app(Session(settings, profile="demo", demo=True, hint=hint), None)
+    finally:
+        server.stop()
