@@ -44,7 +44,8 @@ class FieldEditor(Widget):
     FieldEditor Horizontal { height: 1; }
     FieldEditor Label { width: 22; color: $text-muted; }
     FieldEditor.-required Label { color: $text; }
-    FieldEditor Input { width: 1fr; }
+    FieldEditor Input { width: 1fr; max-width: 64; }
+    FieldEditor #state { width: auto; padding-left: 1; color: $text; }
     FieldEditor Switch { border: none; height: 1; padding: 0; width: auto; }
     FieldEditor Checkbox { width: auto; margin-left: 1; }
     FieldEditor .message { padding-left: 22; color: $text-muted; height: auto; }
@@ -67,6 +68,7 @@ class FieldEditor(Widget):
             yield Label(Text(spec.label + (" *" if self.required else "")))
             if spec.kind is Kind.BOOLEAN:
                 yield Switch(id="input")
+                yield Label("off", id="state")
             else:
                 yield Input(id="input", compact=True, password=spec.secret, select_on_focus=False,
                             placeholder="NULL" if spec.nullable else "")
@@ -96,7 +98,8 @@ class FieldEditor(Widget):
         if self.is_null:
             return None
         text = self.query_one(Input).value
-        if self.original is not None and text == printable(self.original):
+        untouched = self.original is not None and text == printable(self.original)
+        if untouched and not (self.required and not text.strip()):
             return self.original
         return self.spec.parse(text)
 
@@ -118,8 +121,12 @@ class FieldEditor(Widget):
             self.query_one(Input).password = not shown
 
     @on(Input.Changed)
-    @on(Switch.Changed)
     def edited(self) -> None:
+        self.check()
+
+    @on(Switch.Changed)
+    def switched(self, event: Switch.Changed) -> None:
+        self.query_one("#state", Label).update("on" if event.value else "off")
         self.check()
 
     @on(Checkbox.Changed)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Input, Static
@@ -23,7 +23,7 @@ from trunktui.text import printable
 from trunktui.tui.base import AppScreen
 from trunktui.tui.calls import Answer, call_in_worker
 from trunktui.tui.cells import cell
-from trunktui.tui.widgets import StatusLine
+from trunktui.tui.widgets import StatusLine, Table
 
 PAGE_SIZE = 100
 PREFETCH_ROWS = 5
@@ -53,7 +53,7 @@ class AccountsScreen(AppScreen[None]):
         with_hint = "Filter by username, description or id; a number + Enter opens that i_account"
         yield Input(placeholder=with_hint, id="filter", compact=True, classes="toolbar")
         yield Static("★ recently used · Enter opens · ↓ into the list", classes="hint")
-        table: DataTable[Text] = DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
+        table = Table(id="accounts", cursor_type="row", zebra_stripes=True)
         yield table
         yield StatusLine(id="status")
         yield Footer(compact=True)
@@ -125,7 +125,7 @@ class AccountsScreen(AppScreen[None]):
     def rebuild(self) -> None:
         table = self.query_one(DataTable)
         wanted = self.query_one("#filter", Input).value.strip().casefold()
-        keep = table.cursor_row
+        keep = self.keys[table.cursor_row] if 0 <= table.cursor_row < len(self.keys) else None
         table.clear()
         self.keys = []
         for recent, i_account, username, description, account in self.rows():
@@ -148,7 +148,7 @@ class AccountsScreen(AppScreen[None]):
             )
             self.keys.append(i_account)
         if self.keys:
-            table.move_cursor(row=min(max(keep, 0), len(self.keys) - 1))
+            table.move_cursor(row=self.keys.index(keep) if keep in self.keys else 0)
         self.describe(wanted)
 
     def describe(self, wanted: str) -> None:
@@ -178,15 +178,24 @@ class AccountsScreen(AppScreen[None]):
 
     @on(DataTable.RowHighlighted)
     def near_the_end(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= event.data_table.row_count - PREFETCH_ROWS:
+        """Fetch the next page as the cursor nears the end of the full list.
+
+        While a filter is typed the rows shown are few by design, so nearing
+        their end says nothing about wanting more accounts.
+        """
+        if self.query_one("#filter", Input).value.strip():
+            return
+        if event.cursor_row >= len(self.keys) - PREFETCH_ROWS:
             self.load_page()
 
     @on(DataTable.RowSelected)
     def row_selected(self) -> None:
         self.action_open()
 
-    def key_down(self) -> None:
+    def key_down(self, event: events.Key) -> None:
         if self.focused is self.query_one("#filter"):
+            event.prevent_default()
+            event.stop()
             self.query_one(DataTable).focus()
 
     def action_focus_filter(self) -> None:

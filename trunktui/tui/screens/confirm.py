@@ -44,11 +44,12 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("right", "app.focus_next", show=False),
     ]
 
-    def __init__(self, title: str, body: RenderableType, confirm: str, *, danger: bool) -> None:
+    def __init__(self, title: str, body: RenderableType, confirm: str, *, danger: bool, cancel: str = "Cancel") -> None:
         super().__init__(classes="-danger" if danger else "")
         self.title_text = title
         self.body = body
         self.confirm = confirm
+        self.cancel = cancel
         self.danger = danger
 
     def compose(self) -> ComposeResult:
@@ -57,7 +58,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with VerticalScroll():
                 yield Static(self.body)
             with Horizontal():
-                yield Button("Cancel", id="cancel")
+                yield Button(self.cancel, id="cancel")
                 yield Button(self.confirm, id="confirm", variant="error" if self.danger else "primary")
 
     def on_mount(self) -> None:
@@ -70,7 +71,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
 def delete_dialog(trunk: Trunk) -> ConfirmScreen:
     details = Table.grid(padding=(0, 2))
-    for label, name in (("Name", "name"), ("i_trunk", "i_trunk"), ("Destination", "destination")):
+    for label, name in (("Name", "name"), ("ID", "i_trunk"), ("Destination", "destination")):
         value = cell(trunk.get(name), limit=200)
         value.justify = "left"
         details.add_row(Text(label, style="bold"), value)
@@ -99,4 +100,4 @@ def save_dialog(before: dict[str, object], changes: dict[str, object]) -> Confir
 
 def discard_dialog(labels: list[str]) -> ConfirmScreen:
     body = Text("Unsaved changes to: " + ", ".join(labels) + ".\nLeave and lose them?")
-    return ConfirmScreen("Discard your changes?", body, "Discard", danger=True)
+    return ConfirmScreen("Discard your changes?", body, "Discard", danger=True, cancel="Keep editing")

@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
 HELP = """\
-# trunktui
+**trunktui help** · Escape or F1 closes it · ↑ ↓ PgUp PgDn scroll
 
 ## Everywhere
 | Key | Does |
@@ -48,6 +48,9 @@ Matching may be case-sensitive, as the switch decides.
 | Ctrl+S | save: shows old → new, then sends only the changed fields |
 | Ctrl+R | show or hide passwords |
 | Escape | back (asks first if there are unsaved changes) |
+
+A field's label turns orange once you change it, and red marks a value
+that cannot be sent, with the reason under it.
 
 **NULL** is shown in dim italics and differs from an empty value: tick the
 NULL box of a field to send NULL (for a capacity or CPS limit, NULL means no

@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Static, Switch
 
 from trunktui.errors import AuthError
 from trunktui.model import FIELDS_BY_NAME, Trunk, changed_fields, editable_fields
@@ -79,7 +79,7 @@ class TrunkScreen(AppScreen[int | None]):
             yield TrunkForm(editable_fields(self.creating), self.creating)
         with Horizontal(id="savebar"):
             yield Button("Create" if self.creating else "Save", id="save", variant="primary", compact=True)
-            yield Button("Revert", id="revert", compact=True)
+            yield Button("Reset" if self.creating else "Revert", id="revert", compact=True)
             yield StatusLine(id="save-status")
         yield Footer(compact=True)
 
@@ -152,7 +152,9 @@ class TrunkScreen(AppScreen[int | None]):
                 self.query_one(TrunkForm).load(self.start)
             status.show("Up to date with the switch." if untouched else "Reloaded; your edits are kept.")
         elif answer.purpose == "save":
-            count = answer.value
+            saved: dict[str, Any] = answer.value
+            self.start.update(saved)
+            count = len(saved)
             self.notify(f"Saved {count} field{'s' if count != 1 else ''}.")
             self.saved = self.trunk.i_trunk if self.trunk else None
             self.reload()
@@ -191,9 +193,11 @@ class TrunkScreen(AppScreen[int | None]):
         assert self.trunk is not None
         client, i_trunk = self.client, self.trunk.i_trunk
 
-        def save() -> int:
-            client.update_trunk(i_trunk, changes)
-            return len(changes)
+        before = dict(self.trunk.members)
+
+        def save() -> dict[str, Any]:
+            client.update_trunk(i_trunk, changes, before=before)
+            return changes
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -202,6 +206,19 @@ class TrunkScreen(AppScreen[int | None]):
                 call_in_worker(self, "save", save)
 
         self.app.push_screen(save_dialog(self.baseline(), changes), confirmed)
+
+    @on(Input.Changed)
+    @on(Switch.Changed)
+    @on(Checkbox.Changed)
+    def edited(self) -> None:
+        """Say how many fields differ from the switch, once the form is shown."""
+        if not self.is_mounted:
+            return
+        count = len(self.dirty())
+        if count:
+            self.query_one("#save-status", StatusLine).show(
+                f"{count} unsaved change{'s' if count != 1 else ''} · Ctrl+S saves"
+            )
 
     @on(Button.Pressed, "#save")
     def save_pressed(self) -> None:

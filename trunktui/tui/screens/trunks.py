@@ -29,7 +29,7 @@ from trunktui.tui.calls import Answer, call_in_worker
 from trunktui.tui.cells import cell, sort_key
 from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.screens.confirm import delete_dialog
-from trunktui.tui.widgets import StatusLine
+from trunktui.tui.widgets import StatusLine, Table
 
 COLUMNS: tuple[Field, ...] = tuple(f for f in TRUNK_FIELDS if f.in_table)
 DEBOUNCE_SECONDS = 0.4
@@ -91,7 +91,7 @@ class TrunksScreen(AppScreen[None]):
             yield Input(placeholder="Name pattern (server)", id="pattern", compact=True)
             yield Input(placeholder="Quick filter (local)", id="quick", compact=True)
         yield Static(PATTERN_HINT, id="pattern-hint", classes="hint")
-        table: DataTable[Text] = DataTable(id="trunks", cursor_type="row", zebra_stripes=True)
+        table = Table(id="trunks", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="empty")
         yield StatusLine(id="status")
@@ -127,7 +127,7 @@ class TrunksScreen(AppScreen[None]):
         if answer.purpose == "trunks":
             self.query_one(DataTable).loading = False
             if answer.error is not None:
-                status.fault(f"Loading failed: {answer.error}")
+                status.fault(f"Loading failed: {answer.error} · r retries")
                 self.notify(printable(answer.error), title="Loading trunks failed", severity="error", markup=False)
                 if isinstance(answer.error, AuthError):
                     self.trunk_app.ask_password_again(answer.error.message)
@@ -171,6 +171,7 @@ class TrunksScreen(AppScreen[None]):
         if self.sort_by is not None:
             name = self.sort_by.name
             rows.sort(key=lambda row: sort_key(row[0].get(name)), reverse=self.descending)
+            rows.sort(key=lambda row: row[0].get(name) is None)
         self.shown = [trunk for trunk, _ in rows]
         table.clear()
         table.add_rows([cells for _, cells in rows])
@@ -302,7 +303,7 @@ class TrunksScreen(AppScreen[None]):
         client = self.client
 
         def delete() -> Trunk:
-            client.delete_trunk(trunk.i_trunk)
+            client.delete_trunk(trunk.i_trunk, before=trunk.members)
             return trunk
 
         def confirmed(yes: bool | None) -> None:

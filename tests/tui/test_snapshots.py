@@ -1,0 +1,433 @@
+"""Snapshot tests: what each screen looks like, one class per screen.
+
+Every test runs the real app against the simulator fixture (``sim``) over
+HTTP, drives it with the pilot in ``run_before`` and compares an SVG of the
+terminal with the accepted one under ``__snapshots__/test_snapshots/``.
+After a deliberate change to the UI, look at the report pytest links to,
+then accept the new pictures with::
+
+    python -m pytest tests/tui/test_snapshots.py --snapshot-update
+
+Keeping snapshots stable across runs and machines:
+
+- the header names the login as ``acme@simulator``, never the port;
+- the theme is fixed and NO_COLOR is ignored (``plain_environment``);
+- faults come from the switch (``Fault 409``, an injected ``Fault 500``),
+  never from the transport, whose messages name host and port;
+- every call is waited for (``settle``), so no loading spinner is caught;
+- text boxes stop blinking (``steady_cursors``), so the cursor is always shown;
+- the export dialog's default path (working directory and clock) is pinned.
+
+No snapshot may show a password: ``TestNoSecrets`` reads every SVG back.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from tests.conftest import Sim
+from trunktui.simulator import Store, seed_demo
+from trunktui.tui.app import Session, TrunkApp
+from trunktui.tui.screens import trunks as trunks_module
+
+SnapCompare = Callable[..., bool]
+RunBefore = Callable[[Pilot], Awaitable[None]]
+
+WIDE = (120, 40)
+SMALL = (80, 24)
+SIZES = pytest.mark.parametrize("size", [WIDE, SMALL], ids=["120x40", "80x24"])
+
+# Trunks of account 1 (acme-wholesale) in the deterministic demo data.
+WITH_NULLS = "sinch-vie-10"  # Capacity and the backup members are NULL
+WITH_PASSWORD = "tata-mia-11"  # has a username and a password
+# Passwords the tests type into the app; none may reach a snapshot.
+NEW_PASSWORD = "N3w-pw-42"
+TYPED_PASSWORD = "Typed-pw-7"
+WRONG_PASSWORD = "Wrong-pw-9"
+
+TESTS = Path(__file__).parents[1]
+SCREENSHOTS = TESTS.parent / "screenshots"
+
+
+# --- building and driving the app -------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's NO_COLOR would turn every snapshot grey."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def demo_app(sim: Sim, *, ask_password: bool = False) -> TrunkApp:
+    """The app on the demo data as acme, as ``trunktui --demo`` shows it."""
+    settings = sim.settings(password="") if ask_password else sim.settings()
+    app = TrunkApp(Session(settings, demo=True, ask_password=ask_password))
+    app.theme = "textual-dark"  # the default, whatever TEXTUAL_THEME says
+    return app
+
+
+def steady_cursors(pilot: Pilot) -> None:
+    """Stop every text box blinking, so the cursor is drawn on every run."""
+    for screen in pilot.app.screen_stack:
+        for box in screen.query(Input):
+            box.cursor_blink = False
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until every call has answered and its answer has been shown."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    steady_cursors(pilot)
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    await pilot.press(*text)
+
+
+async def replace_text(pilot: Pilot, selector: str, text: str) -> None:
+    """Focus a text box and replace what it holds, with keys as a user would."""
+    pilot.app.screen.query_one(selector, Input).focus()
+    await pilot.pause()
+    await pilot.press("home", "ctrl+k")
+    await type_text(pilot, text)
+
+
+async def to_trunks(pilot: Pilot, account_row: int = 0) -> None:
+    """From the account picker, open the account on ``account_row``.
+
+    The table is focused directly: Down from the filter box focuses the
+    table *and* moves its cursor, so the row it lands on may change.
+    """
+    await settle(pilot)
+    table = pilot.app.screen.query_one(DataTable)
+    table.focus()
+    table.move_cursor(row=account_row, animate=False)
+    await pilot.pause()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def select_trunk(pilot: Pilot, name: str) -> None:
+    screen = pilot.app.screen
+    row = next(i for i, trunk in enumerate(screen.shown) if trunk.name == name)  # type: ignore[attr-defined]
+    screen.query_one(DataTable).move_cursor(row=row, animate=False)
+    await pilot.pause()
+
+
+async def to_trunk(pilot: Pilot, name: str) -> None:
+    """Open trunk ``name`` of account 1 and wait for its fresh copy."""
+    await to_trunks(pilot)
+    await select_trunk(pilot, name)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def then(*steps: RunBefore) -> RunBefore:
+    """Run several ``run_before`` steps in order."""
+
+    async def run(pilot: Pilot) -> None:
+        for step in steps:
+            await step(pilot)
+
+    return run
+
+
+def keys(*pressed: str) -> RunBefore:
+    async def run(pilot: Pilot) -> None:
+        await pilot.press(*pressed)
+        await settle(pilot)
+
+    return run
+
+
+def opened(name: str) -> RunBefore:
+    async def run(pilot: Pilot) -> None:
+        await to_trunk(pilot, name)
+
+    return run
+
+
+def selected(name: str) -> RunBefore:
+    async def run(pilot: Pilot) -> None:
+        await to_trunks(pilot)
+        await select_trunk(pilot, name)
+
+    return run
+
+
+# --- the screens -----------------------------------------------------------------------------
+
+
+class TestAccountPicker:
+    @SIZES
+    def test_initial(self, snap_compare: SnapCompare, sim: Sim, size: tuple[int, int]) -> None:
+        assert snap_compare(demo_app(sim), terminal_size=size, run_before=settle)
+
+    def test_filtered(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        async def run_before(pilot: Pilot) -> None:
+            await settle(pilot)
+            await type_text(pilot, "lab")
+            await settle(pilot)
+
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+    def test_filter_matches_nothing(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        async def run_before(pilot: Pilot) -> None:
+            await settle(pilot)
+            await type_text(pilot, "zzz")
+            await settle(pilot)
+
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+    def test_recent_account_first(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        """Back from acme-lab: it is starred and listed first. The cursor stays on
+        the third row, which is now another account."""
+        run_before = then(lambda pilot: to_trunks(pilot, account_row=2), keys("escape"))
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+
+class TestTrunkTable:
+    @SIZES
+    def test_initial(self, snap_compare: SnapCompare, sim: Sim, size: tuple[int, int]) -> None:
+        assert snap_compare(demo_app(sim), terminal_size=size, run_before=to_trunks)
+
+    def test_pattern_applied(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        run_before = then(to_trunks, keys("p", *"tata%", "enter"))
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+    def test_bad_pattern(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        """A lone backslash at the end is refused before anything is sent."""
+        run_before = then(to_trunks, keys("p", *"tata\\"))
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+    def test_quick_filter(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        run_before = then(to_trunks, keys("slash", *"ams"))
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+    def test_sort_chooser(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        run_before = then(to_trunks, keys("s"))
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+    def test_sorted(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        """Sorted by Capacity: NULL (no limit) sorts after every number."""
+        run_before = then(to_trunks, keys("s", "down", "down", "down", "down", "enter"))
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+    def test_sorted_descending(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        """``s`` again on the same column flips it. NULLs come first here today:
+        reversing the sort reverses sort_key's "NULLs last" too."""
+        run_before = then(to_trunks, keys("s", "down", "down", "down", "down", "enter"), keys("s", "enter"))
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+    def test_empty_pattern_result(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        run_before = then(to_trunks, keys("p", *"zzz%", "enter"))
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+    def test_quick_filter_hides_everything(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        run_before = then(to_trunks, keys("slash", *"zzz"))
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+    def test_account_without_trunks(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        for trunk in sim.store.list_trunks(3):
+            sim.store.delete_trunk(1, trunk["i_trunk"])
+        run_before = then(lambda pilot: to_trunks(pilot, account_row=2))
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+    def test_load_fault(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        """The switch refuses the trunk list: the fault is in the status line."""
+
+        async def run_before(pilot: Pilot) -> None:
+            await settle(pilot)
+            sim.server.knobs.fail_every = 1
+            await to_trunks(pilot)
+
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+
+class TestTrunkScreen:
+    @SIZES
+    def test_trunk_with_nulls(self, snap_compare: SnapCompare, sim: Sim, size: tuple[int, int]) -> None:
+        assert snap_compare(demo_app(sim), terminal_size=size, run_before=opened(WITH_NULLS))
+
+    def test_password_is_masked(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        async def run_before(pilot: Pilot) -> None:
+            await to_trunk(pilot, WITH_PASSWORD)
+            pilot.app.screen.query_one("#field-password #input", Input).focus()
+            await settle(pilot)
+
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+    def test_validation_error(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        async def run_before(pilot: Pilot) -> None:
+            await to_trunk(pilot, WITH_NULLS)
+            await replace_text(pilot, "#field-max_cps #input", "fast")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+    @SIZES
+    def test_save_dialog_shows_old_and_new(self, snap_compare: SnapCompare, sim: Sim, size: tuple[int, int]) -> None:
+        async def run_before(pilot: Pilot) -> None:
+            await to_trunk(pilot, WITH_PASSWORD)
+            await replace_text(pilot, "#field-description #input", "Primary route")
+            pilot.app.screen.query_one("#field-capacity #null").focus()
+            await pilot.press("space")
+            await replace_text(pilot, "#field-password #input", NEW_PASSWORD)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+
+        assert snap_compare(demo_app(sim), terminal_size=size, run_before=run_before)
+
+    def test_save_fault_beside_the_button(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        """Renaming to a name the account already has: the switch's fault 409."""
+
+        async def run_before(pilot: Pilot) -> None:
+            await to_trunk(pilot, WITH_NULLS)
+            await replace_text(pilot, "#field-name #input", WITH_PASSWORD)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+    def test_discard_changes_dialog(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        async def run_before(pilot: Pilot) -> None:
+            await to_trunk(pilot, WITH_NULLS)
+            await replace_text(pilot, "#field-description #input", "Changed")
+            await pilot.press("escape")
+            await settle(pilot)
+
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+    @SIZES
+    def test_new_trunk_form(self, snap_compare: SnapCompare, sim: Sim, size: tuple[int, int]) -> None:
+        assert snap_compare(demo_app(sim), terminal_size=size, run_before=then(to_trunks, keys("n")))
+
+    def test_clone_form(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        run_before = then(selected(WITH_PASSWORD), keys("c"))
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+
+
+class TestDialogs:
+    @SIZES
+    def test_delete_confirmation_focuses_cancel(
+        self, snap_compare: SnapCompare, sim: Sim, size: tuple[int, int]
+    ) -> None:
+        run_before = then(selected(WITH_PASSWORD), keys("d"))
+        assert snap_compare(demo_app(sim), terminal_size=size, run_before=run_before)
+
+    def test_export(self, snap_compare: SnapCompare, sim: Sim, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The default file name has the time and the working directory in it: both are pinned."""
+
+        class FixedCwd(type(Path())):  # type: ignore[misc]
+            @classmethod
+            def cwd(cls) -> Path:
+                return cls("/home/noc")
+
+        monkeypatch.setattr(trunks_module, "Path", FixedCwd)
+        clock = {name: getattr(time, name) for name in dir(time) if not name.startswith("_")}
+        clock["strftime"] = lambda _format, *_: "20250102-030405"
+        monkeypatch.setattr(trunks_module, "time", SimpleNamespace(**clock))
+        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=then(to_trunks, keys("x")))
+
+
+class TestHelpScreen:
+    @SIZES
+    def test_help(self, snap_compare: SnapCompare, sim: Sim, size: tuple[int, int]) -> None:
+        assert snap_compare(demo_app(sim), terminal_size=size, run_before=then(to_trunks, keys("f1")))
+
+
+class TestPasswordPrompt:
+    def test_prompt(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        assert snap_compare(demo_app(sim, ask_password=True), terminal_size=WIDE, run_before=settle)
+
+    def test_typed_password_is_masked(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        run_before = then(settle, keys(*TYPED_PASSWORD))
+        assert snap_compare(demo_app(sim, ask_password=True), terminal_size=WIDE, run_before=run_before)
+
+    def test_refused_password_asks_again(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        run_before = then(settle, keys(*WRONG_PASSWORD, "enter"))
+        assert snap_compare(demo_app(sim, ask_password=True), terminal_size=SMALL, run_before=run_before)
+
+
+# --- no secret in any snapshot -----------------------------------------------------------------
+
+
+def demo_secrets() -> set[str]:
+    """Every password the demo data holds, and every one the tests type."""
+    store = Store()
+    logins = seed_demo(store)
+    secrets = {login.password for login in logins}
+    for login in logins:
+        for account in store.list_accounts(login.i_customer, 0, 1000):
+            for trunk in store.list_trunks(account["i_account"]):
+                secrets |= {trunk["password"], trunk["password_backup"]}
+    secrets |= {NEW_PASSWORD, TYPED_PASSWORD, WRONG_PASSWORD}
+    return {secret for secret in secrets if secret}
+
+
+def screen_text(svg: str) -> Iterator[str]:
+    """The text of an SVG screenshot: the whole document, then each screen line.
+
+    A line's pieces are joined with nothing between them, so a password
+    drawn in two styles (a cursor on one character, say) is still found.
+    """
+    yield html.unescape(svg)
+    lines: dict[str, list[str]] = {}
+    for line, text in re.findall(r'<text [^>]*clip-path="url\(#terminal-(?:\d+-)?line-(\d+)\)"[^>]*>(.*?)</text>', svg):
+        lines.setdefault(line, []).append(html.unescape(text))
+    for pieces in lines.values():
+        yield "".join(pieces).replace("\xa0", " ")
+
+
+def leaks(svg: str, secrets: set[str]) -> set[str]:
+    return {secret for text in screen_text(svg) for secret in secrets if secret in text}
+
+
+class TestNoSecrets:
+    def test_no_snapshot_shows_a_password(self, request: pytest.FixtureRequest) -> None:
+        if request.config.getoption("--snapshot-update"):
+            pytest.skip("snapshots are written when the session ends; run again without --snapshot-update")
+        svgs = sorted(TESTS.rglob("*.svg"))
+        assert any("password_is_masked" in svg.name for svg in svgs), "the snapshots have not been made"
+        secrets = demo_secrets()
+        found = {svg.name: leaks(svg.read_text(encoding="utf-8"), secrets) for svg in svgs}
+        assert {name: shown for name, shown in found.items() if shown} == {}
+
+    def test_no_readme_screenshot_shows_a_password(self) -> None:
+        """The pictures ``screenshots/make.py`` writes for the README."""
+        svgs = sorted(SCREENSHOTS.glob("*.svg"))
+        if not svgs:
+            pytest.skip("no screenshots yet: python screenshots/make.py makes them")
+        secrets = demo_secrets() | {"an-example-secret"}
+        found = {svg.name: leaks(svg.read_text(encoding="utf-8"), secrets) for svg in svgs}
+        assert {name: shown for name, shown in found.items() if shown} == {}
+
+    async def test_the_check_finds_a_revealed_password(self, sim: Sim) -> None:
+        """The check above is not vacuous: Ctrl+R shows the password, and it is found."""
+        password = next(t["password"] for t in sim.store.list_trunks(1) if t["name"] == WITH_PASSWORD)
+        app = demo_app(sim)
+        async with app.run_test(size=WIDE) as pilot:
+            await to_trunk(pilot, WITH_PASSWORD)
+            pilot.app.screen.query_one("#field-password #input", Input).focus()
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            revealed = app.export_screenshot()
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            masked = app.export_screenshot()
+        assert leaks(revealed, demo_secrets()) == {password}
+        assert leaks(masked, demo_secrets()) == set()
