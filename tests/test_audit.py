@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Sim
-from tests.test_client import RecordingTransport
+from tests.wire import RecordingTransport
 from trunktui.api import SippyClient
 from trunktui.audit import AuditLog, audit_path, read_recent
 from trunktui.cli import main

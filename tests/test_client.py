@@ -6,7 +6,6 @@ import socket
 import ssl
 import threading
 import time
-import xmlrpc.client
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import pytest
 import trustme
 
 from tests.conftest import Sim
+from tests.wire import RecordingTransport
 from trunktui.api import ConnectionSettings, SippyClient, normalize_url
 from trunktui.errors import (
     AuthError,
@@ -31,19 +31,6 @@ from trunktui.errors import (
 )
 from trunktui.model import TRUNK_FIELDS
 from trunktui.simulator import FailMode, SimulatorServer
-
-
-class RecordingTransport(httpx.HTTPTransport):
-    """A real HTTP transport that also keeps the XML-RPC calls it sent."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        (params,), method = xmlrpc.client.loads(request.read(), use_builtin_types=True)
-        self.calls.append((method, params))
-        return super().handle_request(request)
 
 
 @pytest.fixture

@@ -1,0 +1,261 @@
+"""Driving the app in pilot tests: reading the screen, pressing keys, waiting.
+
+Shared by the flow tests. Each helper waits for what it starts (workers,
+rendering) so tests read as an operator's steps. Two private Textual names
+are used, in one place each: the screen's compositor to read what is
+rendered (``screen_text``), and the pilot's idle polling step
+(``brisk_pilot``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.content import Content
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, OptionList, Static
+from textual.worker import WorkerState
+
+from tests.conftest import Sim
+from trunktui.api import SippyClient
+from trunktui.errors import FaultError
+from trunktui.model import Trunk
+from trunktui.text import printable
+from trunktui.tui.app import TrunkApp
+from trunktui.tui.form import FieldEditor
+from trunktui.tui.screens.accounts import AccountsScreen
+from trunktui.tui.screens.choose import ChoiceScreen
+from trunktui.tui.screens.confirm import ConfirmScreen
+from trunktui.tui.screens.trunk import TrunkScreen
+from trunktui.tui.screens.trunks import TrunksScreen
+
+SIZE = (100, 44)  # tall enough for the whole trunk form, so its fields can be clicked
+WHOLESALE = "acme-wholesale"
+# Anything a terminal could act on: C0 and C1 controls, DEL, bidi and zero-width marks.
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+
+
+
+
+
+# --- the server's side --------------------------------------------------------------
+
+
+# ``client`` (tests/conftest.py) is the test's own connection to the simulator,
+# separate from the app's.
+
+
+def server_trunks(client: SippyClient, i_account: int, pattern: str | None = None) -> list[Trunk]:
+    return client.list_trunks(i_account, pattern)
+
+
+def server_trunk(client: SippyClient, i_trunk: int) -> Trunk | None:
+    """The trunk as the switch now has it, or None if it is gone."""
+    try:
+        return client.get_trunk(i_trunk)
+    except FaultError as error:
+        assert error.code == 404
+        return None
+
+
+def add_accounts(sim: Sim, count: int, prefix: str = "bulk", **details: Any) -> list[int]:
+    """Give the acme login ``count`` more accounts, straight into the store."""
+    customer = sim.logins["acme"].i_customer
+    return [sim.store.add_account(customer, f"{prefix}-{n:03d}", **details) for n in range(count)]
+
+
+def account_id(client: SippyClient, username: str) -> int:
+    i_account = client.get_account(username=username).i_account
+    assert isinstance(i_account, int)
+    return i_account
+
+
+# --- reading the screen -------------------------------------------------------------
+
+
+def screen_text(app: TrunkApp) -> str:
+    """The current screen as last laid out and rendered: a line of plain text per row."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def rendered(pilot: Pilot[None], *needles: str, pattern: str | None = None, timeout: float = 5.0) -> str:
+    """The rendered screen, once it shows every needle (and matches ``pattern``).
+
+    Rendering trails widget state (a table sizes itself when idle), so this
+    polls instead of reading the screen once.
+    """
+    text = ""
+    for _ in range(int(timeout / 0.01)):
+        text = screen_text(pilot.app)
+        if all(n in text for n in needles) and (pattern is None or re.search(pattern, text)):
+            return text
+        await pilot.pause(0.01)
+    raise AssertionError(f"never rendered {needles or pattern!r}; the screen shows:\n{text}")
+
+
+def static_text(widget: Static) -> str:
+    """The text a Static holds (its state, whatever the layout)."""
+    content = widget.content
+    return content.plain if isinstance(content, (Text, Content)) else str(content)
+
+
+def status_of(app: TrunkApp, selector: str = "#status") -> str:
+    return static_text(app.screen.query_one(selector, Static))
+
+
+def plain(value: object) -> str:
+    return value.plain if isinstance(value, Text) else str(value)
+
+
+def column(table: DataTable[Any], key: str) -> list[str]:
+    return [plain(value) for value in table.get_column(key)]
+
+
+def trunk_table(app: TrunkApp) -> DataTable[Any]:
+    assert isinstance(app.screen, TrunksScreen)
+    return app.screen.query_one("#trunks", DataTable)
+
+
+def editor(app: TrunkApp, name: str) -> FieldEditor:
+    return app.screen.query_one(f"#field-{name}", FieldEditor)
+
+
+def field_input(app: TrunkApp, name: str) -> Input:
+    return editor(app, name).query_one("#input", Input)
+
+
+def shown_in_form(value: Any) -> str:
+    """What a form input shows for a value the server sent."""
+    return "" if value is None else printable(value)
+
+
+# --- driving the app ----------------------------------------------------------------
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let every call finish and every answer be handled, however many follow."""
+    app = pilot.app
+    for _ in range(50):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+            return
+    raise AssertionError("workers kept starting")
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str, timeout: float = 5.0) -> None:
+    """Poll (without a fixed sleep) until ``condition`` holds."""
+    for _ in range(int(timeout / 0.01)):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*text)
+
+
+async def paste(pilot: Pilot[None], text: str) -> None:
+    """Paste ``text`` as a terminal does (one bracketed-paste event to the focus).
+
+    Typing costs tens of milliseconds a key under the pilot, so long values
+    are pasted; short ones, and anything checked per keystroke, are typed.
+    """
+    pilot.app.post_message(events.Paste(text))
+    await pilot.pause()
+
+
+async def replace_text(pilot: Pilot[None], text: str, *, pasted: bool = False) -> None:
+    """Empty the focused input with End, Ctrl+U, then type (or paste) ``text``."""
+    await pilot.press("end", "ctrl+u")
+    if pasted:
+        await paste(pilot, text)
+    else:
+        await type_text(pilot, text)
+
+
+async def click_field(pilot: Pilot[None], name: str) -> Input:
+    """Click a form field's input, as an operator with a mouse would."""
+    box = field_input(pilot.app, name)
+    await pilot.click(box)
+    assert pilot.app.focused is box
+    return box
+
+
+async def choose(pilot: Pilot[None], option_id: str) -> None:
+    """In a ChoiceScreen, move the highlight to ``option_id`` with arrows and press Enter."""
+    app = pilot.app
+    assert isinstance(app.screen, ChoiceScreen)
+    options = app.screen.query_one(OptionList)
+    assert app.focused is options
+    for _ in range(options.option_count + 1):
+        if options.highlighted is not None and options.get_option_at_index(options.highlighted).id == option_id:
+            break
+        await pilot.press("down")
+    else:
+        raise AssertionError(f"no option {option_id!r}")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def start(pilot: Pilot[None]) -> AccountsScreen:
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, AccountsScreen)
+    return pilot.app.screen
+
+
+async def open_account(pilot: Pilot[None], username: str) -> TrunksScreen:
+    """From the picker: Down into the list, to the account's row, Enter."""
+    app = pilot.app
+    screen = await start(pilot)
+    table = screen.query_one("#accounts", DataTable)
+    await pilot.press("down")
+    await select_row(pilot, table, column(table, "username").index(username))
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, TrunksScreen)
+    return app.screen
+
+
+async def select_row(pilot: Pilot[None], table: DataTable[Any], index: int) -> None:
+    """Move the table's cursor to row ``index``: Ctrl+Home and Down, or Ctrl+End and Up."""
+    assert pilot.app.focused is table
+    from_end = table.row_count - 1 - index
+    if index <= from_end:
+        await pilot.press("ctrl+home", *["down"] * index)
+    else:
+        await pilot.press("ctrl+end", *["up"] * from_end)
+    assert table.cursor_row == index
+
+
+async def select_trunk(pilot: Pilot[None], i_trunk: int) -> None:
+    table = trunk_table(pilot.app)
+    await select_row(pilot, table, column(table, "i_trunk").index(str(i_trunk)))
+
+
+async def open_trunk(pilot: Pilot[None], i_trunk: int) -> TrunkScreen:
+    """Select the trunk's row, press Enter, and wait for the fresh copy to load."""
+    await select_trunk(pilot, i_trunk)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, TrunkScreen)
+    assert screen.trunk is not None and screen.trunk.i_trunk == i_trunk
+    return screen
+
+
+async def ask_to_save(pilot: Pilot[None]) -> ConfirmScreen:
+    """Ctrl+S on the trunk form; returns the confirmation dialog it opens."""
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ConfirmScreen)
+    return dialog

@@ -1,0 +1,50 @@
+"""Recording what goes over the wire, for tests that must prove what was sent."""
+
+from __future__ import annotations
+
+import xmlrpc.client
+from typing import Any
+
+import httpx
+
+
+class RecordingTransport(httpx.HTTPTransport):
+    """A real HTTP transport that also notes each answered XML-RPC call.
+
+    It is a real HTTP transport: the call still reaches the switch. Digest
+    challenges (401) are left out, so every entry is one call the switch
+    acted on: ``(method, the call's struct)``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if response.status_code != 401:
+            (params,), method = xmlrpc.client.loads(request.content)
+            self.calls.append((method, params))
+        return response
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        return [params for name, params in self.calls if name == method]
+
+
+
+class ForwardingTransport(httpx.HTTPTransport):
+    """Sends every request to ``target`` whatever host the client named.
+
+    Lets the app be shown connected to a switch by name (for pictures that
+    must not change with the simulator's port) while it talks to the
+    simulator for real.
+    """
+
+    def __init__(self, target: str) -> None:
+        super().__init__()
+        self.target = httpx.URL(target)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_with(scheme=self.target.scheme, host=self.target.host, port=self.target.port)
+        request.headers["Host"] = self.target.netloc.decode("ascii")
+        return super().handle_request(request)
