@@ -91,18 +91,27 @@ def read_recent(path: Path | None = None, count: int = 100) -> list[dict[str, An
     return list(entries)
 
 
-def describe_entry(entry: Mapping[str, Any]) -> str:
-    """One audit entry as one readable line."""
-    result = entry.get("result")
-    outcome = "OK" if result == "OK" else f"FAILED {result.get('message', '') if isinstance(result, dict) else result}"
+def describe_change(entry: Mapping[str, Any]) -> str:
+    """What an entry changed: old -> new per field, or the trunk's name."""
     before = entry.get("before") if isinstance(entry.get("before"), dict) else {}
     after = entry.get("after") if isinstance(entry.get("after"), dict) else {}
     if entry.get("action") == "update":
-        change = ", ".join(f"{k}: {before.get(k)!r} -> {v!r}" for k, v in after.items())
-    elif entry.get("action") == "create":
-        change = f"name {after.get('name')!r}"
-    else:
-        change = f"name {before.get('name')!r}" if before else ""
+        return ", ".join(f"{k}: {before.get(k)!r} -> {v!r}" for k, v in after.items())
+    source = after or before
+    return f"name {source.get('name')!r}" if source else ""
+
+
+def failure_message(entry: Mapping[str, Any]) -> str | None:
+    """Why an entry's attempt failed, or None when it succeeded."""
+    result = entry.get("result")
+    if result == "OK":
+        return None
+    return str(result.get("message", "")) if isinstance(result, dict) else str(result)
+
+
+def describe_entry(entry: Mapping[str, Any]) -> str:
+    """One audit entry as one readable line."""
+    failure = failure_message(entry)
     return (f"{entry.get('time')}  {entry.get('action')}  {entry.get('login')}@{entry.get('server')}"
             f" [{entry.get('profile')}]  account {entry.get('account')} trunk {entry.get('trunk')}  "
-            f"{change}  {outcome}")
+            f"{describe_change(entry)}  {'OK' if failure is None else 'FAILED ' + failure}")

@@ -29,12 +29,16 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
+import trunktui.tui.app as app_module
 from tests.conftest import Sim
+from tests.wire import ForwardingTransport
+from trunktui.api import SippyClient
 from trunktui.simulator import Store, seed_demo
 from trunktui.tui.app import Session, TrunkApp
 from trunktui.tui.screens import trunks as trunks_module
@@ -67,10 +71,11 @@ def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
-def demo_app(sim: Sim, *, ask_password: bool = False) -> TrunkApp:
-    """The app on the demo data as acme, as ``trunktui --demo`` shows it."""
-    settings = sim.settings(password="") if ask_password else sim.settings()
-    app = TrunkApp(Session(settings, demo=True, ask_password=ask_password))
+def demo_app(sim: Sim, *, ask_password: bool = False, **session: Any) -> TrunkApp:
+    """The app on the demo data as acme, as ``trunktui --demo`` shows it, or as a profile would."""
+    settings = sim.settings(password="", **session.pop("settings", {})) if ask_password else sim.settings(
+        **session.pop("settings", {}))
+    app = TrunkApp(Session(settings, demo=not session, ask_password=ask_password, **session))
     app.theme = "textual-dark"  # the default, whatever TEXTUAL_THEME says
     return app
 
@@ -342,6 +347,29 @@ class TestDialogs:
         clock["strftime"] = lambda _format, *_: "20250102-030405"
         monkeypatch.setattr(trunks_module, "time", SimpleNamespace(**clock))
         assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=then(to_trunks, keys("x")))
+
+
+@pytest.fixture
+def named_switch(sim: Sim, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Settings naming a switch by host name; the calls still reach the simulator."""
+    monkeypatch.setattr(app_module, "SippyClient", lambda settings, **options: SippyClient(
+        settings, transport=ForwardingTransport(sim.url), **options))
+    return {"url": "https://sippy-ams.example.net"}
+
+
+class TestProfiles:
+    """How a profile's nature shows: production, read-only. The switch is named, not the simulator's port."""
+
+    @SIZES
+    def test_production_delete_asks_for_the_name(
+        self, snap_compare: SnapCompare, sim: Sim, size: tuple[int, int], named_switch: dict[str, Any]
+    ) -> None:
+        app = demo_app(sim, label="PROD Amsterdam", production=True, settings=named_switch)
+        assert snap_compare(app, terminal_size=size, run_before=then(selected(WITH_PASSWORD), keys("d")))
+
+    def test_read_only_trunk_screen(self, snap_compare: SnapCompare, sim: Sim, named_switch: dict[str, Any]) -> None:
+        app = demo_app(sim, label="lab", settings={**named_switch, "read_only": True})
+        assert snap_compare(app, terminal_size=WIDE, run_before=opened(WITH_PASSWORD))
 
 
 class TestHelpScreen:

@@ -15,7 +15,14 @@ from typing import Any
 from xmlrpc.client import Fault
 
 from trunktui.errors import InputError
-from trunktui.model import FIELDS_BY_NAME, INT32_MAX, TRUNK_FIELDS, OnCreate, create_params, update_params
+from trunktui.model import (
+    FIELDS_BY_NAME,
+    INT32_MAX,
+    TRUNK_FIELDS,
+    OnCreate,
+    create_params,
+    update_params,
+)
 from trunktui.simulator.store import BadPattern, DuplicateName, Store
 
 PARSE_ERROR = -32700

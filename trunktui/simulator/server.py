@@ -31,7 +31,13 @@ from urllib.parse import urlsplit
 
 from trunktui.simulator.digest import DigestAuthenticator
 from trunktui.simulator.knobs import FailMode, Knobs
-from trunktui.simulator.methods import BAD_PARAMS, INJECTED, PARSE_ERROR, UNAUTHORIZED, Methods
+from trunktui.simulator.methods import (
+    BAD_PARAMS,
+    INJECTED,
+    PARSE_ERROR,
+    UNAUTHORIZED,
+    Methods,
+)
 from trunktui.simulator.store import Store
 
 XMLAPI_PATH = "/xmlapi/xmlapi"

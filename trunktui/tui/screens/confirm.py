@@ -6,7 +6,7 @@ focused button is Cancel, so a stray Enter never deletes or discards.
 
 from __future__ import annotations
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from trunktui.model import SECRET_FIELDS, TRUNK_FIELDS, Trunk
 from trunktui.text import printable
@@ -44,40 +44,65 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("right", "app.focus_next", show=False),
     ]
 
-    def __init__(self, title: str, body: RenderableType, confirm: str, *, danger: bool, cancel: str = "Cancel") -> None:
+    def __init__(
+        self,
+        title: str,
+        body: RenderableType,
+        confirm: str,
+        *,
+        danger: bool,
+        cancel: str = "Cancel",
+        type_to_confirm: str | None = None,
+    ) -> None:
         super().__init__(classes="-danger" if danger else "")
         self.title_text = title
         self.body = body
         self.confirm = confirm
         self.cancel = cancel
         self.danger = danger
+        self.type_to_confirm = type_to_confirm
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.title_text), classes="title")
             with VerticalScroll():
                 yield Static(self.body)
+            if self.type_to_confirm is not None:
+                yield Static(Text("This is a production switch. Type the trunk's name to enable Delete:"))
+                yield Input(id="typed", compact=True, select_on_focus=False)
             with Horizontal():
                 yield Button(self.cancel, id="cancel")
-                yield Button(self.confirm, id="confirm", variant="error" if self.danger else "primary")
+                yield Button(self.confirm, id="confirm", variant="error" if self.danger else "primary",
+                             disabled=self.type_to_confirm is not None)
 
     def on_mount(self) -> None:
-        self.query_one("#cancel" if self.danger else "#confirm").focus()
+        self.query_one("#typed" if self.type_to_confirm is not None else "#cancel" if self.danger else "#confirm").focus()
+
+    @on(Input.Changed, "#typed")
+    def typed(self, event: Input.Changed) -> None:
+        self.query_one("#confirm", Button).disabled = event.value != self.type_to_confirm
+
+    @on(Input.Submitted, "#typed")
+    def typed_enter(self) -> None:
+        """Enter in the box moves on to the buttons; it never deletes by itself."""
+        self.query_one("#cancel").focus()
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "confirm")
 
 
-def delete_dialog(trunk: Trunk) -> ConfirmScreen:
+def delete_dialog(trunk: Trunk, production: bool = False) -> ConfirmScreen:
     details = Table.grid(padding=(0, 2))
+    details.add_column(style="bold", no_wrap=True)
+    details.add_column(overflow="fold")
     for label, name in (("Name", "name"), ("ID", "i_trunk"), ("Destination", "destination")):
         value = cell(trunk.get(name), limit=200)
         value.justify = "left"
-        details.add_row(Text(label, style="bold"), value)
-    details.add_row("", "")
-    details.add_row("", Text("The switch deletes it at once; this cannot be undone.", style="italic"))
-    return ConfirmScreen("Delete this trunk?", details, "Delete", danger=True)
+        details.add_row(label, value)
+    typed = printable(trunk.name) if production else None
+    body = Group(details, Text(""), Text("The switch deletes it at once; this cannot be undone.", style="italic"))
+    return ConfirmScreen("Delete this trunk?", body, "Delete", danger=True, type_to_confirm=typed)
 
 
 def save_dialog(before: dict[str, object], changes: dict[str, object]) -> ConfirmScreen:

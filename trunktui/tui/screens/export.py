@@ -13,7 +13,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from trunktui.errors import InputError
 from trunktui.export import export
 from trunktui.model import Field, Trunk
 from trunktui.tui.calls import Answer, call_in_worker

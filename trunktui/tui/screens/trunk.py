@@ -29,6 +29,8 @@ from trunktui.tui.form import TrunkForm
 from trunktui.tui.screens.confirm import discard_dialog, save_dialog
 from trunktui.tui.widgets import StatusLine
 
+READ_ONLY_NOTE = "Read-only connection: this trunk can be viewed, not changed."
+
 
 def clone_name(name: Any, taken: set[Any]) -> str:
     base = f"{printable(name)}-copy"
@@ -85,10 +87,26 @@ class TrunkScreen(AppScreen[int | None]):
 
     def on_mount(self) -> None:
         self.show_trunk()
-        self.query_one(TrunkForm).load(self.start)
-        self.query_one(TrunkForm).editors()[0].query_one("#input").focus()
+        form = self.query_one(TrunkForm)
+        form.load(self.start)
+        if self.read_only:
+            form.disabled = True
+            for button in self.query(Button):
+                button.display = False
+            self.query_one("#save-status", StatusLine).show(READ_ONLY_NOTE)
+        else:
+            form.editors()[0].query_one("#input").focus()
         if not self.creating:
             self.reload()
+
+    @property
+    def read_only(self) -> bool:
+        return self.trunk_app.session.read_only
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("save", "revert") and self.read_only:
+            return None
+        return True
 
     # --- presentation ---------------------------------------------------------------
 
@@ -100,7 +118,8 @@ class TrunkScreen(AppScreen[int | None]):
             self.query_one("#readonly", Static).display = False
             return
         assert self.trunk is not None
-        heading.update(Text(f"Trunk {printable(self.trunk.i_trunk)} · {printable(self.trunk.name, 60)}"))
+        mark = " · read-only" if self.read_only else ""
+        heading.update(Text(f"Trunk {printable(self.trunk.i_trunk)} · {printable(self.trunk.name, 60)}{mark}"))
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(overflow="fold")
@@ -150,7 +169,10 @@ class TrunkScreen(AppScreen[int | None]):
             self.show_trunk()
             if untouched:
                 self.query_one(TrunkForm).load(self.start)
-            status.show("Up to date with the switch." if untouched else "Reloaded; your edits are kept.")
+            if self.read_only:
+                status.show(READ_ONLY_NOTE)
+            else:
+                status.show("Up to date with the switch." if untouched else "Reloaded; your edits are kept.")
         elif answer.purpose == "save":
             saved: dict[str, Any] = answer.value
             self.start.update(saved)

@@ -33,6 +33,7 @@ from trunktui.tui.widgets import StatusLine, Table
 
 COLUMNS: tuple[Field, ...] = tuple(f for f in TRUNK_FIELDS if f.in_table)
 DEBOUNCE_SECONDS = 0.4
+CHANGING_ACTIONS = frozenset({"new", "clone", "delete"})
 PATTERN_HINT = "LIKE pattern: % any run · _ one character · \\ escapes · Enter applies now"
 _LONE_ESCAPE = re.compile(r"(?<!\\)(\\\\)*\\$")
 
@@ -311,7 +312,7 @@ class TrunksScreen(AppScreen[None]):
                 self.query_one(StatusLine).busy(f"Deleting trunk {printable(trunk.i_trunk)}…")
                 call_in_worker(self, "delete", delete)
 
-        self.app.push_screen(delete_dialog(trunk), confirmed)
+        self.app.push_screen(delete_dialog(trunk, production=self.trunk_app.session.production), confirmed)
 
     def action_sort(self) -> None:
         options = []
@@ -358,10 +359,17 @@ class TrunksScreen(AppScreen[None]):
 
         self.app.push_screen(ExportScreen(default, COLUMNS, list(self.shown)), done)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """On a read-only connection the changing actions show, but disabled."""
+        if action in CHANGING_ACTIONS and self.trunk_app.session.read_only:
+            return None
+        return True
+
     def commands(self) -> Iterable[SystemCommand]:
-        yield SystemCommand("New trunk", "Create a trunk in this account", self.action_new)
-        yield SystemCommand("Clone trunk", "New trunk pre-filled from the selected one", self.action_clone)
-        yield SystemCommand("Delete trunk", "Delete the selected trunk (asks first)", self.action_delete)
+        if not self.trunk_app.session.read_only:
+            yield SystemCommand("New trunk", "Create a trunk in this account", self.action_new)
+            yield SystemCommand("Clone trunk", "New trunk pre-filled from the selected one", self.action_clone)
+            yield SystemCommand("Delete trunk", "Delete the selected trunk (asks first)", self.action_delete)
         yield SystemCommand("Refresh trunks", "Reload the list from the switch", self.action_refresh)
         yield SystemCommand("Sort trunks", "Choose the column to sort by", self.action_sort)
         yield SystemCommand("Copy from trunk", "Copy the id, name or destination", self.action_copy)

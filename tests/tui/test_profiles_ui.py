@@ -1,0 +1,153 @@
+"""Profiles in the app: read-only, production, TLS warnings, switching, the audit view."""
+
+from __future__ import annotations
+
+import json
+import ssl
+import sys
+from pathlib import Path
+
+import pytest
+import trustme
+from textual.widgets import Button, Input
+
+from tests.conftest import Sim
+from tests.tui.driving import (
+    SIZE,
+    WHOLESALE,
+    open_account,
+    open_trunk,
+    rendered,
+    settle,
+    status_of,
+)
+from tests.wire import RecordingTransport
+from trunktui.api import SippyClient
+from trunktui.audit import audit_path
+from trunktui.config import load_config
+from trunktui.simulator import SimulatorServer
+from trunktui.tui.app import Session, TrunkApp
+from trunktui.tui.form import TrunkForm
+from trunktui.tui.screens.accounts import AccountsScreen
+from trunktui.tui.screens.audit import AuditScreen
+from trunktui.tui.screens.confirm import ConfirmScreen
+from trunktui.tui.screens.trunk import TrunkScreen
+from trunktui.tui.screens.trunks import TrunksScreen
+
+
+def first_trunk(client: SippyClient) -> tuple[int, int, str]:
+    i_account = next(a.i_account for a in client.list_accounts() if a.username == WHOLESALE)
+    trunk = client.list_trunks(i_account)[0]
+    return i_account, trunk.i_trunk, trunk.name
+
+
+async def test_read_only_disables_every_change(sim: Sim, client: SippyClient, wire: RecordingTransport) -> None:
+    """READ-ONLY in the header; n, c and d do nothing; the form cannot be edited or saved."""
+    app = TrunkApp(Session(sim.settings(read_only=True), label="lab"))
+    _, i_trunk, _ = first_trunk(client)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_account(pilot, WHOLESALE)
+        assert "READ-ONLY" in app.title
+        for key in ("n", "c", "d"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, TrunksScreen), key
+        screen = await open_trunk(pilot, i_trunk)
+        assert screen.query_one(TrunkForm).disabled
+        assert not any(button.display for button in screen.query(Button))
+        assert "viewed, not changed" in status_of(app, "#save-status")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TrunkScreen)
+    assert not wire.of("createTrunk") and not wire.of("updateTrunk") and not wire.of("deleteTrunk")
+
+
+async def test_production_delete_needs_the_typed_name(sim: Sim, client: SippyClient) -> None:
+    """A production profile colours the header and names itself; Delete waits for the trunk's name."""
+    app = TrunkApp(Session(sim.settings(), label="PROD Amsterdam", production=True))
+    _, i_trunk, name = first_trunk(client)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_account(pilot, WHOLESALE)
+        assert "PRODUCTION PROD Amsterdam" in app.title and app.has_class("-production")
+        await pilot.press("d")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        delete = dialog.query_one("#confirm", Button)
+        assert delete.disabled and isinstance(app.focused, Input)
+        await pilot.press(*name[:-1])
+        assert delete.disabled
+        await pilot.press("enter")
+        assert app.focused is dialog.query_one("#cancel") and isinstance(app.screen, ConfirmScreen)
+        dialog.query_one("#typed", Input).focus()
+        await pilot.press(name[-1])
+        assert not delete.disabled
+        delete.press()
+        await settle(pilot)
+    with pytest.raises(Exception, match="not found"):
+        client.get_trunk(i_trunk)
+
+
+async def test_unverified_tls_is_flagged_in_the_header(sim: Sim, tmp_path: Path) -> None:
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    server = SimulatorServer(sim.store, ssl_context=context).start()
+    try:
+        app = TrunkApp(Session(sim.settings(url=server.url, verify=False)))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert "TLS NOT VERIFIED" in app.title and app.has_class("-insecure")
+            assert isinstance(app.screen, AccountsScreen)
+    finally:
+        server.stop()
+
+
+async def test_switching_profile_from_the_palette(sim: Sim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A profile's password_command runs off the UI thread; the app reconnects as that login."""
+    monkeypatch.delenv("TRUNKTUI_PASSWORD", raising=False)
+    command = f"{sys.executable} -c \"print('{sim.logins['globex'].password}')\""
+    path = tmp_path / "profiles.toml"
+    path.write_text(
+        f'[profiles.acme]\nurl = "{sim.url}"\nusername = "acme"\n\n'
+        f'[profiles.globex]\nlabel = "Globex lab"\nurl = "{sim.url}"\nusername = "globex"\n'
+        f"password_command = {json.dumps(command)}\nread_only = true\n",
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    app = TrunkApp(Session(sim.settings(), profile="acme"), config)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_account(pilot, WHOLESALE)
+        app.switch_profile("globex")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountsScreen) and len(app.screen_stack) == 2
+        assert app.session.profile == "globex" and app.session.read_only
+        assert "Globex lab" in app.title and "READ-ONLY" in app.title
+        await rendered(pilot, "globex-transit")
+
+
+async def test_an_edit_in_the_app_is_audited_and_shown(sim: Sim, client: SippyClient) -> None:
+    """Saving through the form writes one redacted audit line; the audit view lists it."""
+    _, i_trunk, _ = first_trunk(client)
+    client.update_trunk(i_trunk, {"password": "old-secret"})
+    app = TrunkApp(Session(sim.settings(), profile="lab"))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_account(pilot, WHOLESALE)
+        screen = await open_trunk(pilot, i_trunk)
+        screen.query_one("#field-password #input", Input).value = "new-secret"
+        screen.query_one("#field-description #input", Input).value = "audited from the form"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert client.get_trunk(i_trunk).get("password") == "new-secret"
+        app.action_audit()
+        await settle(pilot)
+        assert isinstance(app.screen, AuditScreen)
+        await rendered(pilot, "update", "acme@127.0.0.1")
+    text = audit_path().read_text(encoding="utf-8")
+    assert "old-secret" not in text and "new-secret" not in text
+    (entry,) = [json.loads(line) for line in text.splitlines()]
+    assert entry["action"] == "update" and entry["trunk"] == i_trunk and entry["profile"] == "lab"
+    assert entry["before"]["password"] == "***" and entry["after"] == {
+        "description": "audited from the form", "password": "***"}
