@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import ssl
 import sys
 from pathlib import Path
 
 import pytest
+import trustme
 
+from tests.conftest import Sim
+from trunktui.api import SippyClient
 from trunktui.cli import main
 from trunktui.config import SAMPLE, ConfigError, load_config, write_sample
 from trunktui.credentials import CredentialError, resolve_password, run_password_command
+from trunktui.errors import TlsError
 from trunktui.launch import DEMO_HINT, LaunchError, plan
+from trunktui.session import session_for
+from trunktui.simulator import SimulatorServer
 
 GOOD = """\
 default = "lab"
@@ -185,3 +192,25 @@ def test_a_profile_becomes_a_session_that_options_can_tighten(tmp_path: Path,
     assert prod.label == "PROD Amsterdam"
     mgmt = plan(namespace(profile="mgmt")).session
     assert mgmt is not None and mgmt.settings.trusted and mgmt.settings.i_customer == 42 and not mgmt.ask_password
+
+
+def test_a_profiles_ca_bundle_verifies_a_self_signed_switch(sim: Sim, tmp_path: Path) -> None:
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    authority.cert_pem.write_to_path(str(tmp_path / "switch-ca.pem"))
+    server = SimulatorServer(sim.store, ssl_context=context).start()
+    try:
+        text = (f'[profiles.tls]\nurl = "{server.url}"\nusername = "acme"\n'
+                f'ca_bundle = "{tmp_path / "switch-ca.pem"}"\n\n'
+                f'[profiles.plain]\nurl = "{server.url}"\nusername = "acme"\n')
+        config = load_config(write(tmp_path, text))
+        assert config is not None
+        password = sim.logins["acme"].password
+        with SippyClient(session_for(config.profile("tls"), password).settings) as api:
+            assert api.list_accounts()
+        with SippyClient(session_for(config.profile("plain"), password).settings) as api:
+            with pytest.raises(TlsError, match="could not be verified"):
+                api.list_accounts()
+    finally:
+        server.stop()
