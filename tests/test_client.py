@@ -390,3 +390,37 @@ def test_eight_threads_of_mixed_calls_lose_and_duplicate_nothing(sim: Sim) -> No
     expected = before | {f"thread{w}-{n}" for w in range(8) for n in range(0, 20, 2)}
     assert sorted(names) == sorted(expected)
     assert len({t.i_trunk for t in trunks}) == len(trunks)
+
+
+# --- Retries ----------------------------------------------------------------------
+
+
+def test_a_read_is_retried_once_after_a_dropped_connection(sim: Sim, client: SippyClient) -> None:
+    client.list_accounts()
+    sim.server.knobs.fail_mode = FailMode.RESET
+    sim.server.knobs.fail_every = sim.server.stats.calls + 1
+    before = sim.server.stats.calls
+    assert client.list_accounts()
+    assert sim.server.stats.calls == before + 2, "one dropped answer, one retry"
+
+
+def test_a_change_is_never_retried(sim: Sim, client: SippyClient) -> None:
+    i_account = first_account(client)
+    i_trunk = new_trunk(client, i_account, "not-twice")
+    sim.server.knobs.fail_mode = FailMode.RESET
+    sim.server.knobs.fail_every = sim.server.stats.calls + 1
+    before = sim.server.stats.calls
+    with pytest.raises(TransportError) as caught:
+        client.update_trunk(i_trunk, {"description": "once"})
+    assert caught.value.may_have_acted
+    assert sim.server.stats.calls == before + 1
+    assert client.get_trunk(i_trunk).get("description") == "once"
+
+
+def test_a_timeout_is_not_retried(sim: Sim) -> None:
+    sim.server.knobs.latency = 0.5
+    with sim.client(read_timeout=0.2) as api:
+        before = sim.server.stats.calls
+        with pytest.raises(CallTimeout):
+            api.list_accounts()
+    assert sim.server.stats.calls - before <= 1

@@ -50,7 +50,14 @@ class ReadOnlyError(TrunkTuiError):
 
 
 class ApiError(TrunkTuiError):
-    """A call to the switch failed; ``method`` is the XML-RPC method name."""
+    """A call to the switch failed; ``method`` is the XML-RPC method name.
+
+    ``may_have_acted`` says whether the switch may have carried the call out
+    even so (the answer was lost, not the request): after a change, that is
+    the case where the caller must read back to know.
+    """
+
+    may_have_acted = True
 
     def __init__(self, message: str, method: str = "") -> None:
         super().__init__(message)
@@ -59,6 +66,8 @@ class ApiError(TrunkTuiError):
 
 class FaultError(ApiError):
     """The switch refused the call. Code and string are kept as sent."""
+
+    may_have_acted = False
 
     def __init__(self, code: object, string: object, method: str = "") -> None:
         self.code = code
@@ -73,6 +82,8 @@ class TransportError(ApiError):
 class ConnectError(TransportError):
     """The switch could not be reached at all."""
 
+    may_have_acted = False
+
 
 class CallTimeout(TransportError):
     """Connecting or reading took longer than the configured timeout."""
@@ -81,13 +92,19 @@ class CallTimeout(TransportError):
 class TlsError(TransportError):
     """The switch's certificate failed verification."""
 
+    may_have_acted = False
+
 
 class HttpError(ApiError):
-    """The switch answered with an HTTP error status instead of XML-RPC."""
+    """The switch answered with an HTTP error status instead of XML-RPC.
+
+    A 4xx means the request was turned away; a 5xx may come after the work.
+    """
 
     def __init__(self, message: str, status: int, method: str = "") -> None:
         super().__init__(message, method)
         self.status = status
+        self.may_have_acted = status >= 500
 
 
 class AuthError(HttpError):

@@ -39,6 +39,10 @@ from trunktui.model import INT32_MAX, INT32_MIN
 
 DEFAULT_PATH = "/xmlapi/xmlapi"
 MUTATING_METHODS = frozenset({"createTrunk", "updateTrunk", "deleteTrunk"})
+# A read is retried once after these (a refused connect, a dropped keep-alive
+# connection); never after a timeout or a TLS failure, and a change never is:
+# it may have been applied before the answer was lost.
+_RETRIED = (ConnectError, TransportError)
 _TRUNCATED_XML = {
     expat_errors.codes[message]
     for message in (expat_errors.XML_ERROR_NO_ELEMENTS, expat_errors.XML_ERROR_UNCLOSED_TOKEN,
@@ -110,6 +114,8 @@ class ConnectionSettings:
 class Connection:
     """Sends XML-RPC calls over one kept-alive ``httpx.Client``.
 
+    A read that fails on a connection error is sent once more; see _RETRIED.
+
     Calls are serialised by a lock: httpx's digest auth keeps a nonce counter
     that is not thread-safe, and a single connection gains nothing from
     overlapping requests anyway. Keeping the client alive means a run of
@@ -138,17 +144,25 @@ class Connection:
             params = {**params, "i_customer": self.settings.i_customer}
         _check_int32(params)
         body = xmlrpc.client.dumps((dict(params),), method, allow_none=True).encode("utf-8")
+        try:
+            status, data = self._exchange(body, method)
+        except (ConnectError, TransportError) as exc:
+            if method in MUTATING_METHODS or type(exc) not in _RETRIED:
+                raise
+            status, data = self._exchange(body, method)
+        if status != 200:
+            raise _http_error(status, data, self.settings, method)
+        return _decode(data, method)
+
+    def _exchange(self, body: bytes, method: str) -> tuple[int, bytes]:
         with self._lock:
             try:
-                status, data = self._post(body)
+                return self._post(body)
             except ApiError as exc:
                 exc.method = method
                 raise
             except httpx.HTTPError as exc:
                 raise _translate(exc, self.settings, method) from exc
-        if status != 200:
-            raise _http_error(status, data, self.settings, method)
-        return _decode(data, method)
 
     def _post(self, body: bytes) -> tuple[int, bytes]:
         with self._client.stream("POST", self.settings.url, content=body) as response:
@@ -259,7 +273,9 @@ def _translate(exc: httpx.HTTPError, settings: ConnectionSettings, method: str) 
     """Map an httpx failure to the error an operator can act on."""
     host = settings.host
     if isinstance(exc, httpx.ConnectTimeout):
-        return CallTimeout(f"Timed out connecting to {host} after {settings.connect_timeout:g} s.", method)
+        timeout = CallTimeout(f"Timed out connecting to {host} after {settings.connect_timeout:g} s.", method)
+        timeout.may_have_acted = False
+        return timeout
     if isinstance(exc, httpx.TimeoutException):
         return CallTimeout(f"{host} did not answer within {settings.read_timeout:g} s.", method)
     for cause in _causes(exc):

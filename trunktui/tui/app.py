@@ -14,6 +14,7 @@ from functools import partial
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from trunktui.api import ConnectionSettings, SippyClient
@@ -23,7 +24,7 @@ from trunktui.credentials import resolve_password
 from trunktui.recent import RecentAccounts
 from trunktui.session import Session, session_for
 from trunktui.text import printable
-from trunktui.tui.calls import Answer, call_in_worker
+from trunktui.tui.calls import Answer, call_in_worker, in_flight
 
 __all__ = ["Session", "TrunkApp"]
 
@@ -114,6 +115,20 @@ class TrunkApp(App[None]):
         self.client = SippyClient(settings, audit=audit)
         if old is not None:
             old.close()
+
+    def abandon(self, node: DOMNode) -> bool:
+        """Give up the calls ``node`` is waiting for; True if there were any.
+
+        A blocked HTTP request cannot be interrupted from outside its thread,
+        so the connection is replaced: its late answer goes nowhere, and the
+        next call does not queue behind it.
+        """
+        waiting = in_flight(node)
+        for worker in waiting:
+            worker.cancel()
+        if waiting:
+            self._connect(self.session.settings)
+        return bool(waiting)
 
     def _open(self, settings: ConnectionSettings) -> None:
         from trunktui.tui.screens.accounts import AccountsScreen

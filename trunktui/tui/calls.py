@@ -15,7 +15,7 @@ from typing import Any
 
 from textual.dom import DOMNode
 from textual.message import Message
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from trunktui.errors import ApiError, TrunkTuiError
 
@@ -45,3 +45,8 @@ def call_in_worker(node: DOMNode, purpose: str, work: Callable[[], Any]) -> Work
             node.post_message(answer)
 
     return node.run_worker(run, name=purpose, group=purpose, exclusive=True, thread=True, exit_on_error=False)
+
+
+def in_flight(node: DOMNode) -> list[Worker[None]]:
+    """The calls ``node`` started that have not answered yet."""
+    return [w for w in node.app.workers if w.node is node and w.state in (WorkerState.PENDING, WorkerState.RUNNING)]

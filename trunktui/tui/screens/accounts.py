@@ -202,6 +202,10 @@ class AccountsScreen(AppScreen[None]):
         self.query_one("#filter").focus()
 
     def action_escape(self) -> None:
+        if self.trunk_app.abandon(self):
+            self.fetching = False
+            self.query_one(StatusLine).fault("Stopped waiting for the switch. r tries again.")
+            return
         box = self.query_one("#filter", Input)
         if box.value:
             box.value = ""

@@ -6,6 +6,8 @@ focused button is Cancel, so a stray Enter never deletes or discards.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -16,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from trunktui.model import SECRET_FIELDS, TRUNK_FIELDS, Trunk
+from trunktui.model import SECRET_FIELDS, TRUNK_FIELDS, Trunk, changed_fields
 from trunktui.text import printable
 from trunktui.tui.cells import cell
 
@@ -71,9 +73,15 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Static(Text("This is a production switch. Type the trunk's name to enable Delete:"))
                 yield Input(id="typed", compact=True, select_on_focus=False)
             with Horizontal():
-                yield Button(self.cancel, id="cancel")
-                yield Button(self.confirm, id="confirm", variant="error" if self.danger else "primary",
-                             disabled=self.type_to_confirm is not None)
+                yield from self.buttons()
+
+    def buttons(self) -> ComposeResult:
+        yield Button(self.cancel, id="cancel")
+        yield Button(self.confirm, id="confirm", variant="error" if self.danger else "primary",
+                     disabled=self.type_to_confirm is not None)
+
+    def result_for(self, button: str | None) -> object:
+        return button == "confirm"
 
     def on_mount(self) -> None:
         self.query_one("#typed" if self.type_to_confirm is not None else "#cancel" if self.danger else "#confirm").focus()
@@ -89,7 +97,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm")
+        self.dismiss(self.result_for(event.button.id))  # type: ignore[arg-type]
 
 
 def delete_dialog(trunk: Trunk, production: bool = False) -> ConfirmScreen:
@@ -126,3 +134,39 @@ def save_dialog(before: dict[str, object], changes: dict[str, object]) -> Confir
 def discard_dialog(labels: list[str]) -> ConfirmScreen:
     body = Text("Unsaved changes to: " + ", ".join(labels) + ".\nLeave and lose them?")
     return ConfirmScreen("Discard your changes?", body, "Discard", danger=True, cancel="Keep editing")
+
+
+class ConflictScreen(ConfirmScreen):
+    """Both versions side by side; dismissed with "mine", "theirs" or None."""
+
+    def buttons(self) -> ComposeResult:
+        yield Button("Cancel", id="cancel")
+        yield Button("Take theirs", id="theirs", variant="primary")
+        yield Button("Save mine", id="mine", variant="error")
+
+    def result_for(self, button: str | None) -> object:
+        return None if button == "cancel" else button
+
+
+def conflict_dialog(loaded: dict[str, object], now: Mapping[str, object], mine: dict[str, object]) -> ConflictScreen:
+    """Every field that changed on either side: as loaded, on the switch now, and the user's edit."""
+    table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
+    for heading in ("Field", "When you opened it", "On the switch now", "Your edit"):
+        table.add_column(heading, overflow="fold")
+    labels = {f.name: f.label for f in TRUNK_FIELDS}
+    for name in loaded:
+        theirs_changed = changed_fields({name: loaded[name]}, {name: now.get(name)})
+        if not theirs_changed and name not in mine:
+            continue
+        if name in SECRET_FIELDS:
+            row = [Text("(changed)" if theirs_changed else MASK), Text("(changed)" if name in mine else "")]
+            table.add_row(labels[name], Text(MASK), *row)
+            continue
+        table.add_row(labels.get(name, printable(name)), cell(loaded[name], 200),
+                      Text.assemble(cell(now.get(name), 200), (" ← changed" if theirs_changed else "", "bold yellow")),
+                      cell(mine[name], 200) if name in mine else Text(""))
+    note = Text("Save mine: send your edits as they are (where both changed a field, yours wins). "
+                "Take theirs: load the switch's values for what they changed and keep your other edits.",
+                style="italic")
+    return ConflictScreen("Changed on the switch while you were editing", Group(table, Text(""), note), "",
+                          danger=True)

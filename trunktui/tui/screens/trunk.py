@@ -9,6 +9,7 @@ button. The screen is dismissed with the id of a trunk it saved, or None.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from rich.table import Table
@@ -19,17 +20,32 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Static, Switch
 
-from trunktui.errors import AuthError
+from trunktui.errors import ApiError, AuthError, FaultError, TrunkTuiError
 from trunktui.model import FIELDS_BY_NAME, Trunk, changed_fields, editable_fields
 from trunktui.text import printable
 from trunktui.tui.base import AppScreen
-from trunktui.tui.calls import Answer, call_in_worker
+from trunktui.tui.calls import Answer, call_in_worker, in_flight
 from trunktui.tui.cells import cell
 from trunktui.tui.form import TrunkForm
-from trunktui.tui.screens.confirm import discard_dialog, save_dialog
+from trunktui.tui.screens.confirm import conflict_dialog, discard_dialog, save_dialog
 from trunktui.tui.widgets import StatusLine
 
 READ_ONLY_NOTE = "Read-only connection: this trunk can be viewed, not changed."
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """The trunk on the switch differs from the version the form was loaded from."""
+
+    now: Trunk
+    theirs: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Gone:
+    """The trunk could not be read back before saving: most likely deleted."""
+
+    error: FaultError
 
 
 def clone_name(name: Any, taken: set[Any]) -> str:
@@ -57,21 +73,24 @@ class TrunkScreen(AppScreen[int | None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, i_account: int, trunk: Trunk | None = None, clone_of: Trunk | None = None,
-                 taken: set[Any] | None = None) -> None:
+    def __init__(self, i_account: int, trunk: Trunk | None = None, prefill: dict[str, Any] | None = None,
+                 source: str = "") -> None:
+        """Edit ``trunk``, or create one (from ``prefill``, described by ``source``)."""
         super().__init__()
         self.i_account = i_account
         self.trunk = trunk
         self.creating = trunk is None
         self.saved: int | None = None
         self.revealed = False
-        self.start: dict[str, Any] = {}
-        if trunk is not None:
-            self.start = dict(trunk.members)
-        elif clone_of is not None:
-            self.start = {f.name: clone_of.get(f.name, f.default) for f in editable_fields(creating=True)}
-            self.start["name"] = clone_name(clone_of.name, taken or set())
-        self.clone_of = clone_of
+        self.source = source
+        self.pending: dict[str, Any] = {}
+        self.start: dict[str, Any] = dict(trunk.members) if trunk is not None else dict(prefill or {})
+
+    @classmethod
+    def clone(cls, i_account: int, original: Trunk, taken: set[Any]) -> TrunkScreen:
+        prefill = {f.name: original.get(f.name, f.default) for f in editable_fields(creating=True)}
+        prefill["name"] = clone_name(original.name, taken)
+        return cls(i_account, prefill=prefill, source=f"cloned from {printable(original.name, 60)}")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -113,7 +132,7 @@ class TrunkScreen(AppScreen[int | None]):
     def show_trunk(self) -> None:
         heading = self.query_one("#heading", Static)
         if self.creating:
-            source = f", cloned from {printable(self.clone_of.name, 60)}" if self.clone_of else ""
+            source = f", {self.source}" if self.source else ""
             heading.update(Text(f"New trunk in account {self.i_account}{source} · * is required"))
             self.query_one("#readonly", Static).display = False
             return
@@ -156,11 +175,7 @@ class TrunkScreen(AppScreen[int | None]):
         status = self.query_one("#save-status", StatusLine)
         self.query_one("#save", Button).disabled = False
         if answer.error is not None:
-            what = {"load": "Loading", "save": "Saving", "create": "Creating"}[answer.purpose]
-            status.fault(f"{what} failed: {answer.error}")
-            self.notify(printable(answer.error), title=f"{what} failed", severity="error", markup=False)
-            if isinstance(answer.error, AuthError):
-                self.trunk_app.ask_password_again(answer.error.message)
+            self.failed(answer.purpose, answer.error)
             return
         if answer.purpose == "load":
             fresh: Trunk = answer.value
@@ -173,6 +188,10 @@ class TrunkScreen(AppScreen[int | None]):
                 status.show(READ_ONLY_NOTE)
             else:
                 status.show("Up to date with the switch." if untouched else "Reloaded; your edits are kept.")
+        elif answer.purpose == "save" and isinstance(answer.value, Conflict):
+            self.conflicted(answer.value)
+        elif answer.purpose == "save" and isinstance(answer.value, Gone):
+            self.gone(answer.value.error)
         elif answer.purpose == "save":
             saved: dict[str, Any] = answer.value
             self.start.update(saved)
@@ -181,6 +200,8 @@ class TrunkScreen(AppScreen[int | None]):
             self.saved = self.trunk.i_trunk if self.trunk else None
             self.reload()
             status.show("Saved.")
+        elif answer.purpose == "verify":
+            self.verified(*answer.value)
         elif answer.purpose == "create":
             i_trunk: int = answer.value
             self.saved = i_trunk
@@ -212,22 +233,122 @@ class TrunkScreen(AppScreen[int | None]):
             status.show("Nothing to save: no field has changed.")
             return
 
-        assert self.trunk is not None
-        client, i_trunk = self.client, self.trunk.i_trunk
-
-        before = dict(self.trunk.members)
-
-        def save() -> dict[str, Any]:
-            client.update_trunk(i_trunk, changes, before=before)
-            return changes
-
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.query_one("#save", Button).disabled = True
-                status.busy(f"Saving {len(changes)} changed field(s)…")
-                call_in_worker(self, "save", save)
+                self.send(changes, overwrite=False)
 
         self.app.push_screen(save_dialog(self.baseline(), changes), confirmed)
+
+    def send(self, changes: dict[str, Any], overwrite: bool) -> None:
+        """Save ``changes``, first checking that nobody changed the trunk meanwhile.
+
+        The trunk is read back and compared with the version the form was
+        loaded from; a difference stops the save (unless ``overwrite``) so
+        that a colleague's change is never overwritten unseen.
+        """
+        assert self.trunk is not None
+        client, i_trunk, loaded = self.client, self.trunk.i_trunk, self.baseline()
+        i_account = self.trunk.get("i_account", self.i_account)
+
+        def save() -> dict[str, Any] | Conflict | Gone:
+            try:
+                now = client.get_trunk(i_trunk)
+            except FaultError as error:
+                # Fault codes are not documented, so "deleted" is concluded
+                # only from the account's list, not from the fault itself.
+                try:
+                    still_there = any(t.i_trunk == i_trunk for t in client.list_trunks(i_account))
+                except TrunkTuiError:
+                    raise error from None
+                if still_there:
+                    raise
+                return Gone(error)
+            theirs = changed_fields(loaded, {name: now.get(name) for name in loaded})
+            if theirs and not overwrite:
+                return Conflict(now, theirs)
+            client.update_trunk(i_trunk, changes, before=now.members)
+            return changes
+
+        self.pending = changes
+        self.query_one("#save", Button).disabled = True
+        self.query_one("#save-status", StatusLine).busy(
+            f"Saving {len(changes)} changed field(s)… Escape stops waiting")
+        call_in_worker(self, "save", save)
+
+    def failed(self, purpose: str, error: TrunkTuiError) -> None:
+        """Show a failed call beside Save; after a change whose outcome is unknown, read back."""
+        what = {"load": "Loading", "save": "Saving", "create": "Creating", "verify": "Checking"}[purpose]
+        status = self.query_one("#save-status", StatusLine)
+        status.fault(f"{what} failed: {error}")
+        self.notify(printable(error), title=f"{what} failed", severity="error", markup=False)
+        if isinstance(error, AuthError):
+            self.trunk_app.ask_password_again(error.message)
+        elif purpose == "save" and isinstance(error, ApiError) and error.may_have_acted:
+            self.verify(f"{what} failed: {error}")
+
+    def verify(self, reason: str) -> None:
+        """Read the trunk back to tell whether an unanswered save took effect."""
+        assert self.trunk is not None
+        client, i_trunk, wanted = self.client, self.trunk.i_trunk, dict(self.pending)
+        self.query_one("#save-status", StatusLine).busy(f"{reason} · checking whether the switch applied it…")
+        call_in_worker(self, "verify", lambda: (reason, wanted, client.get_trunk(i_trunk)))
+
+    def verified(self, reason: str, wanted: dict[str, Any], now: Trunk) -> None:
+        status = self.query_one("#save-status", StatusLine)
+        applied = not changed_fields(wanted, {name: now.get(name) for name in wanted})
+        if applied:
+            self.trunk, self.start = now, dict(now.members)
+            self.saved = now.i_trunk
+            self.show_trunk()
+            self.query_one(TrunkForm).load(self.start)
+            status.show(f"{reason} · but the switch did apply your change: the trunk now has your values.")
+        else:
+            status.fault(f"{reason} · the switch did NOT apply it. Your edits are still here; Ctrl+S tries again.")
+
+    def conflicted(self, conflict: Conflict) -> None:
+        """Someone changed the trunk since it was loaded: show both versions, let the user choose."""
+        status = self.query_one("#save-status", StatusLine)
+        status.fault("Not saved: the trunk was changed on the switch after you opened it.")
+        mine = self.pending
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine":
+                self.send(mine, overwrite=True)
+            elif choice == "theirs":
+                self.take_theirs(conflict)
+            else:
+                status.show("Not saved. Your edits are still here.")
+
+        self.app.push_screen(conflict_dialog(self.baseline(), conflict.now.members, mine), chosen)
+
+    def take_theirs(self, conflict: Conflict) -> None:
+        """Load the switch's version, keeping the user's edits to fields nobody else changed."""
+        form = self.query_one(TrunkForm)
+        values, _ = form.collect()
+        self.trunk, self.start = conflict.now, dict(conflict.now.members)
+        self.show_trunk()
+        form.load({**values, **{name: self.start.get(name) for name in conflict.theirs}})
+        for editor in form.editors():
+            editor.original = self.start.get(editor.spec.name, editor.spec.default)
+            editor.check()
+        self.query_one("#save-status", StatusLine).show(
+            "Their changes are loaded; your other edits are kept. Review, then Ctrl+S.")
+
+    def gone(self, error: TrunkTuiError) -> None:
+        status = self.query_one("#save-status", StatusLine)
+        status.fault(f"Not saved: the trunk could not be read back ({error}). It may have been deleted. "
+                     "Your edits are kept; Ctrl+P, 'Re-create trunk' makes a new one from them.")
+        self.notify("The trunk seems to have been deleted meanwhile.", severity="error")
+
+    def action_recreate(self) -> None:
+        """Open a new-trunk form holding this form's values (after the trunk vanished)."""
+        values, _ = self.query_one(TrunkForm).collect()
+        self.app.push_screen(TrunkScreen(self.i_account, prefill=values, source="re-created from your edits"),
+                             self.recreated)
+
+    def recreated(self, i_trunk: int | None) -> None:
+        if i_trunk is not None:
+            self.dismiss(i_trunk)
 
     @on(Input.Changed)
     @on(Switch.Changed)
@@ -256,6 +377,15 @@ class TrunkScreen(AppScreen[int | None]):
         self.query_one(TrunkForm).reveal(self.revealed)
 
     def action_back(self) -> None:
+        saving = any(worker.group == "save" for worker in in_flight(self))
+        if self.trunk_app.abandon(self):
+            status = self.query_one("#save-status", StatusLine)
+            self.query_one("#save", Button).disabled = False
+            if saving:
+                self.verify("Stopped waiting for the save")
+            else:
+                status.show("Stopped waiting for the switch.")
+            return
         changed = self.dirty()
         if not changed:
             self.dismiss(self.saved)
@@ -271,3 +401,6 @@ class TrunkScreen(AppScreen[int | None]):
         yield SystemCommand("Save trunk", "Send the changed fields to the switch", self.action_save)
         yield SystemCommand("Revert changes", "Back to the values from the switch", self.action_revert)
         yield SystemCommand("Show or hide passwords", "Reveal the masked password fields", self.action_reveal)
+        if not self.creating:
+            yield SystemCommand("Re-create trunk", "A new trunk from this form's values, if this one was deleted",
+                                self.action_recreate)

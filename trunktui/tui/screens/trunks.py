@@ -25,7 +25,7 @@ from trunktui.errors import AuthError
 from trunktui.model import TRUNK_FIELDS, Account, Field, Trunk
 from trunktui.text import printable
 from trunktui.tui.base import AppScreen
-from trunktui.tui.calls import Answer, call_in_worker
+from trunktui.tui.calls import Answer, call_in_worker, in_flight
 from trunktui.tui.cells import cell, sort_key
 from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.screens.confirm import delete_dialog
@@ -113,7 +113,7 @@ class TrunksScreen(AppScreen[None]):
     def load(self) -> None:
         client, i_account, pattern = self.client, self.i_account, self.pattern
         what = f"matching {pattern!r}" if pattern else "of the account"
-        self.query_one(StatusLine).busy(f"Loading trunks {what}…")
+        self.query_one(StatusLine).busy(f"Loading trunks {what}… Escape stops waiting")
         if not self.loaded_once:
             self.query_one(DataTable).loading = True
         call_in_worker(self, "trunks", lambda: client.list_trunks(i_account, pattern or None))
@@ -254,6 +254,13 @@ class TrunksScreen(AppScreen[None]):
     # --- actions --------------------------------------------------------------------
 
     def action_back(self) -> None:
+        deleting = any(worker.group == "delete" for worker in in_flight(self))
+        if self.trunk_app.abandon(self):
+            self.query_one(DataTable).loading = False
+            self.query_one(StatusLine).fault(
+                "Stopped waiting for the delete: r reloads to show whether it happened." if deleting
+                else "Stopped waiting for the switch; the rows shown are from before. r tries again.")
+            return
         focused = self.focused
         if isinstance(focused, Input):
             if focused.value:
@@ -288,7 +295,7 @@ class TrunksScreen(AppScreen[None]):
             self.notify("Select a trunk to clone first.", severity="warning")
             return
         names = {t.name for t in self.trunks}
-        self.app.push_screen(TrunkScreen(self.i_account, clone_of=trunk, taken=names), self.returned)
+        self.app.push_screen(TrunkScreen.clone(self.i_account, trunk, names), self.returned)
 
     def returned(self, i_trunk: int | None) -> None:
         """Back from the trunk screen: reload if anything was saved there."""

@@ -1,0 +1,219 @@
+"""Conflicting edits, lost answers and abandoned calls: nothing is lost or overwritten unseen."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Button
+
+from tests.conftest import Sim
+from tests.tui.driving import (
+    SIZE,
+    WHOLESALE,
+    ask_to_save,
+    click_field,
+    field_input,
+    open_account,
+    open_trunk,
+    rendered,
+    replace_text,
+    server_trunk,
+    settle,
+    status_of,
+    trunk_table,
+)
+from trunktui.api import SippyClient
+from trunktui.simulator import FailMode
+from trunktui.tui.app import TrunkApp
+from trunktui.tui.screens.confirm import ConflictScreen
+from trunktui.tui.screens.trunk import TrunkScreen
+from trunktui.tui.screens.trunks import TrunksScreen
+
+
+def a_trunk(client: SippyClient) -> tuple[int, int]:
+    i_account = next(a.i_account for a in client.list_accounts() if a.username == WHOLESALE)
+    trunk = next(t for t in client.list_trunks(i_account) if t.get("capacity") is not None)
+    return i_account, trunk.i_trunk
+
+
+async def edit_description(pilot, i_trunk: int, text: str) -> TrunkScreen:  # type: ignore[no-untyped-def]
+    await open_account(pilot, WHOLESALE)
+    screen = await open_trunk(pilot, i_trunk)
+    await click_field(pilot, "description")
+    await replace_text(pilot, text, pasted=True)
+    return screen
+
+
+class TestConflicts:
+    async def test_a_colleagues_change_is_shown_and_kept_when_saving_mine(
+        self, app: TrunkApp, client: SippyClient
+    ) -> None:
+        """Someone changed capacity meanwhile: the dialog shows both versions;
+        'Save mine' sends only my field, so their capacity survives."""
+        _, i_trunk = a_trunk(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await edit_description(pilot, i_trunk, "mine")
+            client.update_trunk(i_trunk, {"capacity": 777})
+            await ask_to_save(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, ConflictScreen)
+            await rendered(pilot, "Changed on the switch", "777", "← changed", "mine")
+            assert app.focused is dialog.query_one("#cancel")
+            dialog.query_one("#mine", Button).press()
+            await settle(pilot)
+        after = server_trunk(client, i_trunk)
+        assert after is not None and after.get("description") == "mine" and after.get("capacity") == 777
+
+    async def test_take_theirs_loads_their_values_and_keeps_my_other_edits(
+        self, app: TrunkApp, client: SippyClient
+    ) -> None:
+        _, i_trunk = a_trunk(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await edit_description(pilot, i_trunk, "mine")
+            await click_field(pilot, "from_domain")
+            await replace_text(pilot, "sip.mine.example.net", pasted=True)
+            client.update_trunk(i_trunk, {"description": "theirs"})
+            await ask_to_save(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ConflictScreen)
+            app.screen.query_one("#theirs", Button).press()
+            await settle(pilot)
+            assert field_input(app, "description").value == "theirs"
+            assert field_input(app, "from_domain").value == "sip.mine.example.net"
+            assert server_trunk(client, i_trunk).get("description") == "theirs"  # type: ignore[union-attr]
+            await ask_to_save(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert not isinstance(app.screen, ConflictScreen)
+        after = server_trunk(client, i_trunk)
+        assert after is not None and (after.get("description"), after.get("from_domain")) == (
+            "theirs", "sip.mine.example.net")
+
+    async def test_cancel_leaves_everything_as_it_was(self, app: TrunkApp, client: SippyClient) -> None:
+        _, i_trunk = a_trunk(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await edit_description(pilot, i_trunk, "mine")
+            client.update_trunk(i_trunk, {"description": "theirs"})
+            await ask_to_save(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, TrunkScreen)
+            assert field_input(app, "description").value == "mine"
+        assert server_trunk(client, i_trunk).get("description") == "theirs"  # type: ignore[union-attr]
+
+    async def test_a_trunk_deleted_meanwhile_keeps_the_edits_for_re_creating(
+        self, app: TrunkApp, client: SippyClient
+    ) -> None:
+        i_account, i_trunk = a_trunk(client)
+        original = client.get_trunk(i_trunk)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await edit_description(pilot, i_trunk, "rescued")
+            client.delete_trunk(i_trunk)
+            await ask_to_save(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert "may have been deleted" in status_of(app, "#save-status")
+            assert field_input(app, "description").value == "rescued"
+            screen.action_recreate()
+            await settle(pilot)
+            assert isinstance(app.screen, TrunkScreen) and app.screen.creating
+            assert field_input(app, "name").value == original.name
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, TrunksScreen)
+        (again,) = [t for t in client.list_trunks(i_account) if t.name == original.name]
+        assert again.get("description") == "rescued" and again.get("destination") == original.get("destination")
+
+
+class TestLostAnswers:
+    async def test_a_save_whose_answer_is_lost_is_checked_and_found_applied(
+        self, app: TrunkApp, sim: Sim, client: SippyClient
+    ) -> None:
+        """The switch applies the update but the connection drops before the answer:
+        the app reads the trunk back and says the change took effect."""
+        _, i_trunk = a_trunk(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await edit_description(pilot, i_trunk, "applied though unanswered")
+            await ask_to_save(pilot)
+            sim.server.knobs.fail_mode = FailMode.RESET
+            sim.server.knobs.fail_every = sim.server.stats.calls + 2  # the read-back passes, the update drops
+            await pilot.press("enter")
+            await settle(pilot)
+            sim.server.knobs.fail_every = 0
+            status = status_of(app, "#save-status")
+            assert "broke before the answer" in status and "did apply your change" in status
+        assert server_trunk(client, i_trunk).get("description") == "applied though unanswered"  # type: ignore[union-attr]
+
+    async def test_a_save_that_was_not_applied_says_so_and_keeps_the_edits(
+        self, app: TrunkApp, sim: Sim, client: SippyClient
+    ) -> None:
+        _, i_trunk = a_trunk(client)
+        before = client.get_trunk(i_trunk)
+        async with app.run_test(size=SIZE) as pilot:
+            await edit_description(pilot, i_trunk, "never arrives")
+            await ask_to_save(pilot)
+            sim.server.knobs.fail_mode = FailMode.HTTP_500
+            sim.server.knobs.fail_every = sim.server.stats.calls + 2
+            await pilot.press("enter")
+            await settle(pilot)
+            sim.server.knobs.fail_every = 0
+            status = status_of(app, "#save-status")
+            assert "HTTP 500" in status and "did NOT apply" in status
+            assert field_input(app, "description").value == "never arrives"
+        assert server_trunk(client, i_trunk) == before
+
+
+class TestAbandon:
+    async def test_escape_stops_waiting_for_a_slow_list(self, app: TrunkApp, sim: Sim) -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_account(pilot, WHOLESALE)
+            rows = trunk_table(app).row_count
+            sim.server.knobs.latency = 3.0
+            await pilot.press("r")
+            await pilot.pause(0.2)
+            assert "Escape stops waiting" in status_of(app)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, TrunksScreen) and "Stopped waiting" in status_of(app)
+            assert trunk_table(app).row_count == rows
+            sim.server.knobs.latency = 0.0
+            await pilot.press("r")
+            await settle(pilot)
+            assert screen.trunks and "Stopped" not in status_of(app)
+
+    async def test_escape_during_a_slow_save_checks_what_happened(
+        self, app: TrunkApp, sim: Sim, client: SippyClient
+    ) -> None:
+        _, i_trunk = a_trunk(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await edit_description(pilot, i_trunk, "slow save")
+            await ask_to_save(pilot)
+            sim.server.knobs.latency = 1.0
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+            await pilot.press("escape")
+            sim.server.knobs.latency = 0.0
+            await settle(pilot)
+            assert isinstance(app.screen, TrunkScreen)
+            status = status_of(app, "#save-status")
+            assert status.startswith(("Stopped waiting for the save", "✖ Stopped waiting for the save"))
+            assert "did apply" in status or "did NOT apply" in status
+            assert app.screen.query_one("#save", Button).disabled is False
+
+
+@pytest.mark.parametrize("mode", [FailMode.RESET, FailMode.TRUNCATED, FailMode.MALFORMED, FailMode.HTTP_500])
+async def test_a_failed_list_leaves_the_app_usable(app: TrunkApp, sim: Sim, mode: FailMode) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_account(pilot, WHOLESALE)
+        sim.server.knobs.fail_mode, sim.server.knobs.fail_every = mode, 1
+        await pilot.press("r")
+        await settle(pilot)
+        assert status_of(app).startswith("✖ Loading failed:") and "r retries" in status_of(app)
+        sim.server.knobs.fail_every = 0
+        await pilot.press("r")
+        await settle(pilot)
+        assert not status_of(app).startswith("✖")
