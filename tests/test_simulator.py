@@ -487,7 +487,9 @@ def test_fail_modes_on_the_wire(trusted: SimulatorServer, plain: httpx.Client, m
     identity = {"Accept-Encoding": "identity"}
     full = rpc(plain, trusted.url, "getTrunksList", listing, **identity).content
     trusted.knobs.fail_mode, trusted.knobs.fail_every = mode, 1
-    if mode is FailMode.RESET:
+    trusted.knobs.huge_bytes, trusted.knobs.stall = 3 << 20, 0.3
+    started = time.perf_counter()
+    if mode in (FailMode.RESET, FailMode.RESET_MID_BODY):
         with pytest.raises(httpx.TransportError):
             rpc(plain, trusted.url, "getTrunksList", listing, **identity)
     else:
@@ -495,8 +497,19 @@ def test_fail_modes_on_the_wire(trusted: SimulatorServer, plain: httpx.Client, m
         if mode is FailMode.FAULT:
             injected = fault(response)
             assert (injected.faultCode, injected.faultString) == (500, "Injected fault")
-        elif mode is FailMode.HTTP_500:
-            assert response.status_code == 500 and response.headers["content-type"].startswith("text/html")
+        elif mode in (FailMode.HTTP_500, FailMode.HTTP_403, FailMode.HTTP_404):
+            assert response.status_code == int(mode.value.removeprefix("http-"))
+            assert response.headers["content-type"].startswith("text/html")
+        elif mode is FailMode.HTTP_401:
+            assert response.status_code == 401 and response.headers["www-authenticate"].startswith("Digest ")
+        elif mode in (FailMode.HUGE, FailMode.SLOW_BODY):
+            assert response.status_code == 200 and int(response.headers["content-length"]) == len(response.content)
+            (answer,), _ = xmlrpc.client.loads(response.content)
+            if mode is FailMode.HUGE:
+                assert len(answer.pop("padding")) == 3 << 20
+            else:
+                assert time.perf_counter() - started >= 0.3
+            assert answer == xmlrpc.client.loads(full)[0][0]
         else:
             assert response.status_code == 200 and response.headers["content-type"] == "text/xml"
             assert int(response.headers["content-length"]) == len(response.content)
@@ -507,7 +520,7 @@ def test_fail_modes_on_the_wire(trusted: SimulatorServer, plain: httpx.Client, m
     with contextlib.suppress(httpx.TransportError):
         rpc(plain, trusted.url, "createTrunk", create)
     created = "maybe-created" in trusted.store.trunk_names(1)
-    assert created == (mode in (FailMode.MALFORMED, FailMode.TRUNCATED, FailMode.RESET))
+    assert created == mode.runs_call
 
 
 def test_fail_every_nth_call(trusted: SimulatorServer, plain: httpx.Client) -> None:

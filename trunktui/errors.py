@@ -19,7 +19,7 @@ remedy differs (ask for the password again, fix a field, retry later)::
             └── ResponseTooLarge  the body passed the size cap
 
 The translation from httpx and xmlrpc.client exceptions lives in one place,
-``trunktui.api.transport``. Messages are written for an operator: they say
+``trunktui.api.connection``. Messages are written for an operator: they say
 what happened and, where there is one, what to do.
 """
 

@@ -8,6 +8,7 @@ that distinction; ``QUOTE_NOTNULL`` arrived in 3.12.) JSON keeps the types.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,23 @@ from trunktui.errors import InputError
 from trunktui.model import Field, Trunk, format_value
 
 FORMATS = ("csv", "json")
+
+
+def _json_value(value: Any, depth: int = 0) -> Any:
+    """JSON has no NaN or infinity: such doubles are written as text ("inf", "nan").
+
+    Arrays and structs deeper than a few levels (only a hostile switch sends
+    those) are written as their bounded text form.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return format_value(value)
+    if isinstance(value, (list, tuple, dict)):
+        if depth >= 8:
+            return format_value(value)
+        if isinstance(value, dict):
+            return {str(key): _json_value(item, depth + 1) for key, item in value.items()}
+        return [_json_value(item, depth + 1) for item in value]
+    return value
 
 
 def _csv_cell(value: Any) -> str:
@@ -29,8 +47,8 @@ def _csv_cell(value: Any) -> str:
 
 def render(fmt: str, fields: Sequence[Field], trunks: Sequence[Trunk]) -> str:
     if fmt == "json":
-        rows = [{f.name: trunk.get(f.name) for f in fields} for trunk in trunks]
-        return json.dumps(rows, indent=2, ensure_ascii=False, default=str) + "\n"
+        rows = [{f.name: _json_value(trunk.get(f.name)) for f in fields} for trunk in trunks]
+        return json.dumps(rows, indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n"
     lines = [",".join(_csv_cell(f.name) for f in fields)]
     lines.extend(",".join(_csv_cell(trunk.get(f.name)) for f in fields) for trunk in trunks)
     return "\r\n".join(lines) + "\r\n"

@@ -16,6 +16,8 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
+import reprlib
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -23,11 +25,16 @@ from typing import Any
 
 from trunktui.errors import InputError
 
+# Arrays and structs are shown bounded: a hostile switch may nest them thousands deep.
+_CONTAINERS = reprlib.Repr()
+_CONTAINERS.maxlevel, _CONTAINERS.maxlist, _CONTAINERS.maxdict = 3, 20, 20
+_CONTAINERS.maxstring = _CONTAINERS.maxother = 200
+
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_HOST_PORT = re.compile(r"^(?:\[(?P<ipv6>[^\]]+)\]|(?P<host>[^:\[\]]+))(?::(?P<port>\d{1,5}))?$")
+_HOST_PORT = re.compile(r"^(?:\[(?P<ipv6>[^\]]+)\]|(?P<host>[^:\[\]]+))(?::(?P<port>[0-9]{1,5}))?$")
 _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$")
 
 
@@ -125,7 +132,7 @@ class Field:
         if self.kind is Kind.DOUBLE:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise self._error("must be a number")
-            if not math.isfinite(value):
+            if abs(value) > sys.float_info.max or not math.isfinite(value):
                 raise self._error("must be a finite number")
             self._check_minimum(value)
             return float(value)
@@ -160,8 +167,10 @@ class Field:
                 return False
             raise self._error("must be true or false")
         if self.kind is Kind.INTEGER:
-            if not re.fullmatch(r"[+-]?\d+", stripped):
+            if not re.fullmatch(r"[+-]?[0-9]+", stripped):
                 raise self._error("must be a whole number")
+            if len(stripped.lstrip("+-0")) > len(str(INT32_MAX)):
+                raise self._error(f"must be between {INT32_MIN} and {INT32_MAX}")
             return self.validate(int(stripped))
         try:
             number = float(stripped)
@@ -231,6 +240,8 @@ def format_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, (list, tuple, dict)):
+        return _CONTAINERS.repr(value)
     return str(value)
 
 
@@ -260,13 +271,15 @@ def update_params(changes: Mapping[str, Any]) -> dict[str, Any]:
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
     """The members of ``after`` whose value differs from ``before``.
 
-    Types count: 0 and NULL differ, and so do ``""`` and NULL.
+    Types count: 0 and NULL differ, and so do ``""`` and NULL. The same
+    object is never a change, so an untouched NaN stays unchanged.
     """
     missing = object()
     return {
         name: value
         for name, value in after.items()
-        if (old := before.get(name, missing)) is missing or type(old) is not type(value) or old != value
+        if (old := before.get(name, missing)) is not value
+        and (old is missing or type(old) is not type(value) or old != value)
     }
 
 

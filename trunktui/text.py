@@ -16,6 +16,10 @@ from trunktui.model import format_value
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
+STAND_INS = re.compile("[\u2400-\u2421]|<U\\+[0-9A-F]{4}>")
+"""What ``printable`` puts in place of unsafe characters."""
+
+
 def _stand_in(match: re.Match[str]) -> str:
     char = match.group()
     code = ord(char)

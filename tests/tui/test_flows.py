@@ -733,8 +733,8 @@ class TestFaults:
     @pytest.mark.parametrize(
         ("mode", "message"),
         [
-            (FailMode.HTTP_500, "The switch answered HTTP 500 instead of XML-RPC"),
-            (FailMode.MALFORMED, "The answer is not well-formed XML"),
+            (FailMode.HTTP_500, "answered HTTP 500 Internal Server Error instead of XML-RPC"),
+            (FailMode.MALFORMED, "is not well-formed XML"),
         ],
     )
     async def test_a_failed_load_is_shown_and_the_app_carries_on(
@@ -752,7 +752,7 @@ class TestFaults:
             sim.server.knobs.fail_every = 0
 
             assert app.is_running and app.screen is screen
-            assert status_of(app).startswith(f"✖ Loading failed: {message}")
+            assert status_of(app).startswith("✖ Loading failed: ") and message in status_of(app)
             assert screen.query_one("#status").has_class("-fault")
             assert column(trunk_table(app), "name") == rows
 
@@ -924,7 +924,7 @@ class TestHostileStrings:
             sim.server.knobs.extra_members = {"note": "[b]x[/b] \x1b[2J\x07"}
             await pilot.press("r")
             await settle(pilot)
-            assert status_of(app).startswith("✖ Loading failed: The answer is not well-formed XML")
+            assert status_of(app).startswith("✖ Loading failed: The answer from ") and "is not well-formed XML" in status_of(app)
             assert_safe(await rendered(pilot, "✖ Loading failed"))
             sim.server.knobs.extra_members = {}
             await pilot.press("r")

@@ -23,8 +23,9 @@ from tests.tui.driving import (
 )
 from trunktui.api import SippyClient
 from trunktui.simulator import FailMode
-from trunktui.tui.app import TrunkApp
+from trunktui.tui.app import Session, TrunkApp
 from trunktui.tui.screens.confirm import ConflictScreen
+from trunktui.tui.screens.password import PasswordScreen
 from trunktui.tui.screens.trunk import TrunkScreen
 from trunktui.tui.screens.trunks import TrunksScreen
 
@@ -217,3 +218,64 @@ async def test_a_failed_list_leaves_the_app_usable(app: TrunkApp, sim: Sim, mode
         await pilot.press("r")
         await settle(pilot)
         assert not status_of(app).startswith("✖")
+
+
+SAVE_FAULTS = [mode for mode in FailMode if mode is not FailMode.HTTP_401]
+
+
+@pytest.mark.parametrize("mode", SAVE_FAULTS, ids=[m.value for m in SAVE_FAULTS])
+async def test_every_fault_during_a_save_keeps_the_form_and_tells_the_truth(
+    sim: Sim, client: SippyClient, mode: FailMode
+) -> None:
+    """The update itself fails in each way the wire can fail. The app stays on
+    the form with the edit in it, says what happened beside Save, and, where
+    the switch may have acted, reads back and says whether it did."""
+    app = TrunkApp(Session(sim.settings(read_timeout=0.5, max_response_bytes=1 << 20), demo=True))
+    _, i_trunk = a_trunk(client)
+    before = client.get_trunk(i_trunk)
+    sim.server.knobs.stall = 1.5
+    async with app.run_test(size=SIZE) as pilot:
+        await edit_description(pilot, i_trunk, f"through {mode.value}")
+        await ask_to_save(pilot)
+        sim.server.knobs.fail_mode = mode
+        sim.server.knobs.fail_every = sim.server.stats.calls + 2  # the read-back passes, the update fails
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause(0.1)
+        sim.server.knobs.fail_every = 0
+        assert isinstance(app.screen, TrunkScreen)
+        assert field_input(app, "description").value == f"through {mode.value}"
+        status = status_of(app, "#save-status")
+        assert status.startswith("✖ Saving failed:") or "did apply your change" in status, status
+        assert "Traceback" not in status and "<" not in status
+        after = server_trunk(client, i_trunk)
+        if mode.runs_call:
+            assert "did apply your change" in status
+            assert after is not None and after.get("description") == f"through {mode.value}"
+        else:
+            assert after == before
+            assert "did apply" not in status
+
+
+async def test_a_refused_password_asks_again_and_keeps_the_screen(sim: Sim, client: SippyClient) -> None:
+    """HTTP 401 mid-session (the API password was changed): the password prompt
+    opens over the form, the edits stay, and the new password carries on."""
+    app = TrunkApp(Session(sim.settings(), demo=True))
+    _, i_trunk = a_trunk(client)
+    async with app.run_test(size=SIZE) as pilot:
+        await edit_description(pilot, i_trunk, "after a new password")
+        await ask_to_save(pilot)
+        sim.server.knobs.fail_mode, sim.server.knobs.fail_every = FailMode.HTTP_401, 1
+        await pilot.press("enter")
+        await settle(pilot)
+        sim.server.knobs.fail_every = 0
+        assert isinstance(app.screen, PasswordScreen)
+        assert isinstance(app.screen_stack[-2], TrunkScreen)
+        await pilot.press(*sim.logins["acme"].password, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TrunkScreen)
+        assert field_input(app, "description").value == "after a new password"
+        await ask_to_save(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    assert server_trunk(client, i_trunk).get("description") == "after a new password"  # type: ignore[union-attr]

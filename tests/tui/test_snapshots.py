@@ -386,9 +386,12 @@ class TestPasswordPrompt:
         run_before = then(settle, keys(*TYPED_PASSWORD))
         assert snap_compare(demo_app(sim, ask_password=True), terminal_size=WIDE, run_before=run_before)
 
-    def test_refused_password_asks_again(self, snap_compare: SnapCompare, sim: Sim) -> None:
+    def test_refused_password_asks_again(self, snap_compare: SnapCompare, sim: Sim,
+                                         named_switch: dict[str, Any]) -> None:
+        """The refusal names the switch, so the switch is named, not the simulator's port."""
         run_before = then(settle, keys(*WRONG_PASSWORD, "enter"))
-        assert snap_compare(demo_app(sim, ask_password=True), terminal_size=SMALL, run_before=run_before)
+        app = demo_app(sim, ask_password=True, settings=named_switch)
+        assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
 
 
 # --- no secret in any snapshot -----------------------------------------------------------------

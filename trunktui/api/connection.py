@@ -152,7 +152,7 @@ class Connection:
             status, data = self._exchange(body, method)
         if status != 200:
             raise _http_error(status, data, self.settings, method)
-        return _decode(data, method)
+        return _decode(data, method, self.settings.host)
 
     def _exchange(self, body: bytes, method: str) -> tuple[int, bytes]:
         with self._lock:
@@ -167,7 +167,8 @@ class Connection:
     def _post(self, body: bytes) -> tuple[int, bytes]:
         with self._client.stream("POST", self.settings.url, content=body) as response:
             limit = self.settings.max_response_bytes if response.status_code == 200 else 4096
-            return response.status_code, _read_capped(response.iter_bytes(), limit, response.status_code == 200)
+            return response.status_code, _read_capped(response.iter_bytes(), limit, response.status_code == 200,
+                                                      self.settings.host)
 
 
 def _verify(settings: ConnectionSettings) -> ssl.SSLContext | bool:
@@ -181,14 +182,14 @@ def _verify(settings: ConnectionSettings) -> ssl.SSLContext | bool:
     return True
 
 
-def _read_capped(chunks: Iterator[bytes], limit: int, strict: bool) -> bytes:
+def _read_capped(chunks: Iterator[bytes], limit: int, strict: bool, host: str) -> bytes:
     """Read at most ``limit`` decoded bytes; past it, fail or just stop."""
     buffer = bytearray()
     for chunk in chunks:
         buffer += chunk
         if len(buffer) > limit:
             if strict:
-                raise ResponseTooLarge(f"The answer was larger than the {_size(limit)} this client reads.")
+                raise ResponseTooLarge(f"The answer from {host} was larger than the {_size(limit)} this client reads.")
             break
     return bytes(buffer[:limit])
 
@@ -215,19 +216,19 @@ def _check_int32(value: Any, member: str = "") -> None:
             _check_int32(item, member)
 
 
-def _decode(data: bytes, method: str) -> dict[str, Any]:
+def _decode(data: bytes, method: str, host: str) -> dict[str, Any]:
     try:
         (result,), _ = xmlrpc.client.loads(data, use_builtin_types=True)
     except xmlrpc.client.Fault as fault:
         raise FaultError(fault.faultCode, fault.faultString, method) from None
     except ExpatError as exc:
         if exc.code in _TRUNCATED_XML:
-            raise ProtocolError("The answer ended early: its XML is truncated.", method) from None
-        raise ProtocolError(f"The answer is not well-formed XML ({exc}).", method) from None
+            raise ProtocolError(f"The answer from {host} ended early: its XML is truncated.", method) from None
+        raise ProtocolError(f"The answer from {host} is not well-formed XML ({exc}).", method) from None
     except (ValueError, TypeError, OverflowError, xmlrpc.client.ResponseError) as exc:
-        raise ProtocolError(f"The answer is not a valid XML-RPC response ({exc}).", method) from None
+        raise ProtocolError(f"The answer from {host} is not a valid XML-RPC response ({exc}).", method) from None
     if not isinstance(result, dict):
-        raise ProtocolError(f"The answer is a {type(result).__name__}, not a struct.", method)
+        raise ProtocolError(f"The answer from {host} is a {type(result).__name__}, not a struct.", method)
     return result
 
 
@@ -239,25 +240,27 @@ def _excerpt(data: bytes) -> str:
 
 
 def _http_error(status: int, data: bytes, settings: ConnectionSettings, method: str) -> HttpError:
-    excerpt = _excerpt(data)
-    detail = f" ({excerpt})" if excerpt else ""
+    excerpt = _excerpt(data).removeprefix(str(status)).strip()
+    detail = f"HTTP {status} {excerpt}" if excerpt else f"HTTP {status}"
+    host = settings.host
     if status == 401:
         if settings.trusted:
             return AuthError(
-                "The switch does not trust this address (HTTP 401); trusted mode needs it in its trusted hosts.",
+                f"{host} does not trust this address ({detail}); trusted mode needs it in the switch's trusted hosts.",
                 status,
                 method,
             )
         return AuthError(
-            f"The switch refused login {settings.username!r} (HTTP 401). Check the username and API password.",
+            f"{host} refused login {settings.username!r} ({detail}). Check the username and API password.",
             status,
             method,
         )
     if status == 403:
-        return HttpError(f"The switch refused access to its API (HTTP 403){detail}.", status, method)
+        return HttpError(f"{host} refused access to its API ({detail}). Check that this login and address may "
+                         "use the API.", status, method)
     if status == 404:
-        return HttpError(f"No API at {settings.url} (HTTP 404): check the URL path.{detail}", status, method)
-    return HttpError(f"The switch answered HTTP {status} instead of XML-RPC{detail}.", status, method)
+        return HttpError(f"No API at {settings.url} ({detail}). Check the URL path.", status, method)
+    return HttpError(f"{host} answered {detail} instead of XML-RPC.", status, method)
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
@@ -279,10 +282,17 @@ def _translate(exc: httpx.HTTPError, settings: ConnectionSettings, method: str) 
     if isinstance(exc, httpx.TimeoutException):
         return CallTimeout(f"{host} did not answer within {settings.read_timeout:g} s.", method)
     for cause in _causes(exc):
-        if isinstance(cause, ssl.SSLCertVerificationError):
+        if isinstance(cause, ssl.SSLCertVerificationError) and "mismatch" in str(cause.verify_message):
             return TlsError(
-                f"The certificate of {host} could not be verified ({cause.verify_message}). "
-                "Give its CA bundle, or connect insecurely only if you trust the network.",
+                f"The certificate of {host} is not valid for that name ({cause.verify_message.rstrip('.')}). "
+                "Connect using a name the certificate was issued for.",
+                method,
+            )
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            remedy = ("Check the switch's certificate." if settings.ca_bundle else
+                      "Give its CA bundle, or connect insecurely only if you trust the network.")
+            return TlsError(
+                f"The certificate of {host} could not be verified ({str(cause.verify_message).rstrip('.')}). {remedy}",
                 method,
             )
         if isinstance(cause, ssl.SSLError):

@@ -5,7 +5,9 @@ hosts, keep-alive, gzip, faults as HTTP 200) so that the client's transport
 code is exercised for real, and it can misbehave on demand through
 ``Knobs``. Each answer leaves in a single write with Nagle's algorithm off:
 a status line and headers sent apart from the body would otherwise wait for
-the peer's delayed ACK, about 40 ms per call.
+the peer's delayed ACK, about 40 ms per call. Only the failure modes that
+are about a body arriving in pieces (HUGE, SLOW_BODY, RESET_MID_BODY) write
+more than once.
 """
 
 from __future__ import annotations
@@ -56,6 +58,25 @@ HTTP_500_BODY = (
     b"<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head>"
     b"<body><h1>Internal Server Error</h1><p>Injected failure.</p></body></html>\n"
 )
+HTTP_403_BODY = (
+    b"<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head>"
+    b"<body><h1>Forbidden</h1><p>You don't have permission to access this resource.</p></body></html>\n"
+)
+HTTP_404_BODY = (
+    b"<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>"
+    b"<body><h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>\n"
+)
+# The failure modes answered with an HTML page before the call runs.
+_REFUSING_PAGES: dict[FailMode, tuple[int, bytes]] = {
+    FailMode.HTTP_500: (500, HTTP_500_BODY),
+    FailMode.HTTP_403: (403, HTTP_403_BODY),
+    FailMode.HTTP_404: (404, HTTP_404_BODY),
+}
+# FailMode.HUGE: the padding member's placeholder in the encoded answer, and
+# the text streamed in its place (XML-safe, so it needs no escaping).
+PADDING_MEMBER = "padding"
+PADDING_MARK = "@@sippy-simulator-padding@@"
+PADDING_BLOCK = (b"Padding from the Sippy simulator's huge failure mode. " * 1300)[: 64 << 10]
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -187,22 +208,34 @@ class _Handler(BaseHTTPRequestHandler):
         close: bool = False,
     ) -> None:
         """Send status line, headers and body with one ``sendall``."""
+        head = self.head(status, content_type, len(body), headers=headers, close=close)
+        self.wfile.write(head if self.command == "HEAD" else head + body)
+
+    def head(
+        self,
+        status: int,
+        content_type: str,
+        length: int,
+        *,
+        headers: dict[str, str] | None = None,
+        close: bool = False,
+    ) -> bytes:
+        """The status line and headers of an answer of ``length`` bytes, ready to write."""
         lines = [
             f"{self.protocol_version} {status} {HTTPStatus(status).phrase}",
             f"Server: {SERVER_NAME}",
             f"Date: {self.date_time_string()}",
             f"Content-Type: {content_type}",
-            f"Content-Length: {len(body)}",
+            f"Content-Length: {length}",
             *(f"{name}: {value}" for name, value in (headers or {}).items()),
         ]
         if close:
             lines.append("Connection: close")
             self.close_connection = True
-        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-        self.wfile.write(head if self.command == "HEAD" else head + body)
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
     def reset(self) -> None:
-        """Drop the connection with a TCP reset and no answer."""
+        """Drop the connection with a TCP reset once the request is handled; nothing more is sent."""
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.close_connection = True
 
@@ -391,9 +424,13 @@ class SimulatorServer:
         number = self._count(calls=1)
         failing = knobs.fail_every > 0 and number % knobs.fail_every == 0
         mode = knobs.fail_mode
-        if failing and mode is FailMode.HTTP_500:
-            handler.send(500, "text/html; charset=utf-8", HTTP_500_BODY)
-            return who, method, "injected http-500"
+        if failing and mode in _REFUSING_PAGES:
+            status, page = _REFUSING_PAGES[mode]
+            handler.send(status, "text/html; charset=utf-8", page)
+            return who, method, f"injected {mode.value}"
+        if failing and mode is FailMode.HTTP_401:
+            self._challenge(handler)
+            return who, method, f"injected {mode.value}"
         outcome: tuple[dict[str, Any]] | xmlrpc.client.Fault
         if failing and mode is FailMode.FAULT:
             outcome = xmlrpc.client.Fault(INJECTED, "Injected fault")
@@ -413,6 +450,17 @@ class SimulatorServer:
         elif failing and mode is FailMode.TRUNCATED:
             xml = self._encode(outcome)
             handler.send(200, "text/xml", xml[: len(xml) // 2])
+        elif failing and mode is FailMode.HUGE:
+            self._send_padded(handler, outcome, knobs.huge_bytes)
+        elif failing and mode in (FailMode.SLOW_BODY, FailMode.RESET_MID_BODY):
+            xml = self._encode(outcome)
+            half = len(xml) // 2
+            handler.wfile.write(handler.head(200, "text/xml", len(xml)) + xml[:half])
+            if mode is FailMode.RESET_MID_BODY:
+                handler.reset()
+            else:
+                self._stopping.wait(knobs.stall)
+                handler.wfile.write(xml[half:])
         else:
             self._send_xml(handler, outcome)
         if failing:
@@ -436,6 +484,33 @@ class SimulatorServer:
             traceback.print_exc()
             fault = xmlrpc.client.Fault(INTERNAL_ERROR, "Internal error: answer could not be encoded")
             return xmlrpc.client.dumps(fault, methodresponse=True).encode("utf-8")
+
+    def _send_padded(
+        self, handler: _Handler, outcome: tuple[dict[str, Any]] | xmlrpc.client.Fault, size: int
+    ) -> None:
+        """Send the answer with a ``padding`` member of ``size`` bytes, in pieces.
+
+        The answer is encoded with a placeholder for the padding, and the
+        padding is written in 64 KiB blocks in its place, so the server never
+        holds more than one block. A fault is sent as it is.
+        """
+        if isinstance(outcome, xmlrpc.client.Fault):
+            handler.send(200, "text/xml", self._encode(outcome))
+            return
+        prefix, mark, suffix = self._encode(({**outcome[0], PADDING_MEMBER: PADDING_MARK},)).partition(
+            PADDING_MARK.encode()
+        )
+        if not mark:
+            handler.send(200, "text/xml", self._encode(outcome))
+            return
+        size = max(0, size)
+        handler.wfile.write(handler.head(200, "text/xml", len(prefix) + size + len(suffix)) + prefix)
+        remaining = size
+        while remaining > 0:
+            block = PADDING_BLOCK if remaining >= len(PADDING_BLOCK) else PADDING_BLOCK[:remaining]
+            handler.wfile.write(block)
+            remaining -= len(block)
+        handler.wfile.write(suffix)
 
     def _send_xml(self, handler: _Handler, outcome: tuple[dict[str, Any]] | xmlrpc.client.Fault) -> None:
         body = self._encode(outcome)

@@ -73,7 +73,7 @@ class BadPattern(StoreError):
 
 def _column_ddl(spec: Field) -> str:
     if spec.name == "i_trunk":
-        return '"i_trunk" INTEGER PRIMARY KEY'
+        return '"i_trunk" INTEGER PRIMARY KEY AUTOINCREMENT'  # a real switch never reuses an id
     ddl = f'"{spec.name}" {_SQL_TYPES[spec.kind]}'
     if spec.name == "i_account":
         return ddl + " NOT NULL REFERENCES accounts(i_account)"
@@ -245,12 +245,10 @@ class Store:
         """Insert many trunks in one transaction and return their ids, in order."""
         values = [tuple(row[s.name] if s.name in row else s.default for s in _INSERTED) for row in rows]
         with self._transaction() as db:
-            first = db.execute("SELECT COALESCE(MAX(i_trunk), 0) + 1 FROM trunks").fetchone()[0]
             try:
-                db.executemany(_TRUNK_INSERT, values)
+                return [db.execute(_TRUNK_INSERT, row).lastrowid for row in values]
             except sqlite3.IntegrityError as error:
                 raise _integrity(error) from None
-        return list(range(first, first + len(values)))
 
     def update_trunk(self, i_customer: int, i_trunk: int, changes: Mapping[str, Any]) -> bool:
         """Apply ``changes``; False if the customer has no such trunk."""

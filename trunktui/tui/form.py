@@ -24,8 +24,8 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static, Switch
 
 from trunktui.errors import InputError
-from trunktui.model import Field, Kind, OnCreate
-from trunktui.text import printable
+from trunktui.model import Field, Kind, OnCreate, changed_fields
+from trunktui.text import STAND_INS, printable
 
 
 class NullBox(Checkbox):
@@ -60,6 +60,8 @@ class FieldEditor(Widget):
         self.required = creating and spec.on_create is OnCreate.REQUIRED
         self.set_class(self.required, "-required")
         self.original: Any = spec.default
+        self.shown: Any = None
+        self.pasted_controls = False
         self.problem: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -82,23 +84,38 @@ class FieldEditor(Widget):
 
     def load(self, value: Any) -> None:
         """Show ``value`` as the field's starting point."""
-        self.original = value
+        self.rebase(value)
         if self.spec.kind is Kind.BOOLEAN:
-            self.query_one(Switch).value = value is True
+            self.query_one(Switch).value = self.shown
         else:
-            self.query_one(Input).value = "" if value is None else printable(value)
+            self.query_one(Input).value = self.shown
         if self.spec.nullable:
             self.query_one("#null", NullBox).value = value is None
         self.check()
 
-    def value(self) -> Any:
-        """The field's value for the wire; raises ``InputError`` if invalid."""
+    def rebase(self, value: Any) -> None:
+        """Take ``value`` as what the switch holds, leaving what the widget shows alone."""
+        self.original = value
         if self.spec.kind is Kind.BOOLEAN:
-            return self.query_one(Switch).value
+            self.shown = value is True
+        else:
+            self.shown = "" if value is None else printable(value)
+        self.check()
+
+    def value(self) -> Any:
+        """The field's value for the wire; raises ``InputError`` if invalid.
+
+        While the widget still shows what ``load`` put there, the value is the
+        original object, whatever it is (NaN, a string in a boolean member),
+        so an untouched field is never an edit.
+        """
+        if self.spec.kind is Kind.BOOLEAN:
+            switched = self.query_one(Switch).value
+            return self.original if switched == self.shown else switched
         if self.is_null:
             return None
         text = self.query_one(Input).value
-        untouched = self.original is not None and text == printable(self.original)
+        untouched = text == self.shown and (self.original is not None or not self.spec.nullable)
         if untouched and not (self.required and not text.strip()):
             return self.original
         return self.spec.parse(text)
@@ -107,11 +124,15 @@ class FieldEditor(Widget):
         """Validate now, show the outcome under the field, and return the problem."""
         try:
             value = self.value()
+            text = "" if self.spec.kind is Kind.BOOLEAN else self.query_one(Input).value
+            if self.pasted_controls and text != self.shown and STAND_INS.search(text):
+                raise InputError(f"{self.spec.label} may not contain control characters: remove the marks "
+                                 "that stand for them (such as ␛).", field=self.spec.name)
         except InputError as exc:
             self.problem = exc.message
         else:
             self.problem = None
-            self.set_class(value != self.original or type(value) is not type(self.original), "-changed")
+            self.set_class(bool(changed_fields({"v": self.original}, {"v": value})), "-changed")
         self.set_class(self.problem is not None, "-invalid")
         self.query_one(".message", Static).update(Text(self.problem or self.spec.help))
         return self.problem
@@ -121,7 +142,13 @@ class FieldEditor(Widget):
             self.query_one(Input).password = not shown
 
     @on(Input.Changed)
-    def edited(self) -> None:
+    def edited(self, event: Input.Changed) -> None:
+        """Typed or pasted control characters are shown as stand-ins and refused."""
+        safe = printable(event.value)
+        if safe != event.value:
+            self.pasted_controls = True
+            event.input.value = safe
+            return
         self.check()
 
     @on(Switch.Changed)

@@ -329,8 +329,7 @@ class TrunkScreen(AppScreen[int | None]):
         self.show_trunk()
         form.load({**values, **{name: self.start.get(name) for name in conflict.theirs}})
         for editor in form.editors():
-            editor.original = self.start.get(editor.spec.name, editor.spec.default)
-            editor.check()
+            editor.rebase(self.start.get(editor.spec.name, editor.spec.default))
         self.query_one("#save-status", StatusLine).show(
             "Their changes are loaded; your other edits are kept. Review, then Ctrl+S.")
 

@@ -294,7 +294,7 @@ class TrunksScreen(AppScreen[None]):
         if trunk is None:
             self.notify("Select a trunk to clone first.", severity="warning")
             return
-        names = {t.name for t in self.trunks}
+        names = {printable(t.name) for t in self.trunks}
         self.app.push_screen(TrunkScreen.clone(self.i_account, trunk, names), self.returned)
 
     def returned(self, i_trunk: int | None) -> None:

@@ -1,0 +1,450 @@
+"""Every network and protocol fault, at the API-client level, over real sockets.
+
+Each test provokes one fault for real (a closed port, an unresolvable name, a
+full accept queue, the simulator's failure modes, TLS servers with bad
+certificates) and checks two things: the error's exact class from
+``trunktui.errors``, and that its message is fit to show an operator (see
+``assert_operator_message``). Run with ``-s`` to see every message.
+
+===============================================  ==================  ==========================
+fault                                            error class         provoked by
+===============================================  ==================  ==========================
+connection refused                               ConnectError        a closed loopback port
+DNS failure                                      ConnectError        a ``.invalid`` host
+connect timeout                                  CallTimeout         a full accept queue
+read timeout (no answer at all)                  CallTimeout         ``Knobs.latency``
+stall mid-body (slow server)                     CallTimeout         FailMode.SLOW_BODY
+connection reset before the answer               TransportError      FailMode.RESET
+connection reset mid-response                    TransportError      FailMode.RESET_MID_BODY
+HTTP 401 with valid credentials (password        AuthError           FailMode.HTTP_401
+changed on the switch)
+HTTP 403 with an HTML page                       HttpError           FailMode.HTTP_403
+HTTP 404: wrong URL path                         HttpError           a wrong path in the URL
+HTTP 404 with an HTML page                       HttpError           FailMode.HTTP_404
+HTTP 500 with an HTML page                       HttpError           FailMode.HTTP_500
+200 with malformed XML                           ProtocolError       FailMode.MALFORMED
+200 with truncated XML                           ProtocolError       FailMode.TRUNCATED
+answer over the size cap                         ResponseTooLarge    FailMode.HUGE
+TLS certificate from an untrusted CA             TlsError            trustme, no CA bundle
+TLS certificate for another host name            TlsError            trustme, sippy.example.net
+TLS certificate expired                          TlsError            trustme, not_after in 2021
+XML-RPC fault, from every client method          FaultError          FailMode.FAULT
+===============================================  ==================  ==========================
+
+Exact classes are checked (``type(error) is ...``), so a ConnectError cannot
+pass for a TransportError. Where a message falls short of the operator rules
+today, the test names the rule in ``gaps``: the test still passes but warns
+(``MessageGap``), and fails once the message is fixed, so the gap is removed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import socket
+import ssl
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+
+from tests.conftest import Sim
+from trunktui.api import SippyClient
+from trunktui.errors import (
+    ApiError,
+    AuthError,
+    CallTimeout,
+    ConnectError,
+    FaultError,
+    HttpError,
+    ProtocolError,
+    ResponseTooLarge,
+    TlsError,
+    TransportError,
+)
+from trunktui.simulator import FailMode, SimulatorServer
+
+# --- What an operator may be shown --------------------------------------------------------
+
+# Raw Python or library text that must never reach an operator.
+_JUNK = re.compile(
+    r"Traceback|File \"|\[Errno|\[SSL|<class |object at 0x|\b\w+(?:Error|Exception|Timeout)\(|"
+    r"\bhttpx\b|\bhttpcore\b|\bh11\b|_ssl\.c|\bssl\.\w|xmlrpc|ExpatError"
+)
+_HTML_TAG = re.compile(r"</?[A-Za-z!][^<>]*>")
+# Words that tell the operator what to do next.
+_REMEDY = re.compile(r"\b(check|is the address|give|connect|try|ask|narrow|renew)\b", re.IGNORECASE)
+# A status code said twice, as when a page title is appended: "HTTP 403: 403 Forbidden".
+_STATUS_TWICE = re.compile(r"HTTP (\d{3})\W+\1\b")
+# Punctuation that shows parts glued together: ".).", "..", ") (", or a "(detail)" after the full stop.
+_DOUBLED = re.compile(r"\.\)\.|\.\.|\) \(|\. \([^()]*\)$")
+
+
+class MessageGap(UserWarning):
+    """A message that does not yet meet a rule in ``assert_operator_message``."""
+
+
+def assert_operator_message(
+    error: ApiError,
+    host: str,
+    *,
+    words: tuple[str, ...] = (),
+    gaps: tuple[str, ...] = (),
+    extra: dict[str, bool] | None = None,
+) -> str:
+    """Check ``error``'s message is fit for an operator; return it.
+
+    Hard rules, always enforced: the message is one non-empty line equal to
+    ``error.message``, and holds no exception repr, traceback, library name
+    or HTML tag; it contains each of ``words``. Soft rules: it names the
+    host or says what to do, and is punctuated once (no ``.).``, ``..``,
+    ``) (`` or ``(detail)`` after the full stop), and gives an HTTP status
+    code once; plus any in ``extra``. ``gaps`` lists the soft rules known to
+    fail today; exactly those must fail, and each warns.
+    """
+    message = str(error)
+    print(f"\n    {type(error).__name__}: {message}")
+    assert message and message == error.message
+    assert "\n" not in message, message
+    assert not _JUNK.search(message), f"raw Python or library text in {message!r}"
+    assert not _HTML_TAG.search(message), f"HTML in {message!r}"
+    for word in words:
+        assert word in message, f"{word!r} not in {message!r}"
+    soft = {
+        "name the host or what to do": host in message or bool(_REMEDY.search(message)),
+        "punctuate once": not _DOUBLED.search(message),
+        "give the status code once": not _STATUS_TWICE.search(message),
+        **(extra or {}),
+    }
+    failing = {rule for rule, holds in soft.items() if not holds}
+    assert failing == set(gaps), f"rules failing for {message!r}: {sorted(failing)}; declared gaps: {sorted(gaps)}"
+    for rule in gaps:
+        warnings.warn(MessageGap(f"{type(error).__name__} message does not {rule}: {message!r}"), stacklevel=2)
+    return message
+
+
+def raised(expected: type[ApiError], call: Callable[[], object], method: str = "listAccounts") -> ApiError:
+    """Run ``call``; return the error, which must be exactly ``expected`` and name ``method``."""
+    with pytest.raises(ApiError) as caught:
+        call()
+    error = caught.value
+    assert type(error) is expected, f"{type(error).__name__} ({error}) raised, {expected.__name__} expected"
+    assert error.method == method
+    return error
+
+
+def host_of(url: str) -> str:
+    return url.split("://", 1)[1].split("/", 1)[0]
+
+
+def fail_always(sim: Sim, mode: FailMode, **knobs: Any) -> None:
+    """Make every call fail as ``mode`` says (a retry by the client fails too)."""
+    for name, value in knobs.items():
+        setattr(sim.server.knobs, name, value)
+    sim.server.knobs.fail_mode, sim.server.knobs.fail_every = mode, 1
+
+
+@pytest.fixture
+def api(sim: Sim) -> Iterator[SippyClient]:
+    """A client that has already made one good call, so it is logged in and kept alive."""
+    with sim.client() as client:
+        client.list_accounts()
+        yield client
+
+
+# --- Reaching the switch --------------------------------------------------------------------
+
+
+def test_connection_refused(sim: Sim) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with sim.client(url=f"http://127.0.0.1:{port}") as api:
+        error = raised(ConnectError, api.list_accounts)
+    assert_operator_message(error, f"127.0.0.1:{port}", words=("refused",))
+
+
+def test_dns_failure(sim: Sim) -> None:
+    with sim.client(url="http://no-such-switch.invalid") as api:
+        error = raised(ConnectError, api.list_accounts)
+    assert_operator_message(error, "no-such-switch.invalid", words=("resolve",))
+
+
+@pytest.fixture
+def full_accept_queue() -> Iterator[str]:
+    """A loopback port whose accept queue is full, so a connect to it hangs.
+
+    ``listen(0)`` leaves room for one pending connection; holding one that is
+    never accepted fills it, and the kernel drops the next SYN.
+    """
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        with socket.create_connection(listener.getsockname(), timeout=1.0):
+            yield f"127.0.0.1:{listener.getsockname()[1]}"
+
+
+def test_connect_timeout(sim: Sim, full_accept_queue: str) -> None:
+    started = time.perf_counter()
+    with sim.client(url=f"http://{full_accept_queue}", connect_timeout=0.3) as api:
+        error = raised(CallTimeout, api.list_accounts)
+    assert 0.25 <= time.perf_counter() - started < 3
+    assert_operator_message(error, full_accept_queue, words=("connecting", "0.3 s"))
+
+
+def test_read_timeout(sim: Sim) -> None:
+    sim.server.knobs.latency = 1.0
+    with sim.client(read_timeout=0.3) as slow:
+        error = raised(CallTimeout, slow.list_accounts)
+    assert_operator_message(error, host_of(sim.url), words=("did not answer", "0.3 s"))
+
+
+def test_server_stalls_mid_body(sim: Sim) -> None:
+    with sim.client(read_timeout=0.3) as api:
+        api.list_accounts()
+        fail_always(sim, FailMode.SLOW_BODY, stall=10.0)
+        started = time.perf_counter()
+        error = raised(CallTimeout, api.list_accounts)
+    assert time.perf_counter() - started < 3, "the read timeout must cut the stall short"
+    assert_operator_message(error, host_of(sim.url), words=("0.3 s",))
+
+
+def test_a_patient_client_gets_the_slow_answer(sim: Sim, api: SippyClient) -> None:
+    expected = api.list_accounts()
+    fail_always(sim, FailMode.SLOW_BODY, stall=0.3)
+    started = time.perf_counter()
+    assert api.list_accounts() == expected
+    assert time.perf_counter() - started >= 0.3
+
+
+@pytest.mark.parametrize("mode", [FailMode.RESET, FailMode.RESET_MID_BODY], ids=["before-answer", "mid-response"])
+def test_connection_reset(sim: Sim, api: SippyClient, mode: FailMode) -> None:
+    fail_always(sim, mode)
+    error = raised(TransportError, api.list_accounts)
+    assert_operator_message(error, host_of(sim.url), words=("broke",))
+
+
+# --- HTTP status instead of XML-RPC ---------------------------------------------------------
+
+
+def test_http_401_although_the_password_was_right(sim: Sim, api: SippyClient) -> None:
+    """The switch's password changed under a logged-in client: it must ask again."""
+    fail_always(sim, FailMode.HTTP_401)
+    error = raised(AuthError, api.list_accounts)
+    assert isinstance(error, AuthError) and error.status == 401
+    assert_operator_message(error, host_of(sim.url), words=("'acme'", "password"))
+
+
+def test_a_fresh_challenge_mid_session_is_answered_without_the_caller_noticing(sim: Sim, api: SippyClient) -> None:
+    """One 401 with a new nonce (a rotated nonce, not a changed password) is answered by Digest itself."""
+    challenges = sim.server.stats.challenges
+    fail_always(sim, FailMode.HTTP_401)
+    sim.server.knobs.fail_every = sim.server.stats.calls + 1
+    assert api.list_accounts()
+    assert sim.server.stats.challenges == challenges + 1
+
+
+def test_http_403_with_an_html_page(sim: Sim, api: SippyClient) -> None:
+    fail_always(sim, FailMode.HTTP_403)
+    error = raised(HttpError, api.list_accounts)
+    assert isinstance(error, HttpError) and error.status == 403
+    # Suggested: "HOST refused access to its API (HTTP 403 Forbidden). Check that ..." (drop the
+    # title's leading status code, or join as "HTTP 403 Forbidden").
+    assert_operator_message(
+        error, host_of(sim.url), words=("HTTP 403", "Forbidden")
+    )
+
+
+@pytest.mark.parametrize("cause", ["wrong-path", "html-page"])
+def test_http_404(sim: Sim, cause: str) -> None:
+    if cause == "wrong-path":
+        url = sim.url.replace("/xmlapi/xmlapi", "/api")
+    else:
+        url = sim.url
+        fail_always(sim, FailMode.HTTP_404)
+    with sim.client(url=url) as api:
+        error = raised(HttpError, api.list_accounts)
+    assert isinstance(error, HttpError) and error.status == 404
+    # The simulator's own 404 is plain "Not Found"; the HTML page's title is "404 Not Found".
+    # Suggested: "No API at URL (HTTP 404 Not Found). Check the URL path."
+    assert_operator_message(
+        error,
+        host_of(sim.url),
+        words=("HTTP 404", "URL path", url),
+    )
+
+
+def test_http_500_with_an_html_page(sim: Sim, api: SippyClient) -> None:
+    fail_always(sim, FailMode.HTTP_500)
+    error = raised(HttpError, api.list_accounts)
+    assert isinstance(error, HttpError) and error.status == 500
+    # Suggested: "HOST answered HTTP 500 Internal Server Error instead of XML-RPC."
+    assert_operator_message(
+        error, host_of(sim.url), words=("HTTP 500", "Internal Server Error")
+    )
+
+
+# --- A 200 that is not a usable answer --------------------------------------------------------
+
+
+def test_malformed_xml(sim: Sim, api: SippyClient) -> None:
+    fail_always(sim, FailMode.MALFORMED)
+    error = raised(ProtocolError, api.list_accounts)
+    assert_operator_message(error, host_of(sim.url), words=("not well-formed",))
+
+
+def test_truncated_xml(sim: Sim, api: SippyClient) -> None:
+    fail_always(sim, FailMode.TRUNCATED)
+    error = raised(ProtocolError, api.list_accounts)
+    assert_operator_message(error, host_of(sim.url), words=("truncated",))
+
+
+@pytest.mark.parametrize(("cap", "words"), [(1 << 20, "1 MiB"), (None, "64 MiB")], ids=["1MiB-cap", "default-cap"])
+def test_answer_over_the_size_cap(sim: Sim, cap: int | None, words: str) -> None:
+    """An 80 MiB answer: the client stops at its cap instead of reading it all."""
+    with sim.client(**({} if cap is None else {"max_response_bytes": cap})) as api:
+        api.list_accounts()
+        fail_always(sim, FailMode.HUGE, huge_bytes=80 << 20)
+        started = time.perf_counter()
+        error = raised(ResponseTooLarge, api.list_accounts)
+    assert time.perf_counter() - started < 10
+    assert_operator_message(
+        error, host_of(sim.url), words=(f"larger than the {words}",)
+    )
+
+
+def test_a_large_answer_under_the_cap_is_read(sim: Sim, api: SippyClient) -> None:
+    expected = api.list_accounts()
+    fail_always(sim, FailMode.HUGE, huge_bytes=2 << 20)
+    assert api.list_accounts() == expected
+
+
+# --- TLS ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def authority() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def tls_server(sim: Sim, authority: trustme.CA) -> Iterator[Callable[..., SimulatorServer]]:
+    """Start HTTPS simulators over the test's store, with certificates from ``authority``."""
+    servers: list[SimulatorServer] = []
+
+    def start(*identities: str, **cert_options: Any) -> SimulatorServer:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        authority.issue_cert(*identities, **cert_options).configure_cert(context)
+        servers.append(SimulatorServer(sim.store, ssl_context=context).start())
+        return servers[-1]
+
+    try:
+        yield start
+    finally:
+        for server in servers:
+            server.stop()
+
+
+@pytest.fixture
+def ca_bundle(authority: trustme.CA, tmp_path: Path) -> str:
+    path = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(path))
+    return str(path)
+
+
+def test_tls_certificate_not_trusted(sim: Sim, tls_server: Callable[..., SimulatorServer]) -> None:
+    server = tls_server("127.0.0.1")
+    with sim.client(url=server.url) as api:
+        error = raised(TlsError, api.list_accounts)
+    assert_operator_message(error, host_of(server.url), words=("certificate", "could not be verified", "CA bundle"))
+
+
+@pytest.mark.parametrize(
+    ("connect_to", "words"),
+    [("127.0.0.1", "IP address mismatch"), ("localhost", "Hostname mismatch")],
+)
+def test_tls_certificate_for_another_host(
+    sim: Sim, tls_server: Callable[..., SimulatorServer], ca_bundle: str, connect_to: str, words: str
+) -> None:
+    server = tls_server("sippy.example.net")
+    url = server.url.replace("127.0.0.1", connect_to)
+    with sim.client(url=url, ca_bundle=ca_bundle) as api:
+        error = raised(TlsError, api.list_accounts)
+    assert_operator_message(
+        error,
+        host_of(url),
+        words=("certificate", words, f"'{connect_to}'"),
+        extra={"ask for nothing already given (the CA bundle)": "CA bundle" not in str(error)},
+    )
+
+
+def test_tls_certificate_expired(sim: Sim, tls_server: Callable[..., SimulatorServer], ca_bundle: str) -> None:
+    server = tls_server(
+        "127.0.0.1", not_before=datetime.datetime(2020, 1, 1), not_after=datetime.datetime(2021, 1, 1)
+    )
+    with sim.client(url=server.url, ca_bundle=ca_bundle) as api:
+        error = raised(TlsError, api.list_accounts)
+    assert_operator_message(
+        error,
+        host_of(server.url),
+        words=("certificate has expired",),
+        extra={"ask for nothing already given (the CA bundle)": "CA bundle" not in str(error)},
+    )
+
+
+def test_tls_with_the_right_ca_bundle_works(
+    sim: Sim, tls_server: Callable[..., SimulatorServer], ca_bundle: str
+) -> None:
+    server = tls_server("127.0.0.1", "localhost")
+    with sim.client(url=server.url, ca_bundle=ca_bundle) as api:
+        assert api.list_accounts()
+
+
+# --- XML-RPC faults from every method ----------------------------------------------------------
+
+DESTINATION = "192.0.2.10:5060"
+METHOD_CALLS: list[tuple[str, Callable[[SippyClient, int, int], object]]] = [
+    ("listAccounts", lambda api, i_account, i_trunk: api.list_accounts()),
+    ("getAccountInfo", lambda api, i_account, i_trunk: api.get_account(i_account=i_account)),
+    ("getTrunksList", lambda api, i_account, i_trunk: api.list_trunks(i_account)),
+    ("getTrunkInfo", lambda api, i_account, i_trunk: api.get_trunk(i_trunk)),
+    (
+        "createTrunk",
+        lambda api, i_account, i_trunk: api.create_trunk(
+            {"i_account": i_account, "name": "never-created", "destination": DESTINATION}
+        ),
+    ),
+    ("updateTrunk", lambda api, i_account, i_trunk: api.update_trunk(i_trunk, {"description": "never-updated"})),
+    ("deleteTrunk", lambda api, i_account, i_trunk: api.delete_trunk(i_trunk)),
+]
+
+
+def test_every_client_method_is_in_the_fault_table() -> None:
+    public = {name for name in vars(SippyClient) if not name.startswith("_")} - {"call", "close"}
+    assert len(public) == len(METHOD_CALLS), f"a client method is missing from METHOD_CALLS: {sorted(public)}"
+
+
+@pytest.mark.parametrize(("method", "call"), METHOD_CALLS, ids=[method for method, _ in METHOD_CALLS])
+def test_fault_from_every_method(
+    sim: Sim, api: SippyClient, method: str, call: Callable[[SippyClient, int, int], object]
+) -> None:
+    i_account = api.list_accounts()[0].i_account
+    trunk = api.list_trunks(i_account)[0]
+    fail_always(sim, FailMode.FAULT)
+    with pytest.raises(FaultError) as caught:
+        call(api, i_account, trunk.i_trunk)
+    fault = caught.value
+    assert type(fault) is FaultError
+    assert (fault.method, fault.code, fault.string) == (method, 500, "Injected fault")
+    assert_operator_message(
+        fault, host_of(sim.url), words=("500", "Injected fault"),
+        extra={"name the host or what to do": True},  # the switch's own words: shown as sent
+    )
+    sim.server.knobs.fail_every = 0
+    # A fault is refused before the call runs: nothing changed.
+    assert "never-created" not in sim.store.trunk_names(i_account)
+    assert api.get_trunk(trunk.i_trunk) == trunk
