@@ -37,7 +37,10 @@ from hypothesis import strategies as st
 from trunktui.model import TRUNK_FIELDS, Field, Kind, format_value
 
 # Anything a terminal could act on: C0 and C1 controls, DEL, bidi and zero-width marks.
-UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+    "\U000e0000-\U000e007f]"
+)
 
 
 

@@ -442,3 +442,9 @@ def test_datetime_and_bytes_members_are_shown_as_text() -> None:
     when = datetime.datetime(2024, 1, 2, 3, 4, 5)
     assert printable(when) == "2024-01-02 03:04:05"
     assert printable(b"\x1b[2J") == "b'\\x1b[2J'"
+
+
+@pytest.mark.parametrize("char", ["\u061c", "\u2060", "\u2063", "\U000e0001", "\U000e0041"],
+                         ids=["ALM", "WJ", "invisible separator", "language tag", "tag A"])
+def test_every_invisible_formatting_character_is_replaced(char: str) -> None:
+    assert char not in printable(f"a{char}b")

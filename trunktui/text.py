@@ -13,10 +13,13 @@ from typing import Any
 
 from trunktui.model import format_value
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+    "\U000e0000-\U000e007f]"
+)
 
 
-STAND_INS = re.compile("[\u2400-\u2421]|<U\\+[0-9A-F]{4}>")
+STAND_INS = re.compile("[\u2400-\u2421]|<U\\+[0-9A-F]{4,6}>")
 """What ``printable`` puts in place of unsafe characters."""
 
 

@@ -69,6 +69,7 @@ from tests.tui.driving import (
     editor,
     field_input,
     open_account,
+    paste,
     rendered,
     replace_text,
     screen_text,
@@ -81,7 +82,7 @@ from tests.tui.driving import (
 )
 from tests.wire import RecordingTransport
 from trunktui.api import SippyClient
-from trunktui.errors import InputError
+from trunktui.errors import InputError, ProtocolError
 from trunktui.model import (
     FIELDS_BY_NAME,
     TRUNK_FIELDS,
@@ -687,6 +688,18 @@ def test_a_deeply_nested_member_over_http_can_be_shown(sim: Sim) -> None:
     cell(trunk.get("description"))
 
 
+@pytest.mark.parametrize("member", [
+    "<member><value><string>no name</string></value></member>",
+    "<member><name>no value</name></member>",
+])
+def test_a_member_without_a_name_is_a_protocol_error(sim: Sim, member: str) -> None:
+    transport = AnswerRewriter()
+    struct = f"<value><struct><member><name>i_trunk</name><value><int>1</int></value></member>{member}</struct></value>"
+    transport.bodies["getTrunksList"] = answer_xml("trunks", f"<value><array><data>{struct}</data></array></value>")
+    with SippyClient(sim.settings(), transport=transport) as client, pytest.raises(ProtocolError):
+        client.list_trunks(1)
+
+
 async def test_clone_with_a_name_that_is_an_array(
     sim: Sim, answers: Callable[[list[dict[str, Any]]], None]
 ) -> None:
@@ -749,3 +762,16 @@ async def test_pasted_control_characters_are_not_rendered(sim: Sim) -> None:
         await pilot.pause()
         assert editor(app, "description").has_class("-invalid")
         assert_safe(screen_text(app))
+
+
+@pytest.mark.parametrize("key", ["slash", "p", "x"], ids=["quick filter", "pattern", "export path"])
+async def test_pasted_control_characters_are_not_rendered_anywhere(sim: Sim, key: str) -> None:
+    _, username = fresh_account(sim)
+    async with new_app(sim).run_test(size=WIDE) as pilot:
+        await open_account(pilot, username)
+        await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(pilot.app.focused, Input)
+        await paste(pilot, "A\x1b[2J\x9b31m\u202eB")
+        await pilot.pause()
+        assert_safe(screen_text(pilot.app))

@@ -225,7 +225,7 @@ def _decode(data: bytes, method: str, host: str) -> dict[str, Any]:
         if exc.code in _TRUNCATED_XML:
             raise ProtocolError(f"The answer from {host} ended early: its XML is truncated.", method) from None
         raise ProtocolError(f"The answer from {host} is not well-formed XML ({exc}).", method) from None
-    except (ValueError, TypeError, OverflowError, xmlrpc.client.ResponseError) as exc:
+    except (ValueError, TypeError, OverflowError, IndexError, KeyError, xmlrpc.client.ResponseError) as exc:
         raise ProtocolError(f"The answer from {host} is not a valid XML-RPC response ({exc}).", method) from None
     if not isinstance(result, dict):
         raise ProtocolError(f"The answer from {host} is a {type(result).__name__}, not a struct.", method)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.text import Text
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowKey
 
 from trunktui.errors import TrunkTuiError
@@ -53,3 +53,14 @@ class Table(DataTable[Text]):
         super()._update_dimensions(new_rows)
         self._clear_caches()
         self.refresh()
+
+
+class SafeInput(Input):
+    """A text box that never draws a control character someone pasted into it.
+
+    Such characters become the visible stand-ins ``printable`` uses, so a
+    pasted escape sequence is seen, not acted on by the terminal.
+    """
+
+    def validate_value(self, value: str) -> str:
+        return printable(value)

@@ -23,7 +23,7 @@ from trunktui.text import printable
 from trunktui.tui.base import AppScreen
 from trunktui.tui.calls import Answer, call_in_worker
 from trunktui.tui.cells import cell
-from trunktui.tui.widgets import StatusLine, Table
+from trunktui.tui.widgets import SafeInput, StatusLine, Table
 
 PAGE_SIZE = 100
 PREFETCH_ROWS = 5
@@ -51,7 +51,7 @@ class AccountsScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with_hint = "Filter by username, description or id; a number + Enter opens that i_account"
-        yield Input(placeholder=with_hint, id="filter", compact=True, classes="toolbar")
+        yield SafeInput(placeholder=with_hint, id="filter", compact=True, classes="toolbar")
         yield Static("★ recently used · Enter opens · ↓ into the list", classes="hint")
         table = Table(id="accounts", cursor_type="row", zebra_stripes=True)
         yield table

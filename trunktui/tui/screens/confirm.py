@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Static
 from trunktui.model import SECRET_FIELDS, TRUNK_FIELDS, Trunk, changed_fields
 from trunktui.text import printable
 from trunktui.tui.cells import cell
+from trunktui.tui.widgets import SafeInput
 
 MASK = "••••••"
 
@@ -71,7 +72,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Static(self.body)
             if self.type_to_confirm is not None:
                 yield Static(Text("This is a production switch. Type the trunk's name to enable Delete:"))
-                yield Input(id="typed", compact=True, select_on_focus=False)
+                yield SafeInput(id="typed", compact=True, select_on_focus=False)
             with Horizontal():
                 yield from self.buttons()
 

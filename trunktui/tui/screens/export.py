@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, Static
 from trunktui.export import export
 from trunktui.model import Field, Trunk
 from trunktui.tui.calls import Answer, call_in_worker
+from trunktui.tui.widgets import SafeInput
 
 
 class ExportScreen(ModalScreen[str | None]):
@@ -44,7 +45,7 @@ class ExportScreen(ModalScreen[str | None]):
         with Vertical():
             count = len(self.trunks)
             yield Static(Text(f"Export the {count} visible trunk{'s' if count != 1 else ''}"), classes="title")
-            yield Input(str(self.default), id="path")
+            yield SafeInput(str(self.default), id="path")
             yield Static("", id="error")
             yield Static("Ends in .csv or .json. In CSV, NULL is an empty cell and text is quoted.", classes="hint")
             with Horizontal():

@@ -29,7 +29,7 @@ from trunktui.tui.calls import Answer, call_in_worker, in_flight
 from trunktui.tui.cells import cell, sort_key
 from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.screens.confirm import delete_dialog
-from trunktui.tui.widgets import StatusLine, Table
+from trunktui.tui.widgets import SafeInput, StatusLine, Table
 
 COLUMNS: tuple[Field, ...] = tuple(f for f in TRUNK_FIELDS if f.in_table)
 DEBOUNCE_SECONDS = 0.4
@@ -89,8 +89,8 @@ class TrunksScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(classes="toolbar"):
-            yield Input(placeholder="Name pattern (server)", id="pattern", compact=True)
-            yield Input(placeholder="Quick filter (local)", id="quick", compact=True)
+            yield SafeInput(placeholder="Name pattern (server)", id="pattern", compact=True)
+            yield SafeInput(placeholder="Quick filter (local)", id="quick", compact=True)
         yield Static(PATTERN_HINT, id="pattern-hint", classes="hint")
         table = Table(id="trunks", cursor_type="row", zebra_stripes=True)
         yield table
