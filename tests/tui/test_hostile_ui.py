@@ -735,7 +735,8 @@ async def test_an_untouched_odd_value_is_not_an_edit(
         assert status_of(app, "#save-status") == "Nothing to save: no field has changed."
 
 
-async def test_pasting_a_huge_number_is_an_error_not_a_crash(sim: Sim) -> None:
+async def paste_into_a_fresh_trunk(sim: Sim, field: str, text: str) -> tuple[bool, str]:
+    """Open a new account's only trunk, paste ``text`` into ``field``; (marked invalid?, screen)."""
     i_account, username = fresh_account(sim)
     sim.store.insert_trunks([{**VALID_TRUNK, "i_account": i_account}])
     async with new_app(sim).run_test(size=FORM) as pilot:
@@ -743,25 +744,21 @@ async def test_pasting_a_huge_number_is_an_error_not_a_crash(sim: Sim) -> None:
         await open_account(pilot, username)
         await pilot.press("enter")
         await settle(pilot)
-        app.set_focus(field_input(app, "capacity"))
-        await replace_text(pilot, "9" * 4301, pasted=True)
+        app.set_focus(field_input(app, field))
+        await replace_text(pilot, text, pasted=True)
         await pilot.pause()
-        assert editor(app, "capacity").has_class("-invalid")
+        return editor(app, field).has_class("-invalid"), screen_text(app)
+
+
+async def test_pasting_a_huge_number_is_an_error_not_a_crash(sim: Sim) -> None:
+    invalid, _ = await paste_into_a_fresh_trunk(sim, "capacity", "9" * 4301)
+    assert invalid
 
 
 async def test_pasted_control_characters_are_not_rendered(sim: Sim) -> None:
-    i_account, username = fresh_account(sim)
-    sim.store.insert_trunks([{**VALID_TRUNK, "i_account": i_account}])
-    async with new_app(sim).run_test(size=FORM) as pilot:
-        app = pilot.app
-        await open_account(pilot, username)
-        await pilot.press("enter")
-        await settle(pilot)
-        app.set_focus(field_input(app, "description"))
-        await replace_text(pilot, "A\x1b[2J\x9b31m\u202eB", pasted=True)
-        await pilot.pause()
-        assert editor(app, "description").has_class("-invalid")
-        assert_safe(screen_text(app))
+    invalid, shown = await paste_into_a_fresh_trunk(sim, "description", "A\x1b[2J\x9b31m\u202eB")
+    assert invalid
+    assert_safe(shown)
 
 
 @pytest.mark.parametrize("key", ["slash", "p", "x"], ids=["quick filter", "pattern", "export path"])
