@@ -30,6 +30,7 @@ from textual.widgets import DataTable, Input  # noqa: E402
 from trunktui.api import ConnectionSettings  # noqa: E402
 from trunktui.simulator import DemoLogin, SimulatorServer, start_demo  # noqa: E402
 from trunktui.tui.app import Session, TrunkApp  # noqa: E402
+from trunktui.tui.grid import Grid  # noqa: E402
 
 SIZE = (110, 32)
 ACCOUNT_ROW = 0  # acme-wholesale, account 1
@@ -65,7 +66,7 @@ async def select_trunk(pilot: Pilot, name: str) -> None:
     await open_account(pilot)
     screen = pilot.app.screen
     row = next(i for i, trunk in enumerate(screen.shown) if trunk.name == name)  # type: ignore[attr-defined]
-    screen.query_one(DataTable).move_cursor(row=row, animate=False)
+    screen.query_one(Grid).move_cursor(row)
     await pilot.pause()
 
 

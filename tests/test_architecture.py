@@ -47,3 +47,26 @@ def test_no_textual_below_the_ui(module: str) -> None:
 def test_layers_do_not_reach_sideways_or_up(module: str, forbidden: str) -> None:
     loaded = loaded_after_import(module)
     assert not {m for m in loaded if m == forbidden or m.startswith(forbidden + ".")}
+
+
+# Start-up imports what the first screen (the picker, or the trunk table with
+# --account) needs; the rest is imported when first used.
+NOT_AT_START = [
+    "trunktui.simulator",
+    "sqlite3",
+    "http.server",
+    "csv",
+    "trunktui.export",
+    "trunktui.tui.form",
+    "trunktui.tui.screens.trunk",
+    "trunktui.tui.screens.export",
+    "trunktui.tui.screens.help",
+    "trunktui.tui.screens.audit",
+]
+
+
+def test_start_up_imports_only_what_the_first_screen_needs() -> None:
+    loaded = loaded_after_import(
+        "trunktui.cli, trunktui.launch, trunktui.tui.app, trunktui.tui.screens.accounts, trunktui.tui.screens.trunks"
+    )
+    assert not [m for m in NOT_AT_START if m in loaded]

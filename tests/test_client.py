@@ -30,7 +30,7 @@ from trunktui.errors import (
     TransportError,
 )
 from trunktui.model import TRUNK_FIELDS
-from trunktui.simulator import FailMode, SimulatorServer
+from trunktui.simulator import FailMode, SimulatorServer, add_bulk_trunks
 
 
 @pytest.fixture
@@ -424,3 +424,19 @@ def test_a_timeout_is_not_retried(sim: Sim) -> None:
         with pytest.raises(CallTimeout):
             api.list_accounts()
     assert sim.server.stats.calls - before <= 1
+
+
+def test_a_large_list_comes_compressed_and_shares_its_member_names(
+    sim: Sim, recorder: tuple[SippyClient, RecordingTransport]
+) -> None:
+    """The client accepts gzip, so a 2,000-trunk list comes compressed; decoded
+    as it arrives, every trunk holds the same name objects rather than copies."""
+    api, transport = recorder
+    i_account = sim.store.add_account(1, "many", description="Generated trunks")
+    add_bulk_trunks(sim.store, i_account, 2000)
+    trunks = api.list_trunks(i_account)
+    assert transport.encodings[-1] == "gzip"
+    assert len(trunks) == 2000 and len({t.i_trunk for t in trunks}) == 2000
+    first, last = (list(t.members) for t in (trunks[0], trunks[-1]))
+    assert first == last
+    assert all(a is b for a, b in zip(first, last, strict=True))

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.text import Text
 
@@ -59,6 +60,7 @@ from trunktui.model import (
 )
 from trunktui.text import printable
 from trunktui.tui.cells import NULL_STYLE, cell, sort_key
+from trunktui.tui.rows import TrunkRows
 from trunktui.tui.screens.confirm import MASK, delete_dialog, save_dialog
 from trunktui.tui.screens.trunks import COLUMNS
 
@@ -448,3 +450,33 @@ def test_datetime_and_bytes_members_are_shown_as_text() -> None:
                          ids=["ALM", "WJ", "invisible separator", "language tag", "tag A"])
 def test_every_invisible_formatting_character_is_replaced(char: str) -> None:
     assert char not in printable(f"a{char}b")
+
+
+@FEW
+@given(
+    structs=st.lists(trunk_structs(ids=wire_values(huge=False)), max_size=12),
+    column=st.one_of(st.none(), st.sampled_from(COLUMNS)),
+    descending=st.booleans(),
+    wanted=st.one_of(st.just(""), st.sampled_from(["a", "null", "1", ".", "<u+", "é"]), hostile_text(huge=False)),
+)
+def test_the_table_view_is_the_plain_filter_and_sort(
+    structs: list[dict[str, Any]], column: Field | None, descending: bool, wanted: str
+) -> None:
+    """TrunkRows.view(), with its precomputed text and cached orders, shows
+    exactly what filtering each row's cells and sorting with sort_key would
+    (NULLs last both ways); each width holds its column's widest cell."""
+    trunks = [Trunk.from_wire(struct) for struct in structs]
+    rows = TrunkRows.build(trunks, COLUMNS)
+    wanted = printable(wanted).strip().casefold()
+    expected = [t for t in trunks
+                if not wanted or any(wanted in cell(t.get(spec.name)).plain.casefold() for spec in COLUMNS)]
+    if column is not None:
+        expected.sort(key=lambda t: sort_key(t.get(column.name)), reverse=descending)
+        expected.sort(key=lambda t: t.get(column.name) is None)
+    for _ in range(2):  # the second time from the cached order
+        assert [id(t) for t in rows.view(column, descending, wanted)] == [id(t) for t in expected]
+    for index, spec in enumerate(COLUMNS):
+        assert all(cell_len(cell(t.get(spec.name)).plain) <= rows.widths[index] for t in trunks)
+    gone = trunks[0] if trunks else None
+    if gone is not None:
+        assert [id(t) for t in rows.without(gone).view(None, False, "")] == [id(t) for t in trunks[1:]]

@@ -146,7 +146,7 @@ def test_config_init_writes_a_private_sample_that_loads(tmp_path: Path, monkeypa
 
 def namespace(**given: object) -> argparse.Namespace:
     options: dict[str, object] = dict(demo=False, profile=None, url=None, user=None, trusted=False, customer=None,
-                                      ca_bundle=None, insecure=False, timeout=None, read_only=False)
+                                      ca_bundle=None, insecure=False, timeout=None, read_only=False, account=None)
     options.update(given)
     return argparse.Namespace(**options)
 
@@ -214,3 +214,15 @@ def test_a_profiles_ca_bundle_verifies_a_self_signed_switch(sim: Sim, tmp_path: 
                 api.list_accounts()
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(("given", "expected"), [("42", 42), (" acme-retail ", "acme-retail"), (None, None)])
+def test_account_names_the_account_to_open(given: str | None, expected: int | str | None) -> None:
+    """--account: digits are an i_account, anything else a username; it reaches the session."""
+    launch = plan(namespace(demo=True, account=given))
+    assert launch.account == expected
+
+
+def test_an_empty_account_is_refused() -> None:
+    with pytest.raises(LaunchError, match="--account needs"):
+        plan(namespace(demo=True, account="  "))

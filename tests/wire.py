@@ -19,12 +19,15 @@ class RecordingTransport(httpx.HTTPTransport):
     def __init__(self) -> None:
         super().__init__()
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.encodings: list[str | None] = []
+        """Each answered call's Content-Encoding, as it came over the wire."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = super().handle_request(request)
         if response.status_code != 401:
             (params,), method = xmlrpc.client.loads(request.content)
             self.calls.append((method, params))
+            self.encodings.append(response.headers.get("content-encoding"))
         return response
 
     def of(self, method: str) -> list[dict[str, Any]]:

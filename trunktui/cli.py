@@ -27,7 +27,8 @@ Subcommands:
   trunktui audit     print the audit trail of changes"""
 
 
-def _parser() -> argparse.ArgumentParser:
+def argument_parser() -> argparse.ArgumentParser:
+    """The dashboard's options (the subcommands have their own)."""
     parser = argparse.ArgumentParser(
         prog="trunktui",
         description="Browse and edit SIP trunks on a Sippy Softswitch.",
@@ -45,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--insecure", action="store_true", help="do not verify the switch's TLS certificate")
     parser.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for an answer (default 30)")
     parser.add_argument("--read-only", action="store_true", help="refuse every create, edit and delete")
+    parser.add_argument("--account", metavar="ID|NAME", help="open this account's trunks at once (i_account or username)")
     return parser
 
 
@@ -98,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TrunkTuiError as error:
         print(f"trunktui: error: {error.message}", file=sys.stderr)
         return 2
-    parser = _parser()
+    parser = argument_parser()
     args = parser.parse_args(arguments)
     from trunktui.launch import LaunchError, plan
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from trunktui.api import ConnectionSettings
 from trunktui.config import Config, ConfigError, config_path, load_config
@@ -35,11 +35,12 @@ class Launch:
     config: Config | None = None
     hint: str = ""
     read_only: bool = False
+    account: int | str | None = None
 
     def __call__(self) -> int:
         if self.session is None:
-            return run_demo(hint=self.hint, read_only=self.read_only)
-        return run_app(self.session, self.config)
+            return run_demo(hint=self.hint, read_only=self.read_only, account=self.account)
+        return run_app(replace(self.session, account=self.account), self.config)
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -62,6 +63,20 @@ def _check(args: argparse.Namespace) -> None:
 
 
 def plan(args: argparse.Namespace) -> Launch:
+    return replace(_plan(args), account=_account(args.account))
+
+
+def _account(text: str | None) -> int | str | None:
+    """``--account``: digits are an i_account, anything else a username."""
+    if text is None:
+        return None
+    text = text.strip()
+    if not text:
+        raise LaunchError("--account needs an account id or username")
+    return int(text) if text.isdigit() else text
+
+
+def _plan(args: argparse.Namespace) -> Launch:
     _check(args)
     if args.demo:
         return Launch(None, read_only=args.read_only)
@@ -108,7 +123,7 @@ def run_app(session: Session, config: Config | None) -> int:
     return 0
 
 
-def run_demo(hint: str, read_only: bool) -> int:
+def run_demo(hint: str, read_only: bool, account: int | str | None = None) -> int:
     """Serve demo data on an ephemeral loopback port with fresh credentials."""
     from trunktui.simulator import start_demo
 
@@ -116,6 +131,6 @@ def run_demo(hint: str, read_only: bool) -> int:
     try:
         login = logins[0]
         settings = ConnectionSettings(server.url, username=login.login, password=login.password, read_only=read_only)
-        return run_app(Session(settings, profile="demo", demo=True, hint=hint), None)
+        return run_app(Session(settings, profile="demo", demo=True, hint=hint, account=account), None)
     finally:
         server.stop()

@@ -283,7 +283,7 @@ def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[
     }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Trunk:
     """A trunk as the server described it: every member, in the server's order.
 

@@ -14,6 +14,8 @@ from trunktui.config import Profile
 
 @dataclass(frozen=True)
 class Session:
+    """``account`` (an i_account or a username) is opened at start, past the picker."""
+
     settings: ConnectionSettings
     profile: str = ""
     label: str = ""
@@ -21,6 +23,7 @@ class Session:
     production: bool = False
     ask_password: bool = False
     hint: str = ""
+    account: int | str | None = None
 
     @property
     def who(self) -> str:

@@ -38,4 +38,6 @@ def printable(value: Any, limit: int | None = None) -> str:
     text = value if isinstance(value, str) else format_value(value)
     if limit is not None and len(text) > limit:
         text = text[: max(limit - 1, 0)] + "…"
+    if text.isascii() and text.isprintable():
+        return text
     return _UNSAFE.sub(_stand_in, text)

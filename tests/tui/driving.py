@@ -27,6 +27,7 @@ from trunktui.model import Trunk
 from trunktui.text import printable
 from trunktui.tui.app import TrunkApp
 from trunktui.tui.form import FieldEditor
+from trunktui.tui.grid import Grid
 from trunktui.tui.screens.accounts import AccountsScreen
 from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.screens.confirm import ConfirmScreen
@@ -116,13 +117,21 @@ def plain(value: object) -> str:
     return value.plain if isinstance(value, Text) else str(value)
 
 
-def column(table: DataTable[Any], key: str) -> list[str]:
+def column(table: DataTable[Any] | Grid[Any], key: str) -> list[str]:
+    if isinstance(table, Grid):
+        index = table.keys.index(key)
+        return [plain(table.get_row_at(row)[index]) for row in range(table.row_count)]
     return [plain(value) for value in table.get_column(key)]
 
 
-def trunk_table(app: TrunkApp) -> DataTable[Any]:
+def header_x(table: Grid[Any], key: str) -> int:
+    """Where column ``key`` starts on the table's header line."""
+    return sum(table.column_widths[: table.keys.index(key)])
+
+
+def trunk_table(app: TrunkApp) -> Grid[Any]:
     assert isinstance(app.screen, TrunksScreen)
-    return app.screen.query_one("#trunks", DataTable)
+    return app.screen.query_one("#trunks", Grid)
 
 
 def editor(app: TrunkApp, name: str) -> FieldEditor:
@@ -228,7 +237,7 @@ async def open_account(pilot: Pilot[None], username: str) -> TrunksScreen:
     return app.screen
 
 
-async def select_row(pilot: Pilot[None], table: DataTable[Any], index: int) -> None:
+async def select_row(pilot: Pilot[None], table: DataTable[Any] | Grid[Any], index: int) -> None:
     """Move the table's cursor to row ``index``: Ctrl+Home and Down, or Ctrl+End and Up."""
     assert pilot.app.focused is table
     from_end = table.row_count - 1 - index

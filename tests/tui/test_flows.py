@@ -44,11 +44,13 @@ from tests.tui.driving import (
     column,
     editor,
     field_input,
+    header_x,
     open_account,
     open_trunk,
     paste,
     rendered,
     replace_text,
+    screen_text,
     select_row,
     select_trunk,
     server_trunk,
@@ -65,11 +67,12 @@ from tests.tui.driving import (
 from tests.wire import RecordingTransport
 from trunktui.api import SippyClient
 from trunktui.model import TRUNK_FIELDS, Kind, Trunk, editable_fields, format_value
-from trunktui.simulator import FailMode
+from trunktui.simulator import FailMode, add_bulk_trunks
 from trunktui.text import printable
 from trunktui.tui.app import Session, TrunkApp
 from trunktui.tui.form import NullBox
 from trunktui.tui.screens import trunks as trunks_module
+from trunktui.tui.screens.accounts import AccountsScreen
 from trunktui.tui.screens.confirm import ConfirmScreen
 from trunktui.tui.screens.export import ExportScreen
 from trunktui.tui.screens.help import HelpScreen
@@ -238,6 +241,63 @@ class TestAccountPicker:
 # ===================================================================================
 
 
+class TestOpenAtStart:
+    """--account NAME|ID opens that account's trunks at once; Escape still leads to the picker."""
+
+    @pytest.mark.parametrize("by", ["username", "id"])
+    async def test_the_named_account_opens_first(self, sim: Sim, client: SippyClient, by: str) -> None:
+        i_account = account_id(client, "acme-retail")
+        key: int | str = "acme-retail" if by == "username" else i_account
+        app = TrunkApp(Session(sim.settings(), demo=True, account=key))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, TrunksScreen) and screen.i_account == i_account
+            assert column(trunk_table(app), "name") == [str(t.name) for t in client.list_trunks(i_account)]
+            assert "acme-retail" in str(app.sub_title)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, AccountsScreen)
+            assert "acme-retail" in column(app.screen.query_one("#accounts", DataTable), "username")
+
+    async def test_an_unknown_account_stays_on_the_picker_and_says_so(self, sim: Sim) -> None:
+        app = TrunkApp(Session(sim.settings(), demo=True, account="no-such-account"))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, AccountsScreen)
+            assert "✖" in status_of(app)
+
+
+class TestLargeAccount:
+    """A 3,000-trunk account: the table holds every row but draws only those in view."""
+
+    @pytest.fixture
+    def large(self, sim: Sim) -> int:
+        i_account = sim.store.add_account(1, "acme-large", description="Generated trunks")
+        add_bulk_trunks(sim.store, i_account, 3000)
+        return i_account
+
+    async def test_browse_filter_and_keep_the_selection(self, app: TrunkApp, sim: Sim, large: int) -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_account(pilot, "acme-large")
+            table = trunk_table(app)
+            assert table.row_count == 3000
+            await pilot.press("end")
+            last = app.screen.shown[-1]  # type: ignore[attr-defined]
+            assert table.cursor_row == 2999 and str(last.name) in screen_text(app)
+            await pilot.press("up", "up")
+            kept = app.screen.current()  # type: ignore[attr-defined]
+            await pilot.press("r")
+            await settle(pilot)
+            assert app.screen.current().i_trunk == kept.i_trunk  # type: ignore[attr-defined]
+            assert str(kept.name) in screen_text(app)
+            await pilot.press("slash", *"ams-0001")
+            await pilot.pause()
+            names = column(table, "name")
+            assert names and all("ams-0001" in name for name in names)
+            assert status_of(app).startswith(f"3000 trunks · filter 'ams-0001' shows {len(names)}")
+
+
 class TestPattern:
     async def test_enter_applies_a_like_pattern(
         self, app: TrunkApp, client: SippyClient, wire: RecordingTransport
@@ -396,17 +456,19 @@ class TestSort:
         async with app.run_test(size=SIZE) as pilot:
             await open_account(pilot, WHOLESALE)
             table = trunk_table(app)
-            x = 0
-            for key, spec_column in table.columns.items():
-                if key.value == "max_cps":
-                    break
-                x += spec_column.get_render_width(table)
+            x = header_x(table, "max_cps")
             assert x + 2 < table.size.width
             await pilot.click(table, offset=(x + 2, 0))
             await pilot.pause()
             values = column(table, "max_cps")
             assert values == sorted(values, key=lambda v: (v == "NULL", 0.0 if v == "NULL" else float(v)))
             assert status_of(app).endswith("sorted by Max CPS ↑")
+            await pilot.click(table, offset=(x + 2, 0))
+            await pilot.pause()
+            assert status_of(app).endswith("sorted by Max CPS ↓")
+            await pilot.press("right", "right", "right", "right")
+            await pilot.pause()
+            assert "Max CPS ▼" in table.render_line(0).text
 
 
 # ===================================================================================
@@ -847,11 +909,9 @@ def assert_safe(text: str) -> None:
 
 
 class TestHostileStrings:
-    """Rendered tables are read after a cursor move. Textual's DataTable keeps
-    lines it rendered between add_row() and its idle-time column sizing, so a
-    table rebuilt by clear() and add_row() can show columns cut to their
-    header's width until the cursor moves (Textualize/textual#4470; seen here
-    on a busy machine). Moving the cursor, as an operator would, re-renders.
+    """Rendered screens are read after a cursor move, as an operator would see
+    them. (The account picker is a Textual DataTable, which can keep lines cut
+    to stale column widths until the cursor moves: Textualize/textual#4470.)
     """
 
     @pytest.fixture

@@ -68,6 +68,7 @@ from tests.tui.driving import (
     choose,
     editor,
     field_input,
+    header_x,
     open_account,
     paste,
     rendered,
@@ -150,13 +151,13 @@ def check_table(app: TrunkApp) -> None:
     text = screen_text(app)
     assert_safe(text)
     x = 0
-    for key, spec_column in table.columns.items():  # each column wholly on screen shows each value whole
-        x += spec_column.get_render_width(table)
+    for key, width in zip(table.keys, table.column_widths, strict=True):  # each column wholly on screen shows each value whole
+        x += width
         if x > table.size.width:
             break
         for trunk in screen.shown:
-            shown = cell(trunk.get(str(key.value))).plain
-            assert shown in text, f"{key.value} {shown!r} is not shown literally"
+            shown = cell(trunk.get(key)).plain
+            assert shown in text, f"{key} {shown!r} is not shown literally"
 
 
 async def check_sort(pilot: Pilot[None], column: str) -> None:
@@ -167,11 +168,7 @@ async def check_sort(pilot: Pilot[None], column: str) -> None:
     assert isinstance(screen, TrunksScreen)
     before = sorted(id(t) for t in screen.shown)
     table = trunk_table(app)
-    x = 0
-    for key, spec_column in table.columns.items():
-        if key.value == column:
-            break
-        x += spec_column.get_render_width(table)
+    x = header_x(table, column)
     if x + 2 < table.size.width:
         await pilot.click(table, offset=(x + 2, 0))
         await pilot.pause()

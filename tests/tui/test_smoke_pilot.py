@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from textual.widgets import DataTable
-
+from tests.tui.driving import trunk_table
 from trunktui.tui.app import TrunkApp
 from trunktui.tui.screens.trunks import TrunksScreen
 
@@ -16,4 +15,4 @@ async def test_browse(app: TrunkApp) -> None:
         assert isinstance(app.screen, TrunksScreen)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.screen.query_one(DataTable).row_count > 5
+        assert trunk_table(app).row_count > 5

@@ -41,6 +41,7 @@ from tests.wire import ForwardingTransport
 from trunktui.api import SippyClient
 from trunktui.simulator import Store, seed_demo
 from trunktui.tui.app import Session, TrunkApp
+from trunktui.tui.grid import Grid
 from trunktui.tui.screens import trunks as trunks_module
 
 SnapCompare = Callable[..., bool]
@@ -126,7 +127,7 @@ async def to_trunks(pilot: Pilot, account_row: int = 0) -> None:
 async def select_trunk(pilot: Pilot, name: str) -> None:
     screen = pilot.app.screen
     row = next(i for i, trunk in enumerate(screen.shown) if trunk.name == name)  # type: ignore[attr-defined]
-    screen.query_one(DataTable).move_cursor(row=row, animate=False)
+    screen.query_one(Grid).move_cursor(row)
     await pilot.pause()
 
 

@@ -1,8 +1,8 @@
 """One keep-alive connection to a switch's XML-RPC endpoint.
 
-This is the only place that touches httpx and ``xmlrpc.client``: it encodes
-a call, sends it, reads the answer under a size cap, decodes it, and turns
-every failure on the way into an error from ``trunktui.errors``.
+This is the only place that touches httpx: it encodes a call, sends it,
+streams the answer into ``decoding.AnswerDecoder`` under a size cap, and
+turns every failure on the way into an error from ``trunktui.errors``.
 """
 
 from __future__ import annotations
@@ -15,23 +15,20 @@ import xmlrpc.client
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from xml.parsers.expat import ExpatError
-from xml.parsers.expat import errors as expat_errors
 
 import httpx
 
 from trunktui import __version__
+from trunktui.api.decoding import AnswerDecoder
 from trunktui.errors import (
     ApiError,
     AuthError,
     CallTimeout,
     ConnectError,
-    FaultError,
     HttpError,
     InputError,
     ProtocolError,
     ReadOnlyError,
-    ResponseTooLarge,
     TlsError,
     TransportError,
 )
@@ -43,11 +40,6 @@ MUTATING_METHODS = frozenset({"createTrunk", "updateTrunk", "deleteTrunk"})
 # connection); never after a timeout or a TLS failure, and a change never is:
 # it may have been applied before the answer was lost.
 _RETRIED = (ConnectError, TransportError)
-_TRUNCATED_XML = {
-    expat_errors.codes[message]
-    for message in (expat_errors.XML_ERROR_NO_ELEMENTS, expat_errors.XML_ERROR_UNCLOSED_TOKEN,
-                    expat_errors.XML_ERROR_PARTIAL_CHAR)
-}
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -96,7 +88,7 @@ class ConnectionSettings:
     ca_bundle: str | None = None
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
-    max_response_bytes: int = 64 * 1024 * 1024
+    max_response_bytes: int = 128 * 1024 * 1024
     read_only: bool = False
 
     def __post_init__(self) -> None:
@@ -145,30 +137,30 @@ class Connection:
         _check_int32(params)
         body = xmlrpc.client.dumps((dict(params),), method, allow_none=True).encode("utf-8")
         try:
-            status, data = self._exchange(body, method)
+            return self._exchange(body, method)
         except (ConnectError, TransportError) as exc:
             if method in MUTATING_METHODS or type(exc) not in _RETRIED:
                 raise
-            status, data = self._exchange(body, method)
-        if status != 200:
-            raise _http_error(status, data, self.settings, method)
-        return _decode(data, method, self.settings.host)
+            return self._exchange(body, method)
 
-    def _exchange(self, body: bytes, method: str) -> tuple[int, bytes]:
+    def _exchange(self, body: bytes, method: str) -> dict[str, Any]:
         with self._lock:
             try:
-                return self._post(body)
+                return self._post(body, method)
             except ApiError as exc:
                 exc.method = method
                 raise
             except httpx.HTTPError as exc:
                 raise _translate(exc, self.settings, method) from exc
 
-    def _post(self, body: bytes) -> tuple[int, bytes]:
+    def _post(self, body: bytes, method: str) -> dict[str, Any]:
         with self._client.stream("POST", self.settings.url, content=body) as response:
-            limit = self.settings.max_response_bytes if response.status_code == 200 else 4096
-            return response.status_code, _read_capped(response.iter_bytes(), limit, response.status_code == 200,
-                                                      self.settings.host)
+            if response.status_code != 200:
+                raise _http_error(response.status_code, _head(response.iter_bytes()), self.settings, method)
+            decoder = AnswerDecoder(method, self.settings.host, self.settings.max_response_bytes)
+            for chunk in response.iter_bytes():
+                decoder.feed(chunk)
+        return decoder.close()
 
 
 def _verify(settings: ConnectionSettings) -> ssl.SSLContext | bool:
@@ -182,23 +174,14 @@ def _verify(settings: ConnectionSettings) -> ssl.SSLContext | bool:
     return True
 
 
-def _read_capped(chunks: Iterator[bytes], limit: int, strict: bool, host: str) -> bytes:
-    """Read at most ``limit`` decoded bytes; past it, fail or just stop."""
+def _head(chunks: Iterator[bytes], limit: int = 4096) -> bytes:
+    """The start of an error page: enough to quote, never the whole of a huge one."""
     buffer = bytearray()
     for chunk in chunks:
         buffer += chunk
-        if len(buffer) > limit:
-            if strict:
-                raise ResponseTooLarge(f"The answer from {host} was larger than the {_size(limit)} this client reads.")
+        if len(buffer) >= limit:
             break
     return bytes(buffer[:limit])
-
-
-def _size(count: int) -> str:
-    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if count >= scale:
-            return f"{count / scale:g} {unit}"
-    return f"{count} bytes"
 
 
 def _check_int32(value: Any, member: str = "") -> None:
@@ -214,22 +197,6 @@ def _check_int32(value: Any, member: str = "") -> None:
     elif isinstance(value, (list, tuple)):
         for item in value:
             _check_int32(item, member)
-
-
-def _decode(data: bytes, method: str, host: str) -> dict[str, Any]:
-    try:
-        (result,), _ = xmlrpc.client.loads(data, use_builtin_types=True)
-    except xmlrpc.client.Fault as fault:
-        raise FaultError(fault.faultCode, fault.faultString, method) from None
-    except ExpatError as exc:
-        if exc.code in _TRUNCATED_XML:
-            raise ProtocolError(f"The answer from {host} ended early: its XML is truncated.", method) from None
-        raise ProtocolError(f"The answer from {host} is not well-formed XML ({exc}).", method) from None
-    except (ValueError, TypeError, OverflowError, IndexError, KeyError, xmlrpc.client.ResponseError) as exc:
-        raise ProtocolError(f"The answer from {host} is not a valid XML-RPC response ({exc}).", method) from None
-    if not isinstance(result, dict):
-        raise ProtocolError(f"The answer from {host} is a {type(result).__name__}, not a struct.", method)
-    return result
 
 
 def _excerpt(data: bytes) -> str:

@@ -134,7 +134,7 @@ class TrunkApp(App[None]):
         from trunktui.tui.screens.accounts import AccountsScreen
 
         self._connect(settings)
-        self.push_screen(AccountsScreen())
+        self.push_screen(AccountsScreen(open_first=self.session.account))
         if self.session.hint:
             self.notify(self.session.hint, title="Demo mode", timeout=12, markup=False)
 

@@ -17,18 +17,27 @@ CELL_LIMIT = 80
 NULL_STYLE = "dim italic"
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def cell_text(value: Any, limit: int = CELL_LIMIT) -> str:
+    """What ``cell`` shows, as plain text: numbers whole, other values cut to ``limit``."""
+    if value is None:
+        return "NULL"
+    return printable(value) if _is_number(value) else printable(value, limit)
+
+
 def cell(value: Any, limit: int = CELL_LIMIT) -> Text:
     if value is None:
         return Text("NULL", style=NULL_STYLE)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Text(printable(value), justify="right")
-    return Text(printable(value, limit))
+    return Text(cell_text(value, limit), justify="right" if _is_number(value) else None)
 
 
 def sort_key(value: Any) -> tuple[bool, bool, Any]:
     """Order NULLs last, numbers numerically and anything else as folded text."""
     if value is None:
         return (True, True, "")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if _is_number(value):
         return (False, False, value)
     return (False, True, printable(value).casefold())

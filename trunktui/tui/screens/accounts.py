@@ -40,8 +40,11 @@ class AccountsScreen(AppScreen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, open_first: int | str | None = None) -> None:
+        """``open_first``: an i_account or username to open at once, as if picked."""
         super().__init__()
+        self.open_first = open_first
+        self.trouble = ""
         self.loaded: list[Account] = []
         self.more = True
         self.fetching = False
@@ -65,6 +68,8 @@ class AccountsScreen(AppScreen[None]):
             table.add_column(label, key=key)
         self.recent = self.trunk_app.recent.load()
         self.rebuild()
+        if self.open_first is not None:
+            self.open_by(self.open_first)
         self.load_page()
 
     def on_screen_resume(self) -> None:
@@ -104,7 +109,8 @@ class AccountsScreen(AppScreen[None]):
             self.rebuild()
         elif answer.purpose == "open-id":
             if answer.error is not None:
-                status.fault(answer.error)
+                self.trouble = f"Cannot open that account: {answer.error}"
+                status.fault(self.trouble)
                 self.notify(printable(answer.error), title="Cannot open account", severity="error", markup=False)
                 return
             self.open_account(answer.value)
@@ -152,7 +158,11 @@ class AccountsScreen(AppScreen[None]):
         self.describe(wanted)
 
     def describe(self, wanted: str) -> None:
+        """Say what the list shows; a failed open stays said until the next thing is typed or opened."""
         status = self.query_one(StatusLine)
+        if self.trouble:
+            status.fault(self.trouble)
+            return
         count = len(self.loaded)
         more = "; scroll down for more" if self.more else ""
         if not self.keys and wanted:
@@ -166,13 +176,14 @@ class AccountsScreen(AppScreen[None]):
 
     @on(Input.Changed, "#filter")
     def filter_changed(self) -> None:
+        self.trouble = ""
         self.rebuild()
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         if text.isdigit():
-            self.open_by_id(int(text))
+            self.open_by(int(text))
         else:
             self.action_open()
 
@@ -215,16 +226,21 @@ class AccountsScreen(AppScreen[None]):
         table = self.query_one(DataTable)
         if not self.keys or table.cursor_row < 0:
             return
-        self.open_by_id(self.keys[min(table.cursor_row, len(self.keys) - 1)])
+        self.open_by(self.keys[min(table.cursor_row, len(self.keys) - 1)])
 
-    def open_by_id(self, i_account: int) -> None:
+    def open_by(self, key: int | str) -> None:
+        """Open an account by i_account (looked up unless loaded) or by username (always looked up)."""
+        self.trouble = ""
         for account in self.loaded:
-            if account.i_account == i_account:
+            if account.i_account == key:
                 self.open_account(account)
                 return
         client = self.client
-        self.query_one(StatusLine).busy(f"Looking up account {i_account}…")
-        call_in_worker(self, "open-id", lambda: client.get_account(i_account=i_account))
+        self.query_one(StatusLine).busy(f"Looking up account {printable(key, 60)}…")
+        if isinstance(key, int):
+            call_in_worker(self, "open-id", lambda: client.get_account(i_account=key))
+        else:
+            call_in_worker(self, "open-id", lambda: client.get_account(username=key))
 
     def open_account(self, account: Account) -> None:
         from trunktui.tui.screens.trunks import TrunksScreen

@@ -2,8 +2,11 @@
 
 The name pattern goes to the switch (SQL LIKE, debounced, Enter applies at
 once); the quick filter narrows what is loaded without a call. Columns come
-from the trunk model's ``in_table`` fields. Rows are keyed by position, not
-by ``i_trunk``, so a server that repeats an id cannot break the table.
+from the trunk model's ``in_table`` fields. The list is prepared for the
+table (``TrunkRows``) in the worker that fetched it, and ``Grid`` draws only
+the rows in view, so 50,000 trunks load, filter and sort without freezing
+the screen. Rows are positions, not ``i_trunk`` keys, so a server that
+repeats an id cannot break the table.
 """
 
 from __future__ import annotations
@@ -19,23 +22,29 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from trunktui.errors import AuthError
 from trunktui.model import TRUNK_FIELDS, Account, Field, Trunk
 from trunktui.text import printable
 from trunktui.tui.base import AppScreen
 from trunktui.tui.calls import Answer, call_in_worker, in_flight
-from trunktui.tui.cells import cell, sort_key
+from trunktui.tui.cells import cell
+from trunktui.tui.grid import Grid
+from trunktui.tui.rows import TrunkRows
 from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.screens.confirm import delete_dialog
-from trunktui.tui.widgets import SafeInput, StatusLine, Table
+from trunktui.tui.widgets import SafeInput, StatusLine
 
 COLUMNS: tuple[Field, ...] = tuple(f for f in TRUNK_FIELDS if f.in_table)
 DEBOUNCE_SECONDS = 0.4
 CHANGING_ACTIONS = frozenset({"new", "clone", "delete"})
 PATTERN_HINT = "LIKE pattern: % any run · _ one character · \\ escapes · Enter applies now"
 _LONE_ESCAPE = re.compile(r"(?<!\\)(\\\\)*\\$")
+
+
+def row_cells(trunk: Trunk) -> list[Text]:
+    return [cell(trunk.members.get(spec.name)) for spec in COLUMNS]
 
 
 def pattern_problem(pattern: str) -> str | None:
@@ -55,7 +64,7 @@ class TrunksScreen(AppScreen[None]):
     TrunksScreen #pattern-hint.-error { color: $text-error; }
     TrunksScreen #empty { height: 1fr; content-align: center middle; color: $text-muted; display: none; }
     """
-    AUTO_FOCUS = "DataTable"
+    AUTO_FOCUS = "#trunks"
     BINDINGS = [
         Binding("enter", "open", "Open"),
         Binding("n", "new", "New"),
@@ -77,7 +86,7 @@ class TrunksScreen(AppScreen[None]):
         super().__init__()
         self.account = account
         self.i_account: int = account.i_account
-        self.trunks: list[Trunk] = []
+        self.rows = TrunkRows.build([], COLUMNS)
         self.shown: list[Trunk] = []
         self.pattern = ""
         self.sort_by: Field | None = None
@@ -92,17 +101,21 @@ class TrunksScreen(AppScreen[None]):
             yield SafeInput(placeholder="Name pattern (server)", id="pattern", compact=True)
             yield SafeInput(placeholder="Quick filter (local)", id="quick", compact=True)
         yield Static(PATTERN_HINT, id="pattern-hint", classes="hint")
-        table = Table(id="trunks", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield Grid([(spec.name, spec.label) for spec in COLUMNS], row_cells, id="trunks")
         yield Static("", id="empty")
         yield StatusLine(id="status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for spec in COLUMNS:
-            table.add_column(spec.label, key=spec.name)
         self.load()
+
+    @property
+    def trunks(self) -> list[Trunk]:
+        return self.rows.trunks
+
+    @property
+    def grid(self) -> Grid[Trunk]:
+        return self.query_one("#trunks", Grid)
 
     def on_screen_resume(self) -> None:
         description = f" {printable(self.account.username, 40)}" if self.account.username else ""
@@ -115,8 +128,8 @@ class TrunksScreen(AppScreen[None]):
         what = f"matching {pattern!r}" if pattern else "of the account"
         self.query_one(StatusLine).busy(f"Loading trunks {what}… Escape stops waiting")
         if not self.loaded_once:
-            self.query_one(DataTable).loading = True
-        call_in_worker(self, "trunks", lambda: client.list_trunks(i_account, pattern or None))
+            self.grid.loading = True
+        call_in_worker(self, "trunks", lambda: TrunkRows.build(client.list_trunks(i_account, pattern or None), COLUMNS))
 
     def action_refresh(self) -> None:
         self.load()
@@ -126,14 +139,14 @@ class TrunksScreen(AppScreen[None]):
         answer.stop()
         status = self.query_one(StatusLine)
         if answer.purpose == "trunks":
-            self.query_one(DataTable).loading = False
+            self.grid.loading = False
             if answer.error is not None:
                 status.fault(f"Loading failed: {answer.error} · r retries")
                 self.notify(printable(answer.error), title="Loading trunks failed", severity="error", markup=False)
                 if isinstance(answer.error, AuthError):
                     self.trunk_app.ask_password_again(answer.error.message)
                 return
-            self.trunks = answer.value
+            self.rows = answer.value
             self.loaded_once = True
             self.rebuild()
         elif answer.purpose == "delete":
@@ -142,7 +155,7 @@ class TrunksScreen(AppScreen[None]):
                 self.notify(printable(answer.error), title="Delete failed", severity="error", markup=False)
                 return
             trunk: Trunk = answer.value
-            self.trunks = [t for t in self.trunks if t is not trunk]
+            self.rows = self.rows.without(trunk)
             self.rebuild()
             message = f"Deleted trunk {printable(trunk.i_trunk)} {printable(trunk.name, 60)}"
             self.notify(message, markup=False)
@@ -150,41 +163,27 @@ class TrunksScreen(AppScreen[None]):
     # --- the table ----------------------------------------------------------------
 
     def current(self) -> Trunk | None:
-        table = self.query_one(DataTable)
-        if not self.shown or table.cursor_row < 0:
-            return None
-        return self.shown[min(table.cursor_row, len(self.shown) - 1)]
+        row = self.grid.cursor_row
+        return self.shown[row] if 0 <= row < len(self.shown) else None
 
     def rebuild(self) -> None:
-        """Apply the quick filter and sort, refill the table, keep the selection."""
-        table = self.query_one(DataTable)
+        """Apply the sort and the quick filter, show the result, keep the selection."""
         keep = self.select_after_load
         if keep is None and (selected := self.current()) is not None:
             keep = selected.i_trunk
         self.select_after_load = None
         wanted = self.query_one("#quick", Input).value.strip().casefold()
-        rows: list[tuple[Trunk, list[Text]]] = []
-        for trunk in self.trunks:
-            cells = [cell(trunk.get(spec.name)) for spec in COLUMNS]
-            if wanted and not any(wanted in c.plain.casefold() for c in cells):
-                continue
-            rows.append((trunk, cells))
-        if self.sort_by is not None:
-            name = self.sort_by.name
-            rows.sort(key=lambda row: sort_key(row[0].get(name)), reverse=self.descending)
-            rows.sort(key=lambda row: row[0].get(name) is None)
-        self.shown = [trunk for trunk, _ in rows]
-        table.clear()
-        table.add_rows([cells for _, cells in rows])
+        self.shown = self.rows.view(self.sort_by, self.descending, wanted)
         target = next((i for i, t in enumerate(self.shown) if keep is not None and t.i_trunk == keep), 0)
-        if self.shown:
-            table.move_cursor(row=target, animate=False)
+        grid = self.grid
+        grid.show(self.shown, self.rows.widths, cursor=target)
+        grid.mark_sorted(None if self.sort_by is None else COLUMNS.index(self.sort_by), self.descending)
         self.describe(wanted)
 
     def describe(self, wanted: str) -> None:
         status = self.query_one(StatusLine)
         empty = self.query_one("#empty", Static)
-        table = self.query_one(DataTable)
+        table = self.grid
         total, shown = len(self.trunks), len(self.shown)
         parts = [f"{total} trunk{'s' if total != 1 else ''}"]
         if self.pattern:
@@ -221,7 +220,7 @@ class TrunksScreen(AppScreen[None]):
             self.debounce.stop()
         if self.check_pattern(event.value):
             self.apply_pattern(event.value, force=True)
-            self.query_one(DataTable).focus()
+            self.grid.focus()
 
     def check_pattern(self, pattern: str) -> bool:
         hint = self.query_one("#pattern-hint", Static)
@@ -241,22 +240,22 @@ class TrunksScreen(AppScreen[None]):
 
     @on(Input.Submitted, "#quick")
     def quick_submitted(self) -> None:
-        self.query_one(DataTable).focus()
+        self.grid.focus()
 
-    @on(DataTable.RowSelected)
+    @on(Grid.RowSelected)
     def row_selected(self) -> None:
         self.action_open()
 
-    @on(DataTable.HeaderSelected)
-    def header_selected(self, event: DataTable.HeaderSelected) -> None:
-        self.sort_on(COLUMNS[event.column_index].name)
+    @on(Grid.HeaderSelected)
+    def header_selected(self, event: Grid.HeaderSelected) -> None:
+        self.sort_on(COLUMNS[event.column].name)
 
     # --- actions --------------------------------------------------------------------
 
     def action_back(self) -> None:
         deleting = any(worker.group == "delete" for worker in in_flight(self))
         if self.trunk_app.abandon(self):
-            self.query_one(DataTable).loading = False
+            self.grid.loading = False
             self.query_one(StatusLine).fault(
                 "Stopped waiting for the delete: r reloads to show whether it happened." if deleting
                 else "Stopped waiting for the switch; the rows shown are from before. r tries again.")
@@ -265,7 +264,7 @@ class TrunksScreen(AppScreen[None]):
         if isinstance(focused, Input):
             if focused.value:
                 focused.value = ""
-            self.query_one(DataTable).focus()
+            self.grid.focus()
             return
         self.dismiss()
 
