@@ -130,24 +130,24 @@ def _profile(path: Path, text: str, name: str, table: Any) -> Profile:
         raise ConfigError(path, f"profiles.{name} must be a table ([profiles.{name}])", _line_of(text, None, name))
     values: dict[str, Any] = {}
     for key, value in table.items():
-        line = _line_of(text, name, key)
         expected = _KEY_TYPES.get(key)
         if expected is None:
             raise ConfigError(path, f"unknown key {key!r} in profile {name!r}; expected one of "
-                              + ", ".join(_KEY_TYPES), line)
+                              + ", ".join(_KEY_TYPES), _line_of(text, name, key))
         if isinstance(value, bool) and bool not in expected or not isinstance(value, expected):
-            raise ConfigError(path, f"{key} must be {_TYPE_NAMES[expected[0]]}, not {value!r}", line)
+            raise ConfigError(path, f"{key} must be {_TYPE_NAMES[expected[0]]}, not {value!r}",
+                              _line_of(text, name, key))
         values[key] = value
-    line = _line_of(text, name, None)
     if "url" not in values:
-        raise ConfigError(path, f"profile {name!r} has no url", line)
+        raise ConfigError(path, f"profile {name!r} has no url", _line_of(text, name, None))
     mode = values.get("mode", "digest")
     if mode not in MODES:
         raise ConfigError(path, f"mode must be \"digest\" or \"trusted\", not {mode!r}", _line_of(text, name, "mode"))
     if mode == "trusted" and "i_customer" not in values:
-        raise ConfigError(path, f"profile {name!r} is trusted but has no i_customer", line)
+        raise ConfigError(path, f"profile {name!r} is trusted but has no i_customer", _line_of(text, name, None))
     if mode == "digest" and not values.get("username"):
-        raise ConfigError(path, f"profile {name!r} needs a username (or mode = \"trusted\")", line)
+        raise ConfigError(path, f"profile {name!r} needs a username (or mode = \"trusted\")",
+                          _line_of(text, name, None))
     if "timeout" in values and values["timeout"] <= 0:
         raise ConfigError(path, "timeout must be more than 0 seconds", _line_of(text, name, "timeout"))
     if "password" in values and not _is_private(path):

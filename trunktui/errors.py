@@ -18,8 +18,8 @@ remedy differs (ask for the password again, fix a field, retry later)::
         └── ProtocolError         a 200 whose body is not a usable XML-RPC answer
             └── ResponseTooLarge  the body passed the size cap
 
-The translation from httpx and xmlrpc.client exceptions lives in one place,
-``trunktui.api.connection``. Messages are written for an operator: they say
+The translation of httpx exceptions lives in ``trunktui.api.connection``, of
+xmlrpc.client and expat ones in ``trunktui.api.decoding``. Messages are written for an operator: they say
 what happened and, where there is one, what to do.
 """
 

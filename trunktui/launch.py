@@ -8,12 +8,11 @@ messages), and returns the function that runs the app.
 from __future__ import annotations
 
 import argparse
-import os
 from dataclasses import dataclass, replace
 
 from trunktui.api import ConnectionSettings
-from trunktui.config import Config, ConfigError, config_path, load_config
-from trunktui.credentials import PASSWORD_VARIABLE, resolve_password
+from trunktui.config import Config, ConfigError, Profile, config_path, load_config
+from trunktui.credentials import resolve_password
 from trunktui.errors import TrunkTuiError
 from trunktui.session import Session, session_for
 
@@ -63,7 +62,8 @@ def _check(args: argparse.Namespace) -> None:
 
 
 def plan(args: argparse.Namespace) -> Launch:
-    return replace(_plan(args), account=_account(args.account))
+    account = _account(args.account)
+    return replace(_plan(args), account=account)
 
 
 def _account(text: str | None) -> int | str | None:
@@ -81,19 +81,10 @@ def _plan(args: argparse.Namespace) -> Launch:
     if args.demo:
         return Launch(None, read_only=args.read_only)
     if args.url:
-        password = os.environ.get(PASSWORD_VARIABLE)
-        settings = ConnectionSettings(
-            args.url,
-            username=args.user or "",
-            password=password or "",
-            trusted=args.trusted,
-            i_customer=args.customer,
-            ca_bundle=args.ca_bundle,
-            verify=not args.insecure,
-            read_timeout=args.timeout or 30.0,
-            read_only=args.read_only,
-        )
-        session = Session(settings, ask_password=not args.trusted and not password)
+        command_line = Profile(name="", url=args.url, mode="trusted" if args.trusted else "digest",
+                               username=args.user or "", i_customer=args.customer)
+        session = session_for(command_line, resolve_password(None), read_only=args.read_only,
+                              verify=not args.insecure, ca_bundle=args.ca_bundle, timeout=args.timeout)
         try:
             config = load_config()
         except ConfigError:

@@ -21,7 +21,6 @@ class Session:
     label: str = ""
     demo: bool = False
     production: bool = False
-    ask_password: bool = False
     hint: str = ""
     account: int | str | None = None
 
@@ -30,6 +29,11 @@ class Session:
         settings = self.settings
         login = f"customer {settings.i_customer} (trusted)" if settings.trusted else settings.username
         return f"{login}@{'simulator' if self.demo else settings.host}"
+
+    @property
+    def ask_password(self) -> bool:
+        """A login with no password yet: the app asks for it before connecting."""
+        return not self.settings.trusted and not self.settings.password
 
     @property
     def read_only(self) -> bool:
@@ -66,5 +70,4 @@ def session_for(
         profile=profile.name,
         label=profile.title,
         production=profile.production,
-        ask_password=not profile.trusted and not password,
     )

@@ -31,11 +31,16 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.bench.bench_api import per_call_ms as median_call_ms
 from tests.test_architecture import NOT_AT_START
 from trunktui.api import ConnectionSettings, SippyClient
 from trunktui.simulator import Knobs, SimulatorServer, Store, add_bulk_trunks, seed_demo
 
 PROBE = Path(__file__).with_name("ui_probe.py")
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}"
+
+
 class Figures:
     """Collected figures, printed as a table: name, target, median, runs, verdict."""
 
@@ -80,16 +85,12 @@ def probe_runs(url: str, slow_url: str, runs: int, watch_loop: bool) -> list[dic
 
 
 def per_call_ms(url: str, runs: int, calls: int = 200) -> list[float]:
+    """Each run's median, over one connection, as ``bench_api.py`` measures it."""
     medians = []
     for _ in range(runs):
         with SippyClient(ConnectionSettings(url, username="acme", password="acme-demo")) as client:
             client.get_account(i_account=1)
-            samples = []
-            for _ in range(calls):
-                started = time.perf_counter()
-                client.get_account(i_account=1)
-                samples.append((time.perf_counter() - started) * 1000)
-            medians.append(statistics.median(samples))
+            medians.append(median_call_ms(client, 1, calls))
     return medians
 
 
@@ -124,7 +125,6 @@ def main() -> None:
             n = f"{size:,}"
             figures.add(f"start to first rows, {n} trunks", [r["start_s"] for r in starts], "s",
                         start_targets.get(size))
-            ms = lambda v: f"{v * 1000:.0f}"  # noqa: E731
             figures.add(f"longest loop block while {n} load", [r["gap_load"] for r in reports], "ms", 0.100, ms)
             if size == sizes[0]:
                 figures.add("longest loop block while the screens open", [r["gap_startup"] for r in reports], "ms",

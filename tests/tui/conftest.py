@@ -7,10 +7,9 @@ from collections.abc import Iterator
 import pytest
 from textual import _wait as textual_wait
 
-import trunktui.tui.app as app_module
 from tests.conftest import Sim
+from tests.tui.driving import route_app_through
 from tests.wire import RecordingTransport
-from trunktui.api import SippyClient
 from trunktui.tui.app import Session, TrunkApp
 
 
@@ -42,8 +41,7 @@ def wire(monkeypatch: pytest.MonkeyPatch) -> Iterator[RecordingTransport]:
     sent" assertions would prove nothing: that fails the test.
     """
     transport = RecordingTransport()
-    monkeypatch.setattr(app_module, "SippyClient",
-                        lambda settings, **options: SippyClient(settings, transport=transport, **options))
+    route_app_through(monkeypatch, transport)
     yield transport
     assert transport.calls, "the app's calls did not go through the recording transport"
 

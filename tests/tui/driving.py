@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import httpx
+import pytest
 from rich.text import Text
 from textual import events
 from textual.content import Content
@@ -20,6 +22,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 from textual.worker import WorkerState
 
+import trunktui.tui.app as app_module
 from tests.conftest import Sim
 from trunktui.api import SippyClient
 from trunktui.errors import FaultError
@@ -36,11 +39,6 @@ from trunktui.tui.screens.trunks import TrunksScreen
 
 SIZE = (100, 44)  # tall enough for the whole trunk form, so its fields can be clicked
 WHOLESALE = "acme-wholesale"
-# Anything a terminal could act on: C0 and C1 controls, DEL, bidi and zero-width marks.
-UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-    "\U000e0000-\U000e007f]"
-)
 
 
 
@@ -53,6 +51,12 @@ UNSAFE = re.compile(
 
 # ``client`` (tests/conftest.py) is the test's own connection to the simulator,
 # separate from the app's.
+
+
+def route_app_through(monkeypatch: pytest.MonkeyPatch, transport: httpx.BaseTransport) -> None:
+    """Every client the app creates sends through ``transport``."""
+    monkeypatch.setattr(app_module, "SippyClient",
+                        lambda settings, **options: SippyClient(settings, transport=transport, **options))
 
 
 def server_trunks(client: SippyClient, i_account: int, pattern: str | None = None) -> list[Trunk]:

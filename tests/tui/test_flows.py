@@ -32,9 +32,9 @@ from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, OptionList, Static, Switch
 
 from tests.conftest import Sim
+from tests.hostile import assert_safe
 from tests.tui.driving import (
     SIZE,
-    UNSAFE,
     WHOLESALE,
     account_id,
     add_accounts,
@@ -296,6 +296,15 @@ class TestLargeAccount:
             names = column(table, "name")
             assert names and all("ams-0001" in name for name in names)
             assert status_of(app).startswith(f"3000 trunks · filter 'ams-0001' shows {len(names)}")
+            await pilot.press("escape")  # clears the filter; the first match stays selected
+            await pilot.pause()
+            chosen = app.screen.current()  # type: ignore[attr-defined]
+            assert table.row_count == 3000 and chosen.name == names[0]
+            assert table.cursor_row > 24 and names[0] in screen_text(app)  # scrolled to it
+            await pilot.press("slash", *names[-1], "escape")  # one match (no scrollbar), then all again
+            await pilot.pause()
+            assert app.screen.current().name == names[-1]  # type: ignore[attr-defined]
+            assert names[-1] in screen_text(app)
 
 
 class TestPattern:
@@ -900,12 +909,6 @@ class TestFormSafety:
 HOSTILE_NAME = "[bold red]boom[/] \x9b2J\u202eevil"
 HOSTILE_DESCRIPTION = "[link=https://x.example]click[/link]\tTAB\nNL\x85\u200b"
 HOSTILE_NOTE = "[b]markup[/b] \x9b31m\u2066"
-
-
-def assert_safe(text: str) -> None:
-    """No line of the rendered screen holds a character a terminal acts on."""
-    found = sorted({f"U+{ord(c):04X}" for line in text.splitlines() for c in UNSAFE.findall(line)})
-    assert not found, f"unsafe characters reached the screen: {found}"
 
 
 class TestHostileStrings:

@@ -34,7 +34,6 @@ import itertools
 import json
 import math
 import os
-import re
 import xmlrpc.client
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -49,7 +48,6 @@ from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-import trunktui.tui.app as app_module
 from tests.conftest import Sim
 from tests.hostile import (
     UNSAFE,
@@ -73,6 +71,7 @@ from tests.tui.driving import (
     paste,
     rendered,
     replace_text,
+    route_app_through,
     screen_text,
     settle,
     shown_in_form,
@@ -91,7 +90,7 @@ from trunktui.model import (
     Kind,
     editable_fields,
 )
-from trunktui.text import printable
+from trunktui.text import STAND_INS, printable
 from trunktui.tui.app import Session, TrunkApp
 from trunktui.tui.cells import cell
 from trunktui.tui.form import TrunkForm
@@ -469,8 +468,7 @@ class AnswerRewriter(RecordingTransport):
 @pytest.fixture
 def rewriter(monkeypatch: pytest.MonkeyPatch) -> AnswerRewriter:
     transport = AnswerRewriter()
-    monkeypatch.setattr(app_module, "SippyClient",
-                        lambda settings, **options: SippyClient(settings, transport=transport, **options))
+    route_app_through(monkeypatch, transport)
     return transport
 
 
@@ -552,9 +550,7 @@ def typeable(text: str) -> bool:
     return 0 < len(text) <= 12 and all(" " <= c <= "~" for c in text)
 
 
-# What printable() puts for an unsafe character, and the start of the form's
-# message when a box holds such stand-ins for characters that were pasted.
-STAND_INS = re.compile("[\u2400-\u2421]|<U\\+[0-9A-F]{4}>")
+# The start of the form's message when a box holds stand-ins for pasted control characters.
 CONTROLS = "{} may not contain control characters"
 
 

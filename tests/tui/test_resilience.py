@@ -20,6 +20,7 @@ from tests.tui.driving import (
     settle,
     status_of,
     trunk_table,
+    until,
 )
 from trunktui.api import SippyClient
 from trunktui.simulator import FailMode
@@ -175,8 +176,7 @@ class TestAbandon:
             rows = trunk_table(app).row_count
             sim.server.knobs.latency = 3.0
             await pilot.press("r")
-            await pilot.pause(0.2)
-            assert "Escape stops waiting" in status_of(app)
+            await until(pilot, lambda: "Escape stops waiting" in status_of(app), "the reload to start")
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, TrunksScreen) and "Stopped waiting" in status_of(app)
@@ -189,21 +189,28 @@ class TestAbandon:
     async def test_escape_during_a_slow_save_checks_what_happened(
         self, app: TrunkApp, sim: Sim, client: SippyClient
     ) -> None:
+        """Escape while the save is still reading the trunk back (before the
+        update is sent): the app stops waiting, reads back, and says truly that
+        the switch did not apply the edit, which stays in the form."""
         _, i_trunk = a_trunk(client)
+        before = server_trunk(client, i_trunk)
         async with app.run_test(size=SIZE) as pilot:
             await edit_description(pilot, i_trunk, "slow save")
             await ask_to_save(pilot)
             sim.server.knobs.latency = 1.0
             await pilot.press("enter")
-            await pilot.pause(0.3)
+            await until(pilot, lambda: "Escape stops waiting" in status_of(app, "#save-status"), "the save to start")
             await pilot.press("escape")
             sim.server.knobs.latency = 0.0
             await settle(pilot)
             assert isinstance(app.screen, TrunkScreen)
             status = status_of(app, "#save-status")
             assert status.startswith(("Stopped waiting for the save", "✖ Stopped waiting for the save"))
-            assert "did apply" in status or "did NOT apply" in status
+            assert "did NOT apply" in status, status
+            assert field_input(app, "description").value == "slow save"
             assert app.screen.query_one("#save", Button).disabled is False
+            await pilot.pause(1.2)  # past the abandoned call's latency: nothing is sent late
+        assert server_trunk(client, i_trunk) == before
 
 
 @pytest.mark.parametrize("mode", [FailMode.RESET, FailMode.TRUNCATED, FailMode.MALFORMED, FailMode.HTTP_500])

@@ -35,10 +35,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
-import trunktui.tui.app as app_module
 from tests.conftest import Sim
+from tests.tui.driving import route_app_through, type_text
+from tests.tui.driving import settle as settle_calls
 from tests.wire import ForwardingTransport
-from trunktui.api import SippyClient
 from trunktui.simulator import Store, seed_demo
 from trunktui.tui.app import Session, TrunkApp
 from trunktui.tui.grid import Grid
@@ -76,7 +76,7 @@ def demo_app(sim: Sim, *, ask_password: bool = False, **session: Any) -> TrunkAp
     """The app on the demo data as acme, as ``trunktui --demo`` shows it, or as a profile would."""
     settings = sim.settings(password="", **session.pop("settings", {})) if ask_password else sim.settings(
         **session.pop("settings", {}))
-    app = TrunkApp(Session(settings, demo=not session, ask_password=ask_password, **session))
+    app = TrunkApp(Session(settings, demo=not session, **session))
     app.theme = "textual-dark"  # the default, whatever TEXTUAL_THEME says
     return app
 
@@ -89,16 +89,9 @@ def steady_cursors(pilot: Pilot) -> None:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait until every call has answered and its answer has been shown."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Wait until every call has answered and its answer has been shown, with cursors steady."""
+    await settle_calls(pilot)
     steady_cursors(pilot)
-
-
-async def type_text(pilot: Pilot, text: str) -> None:
-    await pilot.press(*text)
 
 
 async def replace_text(pilot: Pilot, selector: str, text: str) -> None:
@@ -353,8 +346,7 @@ class TestDialogs:
 @pytest.fixture
 def named_switch(sim: Sim, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Settings naming a switch by host name; the calls still reach the simulator."""
-    monkeypatch.setattr(app_module, "SippyClient", lambda settings, **options: SippyClient(
-        settings, transport=ForwardingTransport(sim.url), **options))
+    route_app_through(monkeypatch, ForwardingTransport(sim.url))
     return {"url": "https://sippy-ams.example.net"}
 
 
@@ -442,8 +434,7 @@ class TestNoSecrets:
     def test_no_readme_screenshot_shows_a_password(self) -> None:
         """The pictures ``screenshots/make.py`` writes for the README."""
         svgs = sorted(SCREENSHOTS.glob("*.svg"))
-        if not svgs:
-            pytest.skip("no screenshots yet: python screenshots/make.py makes them")
+        assert svgs, "no screenshots: python screenshots/make.py makes them"
         secrets = demo_secrets() | {"an-example-secret"}
         found = {svg.name: leaks(svg.read_text(encoding="utf-8"), secrets) for svg in svgs}
         assert {name: shown for name, shown in found.items() if shown} == {}

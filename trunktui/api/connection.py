@@ -138,7 +138,7 @@ class Connection:
         body = xmlrpc.client.dumps((dict(params),), method, allow_none=True).encode("utf-8")
         try:
             return self._exchange(body, method)
-        except (ConnectError, TransportError) as exc:
+        except TransportError as exc:
             if method in MUTATING_METHODS or type(exc) not in _RETRIED:
                 raise
             return self._exchange(body, method)
@@ -147,9 +147,6 @@ class Connection:
         with self._lock:
             try:
                 return self._post(body, method)
-            except ApiError as exc:
-                exc.method = method
-                raise
             except httpx.HTTPError as exc:
                 raise _translate(exc, self.settings, method) from exc
 

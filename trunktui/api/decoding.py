@@ -43,7 +43,7 @@ class _SharedNames(xmlrpc.client.Unmarshaller):
     dispatch["name"] = end_name
 
 
-def size_text(count: int) -> str:
+def _size_text(count: int) -> str:
     for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
         if count >= scale:
             return f"{count / scale:g} {unit}"
@@ -65,7 +65,7 @@ class AnswerDecoder:
         self.received += len(chunk)
         if self.received > self.limit:
             raise ResponseTooLarge(
-                f"The answer from {self.host} was larger than the {size_text(self.limit)} this client reads.",
+                f"The answer from {self.host} was larger than the {_size_text(self.limit)} this client reads.",
                 self.method,
             )
         with _translated(self.host, self.method):

@@ -7,6 +7,7 @@ picker -> trunk table -> trunk screen, with modals for confirmations.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
@@ -75,8 +76,16 @@ class TrunkApp(App[None]):
         self.set_class(session.insecure, "-insecure")
 
     def on_mount(self) -> None:
+        """Start; what start-up built lives as long as the app, so it is frozen.
+
+        Frozen, it is left out of the full collection each trunk list load
+        makes (see ``TrunkRows.fetch``), which then walks only what came later.
+        Garbage is collected first, so none of it is frozen.
+        """
         from trunktui.tui.screens.password import PasswordScreen
 
+        gc.collect()
+        gc.freeze()
         if self.session.ask_password:
             self.push_screen(PasswordScreen(self.session.who), self._password_given)
         else:
@@ -116,8 +125,8 @@ class TrunkApp(App[None]):
         if old is not None:
             old.close()
 
-    def abandon(self, node: DOMNode) -> bool:
-        """Give up the calls ``node`` is waiting for; True if there were any.
+    def abandon(self, node: DOMNode) -> set[str]:
+        """Give up the calls ``node`` is waiting for; return their purposes (empty if none).
 
         A blocked HTTP request cannot be interrupted from outside its thread,
         so the connection is replaced: its late answer goes nowhere, and the
@@ -128,7 +137,7 @@ class TrunkApp(App[None]):
             worker.cancel()
         if waiting:
             self._connect(self.session.settings)
-        return bool(waiting)
+        return {worker.group for worker in waiting}
 
     def _open(self, settings: ConnectionSettings) -> None:
         from trunktui.tui.screens.accounts import AccountsScreen
@@ -190,7 +199,7 @@ class TrunkApp(App[None]):
     def _replace(self, session: Session) -> None:
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.session = replace(session, ask_password=False)
+        self.session = session
         self.recent = RecentAccounts(session.who)
         self._present()
         self._open(session.settings)

@@ -68,33 +68,30 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         Binding("pagedown", "page(1)", show=False),
         Binding("home,ctrl+home", "first", show=False),
         Binding("end,ctrl+end", "last", show=False),
-        Binding("left", "scroll_left", show=False),
-        Binding("right", "scroll_right", show=False),
     ]
 
-    class RowSelected(Message):
+    class _Event(Message):
+        def __init__(self, grid: Grid[object]) -> None:
+            super().__init__()
+            self.grid = grid
+
+        @property
+        def control(self) -> Grid[object]:
+            return self.grid
+
+    class RowSelected(_Event):
         """Enter, or a click on the row under the cursor."""
 
         def __init__(self, grid: Grid[object], row: int) -> None:
-            super().__init__()
-            self.grid = grid
+            super().__init__(grid)
             self.row = row
 
-        @property
-        def control(self) -> Grid[object]:
-            return self.grid
-
-    class HeaderSelected(Message):
+    class HeaderSelected(_Event):
         """A click on a column's header."""
 
         def __init__(self, grid: Grid[object], column: int) -> None:
-            super().__init__()
-            self.grid = grid
+            super().__init__(grid)
             self.column = column
-
-        @property
-        def control(self) -> Grid[object]:
-            return self.grid
 
     def __init__(
         self,
@@ -109,29 +106,35 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         self.labels = tuple(label for _, label in columns)
         self._cells = cells
         self._rows: Sequence[Item] = ()
-        self._widths = tuple(len(label) + len(SORT_MARKS[False]) for label in self.labels)
+        self._widths = self._fit([0] * len(self.labels))
         self._sorted: tuple[int, bool] | None = None
         self._cursor = 0
         self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(256)
 
     # --- what is shown ------------------------------------------------------------
 
-    def show(self, rows: Sequence[Item], widths: Sequence[int], cursor: int = 0) -> None:
-        """Show ``rows``; ``widths`` are the widest cell of each column (labels are allowed for here)."""
+    def show(
+        self, rows: Sequence[Item], widths: Sequence[int], cursor: int = 0, sorted_by: tuple[int, bool] | None = None
+    ) -> None:
+        """Show ``rows``; ``widths`` are the widest cell of each column (labels are allowed for here).
+
+        ``sorted_by`` (column, descending) puts ▲ or ▼ beside that column's label.
+        The cursor is scrolled into view after the next layout, once the
+        scrollbars fit the new rows.
+        """
         self._rows = rows
-        self._widths = tuple(
-            max(width, len(label) + len(SORT_MARKS[False])) for width, label in zip(widths, self.labels, strict=True)
-        )
+        self._widths = self._fit(widths)
+        self._sorted = sorted_by
         self._strips.clear()
-        self.virtual_size = Size(sum(self._widths) + 2 * PADDING * len(self._widths), len(rows) + 1)
+        self.virtual_size = Size(sum(self.column_widths), len(rows) + 1)
         self._cursor = max(0, min(cursor, len(rows) - 1))
-        self._scroll_to_cursor()
+        self.call_after_refresh(self._scroll_to_cursor)
         self.refresh()
 
-    def mark_sorted(self, column: int | None, descending: bool) -> None:
-        """Put ▲ or ▼ beside the label of the column the rows are sorted by."""
-        self._sorted = None if column is None else (column, descending)
-        self.refresh_line(self.scroll_offset.y)
+    def _fit(self, widths: Sequence[int]) -> tuple[int, ...]:
+        """Column widths that also fit each label with a sort mark beside it."""
+        return tuple(max(width, len(label) + len(SORT_MARKS[False]))
+                     for width, label in zip(widths, self.labels, strict=True))
 
     @property
     def column_widths(self) -> tuple[int, ...]:
@@ -152,15 +155,12 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
     def move_cursor(self, row: int) -> None:
         if not self._rows:
             return
-        row = max(0, min(row, len(self._rows) - 1))
-        if row != self._cursor:
-            self._strips.discard((self._cursor, True))
-            self._strips.discard((row, False))
-            self._cursor = row
+        self._cursor = max(0, min(row, len(self._rows) - 1))
         self._scroll_to_cursor()
         self.refresh()
 
     def _scroll_to_cursor(self) -> None:
+        """Bring the cursor's row into view."""
         visible = max(self.scrollable_content_region.height - 1, 1)
         top = self.scroll_offset.y
         if self._cursor < top:
@@ -218,13 +218,8 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         return Strip(segments, sum(self.column_widths))
 
     def notify_style_update(self) -> None:
+        """Styles changed (focus, theme): rows drawn in the old ones are dropped."""
         super().notify_style_update()
-        self._strips.clear()
-
-    def on_focus(self) -> None:
-        self._strips.clear()
-
-    def on_blur(self) -> None:
         self._strips.clear()
 
     # --- keys and mouse -----------------------------------------------------------

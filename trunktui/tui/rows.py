@@ -10,7 +10,7 @@ produce lists of indices, which stay cheap at 50,000 trunks.
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
@@ -37,13 +37,6 @@ class TrunkRows:
 
     @classmethod
     def build(cls, trunks: list[Trunk], columns: Sequence[Field]) -> TrunkRows:
-        """Work out the table text of ``trunks``, then take them out of the cycle collector's sight.
-
-        A loaded list holds no reference cycles, but at 50,000 trunks it is a
-        million objects, and every full collection would walk them all while
-        every thread waits (about 100 ms). Frozen objects are still freed as
-        soon as nothing refers to them.
-        """
         names = [spec.name for spec in columns]
         widths = [0] * len(names)
         haystacks: list[str] = []
@@ -52,7 +45,6 @@ class TrunkRows:
             for column, text in enumerate(texts):
                 widths[column] = max(widths[column], _width(text))
             haystacks.append(_SEPARATOR.join(texts).casefold())
-        gc.freeze()
         return cls(trunks, tuple(widths), haystacks)
 
     def __len__(self) -> int:
@@ -78,6 +70,22 @@ class TrunkRows:
             present = [i for i in order if not keys[i][0]]
             self._orders[name, descending] = present + [i for i in order if keys[i][0]]
         return self._orders[name, descending]
+
+    @classmethod
+    def fetch(cls, trunks: Callable[[], list[Trunk]], columns: Sequence[Field]) -> TrunkRows:
+        """Fetch a list and build its rows (in a worker), then take it out of the cycle collector's sight.
+
+        A loaded list holds no reference cycles, but at 50,000 trunks it is a
+        million objects, and every full collection would walk them all while
+        every thread waits (about 100 ms). Frozen objects are still freed as
+        soon as nothing refers to them. Collecting first keeps cyclic garbage
+        left from before (a closed screen, say) from being frozen with the
+        list; that collection is cheap, as the previous list is frozen too.
+        """
+        gc.collect()
+        rows = cls.build(trunks(), columns)
+        gc.freeze()
+        return rows
 
     def without(self, gone: Trunk) -> TrunkRows:
         """These rows less one trunk (after a delete); the widths stay."""

@@ -1,4 +1,4 @@
-"""One confirmation dialog, used for delete, save and discard.
+"""One confirmation dialog, used for delete, save and discard, and the conflict dialog built on it.
 
 The focused button is what Enter does. For anything destructive the
 focused button is Cancel, so a stray Enter never deletes or discards.
@@ -138,7 +138,10 @@ def discard_dialog(labels: list[str]) -> ConfirmScreen:
 
 
 class ConflictScreen(ConfirmScreen):
-    """Both versions side by side; dismissed with "mine", "theirs" or None."""
+    """Both versions side by side; dismissed with "mine", "theirs", or None or False (Escape) to cancel.
+
+    Its buttons are its own, so it is built with ``confirm=""`` and ignores ``cancel``.
+    """
 
     def buttons(self) -> ComposeResult:
         yield Button("Cancel", id="cancel")

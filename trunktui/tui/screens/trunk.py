@@ -24,7 +24,7 @@ from trunktui.errors import ApiError, AuthError, FaultError, TrunkTuiError
 from trunktui.model import FIELDS_BY_NAME, Trunk, changed_fields, editable_fields
 from trunktui.text import printable
 from trunktui.tui.base import AppScreen
-from trunktui.tui.calls import Answer, call_in_worker, in_flight
+from trunktui.tui.calls import Answer, call_in_worker
 from trunktui.tui.cells import cell
 from trunktui.tui.form import TrunkForm
 from trunktui.tui.screens.confirm import conflict_dialog, discard_dialog, save_dialog
@@ -376,11 +376,11 @@ class TrunkScreen(AppScreen[int | None]):
         self.query_one(TrunkForm).reveal(self.revealed)
 
     def action_back(self) -> None:
-        saving = any(worker.group == "save" for worker in in_flight(self))
-        if self.trunk_app.abandon(self):
+        abandoned = self.trunk_app.abandon(self)
+        if abandoned:
             status = self.query_one("#save-status", StatusLine)
             self.query_one("#save", Button).disabled = False
-            if saving:
+            if "save" in abandoned:
                 self.verify("Stopped waiting for the save")
             else:
                 status.show("Stopped waiting for the switch.")

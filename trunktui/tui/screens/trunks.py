@@ -28,7 +28,7 @@ from trunktui.errors import AuthError
 from trunktui.model import TRUNK_FIELDS, Account, Field, Trunk
 from trunktui.text import printable
 from trunktui.tui.base import AppScreen
-from trunktui.tui.calls import Answer, call_in_worker, in_flight
+from trunktui.tui.calls import Answer, call_in_worker
 from trunktui.tui.cells import cell
 from trunktui.tui.grid import Grid
 from trunktui.tui.rows import TrunkRows
@@ -129,7 +129,8 @@ class TrunksScreen(AppScreen[None]):
         self.query_one(StatusLine).busy(f"Loading trunks {what}… Escape stops waiting")
         if not self.loaded_once:
             self.grid.loading = True
-        call_in_worker(self, "trunks", lambda: TrunkRows.build(client.list_trunks(i_account, pattern or None), COLUMNS))
+        call_in_worker(self, "trunks", lambda: TrunkRows.fetch(lambda: client.list_trunks(i_account, pattern or None),
+                                                              COLUMNS))
 
     def action_refresh(self) -> None:
         self.load()
@@ -175,9 +176,8 @@ class TrunksScreen(AppScreen[None]):
         wanted = self.query_one("#quick", Input).value.strip().casefold()
         self.shown = self.rows.view(self.sort_by, self.descending, wanted)
         target = next((i for i, t in enumerate(self.shown) if keep is not None and t.i_trunk == keep), 0)
-        grid = self.grid
-        grid.show(self.shown, self.rows.widths, cursor=target)
-        grid.mark_sorted(None if self.sort_by is None else COLUMNS.index(self.sort_by), self.descending)
+        sorted_by = None if self.sort_by is None else (COLUMNS.index(self.sort_by), self.descending)
+        self.grid.show(self.shown, self.rows.widths, cursor=target, sorted_by=sorted_by)
         self.describe(wanted)
 
     def describe(self, wanted: str) -> None:
@@ -253,11 +253,11 @@ class TrunksScreen(AppScreen[None]):
     # --- actions --------------------------------------------------------------------
 
     def action_back(self) -> None:
-        deleting = any(worker.group == "delete" for worker in in_flight(self))
-        if self.trunk_app.abandon(self):
+        abandoned = self.trunk_app.abandon(self)
+        if abandoned:
             self.grid.loading = False
             self.query_one(StatusLine).fault(
-                "Stopped waiting for the delete: r reloads to show whether it happened." if deleting
+                "Stopped waiting for the delete: r reloads to show whether it happened." if "delete" in abandoned
                 else "Stopped waiting for the switch; the rows shown are from before. r tries again.")
             return
         focused = self.focused
