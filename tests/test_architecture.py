@@ -12,16 +12,15 @@ BELOW_THE_UI = [
     "trunktui.model",
     "trunktui.text",
     "trunktui.export",
-    "trunktui.recent",
-    "trunktui.config",
-    "trunktui.credentials",
     "trunktui.audit",
-    "trunktui.session",
-    "trunktui.launch",
     "trunktui.api",
+    "trunktui.profiles.config",
+    "trunktui.profiles.credentials",
+    "trunktui.profiles.session",
     "trunktui.simulator",
-    "trunktui.simulator.cli",
     "trunktui.cli",
+    "trunktui.cli.launch",
+    "trunktui.cli.sim",
 ]
 
 
@@ -43,6 +42,11 @@ def test_no_textual_below_the_ui(module: str) -> None:
     ("trunktui.api", "trunktui.simulator"),
     ("trunktui.simulator", "trunktui.api"),
     ("trunktui.simulator", "httpx"),
+    ("trunktui.api", "trunktui.audit"),
+    ("trunktui.api", "trunktui.profiles"),
+    ("trunktui.api", "platformdirs"),
+    ("trunktui.profiles.session", "trunktui.cli"),
+    ("trunktui.audit", "trunktui.api"),
 ])
 def test_layers_do_not_reach_sideways_or_up(module: str, forbidden: str) -> None:
     loaded = loaded_after_import(module)
@@ -67,6 +71,6 @@ NOT_AT_START = [
 
 def test_start_up_imports_only_what_the_first_screen_needs() -> None:
     loaded = loaded_after_import(
-        "trunktui.cli, trunktui.launch, trunktui.tui.app, trunktui.tui.screens.accounts, trunktui.tui.screens.trunks"
+        "trunktui.cli.launch, trunktui.tui.app, trunktui.tui.screens.accounts, trunktui.tui.screens.trunks"
     )
     assert not [m for m in NOT_AT_START if m in loaded]

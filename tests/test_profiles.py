@@ -13,11 +13,11 @@ import trustme
 from tests.conftest import Sim
 from trunktui.api import SippyClient
 from trunktui.cli import main
-from trunktui.config import SAMPLE, ConfigError, load_config, write_sample
-from trunktui.credentials import CredentialError, resolve_password, run_password_command
+from trunktui.cli.launch import DEMO_HINT, LaunchError, plan
 from trunktui.errors import TlsError
-from trunktui.launch import DEMO_HINT, LaunchError, plan
-from trunktui.session import session_for
+from trunktui.profiles.config import SAMPLE, ConfigError, load_config, write_sample
+from trunktui.profiles.credentials import CredentialError, resolve_password, run_password_command
+from trunktui.profiles.session import session_for
 from trunktui.simulator import SimulatorServer
 
 GOOD = """\

@@ -22,6 +22,7 @@ from xml.parsers.expat import ExpatError
 import httpx
 import pytest
 
+from trunktui.cli.sim import main as cli_main
 from trunktui.model import TRUNK_FIELDS, Kind, OnCreate, create_params
 from trunktui.simulator import (
     FailMode,
@@ -31,7 +32,6 @@ from trunktui.simulator import (
     seed_demo,
     start_demo,
 )
-from trunktui.simulator.cli import main as cli_main
 
 REPO = Path(__file__).resolve().parent.parent
 ACME = ("acme", "acme-demo")
@@ -658,7 +658,7 @@ def test_start_demo_serves_on_loopback() -> None:
 
 def test_simulator_does_not_import_textual() -> None:
     code = (
-        "import sys, trunktui.simulator, trunktui.simulator.cli\n"
+        "import sys, trunktui.simulator, trunktui.cli.sim\n"
         "loaded = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]\n"
         "assert not loaded, loaded\n"
     )
@@ -683,7 +683,7 @@ def test_cli_bad_options_exit_2(argv: list[str], message: str, capsys: pytest.Ca
 
 
 def test_cli_serves_until_interrupted(tmp_path: Path) -> None:
-    code = "import sys\nfrom trunktui.simulator.cli import main\nsys.exit(main(sys.argv[1:]))"
+    code = "import sys\nfrom trunktui.cli.sim import main\nsys.exit(main(sys.argv[1:]))"
     process = subprocess.Popen(
         [sys.executable, "-c", code, "--port", "0", "--db", str(tmp_path / "cli.db"), "--bulk", "50"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

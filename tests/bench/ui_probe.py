@@ -80,7 +80,7 @@ def main() -> None:
     from dataclasses import replace
 
     from trunktui.cli import argument_parser
-    from trunktui.launch import plan
+    from trunktui.cli.launch import plan
 
     launch = plan(argument_parser().parse_args(["--url", args.url, "--user", args.user, "--account", args.account]))
     assert launch.session is not None

@@ -25,7 +25,7 @@ from tests.tui.driving import (
 from tests.wire import RecordingTransport
 from trunktui.api import SippyClient
 from trunktui.audit import audit_path
-from trunktui.config import load_config
+from trunktui.profiles.config import load_config
 from trunktui.simulator import SimulatorServer
 from trunktui.tui.app import Session, TrunkApp
 from trunktui.tui.form import TrunkForm

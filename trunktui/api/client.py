@@ -10,14 +10,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import httpx
 
 from trunktui.api.connection import Connection, ConnectionSettings
-from trunktui.audit import AuditLog
 from trunktui.errors import InputError, ProtocolError, TrunkTuiError
 from trunktui.model import Account, Trunk, create_params, update_params
+
+
+class AuditSink(Protocol):
+    """Where the client reports each change it attempts; the audit log is one.
+
+    The client knows only this method, so it neither chooses nor imports
+    where the record is kept.
+    """
+
+    def record(
+        self,
+        action: str,
+        *,
+        account: Any = None,
+        trunk: Any = None,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+        error: TrunkTuiError | None = None,
+    ) -> None: ...
 
 
 class SippyClient:
@@ -27,7 +45,7 @@ class SippyClient:
         self,
         settings: ConnectionSettings,
         transport: httpx.BaseTransport | None = None,
-        audit: AuditLog | None = None,
+        audit: AuditSink | None = None,
     ) -> None:
         self.settings = settings
         self.audit = audit

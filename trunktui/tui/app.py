@@ -20,12 +20,12 @@ from textual.screen import Screen
 
 from trunktui.api import ConnectionSettings, SippyClient
 from trunktui.audit import AuditLog, audit_path
-from trunktui.config import Config
-from trunktui.credentials import resolve_password
-from trunktui.recent import RecentAccounts
-from trunktui.session import Session, session_for
+from trunktui.profiles.config import Config
+from trunktui.profiles.credentials import resolve_password
+from trunktui.profiles.session import Session, session_for
 from trunktui.text import printable
 from trunktui.tui.calls import Answer, call_in_worker, in_flight
+from trunktui.tui.recent import RecentAccounts
 
 __all__ = ["Session", "TrunkApp"]
 

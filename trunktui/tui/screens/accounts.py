@@ -18,11 +18,11 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from trunktui.errors import AuthError
 from trunktui.model import Account
-from trunktui.recent import RecentAccount
 from trunktui.text import printable
 from trunktui.tui.base import AppScreen
 from trunktui.tui.calls import Answer, call_in_worker
 from trunktui.tui.cells import cell
+from trunktui.tui.recent import RecentAccount
 from trunktui.tui.widgets import SafeInput, StatusLine, Table
 
 PAGE_SIZE = 100

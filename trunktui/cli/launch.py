@@ -11,10 +11,10 @@ import argparse
 from dataclasses import dataclass, replace
 
 from trunktui.api import ConnectionSettings
-from trunktui.config import Config, ConfigError, Profile, config_path, load_config
-from trunktui.credentials import resolve_password
 from trunktui.errors import TrunkTuiError
-from trunktui.session import Session, session_for
+from trunktui.profiles.config import Config, ConfigError, Profile, config_path, load_config
+from trunktui.profiles.credentials import resolve_password
+from trunktui.profiles.session import Session, session_for
 
 DEMO_HINT = (
     "No switch given, so this is the built-in simulator with demo data. "

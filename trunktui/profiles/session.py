@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trunktui.api import ConnectionSettings
-from trunktui.config import Profile
+from trunktui.profiles.config import Profile
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ def argument_parser() -> argparse.ArgumentParser:
 
 
 def _config_main(arguments: list[str]) -> int:
-    from trunktui.config import config_path, write_sample
+    from trunktui.profiles.config import config_path, write_sample
 
     parser = argparse.ArgumentParser(prog="trunktui config", description="Manage the profiles file.")
     parser.add_argument("action", choices=("init", "path"), help="init: write a commented sample; path: print where")
@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command, rest = (arguments[0], arguments[1:]) if arguments else ("", [])
     try:
         if command == "sim":
-            from trunktui.simulator.cli import main as simulator_main
+            from trunktui.cli.sim import main as simulator_main
 
             return simulator_main(rest)
         if command == "config":
@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     parser = argument_parser()
     args = parser.parse_args(arguments)
-    from trunktui.launch import LaunchError, plan
+    from trunktui.cli.launch import LaunchError, plan
 
     try:
         launch = plan(args)

@@ -16,8 +16,8 @@ import os
 import shlex
 import subprocess
 
-from trunktui.config import Profile
 from trunktui.errors import TrunkTuiError
+from trunktui.profiles.config import Profile
 
 PASSWORD_VARIABLE = "TRUNKTUI_PASSWORD"
 COMMAND_TIMEOUT = 30.0

@@ -134,7 +134,7 @@ def _profile(path: Path, text: str, name: str, table: Any) -> Profile:
         if expected is None:
             raise ConfigError(path, f"unknown key {key!r} in profile {name!r}; expected one of "
                               + ", ".join(_KEY_TYPES), _line_of(text, name, key))
-        if isinstance(value, bool) and bool not in expected or not isinstance(value, expected):
+        if (isinstance(value, bool) and bool not in expected) or not isinstance(value, expected):
             raise ConfigError(path, f"{key} must be {_TYPE_NAMES[expected[0]]}, not {value!r}",
                               _line_of(text, name, key))
         values[key] = value
