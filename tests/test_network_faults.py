@@ -32,9 +32,7 @@ XML-RPC fault, from every client method          FaultError          FailMode.FA
 ===============================================  ==================  ==========================
 
 Exact classes are checked (``type(error) is ...``), so a ConnectError cannot
-pass for a TransportError. Where a message falls short of the operator rules
-today, the test names the rule in ``gaps``: the test still passes but warns
-(``MessageGap``), and fails once the message is fixed, so the gap is removed.
+pass for a TransportError.
 """
 
 from __future__ import annotations
@@ -44,7 +42,6 @@ import re
 import socket
 import ssl
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -84,27 +81,20 @@ _STATUS_TWICE = re.compile(r"HTTP (\d{3})\W+\1\b")
 _DOUBLED = re.compile(r"\.\)\.|\.\.|\) \(|\. \([^()]*\)$")
 
 
-class MessageGap(UserWarning):
-    """A message that does not yet meet a rule in ``assert_operator_message``."""
-
-
 def assert_operator_message(
     error: ApiError,
     host: str,
     *,
     words: tuple[str, ...] = (),
-    gaps: tuple[str, ...] = (),
     extra: dict[str, bool] | None = None,
 ) -> str:
     """Check ``error``'s message is fit for an operator; return it.
 
-    Hard rules, always enforced: the message is one non-empty line equal to
-    ``error.message``, and holds no exception repr, traceback, library name
-    or HTML tag; it contains each of ``words``. Soft rules: it names the
-    host or says what to do, and is punctuated once (no ``.).``, ``..``,
-    ``) (`` or ``(detail)`` after the full stop), and gives an HTTP status
-    code once; plus any in ``extra``. ``gaps`` lists the soft rules known to
-    fail today; exactly those must fail, and each warns.
+    The message is one non-empty line equal to ``error.message``, and holds
+    no exception repr, traceback, library name or HTML tag; it contains each
+    of ``words``. It names the host or says what to do, is punctuated once
+    (no ``.).``, ``..``, ``) (`` or ``(detail)`` after the full stop), and
+    gives an HTTP status code once; plus any rules in ``extra``.
     """
     message = str(error)
     print(f"\n    {type(error).__name__}: {message}")
@@ -114,16 +104,14 @@ def assert_operator_message(
     assert not _HTML_TAG.search(message), f"HTML in {message!r}"
     for word in words:
         assert word in message, f"{word!r} not in {message!r}"
-    soft = {
+    rules = {
         "name the host or what to do": host in message or bool(_REMEDY.search(message)),
         "punctuate once": not _DOUBLED.search(message),
         "give the status code once": not _STATUS_TWICE.search(message),
         **(extra or {}),
     }
-    failing = {rule for rule, holds in soft.items() if not holds}
-    assert failing == set(gaps), f"rules failing for {message!r}: {sorted(failing)}; declared gaps: {sorted(gaps)}"
-    for rule in gaps:
-        warnings.warn(MessageGap(f"{type(error).__name__} message does not {rule}: {message!r}"), stacklevel=2)
+    failing = sorted(rule for rule, holds in rules.items() if not holds)
+    assert not failing, f"rules failing for {message!r}: {failing}"
     return message
 
 
@@ -248,44 +236,28 @@ def test_a_fresh_challenge_mid_session_is_answered_without_the_caller_noticing(s
     assert sim.server.stats.challenges == challenges + 1
 
 
-def test_http_403_with_an_html_page(sim: Sim, api: SippyClient) -> None:
-    fail_always(sim, FailMode.HTTP_403)
-    error = raised(HttpError, api.list_accounts)
-    assert isinstance(error, HttpError) and error.status == 403
-    # Suggested: "HOST refused access to its API (HTTP 403 Forbidden). Check that ..." (drop the
-    # title's leading status code, or join as "HTTP 403 Forbidden").
-    assert_operator_message(
-        error, host_of(sim.url), words=("HTTP 403", "Forbidden")
-    )
-
-
-@pytest.mark.parametrize("cause", ["wrong-path", "html-page"])
-def test_http_404(sim: Sim, cause: str) -> None:
-    if cause == "wrong-path":
-        url = sim.url.replace("/xmlapi/xmlapi", "/api")
-    else:
-        url = sim.url
-        fail_always(sim, FailMode.HTTP_404)
+@pytest.mark.parametrize(
+    ("path", "mode", "status", "words"),
+    [
+        ("/xmlapi/xmlapi", FailMode.HTTP_403, 403, ("HTTP 403", "Forbidden")),
+        ("/api", None, 404, ("HTTP 404", "URL path", "{url}")),
+        ("/xmlapi/xmlapi", FailMode.HTTP_404, 404, ("HTTP 404", "URL path", "{url}")),
+        ("/xmlapi/xmlapi", FailMode.HTTP_500, 500, ("HTTP 500", "Internal Server Error")),
+    ],
+    ids=["403-html-page", "404-wrong-path", "404-html-page", "500-html-page"],
+)
+def test_http_error_instead_of_xmlrpc(
+    sim: Sim, path: str, mode: FailMode | None, status: int, words: tuple[str, ...]
+) -> None:
+    """An HTML page or the simulator's own plain "Not Found" (a wrong path) instead of an answer."""
+    url = sim.url.replace("/xmlapi/xmlapi", path)
     with sim.client(url=url) as api:
+        if mode is not None:
+            api.list_accounts()
+            fail_always(sim, mode)
         error = raised(HttpError, api.list_accounts)
-    assert isinstance(error, HttpError) and error.status == 404
-    # The simulator's own 404 is plain "Not Found"; the HTML page's title is "404 Not Found".
-    # Suggested: "No API at URL (HTTP 404 Not Found). Check the URL path."
-    assert_operator_message(
-        error,
-        host_of(sim.url),
-        words=("HTTP 404", "URL path", url),
-    )
-
-
-def test_http_500_with_an_html_page(sim: Sim, api: SippyClient) -> None:
-    fail_always(sim, FailMode.HTTP_500)
-    error = raised(HttpError, api.list_accounts)
-    assert isinstance(error, HttpError) and error.status == 500
-    # Suggested: "HOST answered HTTP 500 Internal Server Error instead of XML-RPC."
-    assert_operator_message(
-        error, host_of(sim.url), words=("HTTP 500", "Internal Server Error")
-    )
+    assert isinstance(error, HttpError) and error.status == status
+    assert_operator_message(error, host_of(sim.url), words=tuple(word.format(url=url) for word in words))
 
 
 # --- A 200 that is not a usable answer --------------------------------------------------------
@@ -424,7 +396,7 @@ METHOD_CALLS: list[tuple[str, Callable[[SippyClient, int, int], object]]] = [
 
 
 def test_every_client_method_is_in_the_fault_table() -> None:
-    public = {name for name in vars(SippyClient) if not name.startswith("_")} - {"call", "close"}
+    public = {name for name in vars(SippyClient) if not name.startswith("_")} - {"call", "close", "reconnect"}
     assert len(public) == len(METHOD_CALLS), f"a client method is missing from METHOD_CALLS: {sorted(public)}"
 
 

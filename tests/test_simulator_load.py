@@ -13,6 +13,7 @@ runs the same load for longer.
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import threading
 import time
@@ -148,10 +149,8 @@ def run_load(
     threads = [threading.Thread(target=work, args=(w,), name=f"load-{w.number}") for w in crew]
     for thread in threads:
         thread.start()
-    try:
+    with contextlib.suppress(threading.BrokenBarrierError):  # a thread failed before the start; raised below
         start.wait()
-    except threading.BrokenBarrierError:
-        pass  # a thread failed before the start; its error is raised below
     began = time.perf_counter()
     deadline = began + time_limit
     for thread in threads:

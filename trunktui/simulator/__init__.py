@@ -10,8 +10,9 @@ from __future__ import annotations
 import secrets
 
 from trunktui.simulator.demo import DEMO_LOGINS, DemoLogin, add_bulk_trunks, seed_demo
+from trunktui.simulator.dispatch import Stats
 from trunktui.simulator.knobs import FailMode, Knobs
-from trunktui.simulator.server import SimulatorServer, Stats
+from trunktui.simulator.server import SimulatorServer
 from trunktui.simulator.store import Store
 
 __all__ = [

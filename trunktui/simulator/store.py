@@ -152,7 +152,7 @@ class Store:
             cursor = db.execute(
                 "INSERT INTO customers (name, login, password) VALUES (?, ?, ?)", (name, login, password)
             )
-            return int(cursor.lastrowid or 0)
+            return _new_id(cursor)
 
     def customers(self) -> list[dict[str, Any]]:
         with self._transaction() as db:
@@ -188,7 +188,7 @@ class Store:
                 " credit_limit, base_currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (i_customer, username, description, blocked, expired, balance, credit_limit, base_currency),
             )
-            return int(cursor.lastrowid or 0)
+            return _new_id(cursor)
 
     def list_accounts(self, i_customer: int, offset: int, limit: int) -> list[dict[str, Any]]:
         with self._transaction() as db:
@@ -243,10 +243,10 @@ class Store:
 
     def insert_trunks(self, rows: Iterable[Mapping[str, Any]]) -> list[int]:
         """Insert many trunks in one transaction and return their ids, in order."""
-        values = [tuple(row[s.name] if s.name in row else s.default for s in _INSERTED) for row in rows]
+        values = [tuple(row.get(s.name, s.default) for s in _INSERTED) for row in rows]
         with self._transaction() as db:
             try:
-                return [db.execute(_TRUNK_INSERT, row).lastrowid for row in values]
+                return [_new_id(db.execute(_TRUNK_INSERT, row)) for row in values]
             except sqlite3.IntegrityError as error:
                 raise _integrity(error) from None
 
@@ -271,6 +271,11 @@ class Store:
         with self._transaction() as db:
             cursor = db.execute(f"DELETE FROM trunks WHERE i_trunk = ? AND {_OWNED_ACCOUNTS}", (i_trunk, i_customer))
             return cursor.rowcount > 0
+
+
+def _new_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just added (SQLite sets ``lastrowid`` on every successful INSERT)."""
+    return int(cursor.lastrowid or 0)
 
 
 def _integrity(error: sqlite3.IntegrityError) -> StoreError:
