@@ -57,6 +57,7 @@ from trunktui.model import (
     Trunk,
     editable_fields,
     format_value,
+    redact,
 )
 from trunktui.text import printable
 from trunktui.tui.cells import NULL_STYLE, cell, sort_key
@@ -167,7 +168,7 @@ def test_a_trunk_keeps_every_member_as_sent(struct: dict[str, Any]) -> None:
     assert trunk.extra == {k: v for k, v in struct.items() if k not in FIELDS_BY_NAME}
     struct["added later"] = 1
     assert "added later" not in trunk.members
-    redacted = trunk.redacted()
+    redacted = redact(trunk.members)
     for name, value in trunk.members.items():
         if name in SECRET_FIELDS and value:
             assert redacted[name] == "***"

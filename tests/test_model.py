@@ -18,6 +18,7 @@ from trunktui.model import (
     create_params,
     editable_fields,
     format_value,
+    redact,
     update_params,
 )
 
@@ -115,5 +116,5 @@ def test_forms_offer_only_what_can_be_set() -> None:
 def test_trunks_keep_members_the_model_does_not_know() -> None:
     trunk = Trunk.from_wire({"i_trunk": 1, "name": "a", "password": "pw", "media_relay": "auto"})
     assert trunk.extra == {"media_relay": "auto"}
-    assert trunk.redacted()["password"] == "***"
+    assert redact(trunk.members)["password"] == "***"
     assert trunk.members["password"] == "pw"

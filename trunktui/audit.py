@@ -93,8 +93,7 @@ def read_recent(path: Path | None = None, count: int = 100) -> list[dict[str, An
 
 def describe_change(entry: Mapping[str, Any]) -> str:
     """What an entry changed: old -> new per field, or the trunk's name."""
-    before = entry.get("before") if isinstance(entry.get("before"), dict) else {}
-    after = entry.get("after") if isinstance(entry.get("after"), dict) else {}
+    before, after = (value if isinstance(value := entry.get(side), dict) else {} for side in ("before", "after"))
     if entry.get("action") == "update":
         return ", ".join(f"{k}: {before.get(k)!r} -> {v!r}" for k, v in after.items())
     source = after or before

@@ -312,12 +312,9 @@ class Trunk:
     def extra(self) -> dict[str, Any]:
         return {k: v for k, v in self.members.items() if k not in FIELDS_BY_NAME}
 
-    def redacted(self) -> dict[str, Any]:
-        """Members with secrets masked, for anything written to disk or logs."""
-        return redact(self.members)
-
 
 def redact(members: Mapping[str, Any]) -> dict[str, Any]:
+    """Members with secrets masked, for anything written to disk or logs."""
     return {k: ("***" if k in SECRET_FIELDS and v else v) for k, v in members.items()}
 
 

@@ -232,7 +232,7 @@ async def open_account(pilot: Pilot[None], username: str) -> TrunksScreen:
     """From the picker: Down into the list, to the account's row, Enter."""
     app = pilot.app
     screen = await start(pilot)
-    table = screen.query_one("#accounts", DataTable)
+    table = screen.query_one("#accounts", Grid)
     await pilot.press("down")
     await select_row(pilot, table, column(table, "username").index(username))
     await pilot.press("enter")

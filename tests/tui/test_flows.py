@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Button, DataTable, Input, OptionList, Static, Switch
+from textual.widgets import Button, Input, OptionList, Static, Switch
 
 from tests.conftest import Sim
 from tests.hostile import assert_safe
@@ -71,6 +71,7 @@ from trunktui.simulator import FailMode, add_bulk_trunks
 from trunktui.text import printable
 from trunktui.tui.app import Session, TrunkApp
 from trunktui.tui.form import NullBox
+from trunktui.tui.grid import Grid
 from trunktui.tui.screens import trunks as trunks_module
 from trunktui.tui.screens.accounts import AccountsScreen
 from trunktui.tui.screens.confirm import ConfirmScreen
@@ -91,7 +92,7 @@ async def test_browse_accounts_then_an_accounts_trunks(app: TrunkApp, client: Si
     accounts = client.list_accounts()
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(pilot)
-        table = screen.query_one("#accounts", DataTable)
+        table = screen.query_one("#accounts", Grid)
         assert column(table, "username") == [a.username for a in accounts]
         marks = dict(zip(column(table, "username"), column(table, "status"), strict=True))
         assert "blocked" in marks["acme-lab"]
@@ -126,7 +127,7 @@ class TestAccountPicker:
         without asking the server again; Escape in the list clears it."""
         async with app.run_test(size=SIZE) as pilot:
             screen = await start(pilot)
-            table = screen.query_one("#accounts", DataTable)
+            table = screen.query_one("#accounts", Grid)
             await type_text(pilot, "retail")
             assert column(table, "username") == ["acme-retail"]
             assert status_of(app) == "1 of 3 loaded accounts match"
@@ -160,7 +161,7 @@ class TestAccountPicker:
         again = TrunkApp(Session(sim.settings(), demo=True))
         async with again.run_test(size=SIZE) as pilot:
             screen = await start(pilot)
-            table = screen.query_one("#accounts", DataTable)
+            table = screen.query_one("#accounts", Grid)
             assert column(table, "id")[0] == str(recent)
             assert column(table, "mark") == ["★"] + [""] * (table.row_count - 1)
 
@@ -184,7 +185,7 @@ class TestAccountPicker:
         assert len(everything) == 153
         async with app.run_test(size=SIZE) as pilot:
             screen = await start(pilot)
-            table = screen.query_one("#accounts", DataTable)
+            table = screen.query_one("#accounts", Grid)
             assert wire.of("listAccounts") == [{"offset": 0, "limit": 100}]
             assert table.row_count == 100
             assert status_of(app) == "100 accounts loaded; scroll down for more"
@@ -214,7 +215,7 @@ class TestAccountPicker:
         async with app.run_test(size=SIZE) as pilot:
             screen = await start(pilot)
             await type_text(pilot, str(last))
-            assert screen.query_one("#accounts", DataTable).row_count == 0
+            assert screen.query_one("#accounts", Grid).row_count == 0
             assert status_of(app) == f"No loaded account matches '{last}'; scroll down for more. " \
                 "Type an account id and Enter to open it."
             await pilot.press("enter")
@@ -254,11 +255,11 @@ class TestOpenAtStart:
             screen = app.screen
             assert isinstance(screen, TrunksScreen) and screen.i_account == i_account
             assert column(trunk_table(app), "name") == [str(t.name) for t in client.list_trunks(i_account)]
-            assert "acme-retail" in str(app.sub_title)
+            assert "acme-retail" in str(app.screen.sub_title)
             await pilot.press("escape")
             await settle(pilot)
             assert isinstance(app.screen, AccountsScreen)
-            assert "acme-retail" in column(app.screen.query_one("#accounts", DataTable), "username")
+            assert "acme-retail" in column(app.screen.query_one("#accounts", Grid), "username")
 
     async def test_an_unknown_account_stays_on_the_picker_and_says_so(self, sim: Sim) -> None:
         app = TrunkApp(Session(sim.settings(), demo=True, account="no-such-account"))
@@ -912,10 +913,7 @@ HOSTILE_NOTE = "[b]markup[/b] \x9b31m\u2066"
 
 
 class TestHostileStrings:
-    """Rendered screens are read after a cursor move, as an operator would see
-    them. (The account picker is a Textual DataTable, which can keep lines cut
-    to stale column widths until the cursor moves: Textualize/textual#4470.)
-    """
+    """Rendered screens are read after a cursor move, as an operator would see them."""
 
     @pytest.fixture
     def hostile(self, sim: Sim, client: SippyClient) -> int:

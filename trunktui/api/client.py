@@ -49,6 +49,7 @@ class SippyClient:
     ) -> None:
         self.settings = settings
         self.audit = audit
+        self._transport = transport
         self._connection = Connection(settings, transport)
 
     def __enter__(self) -> Self:
@@ -59,6 +60,19 @@ class SippyClient:
 
     def close(self) -> None:
         self._connection.close()
+
+    def reconnect(self, settings: ConnectionSettings | None = None) -> None:
+        """Go on over a fresh connection, with new ``settings`` (a new password) if given.
+
+        A request blocked in another thread cannot be interrupted, so the old
+        connection is closed under it: that call fails, and the next one does
+        not queue behind it.
+        """
+        old = self._connection
+        if settings is not None:
+            self.settings = settings
+        self._connection = Connection(self.settings, self._transport)
+        old.close()
 
     def call(self, method: str, **params: Any) -> dict[str, Any]:
         """Make any call; the answer's struct is returned undecorated."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import sys
 import xmlrpc.client
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import Any
 from xml.parsers.expat import ExpatError
 from xml.parsers.expat import errors as expat_errors
 
@@ -26,6 +26,10 @@ _TRUNCATED_XML = {
 _VALUE_ERRORS = (ValueError, TypeError, OverflowError, IndexError, KeyError, xmlrpc.client.ResponseError)
 
 
+def _end_interned_name(unmarshaller: xmlrpc.client.Unmarshaller, data: str) -> None:
+    unmarshaller.end_string(sys.intern(data))
+
+
 class _SharedNames(xmlrpc.client.Unmarshaller):
     """Keeps one string object per distinct struct member name.
 
@@ -33,14 +37,7 @@ class _SharedNames(xmlrpc.client.Unmarshaller):
     separate objects they would take about as much memory as the values.
     """
 
-    dispatch: ClassVar[dict[str, Callable[[xmlrpc.client.Unmarshaller, str], None]]] = dict(
-        xmlrpc.client.Unmarshaller.dispatch
-    )
-
-    def end_name(self, data: str) -> None:
-        self.end_string(sys.intern(data))  # type: ignore[attr-defined]
-
-    dispatch["name"] = end_name
+    dispatch = {**xmlrpc.client.Unmarshaller.dispatch, "name": _end_interned_name}
 
 
 def _size_text(count: int) -> str:

@@ -46,7 +46,8 @@ def argument_parser() -> argparse.ArgumentParser:
     parser.add_argument("--insecure", action="store_true", help="do not verify the switch's TLS certificate")
     parser.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for an answer (default 30)")
     parser.add_argument("--read-only", action="store_true", help="refuse every create, edit and delete")
-    parser.add_argument("--account", metavar="ID|NAME", help="open this account's trunks at once (i_account or username)")
+    parser.add_argument("--account", metavar="ID|NAME",
+                        help="open this account's trunks at once (i_account or username)")
     return parser
 
 

@@ -1,8 +1,12 @@
-"""The dashboard application: connection, screen flow and global keys.
+"""The dashboard application: the session, its screens, and the keys that work everywhere.
 
-The app owns the API client and hands it down to screens as an attribute;
-screens report back with messages. Flow: (password prompt) -> account
-picker -> trunk table -> trunk screen, with modals for confirmations.
+The app makes the session's ``Context`` (client, session, remembered
+accounts) and hands it to the first screen, which hands it on. It knows its
+screens only through ``AppScreen``'s hooks and the messages they post:
+``PasswordRefused`` brings back the password prompt over the screen that
+met it, and a profile switch replaces the context and every screen.
+Flow: (password prompt) -> account picker -> trunk table -> trunk screen,
+with dialogs for confirmations.
 """
 
 from __future__ import annotations
@@ -15,35 +19,36 @@ from functools import partial
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.dom import DOMNode
 from textual.screen import Screen
 
-from trunktui.api import ConnectionSettings, SippyClient
+from trunktui.api import SippyClient
 from trunktui.audit import AuditLog, audit_path
 from trunktui.profiles.config import Config
 from trunktui.profiles.credentials import resolve_password
 from trunktui.profiles.session import Session, session_for
 from trunktui.text import printable
-from trunktui.tui.calls import Answer, call_in_worker, in_flight
+from trunktui.tui.base import AppScreen, Context, PasswordRefused, palette_commands
+from trunktui.tui.calls import Caller, CallFailed, Outcome
 from trunktui.tui.recent import RecentAccounts
 
 __all__ = ["Session", "TrunkApp"]
 
 
-class TrunkApp(App[None]):
+class ProfileReady(Outcome):
+    """A profile's session, its password obtained: ready to switch to."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__("profile")
+        self.session = session
+
+
+class TrunkApp(Caller, App[None]):
     """trunktui's Textual application."""
 
     TITLE = "trunktui"
-    CSS = """
-    .toolbar { height: auto; padding: 0 1; }
-    .toolbar Input { width: 1fr; }
-    .hint { color: $text-muted; padding: 0 1; height: auto; }
-    DataTable { height: 1fr; }
-    .-production Header { background: $error-darken-2; color: $text; text-style: bold; }
-    .-insecure Header { background: $warning-darken-3; }
-    """
+    CSS_PATH = "app.tcss"
     BINDINGS = [
-        Binding("f1", "help", "Help", key_display="F1"),
+        Binding("f1", "help", "Help", key_display="F1", tooltip="Keys, patterns and how NULL is shown"),
         Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
@@ -52,8 +57,7 @@ class TrunkApp(App[None]):
         super().__init__()
         self.session = session
         self.config = config
-        self.client: SippyClient | None = None
-        self.recent = RecentAccounts(session.who)
+        self.context: Context | None = None
         self._present()
 
     def _present(self) -> None:
@@ -76,92 +80,89 @@ class TrunkApp(App[None]):
         self.set_class(session.insecure, "-insecure")
 
     def on_mount(self) -> None:
-        """Start; what start-up built lives as long as the app, so it is frozen.
+        """Start; what start-up built lives as long as the app, so it is frozen until the app ends.
 
-        Frozen, it is left out of the full collection each trunk list load
-        makes (see ``TrunkRows.fetch``), which then walks only what came later.
+        Frozen, it is left out of every full collection while the app runs.
         Garbage is collected first, so none of it is frozen.
         """
-        from trunktui.tui.screens.password import PasswordScreen
-
         gc.collect()
         gc.freeze()
-        if self.session.ask_password:
-            self.push_screen(PasswordScreen(self.session.who), self._password_given)
-        else:
-            self._open(self.session.settings)
+        self._start(self.session)
 
     def on_unmount(self) -> None:
-        if self.client is not None:
-            self.client.close()
+        if self.context is not None:
+            self.context.client.close()
+        gc.unfreeze()
 
-    def ask_password_again(self, reason: str) -> None:
-        """The switch refused the password: ask again, keeping the current screen."""
+    def _start(self, session: Session) -> None:
+        """Open ``session``, asking for its password first if it has none."""
         from trunktui.tui.screens.password import PasswordScreen
 
-        if not self.session.settings.trusted and not isinstance(self.screen, PasswordScreen):
-            self.push_screen(PasswordScreen(self.session.who, reason), self._password_changed)
+        def given(password: str | None) -> None:
+            if password:
+                self._open(replace(session, settings=replace(session.settings, password=password)))
+            elif self.context is None:
+                self.exit()
 
-    def _password_given(self, password: str | None) -> None:
-        if password is None:
-            self.exit()
-            return
-        self._open(replace(self.session.settings, password=password))
+        if session.ask_password:
+            self.push_screen(PasswordScreen(session.who), given)
+        else:
+            self._open(session)
 
-    def _password_changed(self, password: str | None) -> None:
-        if password is None:
-            return
-        self._connect(replace(self.session.settings, password=password))
-        refresh = getattr(self.screen, "action_refresh", None)
-        if refresh is not None:
-            refresh()
-
-    def _connect(self, settings: ConnectionSettings) -> None:
-        old = self.client
-        self.session = replace(self.session, settings=settings)
-        login = f"trusted:{settings.i_customer}" if settings.trusted else settings.username
-        audit = AuditLog(profile=self.session.profile or "-", server=settings.host, login=login, path=audit_path())
-        self.client = SippyClient(settings, audit=audit)
-        if old is not None:
-            old.close()
-
-    def abandon(self, node: DOMNode) -> set[str]:
-        """Give up the calls ``node`` is waiting for; return their purposes (empty if none).
-
-        A blocked HTTP request cannot be interrupted from outside its thread,
-        so the connection is replaced: its late answer goes nowhere, and the
-        next call does not queue behind it.
-        """
-        waiting = in_flight(node)
-        for worker in waiting:
-            worker.cancel()
-        if waiting:
-            self._connect(self.session.settings)
-        return {worker.group for worker in waiting}
-
-    def _open(self, settings: ConnectionSettings) -> None:
+    def _open(self, session: Session) -> None:
+        """Replace whatever is open with ``session``'s account picker."""
         from trunktui.tui.screens.accounts import AccountsScreen
 
-        self._connect(settings)
-        self.push_screen(AccountsScreen(open_first=self.session.account))
-        if self.session.hint:
-            self.notify(self.session.hint, title="Demo mode", timeout=12, markup=False)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        if self.context is not None:
+            self.context.client.close()
+        settings = session.settings
+        login = f"trusted:{settings.i_customer}" if settings.trusted else settings.username
+        audit = AuditLog(profile=session.profile or "-", server=settings.host, login=login, path=audit_path())
+        self.session = session
+        self.context = Context(SippyClient(settings, audit=audit), session, RecentAccounts(session.who))
+        self._present()
+        self.push_screen(AccountsScreen(self.context, open_first=session.account))
+        if session.hint:
+            self.notify(session.hint, title="Demo mode", timeout=12, markup=False)
+
+    @on(PasswordRefused)
+    def password_refused(self, message: PasswordRefused) -> None:
+        """Ask for the password again over the screen that was refused, then let it fetch again."""
+        from trunktui.tui.screens.password import PasswordScreen
+
+        context = self.context
+        if context is None or self.session.settings.trusted or isinstance(self.screen, PasswordScreen):
+            return
+        refused = self.screen
+
+        def given(password: str | None) -> None:
+            if password and self.context is context:
+                self.session = replace(self.session, settings=replace(self.session.settings, password=password))
+                context.client.reconnect(self.session.settings)
+                if isinstance(refused, AppScreen):
+                    refused.reload()
+
+        self.push_screen(PasswordScreen(self.session.who, message.reason), given)
 
     def unsaved(self) -> list[str]:
-        """Labels of fields with unsaved edits in any open trunk form."""
-        from trunktui.tui.screens.trunk import TrunkScreen
-
-        return [label for screen in self.screen_stack if isinstance(screen, TrunkScreen) for label in screen.dirty()]
+        """Labels of the fields with unsaved edits on any open screen."""
+        return [label for screen in self.screen_stack if isinstance(screen, AppScreen) for label in screen.unsaved()]
 
     def after_asking(self, proceed: Callable[[], object]) -> None:
         """Run ``proceed`` now, or after the user agrees to drop unsaved edits."""
         from trunktui.tui.screens.confirm import ConfirmScreen, discard_dialog
 
+        def answered(discard: bool | None) -> None:
+            if discard:
+                proceed()
+
         unsaved = self.unsaved()
         if not unsaved:
             proceed()
         elif not isinstance(self.screen, ConfirmScreen):
-            self.push_screen(discard_dialog(unsaved), lambda yes: proceed() if yes else None)
+            self.push_screen(discard_dialog(unsaved), answered)
 
     async def action_quit(self) -> None:
         """Quit, but ask first if a trunk form holds unsaved changes."""
@@ -172,37 +173,15 @@ class TrunkApp(App[None]):
         assert self.config is not None
         profile = self.config.profile(name)
         self.notify(f"Connecting with profile {printable(profile.title)}…", markup=False)
-        call_in_worker(self, "profile", lambda: session_for(profile, resolve_password(profile)))
+        self.run_call("profile", lambda: session_for(profile, resolve_password(profile)), ProfileReady)
 
-    @on(Answer)
-    def profile_ready(self, answer: Answer) -> None:
-        if answer.purpose != "profile":
-            return
-        if answer.error is not None:
-            self.notify(printable(answer.error), title="Cannot switch profile", severity="error", markup=False)
-            return
-        self.after_asking(lambda: self._restart(answer.value))
+    @on(ProfileReady)
+    def profile_ready(self, message: ProfileReady) -> None:
+        self.after_asking(lambda: self._start(message.session))
 
-    def _restart(self, session: Session) -> None:
-        """Move to ``session``; the current one stays until its password is known."""
-        from trunktui.tui.screens.password import PasswordScreen
-
-        def given(password: str | None) -> None:
-            if password:
-                self._replace(replace(session, settings=replace(session.settings, password=password)))
-
-        if session.ask_password:
-            self.push_screen(PasswordScreen(session.who), given)
-        else:
-            self._replace(session)
-
-    def _replace(self, session: Session) -> None:
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.session = session
-        self.recent = RecentAccounts(session.who)
-        self._present()
-        self._open(session.settings)
+    @on(CallFailed)
+    def profile_failed(self, message: CallFailed) -> None:
+        self.notify(printable(message.error), title="Cannot switch profile", severity="error", markup=False)
 
     def action_help(self) -> None:
         from trunktui.tui.screens.help import HelpScreen
@@ -216,9 +195,9 @@ class TrunkApp(App[None]):
         if not isinstance(self.screen, AuditScreen):
             self.push_screen(AuditScreen())
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Help", "Keys, patterns and how NULL is shown", self.action_help)
+        yield from palette_commands(self)
         yield SystemCommand("Audit trail", "Recent creates, edits and deletes, with failures", self.action_audit)
         if self.config is not None:
             for name, profile in sorted(self.config.profiles.items()):
@@ -229,6 +208,5 @@ class TrunkApp(App[None]):
                     f"Connect to {printable(profile.url)}" + (f" ({marks})" if marks else ""),
                     partial(self.switch_profile, name),
                 )
-        commands = getattr(screen, "commands", None)
-        if commands is not None:
-            yield from commands()
+        if isinstance(screen, AppScreen):
+            yield from screen.commands()

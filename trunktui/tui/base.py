@@ -1,29 +1,141 @@
-"""The base of the app's full screens: typed access to what the app owns."""
+"""The bases of the app's screens, and what each screen is handed when it is made.
+
+Attributes go down, messages go up: a screen gets a ``Context`` (the client,
+the session, the remembered accounts) from whoever creates it and passes it
+on to the screens it opens; it never reaches up into the app. What the app
+must know it learns from hooks with default behaviour (``unsaved``,
+``reload``, ``commands``) and from messages (``PasswordRefused``).
+
+Both bases hold a call's outcome while another screen covers them and
+dismiss themselves only when they are the active screen, so an answer that
+arrives late never acts on, or pops, a screen it was not meant for.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar, cast
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
 
-from textual.screen import Screen
+from textual import on
+from textual.app import SystemCommand
+from textual.await_complete import AwaitComplete
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
 
 from trunktui.api import SippyClient
-
-if TYPE_CHECKING:
-    from trunktui.tui.app import TrunkApp
+from trunktui.errors import AuthError
+from trunktui.profiles.session import Session
+from trunktui.tui.calls import Caller, CallFailed
+from trunktui.tui.recent import RecentAccounts
 
 ResultType = TypeVar("ResultType")
 
 
-class AppScreen(Screen[ResultType]):
-    """A screen of trunktui; the app's client is handed down, never global."""
+@dataclass(frozen=True)
+class Context:
+    """What every screen of one session works with; a profile switch makes a new one."""
 
-    @property
-    def trunk_app(self) -> TrunkApp:
-        return cast("TrunkApp", self.app)
+    client: SippyClient
+    session: Session
+    recent: RecentAccounts
+
+
+class PasswordRefused(Message):
+    """The switch refused the login (HTTP 401): the app asks for the password again."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+def palette_commands(node: DOMNode) -> Iterable[SystemCommand]:
+    """A palette entry for each of the node's bindings that has a tooltip and is enabled now.
+
+    The binding's tooltip is the entry's title (and the help screen's row),
+    its description (the footer's word) and key the line under it, so a key,
+    its footer text, help row and palette entry are one declaration.
+    """
+    seen: set[str] = set()
+    for binding in type(node).BINDINGS:
+        if not isinstance(binding, Binding) or not binding.tooltip or binding.action in seen:
+            continue
+        seen.add(binding.action)
+        if node.check_action(binding.action, ()):
+            key = node.app.get_key_display(binding)
+            yield SystemCommand(binding.tooltip, f"{binding.description} · key {key}",
+                                partial(node.app.run_action, binding.action, node))
+
+
+class ScreenCaller(Caller, Screen[ResultType]):
+    """A screen that makes calls: it acts on their outcomes, and dismisses itself, only while it is on top.
+
+    What arrives while another screen covers it waits until it is shown again.
+    """
+
+    def ready_for_answers(self) -> bool:
+        return self.is_active
+
+    def on_screen_resume(self) -> None:
+        self.release_answers()
+
+    def dismiss(self, result: ResultType | None = None) -> AwaitComplete:
+        if not self.is_active:
+            return AwaitComplete()
+        return super().dismiss(result)
+
+
+class AppScreen(ScreenCaller[ResultType]):
+    """A full screen of trunktui."""
+
+    def __init__(self, context: Context) -> None:
+        super().__init__()
+        self.context = context
 
     @property
     def client(self) -> SippyClient:
-        client = self.trunk_app.client
-        if client is None:
-            raise RuntimeError("no connection yet")
-        return client
+        return self.context.client
+
+    @property
+    def session(self) -> Session:
+        return self.context.session
+
+    @on(CallFailed)
+    def login_refused(self, failed: CallFailed) -> None:
+        """Every refused login, whatever the call, brings the password prompt back.
+
+        Textual runs this beside the screen's own ``CallFailed`` handler, which
+        says what failed.
+        """
+        if isinstance(failed.error, AuthError):
+            self.post_message(PasswordRefused(failed.error.message))
+
+    def stop_waiting(self) -> set[str]:
+        """Give up the calls in flight; return their purposes (empty if none).
+
+        A blocked HTTP request cannot be interrupted from outside its thread,
+        so the connection is replaced: its late answer goes nowhere, and the
+        next call does not queue behind it.
+        """
+        stopped = self.stop_calls()
+        if stopped:
+            self.client.reconnect()
+        return stopped
+
+    def unsaved(self) -> list[str]:
+        """Labels of the fields this screen would lose if it closed now."""
+        return []
+
+    def reload(self) -> None:
+        """Fetch again what the screen shows (after a new password, say)."""
+
+    def commands(self) -> Iterable[SystemCommand]:
+        """The screen's entries in the command palette."""
+        return palette_commands(self)
+
+
+class Dialog(ScreenCaller[ResultType], ModalScreen[ResultType]):
+    """A dialog over the screen that opened it; its look is shared (``app.tcss``)."""

@@ -1,17 +1,22 @@
-"""Running API calls off the UI thread and posting their answers back.
+"""Running API calls off the UI thread and bringing their outcomes back as typed messages.
 
-Every call goes through ``call_in_worker``: the call runs in a thread
-worker, and the only thing the thread does with the UI is post one
-``Answer`` message to the node that asked. Workers are exclusive per
-purpose, so a newer request (a new pattern, say) cancels the one in flight
-and its late answer is dropped. Any exception becomes a ``TrunkTuiError``,
-so no failure reaches the screen as a traceback.
+Every call goes through ``run_call``: the call runs in a thread, off the
+event loop, and its outcome comes back to the node that asked (a
+``Caller``) as the outcome's own message (``TrunksLoaded``, ``TrunkSaved``,
+``CallFailed``, …), posted only when that node is ready for answers: a
+screen holds what arrives while another screen covers it and handles it
+when it is shown again, so a late answer never acts on the wrong screen.
+Workers are exclusive per purpose: a newer request cancels the one in
+flight, and a cancelled call's outcome is dropped, even one that was
+being held. Any exception becomes a ``TrunkTuiError``, so no failure
+reaches the screen as a traceback.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.dom import DOMNode
 from textual.message import Message
@@ -19,34 +24,87 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from trunktui.errors import ApiError, TrunkTuiError
 
+Value = TypeVar("Value")
 
-class Answer(Message):
-    """The outcome of one call: a value, or the error that stopped it."""
 
-    def __init__(self, purpose: str, value: Any = None, error: TrunkTuiError | None = None) -> None:
+class Outcome(Message):
+    """What one call came to; each kind of outcome is a subclass with typed fields."""
+
+    def __init__(self, purpose: str) -> None:
         super().__init__()
         self.purpose = purpose
-        self.value = value
+
+
+class CallFailed(Outcome):
+    """The call raised ``error`` (already mapped into the error tree)."""
+
+    def __init__(self, purpose: str, error: TrunkTuiError) -> None:
+        super().__init__(purpose)
         self.error = error
 
 
-def call_in_worker(node: DOMNode, purpose: str, work: Callable[[], Any]) -> Worker[None]:
-    """Run ``work`` in a thread; post ``Answer(purpose, ...)`` to ``node``."""
+class Caller(DOMNode):
+    """A node that starts calls and receives their outcomes as messages.
 
-    def run() -> None:
-        worker = get_current_worker()
-        try:
-            answer = Answer(purpose, value=work())
-        except TrunkTuiError as exc:
-            answer = Answer(purpose, error=exc)
-        except Exception as exc:  # noqa: BLE001 - shown to the operator, never raised into the UI
-            answer = Answer(purpose, error=ApiError(f"Unexpected {type(exc).__name__}: {exc}"))
-        if not worker.is_cancelled:
-            node.post_message(answer)
+    ``ready_for_answers`` says whether an outcome may act now; one that may
+    not is held until ``release_answers``. Screens hold answers while they
+    are not the active screen. (Textual runs a handler of every class in the
+    MRO, so subclasses add ``@on`` handlers of their own for outcomes.)
+    """
 
-    return node.run_worker(run, name=purpose, group=purpose, exclusive=True, thread=True, exit_on_error=False)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held_outcomes: list[tuple[Worker[None], Outcome]] = []
 
+    def ready_for_answers(self) -> bool:
+        return True
 
-def in_flight(node: DOMNode) -> list[Worker[None]]:
-    """The calls ``node`` started that have not answered yet."""
-    return [w for w in node.app.workers if w.node is node and w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+    def receive(self, worker: Worker[None], outcome: Outcome) -> None:
+        """Hand ``outcome`` to its handlers now, or hold it until this node is ready; drop it if cancelled."""
+        if worker.is_cancelled:
+            return
+        if self.ready_for_answers():
+            self.post_message(outcome)
+        else:
+            self._held_outcomes.append((worker, outcome))
+
+    def release_answers(self) -> None:
+        """Hand on what arrived while this node was not ready, in the order it came."""
+        held, self._held_outcomes = self._held_outcomes, []
+        for worker, outcome in held:
+            self.receive(worker, outcome)
+
+    def run_call(self, purpose: str, work: Callable[[], Value], done: Callable[[Value], Outcome]) -> Worker[None]:
+        """Run ``work`` in a thread; its value becomes ``done(value)``, its error a ``CallFailed``.
+
+        The worker itself waits on the event loop while ``asyncio.to_thread``
+        runs ``work`` in a copy of the context, so no pool thread keeps a
+        finished worker (and through it this node) alive after the node has gone.
+        """
+
+        async def run() -> None:
+            outcome: Outcome
+            try:
+                outcome = done(await asyncio.to_thread(work))
+            except TrunkTuiError as exc:
+                outcome = CallFailed(purpose, exc)
+            except Exception as exc:  # noqa: BLE001 - shown to the operator, never raised into the UI
+                outcome = CallFailed(purpose, ApiError(f"Unexpected {type(exc).__name__}: {exc}"))
+            self.receive(get_current_worker(), outcome)
+
+        return self.run_worker(run, name=purpose, group=purpose, exclusive=True, exit_on_error=False)
+
+    def calls_in_flight(self, *purposes: str) -> list[Worker[None]]:
+        """The calls this node started that have not finished (of ``purposes``, if given)."""
+        return [
+            worker for worker in self.app.workers
+            if worker.node is self and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            and (not purposes or worker.group in purposes)
+        ]
+
+    def stop_calls(self) -> set[str]:
+        """Cancel the calls in flight; return their purposes (empty if none)."""
+        waiting = self.calls_in_flight()
+        for worker in waiting:
+            worker.cancel()
+        return {worker.group for worker in waiting}

@@ -9,15 +9,18 @@ function that turns one item into cells. It renders the few dozen rows on
 screen when Textual asks for them, so showing 50,000 rows, or a new
 filtered subset of them, costs what showing 50 does.
 
-Cells are ``rich.text.Text`` objects built from server values by the
-caller, so nothing is ever read as markup. The header stays on the top
-line; it scrolls sideways with the rows.
+It is every table of the app: trunks, accounts and the audit trail. The
+cursor is a reactive row number, clamped to the rows; moving it redraws
+only the two lines that changed and posts ``Highlighted``. Cells are
+``rich.text.Text`` objects built from server values by the caller, so
+nothing is ever read as markup. The header stays on the top line; it
+scrolls sideways with the rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -27,6 +30,7 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -71,27 +75,37 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
     ]
 
     class _Event(Message):
-        def __init__(self, grid: Grid[object]) -> None:
+        def __init__(self, grid: Grid[Any]) -> None:
             super().__init__()
             self.grid = grid
 
         @property
-        def control(self) -> Grid[object]:
+        def control(self) -> Grid[Any]:
             return self.grid
 
     class RowSelected(_Event):
         """Enter, or a click on the row under the cursor."""
 
-        def __init__(self, grid: Grid[object], row: int) -> None:
+        def __init__(self, grid: Grid[Any], row: int) -> None:
             super().__init__(grid)
             self.row = row
 
     class HeaderSelected(_Event):
         """A click on a column's header."""
 
-        def __init__(self, grid: Grid[object], column: int) -> None:
+        def __init__(self, grid: Grid[Any], column: int) -> None:
             super().__init__(grid)
             self.column = column
+
+    class Highlighted(_Event):
+        """The cursor moved to ``row``."""
+
+        def __init__(self, grid: Grid[Any], row: int) -> None:
+            super().__init__(grid)
+            self.row = row
+
+    cursor_row: reactive[int] = reactive(-1, always_update=False, init=False)
+    """The row under the cursor: -1 while there are no rows, otherwise clamped to them."""
 
     def __init__(
         self,
@@ -108,28 +122,42 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         self._rows: Sequence[Item] = ()
         self._widths = self._fit([0] * len(self.labels))
         self._sorted: tuple[int, bool] | None = None
-        self._cursor = 0
         self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(256)
 
     # --- what is shown ------------------------------------------------------------
 
     def show(
-        self, rows: Sequence[Item], widths: Sequence[int], cursor: int = 0, sorted_by: tuple[int, bool] | None = None
+        self,
+        rows: Sequence[Item],
+        widths: Sequence[int] | None = None,
+        cursor: int = 0,
+        sorted_by: tuple[int, bool] | None = None,
     ) -> None:
         """Show ``rows``; ``widths`` are the widest cell of each column (labels are allowed for here).
+
+        Without ``widths`` every row's cells are measured, which suits short
+        lists; a long one brings its widths worked out in a worker.
 
         ``sorted_by`` (column, descending) puts ▲ or ▼ beside that column's label.
         The cursor is scrolled into view after the next layout, once the
         scrollbars fit the new rows.
         """
         self._rows = rows
-        self._widths = self._fit(widths)
+        self._widths = self._fit(self._measure(rows) if widths is None else widths)
         self._sorted = sorted_by
         self._strips.clear()
         self.virtual_size = Size(sum(self.column_widths), len(rows) + 1)
-        self._cursor = max(0, min(cursor, len(rows) - 1))
+        self.set_reactive(Grid.cursor_row, self.validate_cursor_row(cursor))
+        self.post_message(self.Highlighted(self, self.cursor_row))
         self.call_after_refresh(self._scroll_to_cursor)
         self.refresh()
+
+    def _measure(self, rows: Sequence[Item]) -> list[int]:
+        widths = [0] * len(self.labels)
+        for row in rows:
+            for column, text in enumerate(self._cells(row)):
+                widths[column] = max(widths[column], text.cell_len)
+        return widths
 
     def _fit(self, widths: Sequence[int]) -> tuple[int, ...]:
         """Column widths that also fit each label with a sort mark beside it."""
@@ -146,27 +174,36 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         return len(self._rows)
 
     @property
-    def cursor_row(self) -> int:
-        return self._cursor if self._rows else -1
+    def rows(self) -> Sequence[Item]:
+        return self._rows
 
     def get_row_at(self, row: int) -> list[Text]:
         return list(self._cells(self._rows[row]))
 
-    def move_cursor(self, row: int) -> None:
-        if not self._rows:
-            return
-        self._cursor = max(0, min(row, len(self._rows) - 1))
+    def validate_cursor_row(self, row: int) -> int:
+        return max(0, min(row, len(self._rows) - 1)) if self._rows else -1
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        """Redraw only the two rows that changed, bring the new one into view, and say so."""
+        for row in (old, new):
+            if row >= 0:
+                self.refresh_line(row + 1)
         self._scroll_to_cursor()
-        self.refresh()
+        self.post_message(self.Highlighted(self, new))
+
+    def move_cursor(self, row: int) -> None:
+        self.cursor_row = row
 
     def _scroll_to_cursor(self) -> None:
-        """Bring the cursor's row into view."""
+        """Bring the cursor's row into view below the header line, which never scrolls away."""
+        if self.cursor_row < 0:
+            return
         visible = max(self.scrollable_content_region.height - 1, 1)
         top = self.scroll_offset.y
-        if self._cursor < top:
-            self.scroll_to(y=self._cursor, animate=False, immediate=True)
-        elif self._cursor >= top + visible:
-            self.scroll_to(y=self._cursor - visible + 1, animate=False, immediate=True)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + visible:
+            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
 
     # --- drawing ------------------------------------------------------------------
 
@@ -190,12 +227,12 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         return self._line(cells, self.get_component_rich_style("grid--header"))
 
     def _row(self, row: int) -> Strip:
-        cursor = row == self._cursor
+        cursor = row == self.cursor_row
         strip = self._strips.get((row, cursor))
         if strip is None:
             if cursor:
                 style = self.get_component_rich_style("grid--cursor")
-            elif row % 2:
+            elif row % 2 == 0:
                 style = self.get_component_rich_style("grid--even-row")
             else:
                 style = Style.null()
@@ -225,20 +262,20 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
     # --- keys and mouse -----------------------------------------------------------
 
     def action_cursor(self, step: int) -> None:
-        self.move_cursor(self._cursor + step)
+        self.cursor_row += step
 
     def action_page(self, direction: int) -> None:
-        self.move_cursor(self._cursor + direction * max(self.scrollable_content_region.height - 2, 1))
+        self.cursor_row += direction * max(self.scrollable_content_region.height - 2, 1)
 
     def action_first(self) -> None:
-        self.move_cursor(0)
+        self.cursor_row = 0
 
     def action_last(self) -> None:
-        self.move_cursor(len(self._rows) - 1)
+        self.cursor_row = len(self._rows) - 1
 
     def action_select(self) -> None:
         if self._rows:
-            self.post_message(self.RowSelected(self, self._cursor))
+            self.post_message(self.RowSelected(self, self.cursor_row))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -252,7 +289,7 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         row = self.scroll_offset.y + offset.y - 1
         if row < len(self._rows):
             event.stop()
-            if row == self._cursor:
+            if row == self.cursor_row:
                 self.post_message(self.RowSelected(self, row))
             else:
-                self.move_cursor(row)
+                self.cursor_row = row

@@ -9,7 +9,6 @@ produce lists of indices, which stay cheap at 50,000 trunks.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -73,19 +72,8 @@ class TrunkRows:
 
     @classmethod
     def fetch(cls, trunks: Callable[[], list[Trunk]], columns: Sequence[Field]) -> TrunkRows:
-        """Fetch a list and build its rows (in a worker), then take it out of the cycle collector's sight.
-
-        A loaded list holds no reference cycles, but at 50,000 trunks it is a
-        million objects, and every full collection would walk them all while
-        every thread waits (about 100 ms). Frozen objects are still freed as
-        soon as nothing refers to them. Collecting first keeps cyclic garbage
-        left from before (a closed screen, say) from being frozen with the
-        list; that collection is cheap, as the previous list is frozen too.
-        """
-        gc.collect()
-        rows = cls.build(trunks(), columns)
-        gc.freeze()
-        return rows
+        """Fetch a list and build its rows, both in the worker that calls this."""
+        return cls.build(trunks(), columns)
 
     def without(self, gone: Trunk) -> TrunkRows:
         """These rows less one trunk (after a delete); the widths stay."""

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from rich.text import Text
-from textual.widgets import DataTable, Input, Static
-from textual.widgets.data_table import RowKey
+from textual.widgets import Input, Static
 
 from trunktui.errors import TrunkTuiError
 from trunktui.text import printable
@@ -38,21 +35,6 @@ class StatusLine(Static):
         self.set_class(state == "-busy", "-busy")
         self.set_class(state == "-fault", "-fault")
         self.update(Text(printable(message)))
-
-
-class Table(DataTable[Text]):
-    """A DataTable that never shows rows cut to stale column widths.
-
-    Textual's DataTable can keep rows rendered with the widths it had before
-    new rows widened a column, until the cursor moves (Textualize/textual
-    issue 4470). Dropping the render caches whenever widths are recomputed
-    keeps what the operator sees true to the data.
-    """
-
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        super()._update_dimensions(new_rows)
-        self._clear_caches()
-        self.refresh()
 
 
 class SafeInput(Input):

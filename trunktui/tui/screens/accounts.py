@@ -8,153 +8,184 @@ that ``i_account`` directly, loaded or not.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events, on
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
-from trunktui.errors import AuthError
 from trunktui.model import Account
 from trunktui.text import printable
-from trunktui.tui.base import AppScreen
-from trunktui.tui.calls import Answer, call_in_worker
+from trunktui.tui.base import AppScreen, Context
+from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell
+from trunktui.tui.grid import Grid
 from trunktui.tui.recent import RecentAccount
-from trunktui.tui.widgets import SafeInput, StatusLine, Table
+from trunktui.tui.widgets import SafeInput, StatusLine
 
 PAGE_SIZE = 100
 PREFETCH_ROWS = 5
+COLUMNS = (("mark", ""), ("id", "ID"), ("username", "Username"), ("description", "Description"),
+           ("status", "Status"), ("balance", "Balance"), ("currency", "Currency"))
+
+
+class AccountsPage(Outcome):
+    """One page of ``listAccounts``, fetched from ``offset``."""
+
+    def __init__(self, offset: int, accounts: list[Account]) -> None:
+        super().__init__("accounts")
+        self.offset = offset
+        self.accounts = accounts
+
+
+class AccountFound(Outcome):
+    """An account looked up by id or username, to open."""
+
+    def __init__(self, account: Account) -> None:
+        super().__init__("open-id")
+        self.account = account
+
+
+@dataclass(frozen=True)
+class PickerRow:
+    """One row of the picker: a recent entry (``account`` None until its page loads) or a loaded account."""
+
+    recent: bool
+    i_account: int
+    username: str
+    description: str
+    account: Account | None
+
+    def matches(self, wanted: str) -> bool:
+        return any(wanted in text.casefold() for text in (str(self.i_account), self.username, self.description))
+
+
+def picker_cells(row: PickerRow) -> list[Text]:
+    account = row.account
+    status = Text()
+    if account is not None and account.blocked:
+        status.append("blocked ", style="bold red")
+    if account is not None and account.expired:
+        status.append("expired", style="yellow")
+    return [
+        Text("★", style="yellow") if row.recent else Text(""),
+        cell(row.i_account),
+        cell(row.username),
+        cell(row.description),
+        status,
+        cell(account.balance) if account else Text(""),
+        cell(account.base_currency) if account else Text(""),
+    ]
 
 
 class AccountsScreen(AppScreen[None]):
     """Pick the account whose trunks to browse."""
 
     BINDINGS = [
-        Binding("enter", "open", "Open", show=True),
-        Binding("slash", "focus_filter", "Filter", key_display="/"),
-        Binding("r", "refresh", "Refresh"),
-        Binding("escape", "escape", "Clear", show=False),
+        Binding("enter", "open", "Open", tooltip="Open the highlighted account's trunks"),
+        Binding("slash", "focus_filter", "Filter", key_display="/",
+                tooltip="Filter the accounts by username, description or id"),
+        Binding("r", "refresh", "Refresh", tooltip="Refresh the account list from the switch"),
+        Binding("escape", "escape", "Clear", show=False, tooltip="Stop waiting, or clear the filter"),
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, open_first: int | str | None = None) -> None:
+    def __init__(self, context: Context, open_first: int | str | None = None) -> None:
         """``open_first``: an i_account or username to open at once, as if picked."""
-        super().__init__()
+        super().__init__(context)
         self.open_first = open_first
         self.trouble = ""
         self.loaded: list[Account] = []
         self.more = True
-        self.fetching = False
         self.recent: list[RecentAccount] = []
-        self.keys: list[int] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         with_hint = "Filter by username, description or id; a number + Enter opens that i_account"
         yield SafeInput(placeholder=with_hint, id="filter", compact=True, classes="toolbar")
         yield Static("★ recently used · Enter opens · ↓ into the list", classes="hint")
-        table = Table(id="accounts", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield Grid(COLUMNS, picker_cells, id="accounts")
         yield StatusLine(id="status")
         yield Footer(compact=True)
 
+    @property
+    def grid(self) -> Grid[PickerRow]:
+        return self.query_one("#accounts", Grid)
+
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, key in (("", "mark"), ("ID", "id"), ("Username", "username"), ("Description", "description"),
-                           ("Status", "status"), ("Balance", "balance"), ("Currency", "currency")):
-            table.add_column(label, key=key)
-        self.recent = self.trunk_app.recent.load()
+        self.sub_title = self.session.who
+        self.recent = self.context.recent.load()
         self.rebuild()
         if self.open_first is not None:
             self.open_by(self.open_first)
         self.load_page()
 
-    def on_screen_resume(self) -> None:
-        self.app.sub_title = self.trunk_app.session.who
+    def reload(self) -> None:
+        self.action_refresh()
 
     def action_refresh(self) -> None:
+        """Start again from the first page; a page still on its way is dropped."""
         self.loaded, self.more = [], True
-        self.load_page()
+        self.load_page(restart=True)
 
-    def load_page(self) -> None:
-        if self.fetching or not self.more:
+    def load_page(self, restart: bool = False) -> None:
+        if not self.more or (self.calls_in_flight("accounts") and not restart):
             return
-        self.fetching = True
         offset = len(self.loaded)
         client = self.client
         self.query_one(StatusLine).busy("Loading accounts…" if not offset else f"Loading accounts from {offset + 1}…")
-        call_in_worker(self, "accounts", lambda: (offset, client.list_accounts(offset, PAGE_SIZE)))
+        self.run_call("accounts", lambda: client.list_accounts(offset, PAGE_SIZE),
+                      lambda page: AccountsPage(offset, page))
 
-    @on(Answer)
-    def answered(self, answer: Answer) -> None:
-        answer.stop()
+    @on(AccountsPage)
+    def page_loaded(self, page: AccountsPage) -> None:
+        if page.offset != len(self.loaded):
+            return
+        self.loaded.extend(page.accounts)
+        self.more = len(page.accounts) == PAGE_SIZE
+        self.rebuild()
+
+    @on(AccountFound)
+    def account_found(self, found: AccountFound) -> None:
+        self.open_account(found.account)
+
+    @on(CallFailed)
+    def call_failed(self, failed: CallFailed) -> None:
         status = self.query_one(StatusLine)
-        if answer.purpose == "accounts":
-            self.fetching = False
-            if answer.error is not None:
-                self.more = False
-                status.fault(answer.error)
-                if isinstance(answer.error, AuthError):
-                    self.more = True
-                    self.trunk_app.ask_password_again(answer.error.message)
-                return
-            offset, page = answer.value
-            if offset != len(self.loaded):
-                return
-            self.loaded.extend(page)
-            self.more = len(page) == PAGE_SIZE
-            self.rebuild()
-        elif answer.purpose == "open-id":
-            if answer.error is not None:
-                self.trouble = f"Cannot open that account: {answer.error}"
-                status.fault(self.trouble)
-                self.notify(printable(answer.error), title="Cannot open account", severity="error", markup=False)
-                return
-            self.open_account(answer.value)
+        if failed.purpose == "accounts":
+            self.more = False
+            status.fault(failed.error)
+            return
+        self.trouble = f"Cannot open that account: {failed.error}"
+        status.fault(self.trouble)
+        self.notify(printable(failed.error), title="Cannot open account", severity="error", markup=False)
 
-    def rows(self) -> Iterable[tuple[bool, int, str, str, Account | None]]:
-        """(recent?, id, username, description, account if loaded), recent first."""
+    def rows(self) -> Iterator[PickerRow]:
+        """Recent accounts first, then the loaded ones, each once."""
         by_id = {a.i_account: a for a in self.loaded if isinstance(a.i_account, int)}
         seen: set[int] = set()
         for entry in self.recent:
-            account = by_id.get(entry.i_account)
             seen.add(entry.i_account)
-            yield True, entry.i_account, entry.username, entry.description, account
+            yield PickerRow(True, entry.i_account, entry.username, entry.description, by_id.get(entry.i_account))
         for account in self.loaded:
             if isinstance(account.i_account, int) and account.i_account not in seen:
                 seen.add(account.i_account)
-                yield False, account.i_account, str(account.username), str(account.description), account
+                yield PickerRow(False, account.i_account, str(account.username), str(account.description), account)
+
+    def current(self) -> PickerRow | None:
+        grid = self.grid
+        return grid.rows[grid.cursor_row] if grid.cursor_row >= 0 else None
 
     def rebuild(self) -> None:
-        table = self.query_one(DataTable)
+        """Show the rows the filter lets through, keeping the highlighted account."""
         wanted = self.query_one("#filter", Input).value.strip().casefold()
-        keep = self.keys[table.cursor_row] if 0 <= table.cursor_row < len(self.keys) else None
-        table.clear()
-        self.keys = []
-        for recent, i_account, username, description, account in self.rows():
-            if wanted and not any(wanted in text.casefold() for text in (str(i_account), username, description)):
-                continue
-            status = Text()
-            if account is not None and account.blocked:
-                status.append("blocked ", style="bold red")
-            if account is not None and account.expired:
-                status.append("expired", style="yellow")
-            table.add_row(
-                Text("★", style="yellow") if recent else Text(""),
-                cell(i_account),
-                cell(username),
-                cell(description),
-                status,
-                cell(account.balance) if account else Text(""),
-                cell(account.base_currency) if account else Text(""),
-                key=str(i_account),
-            )
-            self.keys.append(i_account)
-        if self.keys:
-            table.move_cursor(row=self.keys.index(keep) if keep in self.keys else 0)
+        selected = self.current()
+        shown = [row for row in self.rows() if not wanted or row.matches(wanted)]
+        keep = next((i for i, row in enumerate(shown) if selected and row.i_account == selected.i_account), 0)
+        self.grid.show(shown, cursor=keep)
         self.describe(wanted)
 
     def describe(self, wanted: str) -> None:
@@ -163,14 +194,14 @@ class AccountsScreen(AppScreen[None]):
         if self.trouble:
             status.fault(self.trouble)
             return
-        count = len(self.loaded)
+        count, shown = len(self.loaded), self.grid.row_count
         more = "; scroll down for more" if self.more else ""
-        if not self.keys and wanted:
+        if not shown and wanted:
             status.show(f"No loaded account matches {wanted!r}{more}. Type an account id and Enter to open it.")
-        elif not self.keys:
+        elif not shown:
             status.show("This login has no accounts." if not self.more else "Loading accounts…")
         elif wanted:
-            status.show(f"{len(self.keys)} of {count} loaded accounts match{more}")
+            status.show(f"{shown} of {count} loaded accounts match{more}")
         else:
             status.show(f"{count} accounts loaded{more}")
 
@@ -187,8 +218,8 @@ class AccountsScreen(AppScreen[None]):
         else:
             self.action_open()
 
-    @on(DataTable.RowHighlighted)
-    def near_the_end(self, event: DataTable.RowHighlighted) -> None:
+    @on(Grid.Highlighted)
+    def near_the_end(self, event: Grid.Highlighted) -> None:
         """Fetch the next page as the cursor nears the end of the full list.
 
         While a filter is typed the rows shown are few by design, so nearing
@@ -196,10 +227,10 @@ class AccountsScreen(AppScreen[None]):
         """
         if self.query_one("#filter", Input).value.strip():
             return
-        if event.cursor_row >= len(self.keys) - PREFETCH_ROWS:
+        if event.row >= self.grid.row_count - PREFETCH_ROWS:
             self.load_page()
 
-    @on(DataTable.RowSelected)
+    @on(Grid.RowSelected)
     def row_selected(self) -> None:
         self.action_open()
 
@@ -207,26 +238,24 @@ class AccountsScreen(AppScreen[None]):
         if self.focused is self.query_one("#filter"):
             event.prevent_default()
             event.stop()
-            self.query_one(DataTable).focus()
+            self.grid.focus()
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter").focus()
 
     def action_escape(self) -> None:
-        if self.trunk_app.abandon(self):
-            self.fetching = False
+        if self.stop_waiting():
             self.query_one(StatusLine).fault("Stopped waiting for the switch. r tries again.")
             return
         box = self.query_one("#filter", Input)
         if box.value:
             box.value = ""
-        self.query_one(DataTable).focus()
+        self.grid.focus()
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if not self.keys or table.cursor_row < 0:
-            return
-        self.open_by(self.keys[min(table.cursor_row, len(self.keys) - 1)])
+        row = self.current()
+        if row is not None:
+            self.open_by(row.i_account)
 
     def open_by(self, key: int | str) -> None:
         """Open an account by i_account (looked up unless loaded) or by username (always looked up)."""
@@ -238,9 +267,9 @@ class AccountsScreen(AppScreen[None]):
         client = self.client
         self.query_one(StatusLine).busy(f"Looking up account {printable(key, 60)}…")
         if isinstance(key, int):
-            call_in_worker(self, "open-id", lambda: client.get_account(i_account=key))
+            self.run_call("open-id", lambda: client.get_account(i_account=key), AccountFound)
         else:
-            call_in_worker(self, "open-id", lambda: client.get_account(username=key))
+            self.run_call("open-id", lambda: client.get_account(username=key), AccountFound)
 
     def open_account(self, account: Account) -> None:
         from trunktui.tui.screens.trunks import TrunksScreen
@@ -248,12 +277,9 @@ class AccountsScreen(AppScreen[None]):
         if not isinstance(account.i_account, int):
             self.query_one(StatusLine).fault(f"Account {printable(account.i_account)!r} has no usable id.")
             return
-        self.trunk_app.recent.remember(
-            RecentAccount(account.i_account, printable(account.username), printable(account.description, 80))
-        )
-        self.recent = self.trunk_app.recent.load()
-        self.app.push_screen(TrunksScreen(account))
+        recent = self.context.recent
+        recent.remember(RecentAccount(account.i_account, printable(account.username),
+                                      printable(account.description, 80)))
+        self.recent = recent.load()
+        self.app.push_screen(TrunksScreen(self.context, account))
         self.rebuild()
-
-    def commands(self) -> Iterable[SystemCommand]:
-        yield SystemCommand("Refresh accounts", "Reload the account list from the switch", self.action_refresh)

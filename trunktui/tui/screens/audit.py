@@ -2,66 +2,70 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from trunktui.audit import audit_path, describe_change, failure_message, read_recent
 from trunktui.text import printable
-from trunktui.tui.calls import Answer, call_in_worker
+from trunktui.tui.base import Dialog
+from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell
-from trunktui.tui.widgets import StatusLine, Table
+from trunktui.tui.grid import Grid
+from trunktui.tui.widgets import StatusLine
 
 SHOWN = 200
+COLUMNS = (("time", "Time (UTC)"), ("action", "Action"), ("who", "Who"), ("profile", "Profile"),
+           ("account", "Account"), ("trunk", "Trunk"), ("result", "Result"), ("change", "Change"))
 
 
-class AuditScreen(ModalScreen[None]):
+class AuditRead(Outcome):
+    def __init__(self, entries: list[dict[str, Any]]) -> None:
+        super().__init__("audit")
+        self.entries = entries
+
+
+def entry_cells(entry: dict[str, Any]) -> list[Text]:
+    failure = failure_message(entry)
+    return [
+        cell(entry.get("time")),
+        cell(entry.get("action")),
+        cell(f"{entry.get('login')}@{entry.get('server')}"),
+        cell(entry.get("profile")),
+        cell(entry.get("account")),
+        cell(entry.get("trunk")),
+        Text("OK", style="green") if failure is None else Text(printable(failure, 60), style="bold red"),
+        Text(printable(describe_change(entry), 120)),
+    ]
+
+
+class AuditScreen(Dialog[None]):
     """Newest first; the file itself is the record, this is a window on it."""
 
-    DEFAULT_CSS = """
-    AuditScreen { align: center middle; }
-    AuditScreen > Vertical { width: 100%; height: 100%; border: thick $primary; background: $panel; }
-    AuditScreen .title { text-style: bold; padding: 0 1; }
-    """
     BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("q", "dismiss", "Close", show=False)]
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="frame"):
             yield Static(Text(f"Audit trail · {audit_path()} · Escape closes"), classes="title")
-            yield Table(cursor_type="row", zebra_stripes=True)
+            yield Grid(COLUMNS, entry_cells)
             yield StatusLine()
 
     def on_mount(self) -> None:
-        table = self.query_one(Table)
-        for label in ("Time (UTC)", "Action", "Who", "Profile", "Account", "Trunk", "Result", "Change"):
-            table.add_column(label)
         self.query_one(StatusLine).busy("Reading the audit trail…")
-        call_in_worker(self, "audit", lambda: read_recent(count=SHOWN))
+        self.run_call("audit", lambda: read_recent(count=SHOWN), AuditRead)
 
-    @on(Answer)
-    def loaded(self, answer: Answer) -> None:
-        answer.stop()
-        status = self.query_one(StatusLine)
-        if answer.error is not None:
-            status.fault(answer.error)
-            return
-        table = self.query_one(Table)
-        for entry in reversed(answer.value):
-            failure = failure_message(entry)
-            table.add_row(
-                cell(entry.get("time")),
-                cell(entry.get("action")),
-                cell(f"{entry.get('login')}@{entry.get('server')}"),
-                cell(entry.get("profile")),
-                cell(entry.get("account")),
-                cell(entry.get("trunk")),
-                Text("OK", style="green") if failure is None else Text(printable(failure, 60), style="bold red"),
-                Text(printable(describe_change(entry), 120)),
-            )
-        count = len(answer.value)
-        status.show(f"{count} most recent entr{'ies' if count != 1 else 'y'}" if count else "No changes recorded yet.")
+    @on(AuditRead)
+    def loaded(self, read: AuditRead) -> None:
+        self.query_one(Grid).show(list(reversed(read.entries)))
+        count = len(read.entries)
+        self.query_one(StatusLine).show(
+            f"{count} most recent entr{'ies' if count != 1 else 'y'}" if count else "No changes recorded yet.")
 
+    @on(CallFailed)
+    def failed(self, failed: CallFailed) -> None:
+        self.query_one(StatusLine).fault(failed.error)

@@ -7,23 +7,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from trunktui.tui.base import Dialog
 
-class ChoiceScreen(ModalScreen[str | None]):
+
+class ChoiceScreen(Dialog[str]):
     """Dismissed with the chosen option's id, or None on Escape."""
 
-    DEFAULT_CSS = """
-    ChoiceScreen { align: center middle; }
-    ChoiceScreen > Vertical {
-        width: 64; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $panel; padding: 0 1;
-    }
-    ChoiceScreen .title { text-style: bold; padding: 0 0 1 0; }
-    ChoiceScreen OptionList { height: auto; max-height: 16; }
-    """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, title: str, options: list[tuple[str, Text]], highlighted: str | None = None) -> None:
@@ -33,7 +25,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         self.highlighted = highlighted
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="frame"):
             yield Static(Text(self.title_text), classes="title")
             yield OptionList(*(Option(label, id=key) for key, label in self.options))
 

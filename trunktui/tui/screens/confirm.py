@@ -1,12 +1,17 @@
-"""One confirmation dialog, used for delete, save and discard, and the conflict dialog built on it.
+"""The questions asked before something is changed: delete, save, discard, and a conflict.
 
-The focused button is what Enter does. For anything destructive the
-focused button is Cancel, so a stray Enter never deletes or discards.
+``Question`` lays out a title, a body and a row of buttons; ``ConfirmScreen``
+(yes or no) and ``ConflictScreen`` (mine, theirs or cancel) each have their
+own result type. The focused button is what Enter does. For anything
+destructive the focused button is Cancel, so a stray Enter never deletes or
+discards.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import Enum
+from typing import TypeVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -15,37 +20,60 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from trunktui.model import SECRET_FIELDS, TRUNK_FIELDS, Trunk, changed_fields
 from trunktui.text import printable
+from trunktui.tui.base import Dialog
 from trunktui.tui.cells import cell
 from trunktui.tui.widgets import SafeInput
 
 MASK = "••••••"
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """Ask a yes/no question; dismissed with True only by the confirm button."""
+Answer = TypeVar("Answer")
 
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical {
-        width: 72; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $panel; padding: 0 1;
-    }
-    ConfirmScreen.-danger > Vertical { border: thick $error; }
-    ConfirmScreen .title { text-style: bold; padding: 0 0 1 0; }
-    ConfirmScreen VerticalScroll { height: auto; max-height: 14; }
-    ConfirmScreen Horizontal { height: auto; align-horizontal: right; padding: 1 0 0 0; }
-    ConfirmScreen Button { margin: 0 0 0 2; }
-    """
+
+class Question(Dialog[Answer]):
+    """A title, a body that scrolls, and buttons; Escape cancels (dismissed with None)."""
+
     BINDINGS = [
-        Binding("escape", "dismiss(False)", "Cancel"),
+        Binding("escape", "dismiss(None)", "Cancel"),
         Binding("left", "app.focus_previous", show=False),
         Binding("right", "app.focus_next", show=False),
     ]
+
+    def __init__(self, title: str, body: RenderableType, *, danger: bool) -> None:
+        super().__init__(classes="-danger" if danger else "")
+        self.title_text = title
+        self.body = body
+        self.danger = danger
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="frame"):
+            yield Static(Text(self.title_text), classes="title")
+            with VerticalScroll():
+                yield Static(self.body)
+            yield from self.before_buttons()
+            with Horizontal(classes="buttons"):
+                yield from self.buttons()
+
+    def before_buttons(self) -> ComposeResult:
+        yield from ()
+
+    def buttons(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def answer_for(self, button: str | None) -> Answer | None:
+        raise NotImplementedError
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(self.answer_for(event.button.id))
+
+
+class ConfirmScreen(Question[bool]):
+    """Ask a yes/no question; dismissed with True only by the confirm button."""
 
     def __init__(
         self,
@@ -57,35 +85,27 @@ class ConfirmScreen(ModalScreen[bool]):
         cancel: str = "Cancel",
         type_to_confirm: str | None = None,
     ) -> None:
-        super().__init__(classes="-danger" if danger else "")
-        self.title_text = title
-        self.body = body
+        super().__init__(title, body, danger=danger)
         self.confirm = confirm
         self.cancel = cancel
-        self.danger = danger
         self.type_to_confirm = type_to_confirm
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(self.title_text), classes="title")
-            with VerticalScroll():
-                yield Static(self.body)
-            if self.type_to_confirm is not None:
-                yield Static(Text("This is a production switch. Type the trunk's name to enable Delete:"))
-                yield SafeInput(id="typed", compact=True, select_on_focus=False)
-            with Horizontal():
-                yield from self.buttons()
+    def before_buttons(self) -> ComposeResult:
+        if self.type_to_confirm is not None:
+            yield Static(Text("This is a production switch. Type the trunk's name to enable Delete:"))
+            yield SafeInput(id="typed", compact=True, select_on_focus=False)
 
     def buttons(self) -> ComposeResult:
         yield Button(self.cancel, id="cancel")
         yield Button(self.confirm, id="confirm", variant="error" if self.danger else "primary",
                      disabled=self.type_to_confirm is not None)
 
-    def result_for(self, button: str | None) -> object:
+    def answer_for(self, button: str | None) -> bool:
         return button == "confirm"
 
     def on_mount(self) -> None:
-        self.query_one("#typed" if self.type_to_confirm is not None else "#cancel" if self.danger else "#confirm").focus()
+        first = "#typed" if self.type_to_confirm is not None else "#cancel" if self.danger else "#confirm"
+        self.query_one(first).focus()
 
     @on(Input.Changed, "#typed")
     def typed(self, event: Input.Changed) -> None:
@@ -95,10 +115,6 @@ class ConfirmScreen(ModalScreen[bool]):
     def typed_enter(self) -> None:
         """Enter in the box moves on to the buttons; it never deletes by itself."""
         self.query_one("#cancel").focus()
-
-    @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(self.result_for(event.button.id))  # type: ignore[arg-type]
 
 
 def delete_dialog(trunk: Trunk, production: bool = False) -> ConfirmScreen:
@@ -137,19 +153,24 @@ def discard_dialog(labels: list[str]) -> ConfirmScreen:
     return ConfirmScreen("Discard your changes?", body, "Discard", danger=True, cancel="Keep editing")
 
 
-class ConflictScreen(ConfirmScreen):
-    """Both versions side by side; dismissed with "mine", "theirs", or None or False (Escape) to cancel.
+class ConflictChoice(Enum):
+    MINE = "mine"
+    THEIRS = "theirs"
 
-    Its buttons are its own, so it is built with ``confirm=""`` and ignores ``cancel``.
-    """
+
+class ConflictScreen(Question[ConflictChoice]):
+    """Both versions side by side; dismissed with the choice, or None to cancel."""
 
     def buttons(self) -> ComposeResult:
         yield Button("Cancel", id="cancel")
-        yield Button("Take theirs", id="theirs", variant="primary")
-        yield Button("Save mine", id="mine", variant="error")
+        yield Button("Take theirs", id=ConflictChoice.THEIRS.value, variant="primary")
+        yield Button("Save mine", id=ConflictChoice.MINE.value, variant="error")
 
-    def result_for(self, button: str | None) -> object:
-        return None if button == "cancel" else button
+    def answer_for(self, button: str | None) -> ConflictChoice | None:
+        return None if button == "cancel" else ConflictChoice(button)
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel").focus()
 
 
 def conflict_dialog(loaded: dict[str, object], now: Mapping[str, object], mine: dict[str, object]) -> ConflictScreen:
@@ -172,5 +193,4 @@ def conflict_dialog(loaded: dict[str, object], now: Mapping[str, object], mine: 
     note = Text("Save mine: send your edits as they are (where both changed a field, yours wins). "
                 "Take theirs: load the switch's values for what they changed and keep your other edits.",
                 style="italic")
-    return ConflictScreen("Changed on the switch while you were editing", Group(table, Text(""), note), "",
-                          danger=True)
+    return ConflictScreen("Changed on the switch while you were editing", Group(table, Text(""), note), danger=True)

@@ -7,24 +7,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from trunktui.text import printable
+from trunktui.tui.base import Dialog
 
 
-class PasswordScreen(ModalScreen[str | None]):
+class PasswordScreen(Dialog[str]):
     """Dismissed with the password typed, or None when the user gives up."""
 
-    DEFAULT_CSS = """
-    PasswordScreen { align: center middle; }
-    PasswordScreen > Vertical {
-        width: 64; max-width: 100%; height: auto; border: thick $primary; background: $panel; padding: 0 1;
-    }
-    PasswordScreen .title { text-style: bold; padding-bottom: 1; }
-    PasswordScreen .reason { color: $text-error; padding-bottom: 1; }
-    PasswordScreen .hint { color: $text-muted; }
-    """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, who: str, reason: str = "") -> None:
@@ -33,7 +24,7 @@ class PasswordScreen(ModalScreen[str | None]):
         self.reason = reason
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="frame"):
             yield Static(Text(f"API password for {printable(self.who)}"), classes="title")
             if self.reason:
                 yield Static(Text(printable(self.reason)), classes="reason")

@@ -9,7 +9,6 @@ button. The screen is dismissed with the id of a trunk it saved, or None.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from rich.table import Table
@@ -19,33 +18,72 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Static, Switch
+from textual.worker import Worker
 
-from trunktui.errors import ApiError, AuthError, FaultError, TrunkTuiError
+from trunktui.errors import ApiError, FaultError, TrunkTuiError
 from trunktui.model import FIELDS_BY_NAME, Trunk, changed_fields, editable_fields
 from trunktui.text import printable
-from trunktui.tui.base import AppScreen
-from trunktui.tui.calls import Answer, call_in_worker
+from trunktui.tui.base import AppScreen, Context
+from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell
 from trunktui.tui.form import TrunkForm
-from trunktui.tui.screens.confirm import conflict_dialog, discard_dialog, save_dialog
+from trunktui.tui.screens.confirm import ConflictChoice, conflict_dialog, discard_dialog, save_dialog
 from trunktui.tui.widgets import StatusLine
 
 READ_ONLY_NOTE = "Read-only connection: this trunk can be viewed, not changed."
 
 
-@dataclass(frozen=True)
-class Conflict:
-    """The trunk on the switch differs from the version the form was loaded from."""
-
-    now: Trunk
-    theirs: dict[str, Any]
+CHANGING_CALLS = ("save", "create", "verify")
+WHAT = {"load": "Loading", "save": "Saving", "create": "Creating", "verify": "Checking"}
 
 
-@dataclass(frozen=True)
-class Gone:
-    """The trunk could not be read back before saving: most likely deleted."""
+class TrunkLoaded(Outcome):
+    """A fresh copy of the trunk from the switch."""
 
-    error: FaultError
+    def __init__(self, trunk: Trunk) -> None:
+        super().__init__("load")
+        self.trunk = trunk
+
+
+class TrunkSaved(Outcome):
+    """The switch took ``changes``."""
+
+    def __init__(self, changes: dict[str, Any]) -> None:
+        super().__init__("save")
+        self.changes = changes
+
+
+class SaveConflicted(Outcome):
+    """Not saved: the trunk on the switch differs from the version the form was loaded from."""
+
+    def __init__(self, now: Trunk, theirs: dict[str, Any]) -> None:
+        super().__init__("save")
+        self.now = now
+        self.theirs = theirs
+
+
+class TrunkGone(Outcome):
+    """Not saved: the trunk could not be read back before saving, and is no longer listed."""
+
+    def __init__(self, error: FaultError) -> None:
+        super().__init__("save")
+        self.error = error
+
+
+class SaveVerified(Outcome):
+    """The trunk read back after a save whose answer was lost (``reason``)."""
+
+    def __init__(self, reason: str, wanted: dict[str, Any], now: Trunk) -> None:
+        super().__init__("verify")
+        self.reason = reason
+        self.wanted = wanted
+        self.now = now
+
+
+class TrunkCreated(Outcome):
+    def __init__(self, i_trunk: int) -> None:
+        super().__init__("create")
+        self.i_trunk = i_trunk
 
 
 def clone_name(name: Any, taken: set[Any]) -> str:
@@ -68,15 +106,15 @@ class TrunkScreen(AppScreen[int | None]):
     TrunkScreen #save-status { width: 1fr; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("ctrl+r", "reveal", "Show passwords"),
-        Binding("escape", "back", "Back"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the changes: shows old → new, then sends only those"),
+        Binding("ctrl+r", "reveal", "Show passwords", tooltip="Show or hide the passwords"),
+        Binding("escape", "back", "Back", tooltip="Back to the table (asks first if there are unsaved changes)"),
     ]
 
-    def __init__(self, i_account: int, trunk: Trunk | None = None, prefill: dict[str, Any] | None = None,
-                 source: str = "") -> None:
+    def __init__(self, context: Context, i_account: int, trunk: Trunk | None = None,
+                 prefill: dict[str, Any] | None = None, source: str = "") -> None:
         """Edit ``trunk``, or create one (from ``prefill``, described by ``source``)."""
-        super().__init__()
+        super().__init__(context)
         self.i_account = i_account
         self.trunk = trunk
         self.creating = trunk is None
@@ -87,10 +125,10 @@ class TrunkScreen(AppScreen[int | None]):
         self.start: dict[str, Any] = dict(trunk.members) if trunk is not None else dict(prefill or {})
 
     @classmethod
-    def clone(cls, i_account: int, original: Trunk, taken: set[Any]) -> TrunkScreen:
+    def clone(cls, context: Context, i_account: int, original: Trunk, taken: set[Any]) -> TrunkScreen:
         prefill = {f.name: original.get(f.name, f.default) for f in editable_fields(creating=True)}
         prefill["name"] = clone_name(original.name, taken)
-        return cls(i_account, prefill=prefill, source=f"cloned from {printable(original.name, 60)}")
+        return cls(context, i_account, prefill=prefill, source=f"cloned from {printable(original.name, 60)}")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -120,7 +158,7 @@ class TrunkScreen(AppScreen[int | None]):
 
     @property
     def read_only(self) -> bool:
-        return self.trunk_app.session.read_only
+        return self.session.read_only
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("save", "revert") and self.read_only:
@@ -155,7 +193,7 @@ class TrunkScreen(AppScreen[int | None]):
         form = self.query_one(TrunkForm)
         return {f.name: self.start.get(f.name, f.default) for f in form.fields}
 
-    def dirty(self) -> list[str]:
+    def unsaved(self) -> list[str]:
         form = self.query_one(TrunkForm)
         values, invalid = form.collect()
         changed = changed_fields(self.baseline(), values)
@@ -164,50 +202,44 @@ class TrunkScreen(AppScreen[int | None]):
     # --- calls ------------------------------------------------------------------------
 
     def reload(self) -> None:
-        assert self.trunk is not None
+        if self.trunk is None:
+            return
         client, i_trunk = self.client, self.trunk.i_trunk
         self.query_one("#save-status", StatusLine).busy("Loading the trunk from the switch…")
-        call_in_worker(self, "load", lambda: client.get_trunk(i_trunk))
+        self.run_call("load", lambda: client.get_trunk(i_trunk), TrunkLoaded)
 
-    @on(Answer)
-    def answered(self, answer: Answer) -> None:
-        answer.stop()
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Save waits while a change is on its way."""
+        self.query_one("#save", Button).disabled = bool(self.calls_in_flight(*CHANGING_CALLS))
+
+    @on(TrunkLoaded)
+    def loaded(self, loaded: TrunkLoaded) -> None:
+        untouched = not self.unsaved()
+        self.trunk, self.start = loaded.trunk, dict(loaded.trunk.members)
+        self.show_trunk()
+        if untouched:
+            self.query_one(TrunkForm).load(self.start)
         status = self.query_one("#save-status", StatusLine)
-        self.query_one("#save", Button).disabled = False
-        if answer.error is not None:
-            self.failed(answer.purpose, answer.error)
-            return
-        if answer.purpose == "load":
-            fresh: Trunk = answer.value
-            untouched = not self.dirty()
-            self.trunk, self.start = fresh, dict(fresh.members)
-            self.show_trunk()
-            if untouched:
-                self.query_one(TrunkForm).load(self.start)
-            if self.read_only:
-                status.show(READ_ONLY_NOTE)
-            else:
-                status.show("Up to date with the switch." if untouched else "Reloaded; your edits are kept.")
-        elif answer.purpose == "save" and isinstance(answer.value, Conflict):
-            self.conflicted(answer.value)
-        elif answer.purpose == "save" and isinstance(answer.value, Gone):
-            self.gone(answer.value.error)
-        elif answer.purpose == "save":
-            saved: dict[str, Any] = answer.value
-            self.start.update(saved)
-            count = len(saved)
-            self.notify(f"Saved {count} field{'s' if count != 1 else ''}.")
-            self.saved = self.trunk.i_trunk if self.trunk else None
-            self.reload()
-            status.show("Saved.")
-        elif answer.purpose == "verify":
-            self.verified(*answer.value)
-        elif answer.purpose == "create":
-            i_trunk: int = answer.value
-            self.saved = i_trunk
-            self.creating = False
-            self.notify(f"Created trunk {i_trunk}.")
-            self.dismiss(i_trunk)
+        if self.read_only:
+            status.show(READ_ONLY_NOTE)
+        else:
+            status.show("Up to date with the switch." if untouched else "Reloaded; your edits are kept.")
+
+    @on(TrunkSaved)
+    def saved_changes(self, saved: TrunkSaved) -> None:
+        self.start.update(saved.changes)
+        count = len(saved.changes)
+        self.notify(f"Saved {count} field{'s' if count != 1 else ''}.")
+        self.saved = self.trunk.i_trunk if self.trunk else None
+        self.reload()
+        self.query_one("#save-status", StatusLine).show("Saved.")
+
+    @on(TrunkCreated)
+    def created(self, created: TrunkCreated) -> None:
+        self.saved = created.i_trunk
+        self.creating = False
+        self.notify(f"Created trunk {created.i_trunk}.")
+        self.dismiss(created.i_trunk)
 
     # --- actions --------------------------------------------------------------------------
 
@@ -224,9 +256,8 @@ class TrunkScreen(AppScreen[int | None]):
             defaults = {f.name: f.default for f in form.fields}
             params = {**changed_fields(defaults, values), "i_account": self.i_account}
             client = self.client
-            self.query_one("#save", Button).disabled = True
             status.busy("Creating the trunk…")
-            call_in_worker(self, "create", lambda: client.create_trunk(params))
+            self.run_call("create", lambda: client.create_trunk(params), TrunkCreated)
             return
         changes = changed_fields(self.baseline(), values)
         if not changes:
@@ -250,7 +281,7 @@ class TrunkScreen(AppScreen[int | None]):
         client, i_trunk, loaded = self.client, self.trunk.i_trunk, self.baseline()
         i_account = self.trunk.get("i_account", self.i_account)
 
-        def save() -> dict[str, Any] | Conflict | Gone:
+        def save() -> Outcome:
             try:
                 now = client.get_trunk(i_trunk)
             except FaultError as error:
@@ -262,28 +293,25 @@ class TrunkScreen(AppScreen[int | None]):
                     raise error from None
                 if still_there:
                     raise
-                return Gone(error)
+                return TrunkGone(error)
             theirs = changed_fields(loaded, {name: now.get(name) for name in loaded})
             if theirs and not overwrite:
-                return Conflict(now, theirs)
+                return SaveConflicted(now, theirs)
             client.update_trunk(i_trunk, changes, before=now.members)
-            return changes
+            return TrunkSaved(changes)
 
         self.pending = changes
-        self.query_one("#save", Button).disabled = True
         self.query_one("#save-status", StatusLine).busy(
             f"Saving {len(changes)} changed field(s)… Escape stops waiting")
-        call_in_worker(self, "save", save)
+        self.run_call("save", save, lambda outcome: outcome)
 
-    def failed(self, purpose: str, error: TrunkTuiError) -> None:
+    @on(CallFailed)
+    def failed(self, failed: CallFailed) -> None:
         """Show a failed call beside Save; after a change whose outcome is unknown, read back."""
-        what = {"load": "Loading", "save": "Saving", "create": "Creating", "verify": "Checking"}[purpose]
-        status = self.query_one("#save-status", StatusLine)
-        status.fault(f"{what} failed: {error}")
+        what, error = WHAT[failed.purpose], failed.error
+        self.query_one("#save-status", StatusLine).fault(f"{what} failed: {error}")
         self.notify(printable(error), title=f"{what} failed", severity="error", markup=False)
-        if isinstance(error, AuthError):
-            self.trunk_app.ask_password_again(error.message)
-        elif purpose == "save" and isinstance(error, ApiError) and error.may_have_acted:
+        if failed.purpose == "save" and isinstance(error, ApiError) and error.may_have_acted:
             self.verify(f"{what} failed: {error}")
 
     def verify(self, reason: str) -> None:
@@ -291,10 +319,12 @@ class TrunkScreen(AppScreen[int | None]):
         assert self.trunk is not None
         client, i_trunk, wanted = self.client, self.trunk.i_trunk, dict(self.pending)
         self.query_one("#save-status", StatusLine).busy(f"{reason} · checking whether the switch applied it…")
-        call_in_worker(self, "verify", lambda: (reason, wanted, client.get_trunk(i_trunk)))
+        self.run_call("verify", lambda: client.get_trunk(i_trunk), lambda now: SaveVerified(reason, wanted, now))
 
-    def verified(self, reason: str, wanted: dict[str, Any], now: Trunk) -> None:
+    @on(SaveVerified)
+    def verified(self, verified: SaveVerified) -> None:
         status = self.query_one("#save-status", StatusLine)
+        reason, wanted, now = verified.reason, verified.wanted, verified.now
         applied = not changed_fields(wanted, {name: now.get(name) for name in wanted})
         if applied:
             self.trunk, self.start = now, dict(now.members)
@@ -305,23 +335,24 @@ class TrunkScreen(AppScreen[int | None]):
         else:
             status.fault(f"{reason} · the switch did NOT apply it. Your edits are still here; Ctrl+S tries again.")
 
-    def conflicted(self, conflict: Conflict) -> None:
+    @on(SaveConflicted)
+    def conflicted(self, conflict: SaveConflicted) -> None:
         """Someone changed the trunk since it was loaded: show both versions, let the user choose."""
         status = self.query_one("#save-status", StatusLine)
         status.fault("Not saved: the trunk was changed on the switch after you opened it.")
         mine = self.pending
 
-        def chosen(choice: str | None) -> None:
-            if choice == "mine":
+        def chosen(choice: ConflictChoice | None) -> None:
+            if choice is ConflictChoice.MINE:
                 self.send(mine, overwrite=True)
-            elif choice == "theirs":
+            elif choice is ConflictChoice.THEIRS:
                 self.take_theirs(conflict)
             else:
                 status.show("Not saved. Your edits are still here.")
 
         self.app.push_screen(conflict_dialog(self.baseline(), conflict.now.members, mine), chosen)
 
-    def take_theirs(self, conflict: Conflict) -> None:
+    def take_theirs(self, conflict: SaveConflicted) -> None:
         """Load the switch's version, keeping the user's edits to fields nobody else changed."""
         form = self.query_one(TrunkForm)
         values, _ = form.collect()
@@ -333,17 +364,18 @@ class TrunkScreen(AppScreen[int | None]):
         self.query_one("#save-status", StatusLine).show(
             "Their changes are loaded; your other edits are kept. Review, then Ctrl+S.")
 
-    def gone(self, error: TrunkTuiError) -> None:
+    @on(TrunkGone)
+    def gone(self, gone: TrunkGone) -> None:
         status = self.query_one("#save-status", StatusLine)
-        status.fault(f"Not saved: the trunk could not be read back ({error}). It may have been deleted. "
+        status.fault(f"Not saved: the trunk could not be read back ({gone.error}). It may have been deleted. "
                      "Your edits are kept; Ctrl+P, 'Re-create trunk' makes a new one from them.")
         self.notify("The trunk seems to have been deleted meanwhile.", severity="error")
 
     def action_recreate(self) -> None:
         """Open a new-trunk form holding this form's values (after the trunk vanished)."""
         values, _ = self.query_one(TrunkForm).collect()
-        self.app.push_screen(TrunkScreen(self.i_account, prefill=values, source="re-created from your edits"),
-                             self.recreated)
+        self.app.push_screen(TrunkScreen(self.context, self.i_account, prefill=values,
+                                         source="re-created from your edits"), self.recreated)
 
     def recreated(self, i_trunk: int | None) -> None:
         if i_trunk is not None:
@@ -356,7 +388,7 @@ class TrunkScreen(AppScreen[int | None]):
         """Say how many fields differ from the switch, once the form is shown."""
         if not self.is_mounted:
             return
-        count = len(self.dirty())
+        count = len(self.unsaved())
         if count:
             self.query_one("#save-status", StatusLine).show(
                 f"{count} unsaved change{'s' if count != 1 else ''} · Ctrl+S saves"
@@ -376,16 +408,14 @@ class TrunkScreen(AppScreen[int | None]):
         self.query_one(TrunkForm).reveal(self.revealed)
 
     def action_back(self) -> None:
-        abandoned = self.trunk_app.abandon(self)
+        abandoned = self.stop_waiting()
         if abandoned:
-            status = self.query_one("#save-status", StatusLine)
-            self.query_one("#save", Button).disabled = False
             if "save" in abandoned:
                 self.verify("Stopped waiting for the save")
             else:
-                status.show("Stopped waiting for the switch.")
+                self.query_one("#save-status", StatusLine).show("Stopped waiting for the switch.")
             return
-        changed = self.dirty()
+        changed = self.unsaved()
         if not changed:
             self.dismiss(self.saved)
             return
@@ -397,9 +427,10 @@ class TrunkScreen(AppScreen[int | None]):
         self.app.push_screen(discard_dialog(changed), confirmed)
 
     def commands(self) -> Iterable[SystemCommand]:
-        yield SystemCommand("Save trunk", "Send the changed fields to the switch", self.action_save)
-        yield SystemCommand("Revert changes", "Back to the values from the switch", self.action_revert)
-        yield SystemCommand("Show or hide passwords", "Reveal the masked password fields", self.action_reveal)
-        if not self.creating:
+        """The bindings' entries, and the actions that have a button or no key."""
+        yield from super().commands()
+        if not self.read_only:
+            yield SystemCommand("Revert changes", "Back to the values from the switch", self.action_revert)
+        if not self.creating and not self.read_only:
             yield SystemCommand("Re-create trunk", "A new trunk from this form's values, if this one was deleted",
                                 self.action_recreate)

@@ -13,22 +13,21 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
 from pathlib import Path
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
+from textual.worker import Worker
 
-from trunktui.errors import AuthError
 from trunktui.model import TRUNK_FIELDS, Account, Field, Trunk
 from trunktui.text import printable
-from trunktui.tui.base import AppScreen
-from trunktui.tui.calls import Answer, call_in_worker
+from trunktui.tui.base import AppScreen, Context
+from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell
 from trunktui.tui.grid import Grid
 from trunktui.tui.rows import TrunkRows
@@ -54,6 +53,20 @@ def pattern_problem(pattern: str) -> str | None:
     return None
 
 
+class TrunksLoaded(Outcome):
+    """The account's trunks (matching the pattern), prepared for the table."""
+
+    def __init__(self, rows: TrunkRows) -> None:
+        super().__init__("trunks")
+        self.rows = rows
+
+
+class TrunkDeleted(Outcome):
+    def __init__(self, trunk: Trunk) -> None:
+        super().__init__("delete")
+        self.trunk = trunk
+
+
 class TrunksScreen(AppScreen[None]):
     """Browse one account's trunks."""
 
@@ -66,24 +79,24 @@ class TrunksScreen(AppScreen[None]):
     """
     AUTO_FOCUS = "#trunks"
     BINDINGS = [
-        Binding("enter", "open", "Open"),
-        Binding("n", "new", "New"),
-        Binding("c", "clone", "Clone"),
-        Binding("d", "delete", "Delete"),
+        Binding("enter", "open", "Open", tooltip="Open the highlighted trunk"),
+        Binding("n", "new", "New", tooltip="New trunk in this account"),
+        Binding("c", "clone", "Clone", tooltip="Clone the highlighted trunk into a new one"),
+        Binding("d", "delete", "Delete", tooltip="Delete the highlighted trunk (asks first; Cancel is the default)"),
         Binding("delete", "delete", "Delete", show=False),
-        Binding("r", "refresh", "Refresh", show=False),
+        Binding("r", "refresh", "Refresh", show=False, tooltip="Refresh the trunks from the switch"),
         Binding("f5", "refresh", "Refresh", show=False),
-        Binding("p", "focus_pattern", "Pattern"),
-        Binding("slash", "focus_quick", "Filter", key_display="/"),
-        Binding("s", "sort", "Sort"),
-        Binding("y", "copy", "Copy", show=False),
-        Binding("x", "export", "Export", show=False),
-        Binding("escape", "back", "Back"),
+        Binding("p", "focus_pattern", "Pattern", tooltip="Pattern: a name pattern, sent to the switch"),
+        Binding("slash", "focus_quick", "Filter", key_display="/", tooltip="Filter the loaded rows (quick, local)"),
+        Binding("s", "sort", "Sort", tooltip="Sort the trunks by a column (again to reverse)"),
+        Binding("y", "copy", "Copy", show=False, tooltip="Copy the id, name or destination (works over SSH)"),
+        Binding("x", "export", "Export", show=False, tooltip="Write the visible rows as CSV or JSON"),
+        Binding("escape", "back", "Back", tooltip="Back to the account picker"),
         Binding("q", "app.quit", "Quit", show=False),
     ]
 
-    def __init__(self, account: Account) -> None:
-        super().__init__()
+    def __init__(self, context: Context, account: Account) -> None:
+        super().__init__(context)
         self.account = account
         self.i_account: int = account.i_account
         self.rows = TrunkRows.build([], COLUMNS)
@@ -107,6 +120,8 @@ class TrunksScreen(AppScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        description = f" {printable(self.account.username, 40)}" if self.account.username else ""
+        self.sub_title = f"{self.session.who} · account {self.i_account}{description}"
         self.load()
 
     @property
@@ -117,49 +132,46 @@ class TrunksScreen(AppScreen[None]):
     def grid(self) -> Grid[Trunk]:
         return self.query_one("#trunks", Grid)
 
-    def on_screen_resume(self) -> None:
-        description = f" {printable(self.account.username, 40)}" if self.account.username else ""
-        self.app.sub_title = f"{self.trunk_app.session.who} · account {self.i_account}{description}"
-
     # --- loading ----------------------------------------------------------------
 
     def load(self) -> None:
         client, i_account, pattern = self.client, self.i_account, self.pattern
         what = f"matching {pattern!r}" if pattern else "of the account"
         self.query_one(StatusLine).busy(f"Loading trunks {what}… Escape stops waiting")
-        if not self.loaded_once:
-            self.grid.loading = True
-        call_in_worker(self, "trunks", lambda: TrunkRows.fetch(lambda: client.list_trunks(i_account, pattern or None),
-                                                              COLUMNS))
+        self.run_call("trunks", lambda: TrunkRows.fetch(lambda: client.list_trunks(i_account, pattern or None),
+                                                        COLUMNS), TrunksLoaded)
+
+    def reload(self) -> None:
+        self.load()
 
     def action_refresh(self) -> None:
         self.load()
 
-    @on(Answer)
-    def answered(self, answer: Answer) -> None:
-        answer.stop()
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The table shows a loading indicator until its first list arrives."""
+        self.grid.loading = not self.loaded_once and bool(self.calls_in_flight("trunks"))
+
+    @on(TrunksLoaded)
+    def trunks_loaded(self, loaded: TrunksLoaded) -> None:
+        self.rows = loaded.rows
+        self.loaded_once = True
+        self.grid.loading = False
+        self.rebuild()
+
+    @on(TrunkDeleted)
+    def trunk_deleted(self, deleted: TrunkDeleted) -> None:
+        trunk = deleted.trunk
+        self.rows = self.rows.without(trunk)
+        self.rebuild()
+        self.notify(f"Deleted trunk {printable(trunk.i_trunk)} {printable(trunk.name, 60)}", markup=False)
+
+    @on(CallFailed)
+    def call_failed(self, failed: CallFailed) -> None:
+        loading = failed.purpose == "trunks"
         status = self.query_one(StatusLine)
-        if answer.purpose == "trunks":
-            self.grid.loading = False
-            if answer.error is not None:
-                status.fault(f"Loading failed: {answer.error} · r retries")
-                self.notify(printable(answer.error), title="Loading trunks failed", severity="error", markup=False)
-                if isinstance(answer.error, AuthError):
-                    self.trunk_app.ask_password_again(answer.error.message)
-                return
-            self.rows = answer.value
-            self.loaded_once = True
-            self.rebuild()
-        elif answer.purpose == "delete":
-            if answer.error is not None:
-                status.fault(f"Delete failed: {answer.error}")
-                self.notify(printable(answer.error), title="Delete failed", severity="error", markup=False)
-                return
-            trunk: Trunk = answer.value
-            self.rows = self.rows.without(trunk)
-            self.rebuild()
-            message = f"Deleted trunk {printable(trunk.i_trunk)} {printable(trunk.name, 60)}"
-            self.notify(message, markup=False)
+        status.fault(f"Loading failed: {failed.error} · r retries" if loading else f"Delete failed: {failed.error}")
+        title = "Loading trunks failed" if loading else "Delete failed"
+        self.notify(printable(failed.error), title=title, severity="error", markup=False)
 
     # --- the table ----------------------------------------------------------------
 
@@ -253,9 +265,8 @@ class TrunksScreen(AppScreen[None]):
     # --- actions --------------------------------------------------------------------
 
     def action_back(self) -> None:
-        abandoned = self.trunk_app.abandon(self)
+        abandoned = self.stop_waiting()
         if abandoned:
-            self.grid.loading = False
             self.query_one(StatusLine).fault(
                 "Stopped waiting for the delete: r reloads to show whether it happened." if "delete" in abandoned
                 else "Stopped waiting for the switch; the rows shown are from before. r tries again.")
@@ -279,12 +290,12 @@ class TrunksScreen(AppScreen[None]):
 
         trunk = self.current()
         if trunk is not None:
-            self.app.push_screen(TrunkScreen(self.i_account, trunk=trunk), self.returned)
+            self.app.push_screen(TrunkScreen(self.context, self.i_account, trunk=trunk), self.returned)
 
     def action_new(self) -> None:
         from trunktui.tui.screens.trunk import TrunkScreen
 
-        self.app.push_screen(TrunkScreen(self.i_account), self.returned)
+        self.app.push_screen(TrunkScreen(self.context, self.i_account), self.returned)
 
     def action_clone(self) -> None:
         from trunktui.tui.screens.trunk import TrunkScreen
@@ -294,7 +305,7 @@ class TrunksScreen(AppScreen[None]):
             self.notify("Select a trunk to clone first.", severity="warning")
             return
         names = {printable(t.name) for t in self.trunks}
-        self.app.push_screen(TrunkScreen.clone(self.i_account, trunk, names), self.returned)
+        self.app.push_screen(TrunkScreen.clone(self.context, self.i_account, trunk, names), self.returned)
 
     def returned(self, i_trunk: int | None) -> None:
         """Back from the trunk screen: reload if anything was saved there."""
@@ -316,9 +327,9 @@ class TrunksScreen(AppScreen[None]):
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.query_one(StatusLine).busy(f"Deleting trunk {printable(trunk.i_trunk)}…")
-                call_in_worker(self, "delete", delete)
+                self.run_call("delete", delete, TrunkDeleted)
 
-        self.app.push_screen(delete_dialog(trunk, production=self.trunk_app.session.production), confirmed)
+        self.app.push_screen(delete_dialog(trunk, production=self.session.production), confirmed)
 
     def action_sort(self) -> None:
         options = []
@@ -367,17 +378,6 @@ class TrunksScreen(AppScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """On a read-only connection the changing actions show, but disabled."""
-        if action in CHANGING_ACTIONS and self.trunk_app.session.read_only:
+        if action in CHANGING_ACTIONS and self.session.read_only:
             return None
         return True
-
-    def commands(self) -> Iterable[SystemCommand]:
-        if not self.trunk_app.session.read_only:
-            yield SystemCommand("New trunk", "Create a trunk in this account", self.action_new)
-            yield SystemCommand("Clone trunk", "New trunk pre-filled from the selected one", self.action_clone)
-            yield SystemCommand("Delete trunk", "Delete the selected trunk (asks first)", self.action_delete)
-        yield SystemCommand("Refresh trunks", "Reload the list from the switch", self.action_refresh)
-        yield SystemCommand("Sort trunks", "Choose the column to sort by", self.action_sort)
-        yield SystemCommand("Copy from trunk", "Copy the id, name or destination", self.action_copy)
-        yield SystemCommand("Export table", "Write the visible rows as CSV or JSON", self.action_export)
-        yield SystemCommand("Switch account", "Back to the account picker", self.dismiss)

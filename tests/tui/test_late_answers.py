@@ -1,0 +1,124 @@
+"""Answers that arrive late, screens that close, refreshes mid-page: the structure keeps them safe.
+
+Each test here reproduces a defect the old structure allowed: a closed
+trunk list kept alive for good by a frozen heap, a create answering behind
+the help screen and popping it instead of the form, and a refresh pressed
+while a page of accounts was on its way being lost.
+"""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from textual.widgets import Static
+from textual.worker import WorkerState
+
+from tests.conftest import Sim
+from tests.tui.driving import (
+    SIZE,
+    WHOLESALE,
+    add_accounts,
+    open_account,
+    server_trunks,
+    settle,
+    static_text,
+    status_of,
+    trunk_table,
+    type_text,
+    until,
+)
+from trunktui.api import SippyClient
+from trunktui.tui.app import TrunkApp
+from trunktui.tui.screens.accounts import PAGE_SIZE, AccountsScreen
+from trunktui.tui.screens.help import HelpScreen
+from trunktui.tui.screens.trunk import TrunkScreen
+
+
+def no_calls_running(app: TrunkApp) -> bool:
+    return not any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in app.workers)
+
+
+async def test_a_closed_trunk_list_is_collected(app: TrunkApp) -> None:
+    """Open an account's trunks, go back: the screen and its list are garbage the collector frees."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_account(pilot, WHOLESALE)
+        assert screen.trunks
+        closed = weakref.ref(screen)
+        rows = weakref.ref(screen.rows)
+        del screen
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountsScreen)
+        await pilot.pause()
+        gc.collect()
+        assert closed() is None, "the closed trunk list is still alive"
+        assert rows() is None, "the closed list's rows are still alive"
+
+
+async def test_a_create_answering_behind_help_waits_for_the_form(
+    app: TrunkApp, sim: Sim, client: SippyClient
+) -> None:
+    """Ctrl+S on a new trunk, then F1 while the switch is slow: the answer
+    neither pops Help nor leaves the form half-finished; once Help closes,
+    the form closes with the new trunk, which the table then selects."""
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_account(pilot, WHOLESALE)
+        await pilot.press("n")
+        await type_text(pilot, "late-1")
+        await pilot.press("tab")
+        await type_text(pilot, "192.0.2.70")
+        sim.server.knobs.latency = 0.5
+        await pilot.press("ctrl+s")
+        form = app.screen
+        assert isinstance(form, TrunkScreen) and not no_calls_running(app)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await until(pilot, lambda: no_calls_running(app), "the create to answer")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, HelpScreen), "the create's answer closed the help screen"
+        assert form in app.screen_stack and form.creating
+        sim.server.knobs.latency = 0.0
+        (created,) = server_trunks(client, table.i_account, "late-1")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.is_running and app.screen is table
+        assert table.current() is not None and table.current().i_trunk == created.i_trunk  # type: ignore[union-attr]
+        assert trunk_table(app).row_count == len(server_trunks(client, table.i_account))
+
+
+async def test_refresh_while_a_page_of_accounts_is_on_its_way(app: TrunkApp, sim: Sim) -> None:
+    """r while the second page loads: the list starts again from the first page and, the cursor
+    still being at its end, goes on to load every account."""
+    add_accounts(sim, PAGE_SIZE + 20)
+    everyone = [a.i_account for a in sim.client().list_accounts(0, 10 * PAGE_SIZE)]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AccountsScreen) and len(screen.loaded) == PAGE_SIZE
+        sim.server.knobs.latency = 0.5
+        await pilot.press("down", "ctrl+end")
+        await until(pilot, lambda: "Loading accounts from 101" in status_of(app), "the second page to be asked for")
+        await pilot.press("r")
+        sim.server.knobs.latency = 0.0
+        await settle(pilot)
+        assert [a.i_account for a in screen.loaded] == everyone
+        assert status_of(app) == f"{len(everyone)} accounts loaded"
+
+
+async def test_an_answer_for_a_covered_screen_waits_until_it_is_shown(app: TrunkApp, sim: Sim) -> None:
+    """The trunk list answers while Help covers it: the screen underneath is left as it was, and
+    takes the answer when Help closes."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_account(pilot, WHOLESALE)
+        sim.server.knobs.latency = 0.4
+        await pilot.press("r", "f1")
+        await until(pilot, lambda: no_calls_running(app), "the reload to answer")
+        sim.server.knobs.latency = 0.0
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, HelpScreen)
+        assert static_text(screen.query_one("#status", Static)).startswith("⧗ Loading trunks")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        assert status_of(app) == f"{len(screen.trunks)} trunks"
