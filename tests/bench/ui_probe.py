@@ -116,7 +116,7 @@ def main() -> None:
 
     class Probe(TrunkApp):
         def on_mount(self) -> None:
-            super().on_mount()
+            """Textual runs TrunkApp's own on_mount as well, after this one."""
             if args.watch_loop:
                 self.set_interval(TICK, watch.tick)
 

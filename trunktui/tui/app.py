@@ -15,6 +15,7 @@ import gc
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 
 from textual import on
 from textual.app import App, SystemCommand
@@ -46,9 +47,10 @@ class TrunkApp(Caller, App[None]):
     """trunktui's Textual application."""
 
     TITLE = "trunktui"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS = [
-        Binding("f1", "help", "Help", key_display="F1", tooltip="Keys, patterns and how NULL is shown"),
+        Binding("f1", "help", "Help", key_display="F1",
+                tooltip="Help: every key, name patterns and how NULL is shown"),
         Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
