@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import ssl
 import threading
@@ -294,9 +295,9 @@ def test_connect_timeout_maps_to_call_timeout() -> None:
         raise httpx.ConnectTimeout("timed out", request=request)
 
     settings = ConnectionSettings("sw.example.net", username="noc", password="pw", connect_timeout=3)
-    with SippyClient(settings, transport=httpx.MockTransport(refuse)) as api:
-        with pytest.raises(CallTimeout, match="connecting to sw.example.net after 3 s"):
-            api.list_accounts()
+    with (SippyClient(settings, transport=httpx.MockTransport(refuse)) as api,
+          pytest.raises(CallTimeout, match=re.escape("connecting to sw.example.net after 3 s"))):
+        api.list_accounts()
 
 
 def test_http_500_with_an_html_page(sim: Sim, client: SippyClient) -> None:
@@ -443,3 +444,13 @@ def test_a_large_list_comes_compressed_and_shares_its_member_names(
     first, last = (list(t.members) for t in (trunks[0], trunks[-1]))
     assert first == last
     assert all(a is b for a, b in zip(first, last, strict=True))
+
+
+def test_trunks_named_matches_the_name_literally(client: SippyClient) -> None:
+    """LIKE's wildcards and escape in a name match only themselves, so a lookalike is not found."""
+    i_account = client.list_accounts()[0].i_account
+    for name in ("odd%_\\name", "oddXY\\name", "odd%_\\nameX"):
+        client.create_trunk({"i_account": i_account, "name": name, "destination": "192.0.2.1"})
+    (found,) = client.trunks_named(i_account, "odd%_\\name")
+    assert found.name == "odd%_\\name"
+    assert client.trunks_named(i_account, "odd%") == []

@@ -383,6 +383,7 @@ METHOD_CALLS: list[tuple[str, Callable[[SippyClient, int, int], object]]] = [
     ("listAccounts", lambda api, i_account, i_trunk: api.list_accounts()),
     ("getAccountInfo", lambda api, i_account, i_trunk: api.get_account(i_account=i_account)),
     ("getTrunksList", lambda api, i_account, i_trunk: api.list_trunks(i_account)),
+    ("getTrunksList", lambda api, i_account, i_trunk: api.trunks_named(i_account, "a_name")),
     ("getTrunkInfo", lambda api, i_account, i_trunk: api.get_trunk(i_trunk)),
     (
         "createTrunk",

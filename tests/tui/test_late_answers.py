@@ -11,14 +11,16 @@ from __future__ import annotations
 import gc
 import weakref
 
+from textual import events
 from textual.widgets import Static
-from textual.worker import WorkerState
 
 from tests.conftest import Sim
 from tests.tui.driving import (
     SIZE,
     WHOLESALE,
     add_accounts,
+    calls_running,
+    make_app,
     open_account,
     server_trunks,
     settle,
@@ -29,14 +31,12 @@ from tests.tui.driving import (
     until,
 )
 from trunktui.api import SippyClient
+from trunktui.simulator import FailMode
 from trunktui.tui.app import TrunkApp
 from trunktui.tui.screens.accounts import PAGE_SIZE, AccountsScreen
 from trunktui.tui.screens.help import HelpScreen
+from trunktui.tui.screens.password import PasswordScreen
 from trunktui.tui.screens.trunk import TrunkScreen
-
-
-def no_calls_running(app: TrunkApp) -> bool:
-    return not any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in app.workers)
 
 
 async def test_a_closed_trunk_list_is_collected(app: TrunkApp) -> None:
@@ -71,10 +71,10 @@ async def test_a_create_answering_behind_help_waits_for_the_form(
         sim.server.knobs.latency = 0.5
         await pilot.press("ctrl+s")
         form = app.screen
-        assert isinstance(form, TrunkScreen) and not no_calls_running(app)
+        assert isinstance(form, TrunkScreen) and calls_running(app)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
-        await until(pilot, lambda: no_calls_running(app), "the create to answer")
+        await until(pilot, lambda: not calls_running(app), "the create to answer")
         await pilot.pause(0.1)
         assert isinstance(app.screen, HelpScreen), "the create's answer closed the help screen"
         assert form in app.screen_stack and form.creating
@@ -113,7 +113,7 @@ async def test_an_answer_for_a_covered_screen_waits_until_it_is_shown(app: Trunk
         screen = await open_account(pilot, WHOLESALE)
         sim.server.knobs.latency = 0.4
         await pilot.press("r", "f1")
-        await until(pilot, lambda: no_calls_running(app), "the reload to answer")
+        await until(pilot, lambda: not calls_running(app), "the reload to answer")
         sim.server.knobs.latency = 0.0
         await pilot.pause(0.1)
         assert isinstance(app.screen, HelpScreen)
@@ -122,3 +122,97 @@ async def test_an_answer_for_a_covered_screen_waits_until_it_is_shown(app: Trunk
         await settle(pilot)
         assert app.screen is screen
         assert status_of(app) == f"{len(screen.trunks)} trunks"
+
+
+async def test_a_failed_load_is_told_once_by_the_screen_that_asked(app: TrunkApp, sim: Sim) -> None:
+    """An outcome goes only to the screen that made the call: the app does not take it for its own."""
+    told: list[str | None] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await open_account(pilot, WHOLESALE)
+        shown = app.notify
+        app.notify = lambda message, **options: (told.append(options.get("title")), shown(message, **options))[1]
+        sim.server.knobs.fail_mode, sim.server.knobs.fail_every = FailMode.FAULT, 1
+        await pilot.press("r")
+        await settle(pilot)
+        sim.server.knobs.fail_every = 0
+        assert told == ["Loading trunks failed"]
+
+
+async def test_an_enter_handled_after_help_opened_opens_nothing_behind_it(app: TrunkApp) -> None:
+    """Enter and F1 in one burst: Help covers the picker before the row's selection is handled,
+    and the trunk table does not open, under Help or over it."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down")
+        for key in ("enter", "f1"):
+            app.post_message(events.Key(key, None))
+        await settle(pilot)
+        assert [type(screen) for screen in app.screen_stack[1:]] == [AccountsScreen, HelpScreen]
+
+
+async def test_a_refusal_from_before_the_new_password_does_not_ask_again(
+    app: TrunkApp, sim: Sim, client: SippyClient
+) -> None:
+    """A delete is refused while a trunk's form covers the table; the form's own refusal brings the
+    prompt and the new password. Back on the table, the delete's older refusal reloads the list
+    instead of asking for the password a second time."""
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_account(pilot, WHOLESALE)
+        sim.server.knobs.latency = 0.3
+        sim.server.knobs.fail_mode, sim.server.knobs.fail_every = FailMode.HTTP_401, 1
+        await pilot.press("d")
+        await pilot.press("tab", "enter")  # Cancel has the focus: Tab to Delete
+        await pilot.press("enter")
+        assert isinstance(app.screen, TrunkScreen)
+        await until(pilot, lambda: isinstance(app.screen, PasswordScreen), "the password prompt")
+        sim.server.knobs.fail_every, sim.server.knobs.latency = 0, 0.0
+        await pilot.press(*sim.logins["acme"].password, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TrunkScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is table
+        assert status_of(app) == f"{len(table.trunks)} trunks"
+        assert table.trunks == server_trunks(client, table.i_account)
+
+
+async def test_a_refused_first_page_says_so_after_the_prompt_is_dismissed(sim: Sim) -> None:
+    app = make_app(sim, settings={"password": "not-the-password"})
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, PasswordScreen), "the password prompt")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountsScreen)
+        assert status_of(app).startswith("✖ Loading accounts failed:")
+        assert status_of(app).endswith("r tries again")
+
+
+async def test_a_new_untouched_form_has_nothing_to_lose(app: TrunkApp) -> None:
+    """n, then Escape at once: nothing was typed, so nothing is asked."""
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_account(pilot, WHOLESALE)
+        await pilot.press("n")
+        assert isinstance(app.screen, TrunkScreen) and app.screen.unsaved() == []
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is table
+
+
+async def test_a_create_stopped_with_escape_is_looked_for_by_name(
+    app: TrunkApp, sim: Sim, client: SippyClient
+) -> None:
+    """Escape while a create is on its way: the switch does create it, and the form, having looked
+    the name up, closes on the new trunk instead of offering to create it again."""
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_account(pilot, WHOLESALE)
+        await pilot.press("n")
+        await type_text(pilot, "stopped-1")
+        await pilot.press("tab")
+        await type_text(pilot, "192.0.2.71")
+        sim.server.knobs.latency = 0.4
+        await pilot.press("ctrl+s", "escape")
+        sim.server.knobs.latency = 0.0
+        await settle(pilot)
+        (created,) = server_trunks(client, table.i_account, "stopped-1")
+        assert app.screen is table
+        assert table.current() is not None and table.current().i_trunk == created.i_trunk  # type: ignore[union-attr]

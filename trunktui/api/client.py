@@ -8,6 +8,7 @@ Methods block: the UI runs them in worker threads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol, Self
@@ -102,6 +103,11 @@ class SippyClient:
         # The decoded structs belong to nobody else, so they are wrapped, not
         # copied: a copy would hold a large list twice at its peak.
         return [Trunk(item) for item in _structs(answer, "trunks", "getTrunksList")]
+
+    def trunks_named(self, i_account: int, name: str) -> list[Trunk]:
+        """The account's trunks called exactly ``name``: a pattern that matches it literally, then a check."""
+        literal = re.sub(r"([\\%_])", r"\\\1", name)
+        return [trunk for trunk in self.list_trunks(i_account, literal) if trunk.name == name]
 
     def get_trunk(self, i_trunk: int) -> Trunk:
         answer = self.call("getTrunkInfo", i_trunk=i_trunk)

@@ -11,7 +11,7 @@ with dialogs for confirmations.
 
 from __future__ import annotations
 
-import gc
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
@@ -60,6 +60,7 @@ class TrunkApp(Caller, App[None]):
         self.session = session
         self.config = config
         self.context: Context | None = None
+        self.password_given_at = 0.0
         self._present()
 
     def _present(self) -> None:
@@ -82,19 +83,11 @@ class TrunkApp(Caller, App[None]):
         self.set_class(session.insecure, "-insecure")
 
     def on_mount(self) -> None:
-        """Start; what start-up built lives as long as the app, so it is frozen until the app ends.
-
-        Frozen, it is left out of every full collection while the app runs.
-        Garbage is collected first, so none of it is frozen.
-        """
-        gc.collect()
-        gc.freeze()
         self._start(self.session)
 
     def on_unmount(self) -> None:
         if self.context is not None:
             self.context.client.close()
-        gc.unfreeze()
 
     def _start(self, session: Session) -> None:
         """Open ``session``, asking for its password first if it has none."""
@@ -131,16 +124,26 @@ class TrunkApp(Caller, App[None]):
 
     @on(PasswordRefused)
     def password_refused(self, message: PasswordRefused) -> None:
-        """Ask for the password again over the screen that was refused, then let it fetch again."""
+        """Ask for the password again over the screen that was refused, then let it fetch again.
+
+        A refusal of a call made before the password was last given (one held
+        while another screen was on top, say) is stale: the screen fetches
+        again with the new password instead of asking once more.
+        """
         from trunktui.tui.screens.password import PasswordScreen
 
         context = self.context
         if context is None or self.session.settings.trusted or isinstance(self.screen, PasswordScreen):
             return
         refused = self.screen
+        if message.asked < self.password_given_at:
+            if isinstance(refused, AppScreen):
+                refused.reload()
+            return
 
         def given(password: str | None) -> None:
             if password and self.context is context:
+                self.password_given_at = time.monotonic()
                 self.session = replace(self.session, settings=replace(self.session.settings, password=password))
                 context.client.reconnect(self.session.settings)
                 if isinstance(refused, AppScreen):

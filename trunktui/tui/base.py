@@ -13,7 +13,7 @@ arrives late never acts on, or pops, a screen it was not meant for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
@@ -33,6 +33,7 @@ from trunktui.tui.calls import Caller, CallFailed
 from trunktui.tui.recent import RecentAccounts
 
 ResultType = TypeVar("ResultType")
+Shown = TypeVar("Shown")
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,12 @@ class Context:
 
 
 class PasswordRefused(Message):
-    """The switch refused the login (HTTP 401): the app asks for the password again."""
+    """The switch refused the login (HTTP 401) for a call made at ``asked`` (``time.monotonic``)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, asked: float) -> None:
         super().__init__()
         self.reason = reason
+        self.asked = asked
 
 
 def palette_commands(node: DOMNode) -> Iterable[SystemCommand]:
@@ -111,7 +113,22 @@ class AppScreen(ScreenCaller[ResultType]):
         says what failed.
         """
         if isinstance(failed.error, AuthError):
-            self.post_message(PasswordRefused(failed.error.message))
+            self.post_message(PasswordRefused(failed.error.message, failed.started))
+
+    def open(self, screen: Screen[Shown], done: Callable[[Shown | None], None] | None = None) -> bool:
+        """Push ``screen`` over this one, only while this one is on top; say whether it was pushed.
+
+        Keys arrive in bursts: an Enter meant for this screen may be handled
+        after the next key already covered it, and must not act on another.
+        A screen with no sub-title of its own keeps saying where the user is:
+        it is given this one's.
+        """
+        if not self.is_active:
+            return False
+        if isinstance(screen, AppScreen) and screen.sub_title is None:
+            screen.sub_title = self.sub_title
+        self.app.push_screen(screen, done)
+        return True
 
     def stop_waiting(self) -> set[str]:
         """Give up the calls in flight; return their purposes (empty if none).

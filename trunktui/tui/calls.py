@@ -15,6 +15,7 @@ reaches the screen as a traceback.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -27,12 +28,22 @@ from trunktui.errors import ApiError, TrunkTuiError
 Value = TypeVar("Value")
 
 
-class Outcome(Message):
-    """What one call came to; each kind of outcome is a subclass with typed fields."""
+class Outcome(Message, bubble=False):
+    """What one call came to; each kind of outcome is a subclass with typed fields.
+
+    It goes only to the node that made the call. ``started`` is when the call
+    was made (``time.monotonic``), so an answer can be told from a later one.
+    """
 
     def __init__(self, purpose: str) -> None:
         super().__init__()
         self.purpose = purpose
+        self.started = 0.0
+
+    def __init_subclass__(cls, **options: Any) -> None:
+        """Textual makes a subclass bubble unless told otherwise; no outcome does."""
+        options.setdefault("bubble", False)
+        super().__init_subclass__(**options)
 
 
 class CallFailed(Outcome):
@@ -83,6 +94,7 @@ class Caller(DOMNode):
         """
 
         async def run() -> None:
+            started = time.monotonic()
             outcome: Outcome
             try:
                 outcome = done(await asyncio.to_thread(work))
@@ -90,6 +102,7 @@ class Caller(DOMNode):
                 outcome = CallFailed(purpose, exc)
             except Exception as exc:  # noqa: BLE001 - shown to the operator, never raised into the UI
                 outcome = CallFailed(purpose, ApiError(f"Unexpected {type(exc).__name__}: {exc}"))
+            outcome.started = started
             self.receive(get_current_worker(), outcome)
 
         return self.run_worker(run, name=purpose, group=purpose, exclusive=True, exit_on_error=False)

@@ -102,6 +102,14 @@ class FieldEditor(Widget):
             self.shown = "" if value is None else printable(value)
         self.check()
 
+    @property
+    def touched(self) -> bool:
+        """Whether the widget shows something other than what ``load`` put there."""
+        if self.spec.kind is Kind.BOOLEAN:
+            return bool(self.query_one(Switch).value != self.shown)
+        null_shown = self.spec.nullable and self.original is None
+        return self.query_one(Input).value != self.shown or self.is_null != null_shown
+
     def value(self) -> Any:
         """The field's value for the wire; raises ``InputError`` if invalid.
 

@@ -19,9 +19,10 @@ scrolls sideways with the rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -112,10 +113,16 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         columns: Sequence[tuple[str, str]],
         cells: Callable[[Item], Sequence[Text]],
         *,
+        sortable: bool = True,
         id: str | None = None,
     ) -> None:
-        """``columns`` are (key, label) pairs; ``cells`` gives one item's cells, one per column."""
+        """``columns`` are (key, label) pairs; ``cells`` gives one item's cells, one per column.
+
+        A ``sortable`` grid leaves room for a sort mark beside each label and
+        posts ``HeaderSelected`` when a label is clicked.
+        """
         super().__init__(id=id)
+        self.sortable = sortable
         self.keys = tuple(key for key, _ in columns)
         self.labels = tuple(label for _, label in columns)
         self._cells = cells
@@ -143,7 +150,7 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         scrollbars fit the new rows.
         """
         self._rows = rows
-        self._widths = self._fit(self._measure(rows) if widths is None else widths)
+        self._widths = self._fit(self.measure(rows) if widths is None else widths)
         self._sorted = sorted_by
         self._strips.clear()
         self.virtual_size = Size(sum(self.column_widths), len(rows) + 1)
@@ -152,7 +159,8 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         self.call_after_refresh(self._scroll_to_cursor)
         self.refresh()
 
-    def _measure(self, rows: Sequence[Item]) -> list[int]:
+    def measure(self, rows: Iterable[Item]) -> list[int]:
+        """The widest cell of each column over ``rows``."""
         widths = [0] * len(self.labels)
         for row in rows:
             for column, text in enumerate(self._cells(row)):
@@ -160,9 +168,9 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         return widths
 
     def _fit(self, widths: Sequence[int]) -> tuple[int, ...]:
-        """Column widths that also fit each label with a sort mark beside it."""
-        return tuple(max(width, len(label) + len(SORT_MARKS[False]))
-                     for width, label in zip(widths, self.labels, strict=True))
+        """Column widths that also fit each label, with a sort mark beside it if the grid sorts."""
+        mark = len(SORT_MARKS[False]) if self.sortable else 0
+        return tuple(max(width, cell_len(label) + mark) for width, label in zip(widths, self.labels, strict=True))
 
     @property
     def column_widths(self) -> tuple[int, ...]:
@@ -179,6 +187,10 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
 
     def get_row_at(self, row: int) -> list[Text]:
         return list(self._cells(self._rows[row]))
+
+    def watch_loading(self) -> None:
+        """A loading table takes no keys: the footer must show the keys that work now."""
+        self.refresh_bindings()
 
     def validate_cursor_row(self, row: int) -> int:
         return max(0, min(row, len(self._rows) - 1)) if self._rows else -1
@@ -283,7 +295,7 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
             return
         if offset.y == 0:
             column = event.style.meta.get("column")
-            if column is not None:
+            if column is not None and self.sortable:
                 self.post_message(self.HeaderSelected(self, column))
             return
         row = self.scroll_offset.y + offset.y - 1

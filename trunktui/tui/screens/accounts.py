@@ -98,6 +98,7 @@ class AccountsScreen(AppScreen[None]):
         super().__init__(context)
         self.open_first = open_first
         self.trouble = ""
+        self.page_fault = ""
         self.loaded: list[Account] = []
         self.more = True
         self.recent: list[RecentAccount] = []
@@ -107,7 +108,7 @@ class AccountsScreen(AppScreen[None]):
         with_hint = "Filter by username, description or id; a number + Enter opens that i_account"
         yield SafeInput(placeholder=with_hint, id="filter", compact=True, classes="toolbar")
         yield Static("★ recently used · Enter opens · ↓ into the list", classes="hint")
-        yield Grid(COLUMNS, picker_cells, id="accounts")
+        yield Grid(COLUMNS, picker_cells, sortable=False, id="accounts")
         yield StatusLine(id="status")
         yield Footer(compact=True)
 
@@ -128,7 +129,7 @@ class AccountsScreen(AppScreen[None]):
 
     def action_refresh(self) -> None:
         """Start again from the first page; a page still on its way is dropped."""
-        self.loaded, self.more = [], True
+        self.loaded, self.more, self.page_fault = [], True, ""
         self.load_page(restart=True)
 
     def load_page(self, restart: bool = False) -> None:
@@ -146,6 +147,7 @@ class AccountsScreen(AppScreen[None]):
             return
         self.loaded.extend(page.accounts)
         self.more = len(page.accounts) == PAGE_SIZE
+        self.page_fault = ""
         self.rebuild()
 
     @on(AccountFound)
@@ -154,14 +156,13 @@ class AccountsScreen(AppScreen[None]):
 
     @on(CallFailed)
     def call_failed(self, failed: CallFailed) -> None:
-        status = self.query_one(StatusLine)
         if failed.purpose == "accounts":
             self.more = False
-            status.fault(failed.error)
-            return
-        self.trouble = f"Cannot open that account: {failed.error}"
-        status.fault(self.trouble)
-        self.notify(printable(failed.error), title="Cannot open account", severity="error", markup=False)
+            self.page_fault = f"Loading accounts failed: {failed.error} · r tries again"
+        else:
+            self.trouble = f"Cannot open that account: {failed.error}"
+            self.notify(printable(failed.error), title="Cannot open account", severity="error", markup=False)
+        self.describe(self.query_one("#filter", Input).value.strip().casefold())
 
     def rows(self) -> Iterator[PickerRow]:
         """Recent accounts first, then the loaded ones, each once."""
@@ -180,21 +181,27 @@ class AccountsScreen(AppScreen[None]):
         return grid.rows[grid.cursor_row] if grid.cursor_row >= 0 else None
 
     def rebuild(self) -> None:
-        """Show the rows the filter lets through, keeping the highlighted account."""
+        """Show the rows the filter lets through, keeping the highlighted account.
+
+        Columns are as wide as every row needs, so they do not jump as the filter narrows.
+        """
         wanted = self.query_one("#filter", Input).value.strip().casefold()
         selected = self.current()
-        shown = [row for row in self.rows() if not wanted or row.matches(wanted)]
+        rows = list(self.rows())
+        shown = [row for row in rows if not wanted or row.matches(wanted)]
         keep = next((i for i, row in enumerate(shown) if selected and row.i_account == selected.i_account), 0)
-        self.grid.show(shown, cursor=keep)
+        self.grid.show(shown, self.grid.measure(rows), cursor=keep)
         self.describe(wanted)
 
     def describe(self, wanted: str) -> None:
-        """Say what the list shows; a failed open stays said until the next thing is typed or opened."""
+        """Say what the list shows; a failed open stays said until the next thing is typed or opened,
+        a failed page until the list loads again."""
         status = self.query_one(StatusLine)
-        if self.trouble:
-            status.fault(self.trouble)
-            return
         count, shown = len(self.loaded), self.grid.row_count
+        if self.trouble or self.page_fault:
+            loaded = f"{count} accounts loaded · " if count and not self.trouble else ""
+            status.fault(loaded + (self.trouble or self.page_fault))
+            return
         more = "; scroll down for more" if self.more else ""
         if not shown and wanted:
             status.show(f"No loaded account matches {wanted!r}{more}. Type an account id and Enter to open it.")
@@ -277,9 +284,10 @@ class AccountsScreen(AppScreen[None]):
         if not isinstance(account.i_account, int):
             self.query_one(StatusLine).fault(f"Account {printable(account.i_account)!r} has no usable id.")
             return
+        if not self.open(TrunksScreen(self.context, account)):
+            return
         recent = self.context.recent
         recent.remember(RecentAccount(account.i_account, printable(account.username),
                                       printable(account.description, 80)))
         self.recent = recent.load()
-        self.app.push_screen(TrunksScreen(self.context, account))
         self.rebuild()

@@ -52,7 +52,7 @@ class AuditScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="frame"):
             yield Static(Text(f"Audit trail · {audit_path()} · Escape closes"), classes="title")
-            yield Grid(COLUMNS, entry_cells)
+            yield Grid(COLUMNS, entry_cells, sortable=False)
             yield StatusLine()
 
     def on_mount(self) -> None:

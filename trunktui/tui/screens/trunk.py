@@ -86,6 +86,15 @@ class TrunkCreated(Outcome):
         self.i_trunk = i_trunk
 
 
+class CreateVerified(Outcome):
+    """The account's trunks with the new trunk's name, looked up after a create whose answer was lost."""
+
+    def __init__(self, reason: str, found: list[Trunk]) -> None:
+        super().__init__("verify")
+        self.reason = reason
+        self.found = found
+
+
 def clone_name(name: Any, taken: set[Any]) -> str:
     base = f"{printable(name)}-copy"
     candidate, n = base, 2
@@ -197,7 +206,8 @@ class TrunkScreen(AppScreen[int | None]):
         form = self.query_one(TrunkForm)
         values, invalid = form.collect()
         changed = changed_fields(self.baseline(), values)
-        return [f.label for f in form.fields if f.name in changed or any(e.spec is f for e in invalid)]
+        return [f.label for f in form.fields
+                if f.name in changed or any(e.spec is f and e.touched for e in invalid)]
 
     # --- calls ------------------------------------------------------------------------
 
@@ -236,10 +246,13 @@ class TrunkScreen(AppScreen[int | None]):
 
     @on(TrunkCreated)
     def created(self, created: TrunkCreated) -> None:
-        self.saved = created.i_trunk
-        self.creating = False
         self.notify(f"Created trunk {created.i_trunk}.")
-        self.dismiss(created.i_trunk)
+        self.done_creating(created.i_trunk)
+
+    def done_creating(self, i_trunk: int) -> None:
+        self.saved = i_trunk
+        self.creating = False
+        self.dismiss(i_trunk)
 
     # --- actions --------------------------------------------------------------------------
 
@@ -256,7 +269,8 @@ class TrunkScreen(AppScreen[int | None]):
             defaults = {f.name: f.default for f in form.fields}
             params = {**changed_fields(defaults, values), "i_account": self.i_account}
             client = self.client
-            status.busy("Creating the trunk…")
+            self.pending = params
+            status.busy("Creating the trunk… Escape stops waiting")
             self.run_call("create", lambda: client.create_trunk(params), TrunkCreated)
             return
         changes = changed_fields(self.baseline(), values)
@@ -268,7 +282,7 @@ class TrunkScreen(AppScreen[int | None]):
             if yes:
                 self.send(changes, overwrite=False)
 
-        self.app.push_screen(save_dialog(self.baseline(), changes), confirmed)
+        self.open(save_dialog(self.baseline(), changes), confirmed)
 
     def send(self, changes: dict[str, Any], overwrite: bool) -> None:
         """Save ``changes``, first checking that nobody changed the trunk meanwhile.
@@ -311,8 +325,15 @@ class TrunkScreen(AppScreen[int | None]):
         what, error = WHAT[failed.purpose], failed.error
         self.query_one("#save-status", StatusLine).fault(f"{what} failed: {error}")
         self.notify(printable(error), title=f"{what} failed", severity="error", markup=False)
-        if failed.purpose == "save" and isinstance(error, ApiError) and error.may_have_acted:
-            self.verify(f"{what} failed: {error}")
+        if isinstance(error, ApiError) and error.may_have_acted:
+            self.check_after(failed.purpose, f"{what} failed: {error}")
+
+    def check_after(self, purpose: str, reason: str) -> None:
+        """After a save or create whose answer never came, find out whether the switch acted on it."""
+        if purpose == "save":
+            self.verify(reason)
+        elif purpose == "create":
+            self.verify_create(reason)
 
     def verify(self, reason: str) -> None:
         """Read the trunk back to tell whether an unanswered save took effect."""
@@ -320,6 +341,24 @@ class TrunkScreen(AppScreen[int | None]):
         client, i_trunk, wanted = self.client, self.trunk.i_trunk, dict(self.pending)
         self.query_one("#save-status", StatusLine).busy(f"{reason} · checking whether the switch applied it…")
         self.run_call("verify", lambda: client.get_trunk(i_trunk), lambda now: SaveVerified(reason, wanted, now))
+
+    def verify_create(self, reason: str) -> None:
+        """Look for the trunk by name to tell whether an unanswered create took effect."""
+        client, i_account, name = self.client, self.i_account, str(self.pending.get("name", ""))
+        self.query_one("#save-status", StatusLine).busy(f"{reason} · checking whether the switch created it…")
+        self.run_call("verify", lambda: client.trunks_named(i_account, name),
+                      lambda found: CreateVerified(reason, found))
+
+    @on(CreateVerified)
+    def create_verified(self, verified: CreateVerified) -> None:
+        if verified.found:
+            i_trunk = verified.found[0].i_trunk
+            self.notify(f"{verified.reason}, but the switch did create it: trunk {printable(i_trunk)}.",
+                        markup=False)
+            self.done_creating(i_trunk)
+        else:
+            self.query_one("#save-status", StatusLine).fault(
+                f"{verified.reason} · the switch did NOT create it. Your form is still here; Ctrl+S tries again.")
 
     @on(SaveVerified)
     def verified(self, verified: SaveVerified) -> None:
@@ -350,7 +389,7 @@ class TrunkScreen(AppScreen[int | None]):
             else:
                 status.show("Not saved. Your edits are still here.")
 
-        self.app.push_screen(conflict_dialog(self.baseline(), conflict.now.members, mine), chosen)
+        self.open(conflict_dialog(self.baseline(), conflict.now.members, mine), chosen)
 
     def take_theirs(self, conflict: SaveConflicted) -> None:
         """Load the switch's version, keeping the user's edits to fields nobody else changed."""
@@ -374,7 +413,7 @@ class TrunkScreen(AppScreen[int | None]):
     def action_recreate(self) -> None:
         """Open a new-trunk form holding this form's values (after the trunk vanished)."""
         values, _ = self.query_one(TrunkForm).collect()
-        self.app.push_screen(TrunkScreen(self.context, self.i_account, prefill=values,
+        self.open(TrunkScreen(self.context, self.i_account, prefill=values,
                                          source="re-created from your edits"), self.recreated)
 
     def recreated(self, i_trunk: int | None) -> None:
@@ -410,8 +449,9 @@ class TrunkScreen(AppScreen[int | None]):
     def action_back(self) -> None:
         abandoned = self.stop_waiting()
         if abandoned:
-            if "save" in abandoned:
-                self.verify("Stopped waiting for the save")
+            changing = next((purpose for purpose in ("save", "create") if purpose in abandoned), None)
+            if changing is not None:
+                self.check_after(changing, f"Stopped waiting for the {changing}")
             else:
                 self.query_one("#save-status", StatusLine).show("Stopped waiting for the switch.")
             return
@@ -424,7 +464,7 @@ class TrunkScreen(AppScreen[int | None]):
             if yes:
                 self.dismiss(self.saved)
 
-        self.app.push_screen(discard_dialog(changed), confirmed)
+        self.open(discard_dialog(changed), confirmed)
 
     def commands(self) -> Iterable[SystemCommand]:
         """The bindings' entries, and the actions that have a button or no key."""

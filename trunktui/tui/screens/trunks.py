@@ -290,12 +290,12 @@ class TrunksScreen(AppScreen[None]):
 
         trunk = self.current()
         if trunk is not None:
-            self.app.push_screen(TrunkScreen(self.context, self.i_account, trunk=trunk), self.returned)
+            self.open(TrunkScreen(self.context, self.i_account, trunk=trunk), self.returned)
 
     def action_new(self) -> None:
         from trunktui.tui.screens.trunk import TrunkScreen
 
-        self.app.push_screen(TrunkScreen(self.context, self.i_account), self.returned)
+        self.open(TrunkScreen(self.context, self.i_account), self.returned)
 
     def action_clone(self) -> None:
         from trunktui.tui.screens.trunk import TrunkScreen
@@ -305,7 +305,7 @@ class TrunksScreen(AppScreen[None]):
             self.notify("Select a trunk to clone first.", severity="warning")
             return
         names = {printable(t.name) for t in self.trunks}
-        self.app.push_screen(TrunkScreen.clone(self.context, self.i_account, trunk, names), self.returned)
+        self.open(TrunkScreen.clone(self.context, self.i_account, trunk, names), self.returned)
 
     def returned(self, i_trunk: int | None) -> None:
         """Back from the trunk screen: reload if anything was saved there."""
@@ -329,7 +329,7 @@ class TrunksScreen(AppScreen[None]):
                 self.query_one(StatusLine).busy(f"Deleting trunk {printable(trunk.i_trunk)}…")
                 self.run_call("delete", delete, TrunkDeleted)
 
-        self.app.push_screen(delete_dialog(trunk, production=self.session.production), confirmed)
+        self.open(delete_dialog(trunk, production=self.session.production), confirmed)
 
     def action_sort(self) -> None:
         options = []
@@ -339,7 +339,7 @@ class TrunksScreen(AppScreen[None]):
                 mark = "  (now ↓, choose to flip)" if self.descending else "  (now ↑, choose to flip)"
             options.append((spec.name, Text(spec.label + mark)))
         current = self.sort_by.name if self.sort_by else None
-        self.app.push_screen(ChoiceScreen("Sort by", options, current), self.sort_on)
+        self.open(ChoiceScreen("Sort by", options, current), self.sort_on)
 
     def sort_on(self, name: str | None) -> None:
         if name is None:
@@ -362,7 +362,7 @@ class TrunksScreen(AppScreen[None]):
                 self.app.copy_to_clipboard("" if value is None else printable(value))
                 self.notify(f"Copied the {labels[name].lower()} to the clipboard.")
 
-        self.app.push_screen(ChoiceScreen("Copy to the clipboard", options), chosen)
+        self.open(ChoiceScreen("Copy to the clipboard", options), chosen)
 
     def action_export(self) -> None:
         from trunktui.tui.screens.export import ExportScreen
@@ -374,7 +374,7 @@ class TrunksScreen(AppScreen[None]):
             if message:
                 self.notify(message, markup=False)
 
-        self.app.push_screen(ExportScreen(default, COLUMNS, list(self.shown)), done)
+        self.open(ExportScreen(default, COLUMNS, list(self.shown)), done)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """On a read-only connection the changing actions show, but disabled."""
