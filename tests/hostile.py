@@ -19,22 +19,33 @@ the wire; the pure tests also use the rest.
 Strategy factories are cached: building a strategy costs more than drawing
 from it, and trunk structs draw from dozens.
 
+``Depth`` makes each property test twice: a few examples in the default
+run, every example under the ``long`` marker. ``assert_export_reads_back``
+is the one check of an exported file, for the pure tests and the app's.
+
 ``UNSAFE`` is the test's own statement of what must never be rendered,
 written from the requirements, not imported from the code under test.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import json
 import math
 import re
+from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trunktui.model import TRUNK_FIELDS, Field, Kind, format_value
+from trunktui.model import TRUNK_FIELDS, Field, Kind, Trunk, format_value
+
+Test = TypeVar("Test", bound=Callable[..., Any])
 
 # Anything a terminal could act on: C0 and C1 controls, DEL, bidi and zero-width marks.
 UNSAFE = re.compile(
@@ -87,6 +98,80 @@ def strict_json(text: str) -> Any:
         raise ValueError(f"not JSON: {constant}")
 
     return json.loads(text, parse_constant=refuse)
+
+
+def assert_export_reads_back(text: str, suffix: str, columns: Sequence[Field], trunks: Sequence[Trunk]) -> None:
+    """An export read back as a strict reader would holds exactly what export promises.
+
+    CSV: the csv module reads back one header row and one row per trunk,
+    each exactly as wide as the columns; text comes back character for
+    character (commas, quotes, CR, LF, controls, markup, 100 KB); NULL is an
+    empty cell; numbers and booleans read as the model formats them; arrays
+    and structs as JSON. JSON: strict JSON (no NaN or Infinity) that reads
+    back as one object per trunk, keys the columns in order, values equal
+    and of the same type (non-finite doubles, bytes and datetimes as text).
+    """
+    names = [f.name for f in columns]
+    if suffix == "json":
+        rows = strict_json(text)
+        assert len(rows) == len(trunks)
+        for trunk, row in zip(trunks, rows, strict=True):
+            assert list(row) == names
+            for spec in columns:
+                assert same(row[spec.name], jsonable(trunk.get(spec.name))), spec.name
+        return
+    limit = csv.field_size_limit(1 << 30)  # a 100 KB value is past the reader's default 128 KiB
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    finally:
+        csv.field_size_limit(limit)
+    assert len(rows) == len(trunks) + 1
+    assert rows[0] == names
+    for trunk, row in zip(trunks, rows[1:], strict=True):
+        assert len(row) == len(columns)
+        for spec, got in zip(columns, row, strict=True):
+            value = trunk.get(spec.name)
+            if value is None:
+                assert got == ""
+            elif isinstance(value, str):
+                assert got == value
+            elif isinstance(value, (bool, int, float)):
+                assert got == format_value(value)
+            elif isinstance(value, (list, dict)):
+                json.loads(got)
+            else:
+                assert got == json.dumps(str(value))
+
+
+class Depth:
+    """How many examples a property test draws: ``quick`` in the default run, ``full`` under ``long``.
+
+    ``@Depth(...)(**strategies)`` is ``@given(**strategies)`` with these
+    settings, and it makes the test twice: the decorated test draws the quick
+    number, and its ``long_run`` attribute is the same property drawing the
+    full number, marked ``long``, which ``long_runs`` binds in the module
+    as ``test_..._long`` for pytest to collect. ``@example`` cases go below
+    the decorator and run in both.
+    """
+
+    def __init__(self, quick: int, full: int, **options: Any) -> None:
+        self.quick, self.full, self.options = quick, full, options
+
+    def __call__(self, **strategies: st.SearchStrategy[Any]) -> Callable[[Test], Test]:
+        def twice(test: Test) -> Test:
+            quick = settings(max_examples=self.quick, **self.options)(given(**strategies)(test))
+            long_run = settings(max_examples=self.full, **self.options)(given(**strategies)(test))
+            quick.long_run = pytest.mark.long(long_run)  # type: ignore[attr-defined]
+            return quick
+
+        return twice
+
+
+def long_runs(namespace: dict[str, Any]) -> dict[str, Any]:
+    """The full run of each ``Depth`` test in a module, as ``test_..._long``:
+    ``globals().update(long_runs(globals()))`` at the end of the module."""
+    return {f"{name}_long": test.long_run for name, test in list(namespace.items())
+            if name.startswith("test_") and hasattr(test, "long_run")}
 
 
 C0_IN_XML = ["\t", "\n", "\r"]

@@ -29,7 +29,7 @@ ENCODED = xmlrpc.client.dumps((ANSWER,), methodresponse=True, allow_none=True).e
 def decode(data: bytes, cuts: list[int], limit: int = 1 << 20) -> dict[str, Any]:
     decoder = AnswerDecoder("getTrunksList", "sw.example.net", limit)
     start = 0
-    for cut in sorted(cuts) + [len(data)]:
+    for cut in [*sorted(cuts), len(data)]:
         decoder.feed(data[start:cut])
         start = cut
     return decoder.close()

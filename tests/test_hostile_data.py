@@ -11,10 +11,8 @@ own tests at the end, each with the smallest case.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
-import json
 import math
 import tempfile
 from collections.abc import Callable
@@ -22,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, example
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
@@ -30,9 +28,12 @@ from rich.text import Text
 
 from tests.hostile import (
     UNSAFE,
+    Depth,
+    assert_export_reads_back,
     assert_safe,
     hostile_text,
     jsonable,
+    long_runs,
     same,
     strict_json,
     trunk_structs,
@@ -47,7 +48,7 @@ from trunktui.audit import (
     read_recent,
 )
 from trunktui.errors import InputError
-from trunktui.export import render
+from trunktui.export import FORMATS, render
 from trunktui.model import (
     FIELDS_BY_NAME,
     SECRET_FIELDS,
@@ -65,9 +66,14 @@ from trunktui.tui.rows import TrunkRows
 from trunktui.tui.screens.confirm import MASK, delete_dialog, save_dialog
 from trunktui.tui.screens.trunks import COLUMNS
 
-HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
-FAST = settings(max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=HEALTH)
-FEW = settings(max_examples=100, deadline=None, derandomize=True, database=None, suppress_health_check=HEALTH)
+# How many examples each property draws: in the default run, and in the full run (the `long` marker).
+OPTIONS: dict[str, Any] = {
+    "deadline": None, "derandomize": True, "database": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+}
+FAST = Depth(quick=50, full=300, **OPTIONS)
+FEW = Depth(quick=20, full=100, **OPTIONS)
+MANY = Depth(quick=250, full=1500, **OPTIONS)
 
 limits = st.one_of(st.none(), st.integers(0, 300))
 fields = st.sampled_from(TRUNK_FIELDS)
@@ -97,8 +103,7 @@ def as_text(renderable: RenderableType, width: int = 8000) -> str:
 # ===================================================================================
 
 
-@FAST
-@given(value=wire_values(), limit=limits)
+@FAST(value=wire_values(), limit=limits)
 @example(value="[b]x[/b]\x1b[2J\x9b31m\u202eevil\u200b\u2028", limit=None)
 @example(value="x" * 100_000, limit=80)
 def test_printable_keeps_every_visible_character_and_replaces_the_rest(value: Any, limit: int | None) -> None:
@@ -117,8 +122,7 @@ def test_printable_keeps_every_visible_character_and_replaces_the_rest(value: An
     assert printable(out) == out
 
 
-@FAST
-@given(value=wire_values(), limit=st.integers(1, 400))
+@FAST(value=wire_values(), limit=st.integers(1, 400))
 def test_a_cell_is_literal_text(value: Any, limit: int) -> None:
     """cell(): a Text with no spans from the value (nothing is parsed as
     markup), NULL styled apart from any text, numbers right-aligned, and the
@@ -139,8 +143,7 @@ def test_a_cell_is_literal_text(value: Any, limit: int) -> None:
     assert shown.rstrip("\n").strip() == text.plain.strip()
 
 
-@FAST
-@given(values=st.lists(wire_values(huge=False), max_size=30), descending=st.booleans())
+@FAST(values=st.lists(wire_values(huge=False), max_size=30), descending=st.booleans())
 def test_sorting_any_mix_of_values_never_raises(values: list[Any], descending: bool) -> None:
     """sort_key() orders any mix of types without raising: numbers, then any
     other value, then NULL (the reverse when descending)."""
@@ -154,8 +157,7 @@ def test_sorting_any_mix_of_values_never_raises(values: list[Any], descending: b
 # ===================================================================================
 
 
-@FAST
-@given(struct=trunk_structs(ids=wire_values(huge=False)))
+@FAST(struct=trunk_structs(ids=wire_values(huge=False)))
 def test_a_trunk_keeps_every_member_as_sent(struct: dict[str, Any]) -> None:
     """Trunk.from_wire(): every member kept, in the server's order, values
     untouched whatever their type; members the model does not declare are
@@ -188,51 +190,14 @@ trunk_lists = st.lists(trunk_structs(ids=wire_values(huge=False)), max_size=5).m
 )
 
 
-@FEW
-@given(columns=column_sets, trunks=trunk_lists)
-def test_csv_export_parses_back_to_the_same_table(columns: list[Field], trunks: list[Trunk]) -> None:
-    """CSV: the csv module reads back one header row and one row per trunk,
-    each exactly as wide as the columns; text comes back character for
-    character (commas, quotes, CR, LF, controls, markup, 100 KB); NULL is an
-    empty cell; numbers and booleans read as the model formats them; arrays
-    and structs as JSON."""
-    text = render("csv", columns, trunks)
-    limit = csv.field_size_limit(1 << 30)  # a 100 KB value is past the reader's default 128 KiB
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    finally:
-        csv.field_size_limit(limit)
-    assert len(rows) == len(trunks) + 1
-    assert rows[0] == [f.name for f in columns]
-    for trunk, row in zip(trunks, rows[1:], strict=True):
-        assert len(row) == len(columns)
-        for spec, got in zip(columns, row, strict=True):
-            value = trunk.get(spec.name)
-            if value is None:
-                assert got == ""
-            elif isinstance(value, str):
-                assert got == value
-            elif isinstance(value, (bool, int, float)):
-                assert got == format_value(value)
-            elif isinstance(value, (list, dict)):
-                json.loads(got)
-            else:
-                assert got == json.dumps(str(value))
-
-
-@FEW
-@given(columns=column_sets, trunks=trunk_lists)
-def test_json_export_round_trips(columns: list[Field], trunks: list[Trunk]) -> None:
-    """JSON: strict JSON (no NaN or Infinity) that reads back as one object
-    per trunk, keys the columns in order, values equal and of the same type
-    (non-finite doubles, bytes and datetimes as text), text character for
-    character."""
-    rows = strict_json(render("json", columns, trunks))
-    assert len(rows) == len(trunks)
-    for trunk, row in zip(trunks, rows, strict=True):
-        assert list(row) == [f.name for f in columns]
-        for spec in columns:
-            assert same(row[spec.name], jsonable(trunk.get(spec.name))), spec.name
+@FEW(columns=column_sets, trunks=trunk_lists)
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_an_export_reads_back_as_the_same_table(suffix: str, columns: list[Field], trunks: list[Trunk]) -> None:
+    """CSV and JSON hold every trunk as exported, read back strictly (see
+    ``assert_export_reads_back``): text character for character (commas,
+    quotes, CR, LF, controls, markup, 100 KB), NULL apart from empty text,
+    JSON types kept."""
+    assert_export_reads_back(render(suffix, columns, trunks), suffix, columns, trunks)
 
 
 # ===================================================================================
@@ -240,8 +205,7 @@ def test_json_export_round_trips(columns: list[Field], trunks: list[Trunk]) -> N
 # ===================================================================================
 
 
-@FEW
-@given(struct=trunk_structs(ids=wire_values(huge=False)), production=st.booleans())
+@FEW(struct=trunk_structs(ids=wire_values(huge=False)), production=st.booleans())
 def test_the_delete_dialog_shows_the_trunk_literally(struct: dict[str, Any], production: bool) -> None:
     """The delete dialog, rendered: name, id and destination each appear as
     printable() text (cut at 200), markup literal, NULL as NULL; nothing
@@ -278,8 +242,7 @@ def edits(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     return before, changes
 
 
-@FEW
-@given(case=edits())
+@FEW(case=edits())
 def test_the_save_dialog_shows_old_and_new_literally_and_masks_secrets(
     case: tuple[dict[str, Any], dict[str, Any]],
 ) -> None:
@@ -308,8 +271,7 @@ def test_the_save_dialog_shows_old_and_new_literally_and_masks_secrets(
 # ===================================================================================
 
 
-@FEW
-@given(struct=trunk_structs(ids=wire_values(huge=False)))
+@FEW(struct=trunk_structs(ids=wire_values(huge=False)))
 def test_the_audit_trail_records_hostile_values_and_describes_them_safely(struct: dict[str, Any]) -> None:
     """A delete and an update of a hostile trunk are recorded (secrets
     redacted: no secret text reaches the file), read back, and described as
@@ -339,8 +301,7 @@ def test_the_audit_trail_records_hostile_values_and_describes_them_safely(struct
 # ===================================================================================
 
 
-@settings(max_examples=1500, deadline=None, derandomize=True, database=None, suppress_health_check=HEALTH)
-@given(spec=fields, text=typed_text())
+@MANY(spec=fields, text=typed_text())
 @example(spec=FIELDS_BY_NAME["capacity"], text="١٢٣")
 @example(spec=FIELDS_BY_NAME["capacity"], text=str(2**31))
 @example(spec=FIELDS_BY_NAME["max_cps"], text="nan")
@@ -367,8 +328,7 @@ def test_parse_gives_a_valid_value_or_an_input_error_for_its_field(spec: Field, 
         assert math.isfinite(value)
 
 
-@FAST
-@given(spec=fields, value=wire_values())
+@FAST(spec=fields, value=wire_values())
 @example(spec=FIELDS_BY_NAME["max_cps"], value=float("nan"))
 @example(spec=FIELDS_BY_NAME["capacity"], value=2**31)
 @example(spec=FIELDS_BY_NAME["random_call_id"], value=1)
@@ -420,11 +380,7 @@ def test_a_deeply_nested_array_is_shown_not_raised(show: Callable[[Any], Any]) -
 
 @pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan])
 def test_json_export_is_strict_json(value: float) -> None:
-    def refuse(constant: str) -> None:
-        raise ValueError(f"not JSON: {constant}")
-
-    text = render("json", [FIELDS_BY_NAME["max_cps"]], [Trunk.from_wire({"max_cps": value})])
-    json.loads(text, parse_constant=refuse)
+    strict_json(render("json", [FIELDS_BY_NAME["max_cps"]], [Trunk.from_wire({"max_cps": value})]))
 
 
 @pytest.mark.parametrize("value", [[math.inf], {"k": [math.nan]}])
@@ -448,9 +404,8 @@ def test_every_invisible_formatting_character_is_replaced(char: str) -> None:
     assert char not in printable(f"a{char}b")
 
 
-@FEW
-@given(
-    structs=st.lists(trunk_structs(ids=wire_values(huge=False)), max_size=12),
+@FEW(
+    structs=st.lists(trunk_structs(huge=False, ids=wire_values(huge=False)), max_size=12),  # size is no matter
     column=st.one_of(st.none(), st.sampled_from(COLUMNS)),
     descending=st.booleans(),
     wanted=st.one_of(st.just(""), st.sampled_from(["a", "null", "1", ".", "<u+", "é"]), hostile_text(huge=False)),
@@ -476,3 +431,7 @@ def test_the_table_view_is_the_plain_filter_and_sort(
     gone = trunks[0] if trunks else None
     if gone is not None:
         assert [id(t) for t in rows.without(gone).view(None, False, "")] == [id(t) for t in trunks[1:]]
+
+
+# Each property above runs again in full under the `long` marker, as ``test_..._long`` (see ``Depth``).
+globals().update(long_runs(globals()))

@@ -209,9 +209,9 @@ def test_a_profiles_ca_bundle_verifies_a_self_signed_switch(sim: Sim, tmp_path: 
         password = sim.logins["acme"].password
         with SippyClient(session_for(config.profile("tls"), password).settings) as api:
             assert api.list_accounts()
-        with SippyClient(session_for(config.profile("plain"), password).settings) as api:
-            with pytest.raises(TlsError, match="could not be verified"):
-                api.list_accounts()
+        with (SippyClient(session_for(config.profile("plain"), password).settings) as api,
+              pytest.raises(TlsError, match="could not be verified")):
+            api.list_accounts()
     finally:
         server.stop()
 

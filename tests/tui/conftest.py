@@ -8,15 +8,15 @@ import pytest
 from textual import _wait as textual_wait
 
 from tests.conftest import Sim
-from tests.tui.driving import route_app_through
+from tests.tui.driving import make_app, route_app_through
 from tests.wire import RecordingTransport
-from trunktui.tui.app import Session, TrunkApp
+from trunktui.tui.app import TrunkApp
 
 
 @pytest.fixture
 def app(sim: Sim) -> TrunkApp:
     """The app on the demo data, connected as acme, over real HTTP."""
-    return TrunkApp(Session(sim.settings(), demo=True))
+    return make_app(sim)
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +29,6 @@ def brisk_pilot(monkeypatch: pytest.MonkeyPatch) -> None:
     a step means idle); it is only asked more often.
     """
     monkeypatch.setattr(textual_wait, "SLEEP_GRANULARITY", 0.005)
-
 
 
 @pytest.fixture

@@ -1,16 +1,18 @@
-"""Driving the app in pilot tests: reading the screen, pressing keys, waiting.
+"""Driving the app in pilot tests: making it, reading the screen, pressing keys, waiting.
 
-Shared by the flow tests. Each helper waits for what it starts (workers,
-rendering) so tests read as an operator's steps. Two private Textual names
-are used, in one place each: the screen's compositor to read what is
-rendered (``screen_text``), and the pilot's idle polling step
-(``brisk_pilot``).
+The one copy of these helpers, shared by every pilot test (flows,
+snapshots, resilience, profiles, hostile UI) and by ``screenshots/make.py``.
+Each helper waits for what it starts (workers, rendering) so tests read as
+an operator's steps. Two private Textual names are used, in one place each:
+the screen's compositor to read what is rendered (``screen_text``), and the
+pilot's idle polling step (``brisk_pilot``).
 """
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import httpx
@@ -27,8 +29,10 @@ from tests.conftest import Sim
 from trunktui.api import SippyClient
 from trunktui.errors import FaultError
 from trunktui.model import Trunk
+from trunktui.profiles.config import Config
+from trunktui.simulator import DemoLogin, Store
 from trunktui.text import printable
-from trunktui.tui.app import TrunkApp
+from trunktui.tui.app import Session, TrunkApp
 from trunktui.tui.form import FieldEditor
 from trunktui.tui.grid import Grid
 from trunktui.tui.screens.accounts import AccountsScreen
@@ -39,11 +43,22 @@ from trunktui.tui.screens.trunks import TrunksScreen
 
 SIZE = (100, 44)  # tall enough for the whole trunk form, so its fields can be clicked
 WHOLESALE = "acme-wholesale"
+PROFILE_OPTIONS = frozenset({"label", "production", "profile"})
 
 
+def make_app(sim: Sim, *, login: str = "acme", settings: Mapping[str, Any] | None = None,
+             config: Config | None = None, **session: Any) -> TrunkApp:
+    """The app on the simulator over real HTTP, as ``login``, in Textual's default theme.
 
-
-
+    It is ``trunktui --demo`` (titled DEMO, the login shown as
+    ``acme@simulator``) unless a profile's ``label``, ``production`` or
+    ``profile`` is given, or ``demo=False``. ``settings`` change the
+    connection's (``{"password": ""}`` makes the app ask for it).
+    """
+    session.setdefault("demo", not PROFILE_OPTIONS & session.keys())
+    app = TrunkApp(Session(sim.settings(login, **(settings or {})), **session), config)
+    app.theme = "textual-dark"  # the default, whatever TEXTUAL_THEME says
+    return app
 
 
 # --- the server's side --------------------------------------------------------------
@@ -154,14 +169,26 @@ def shown_in_form(value: Any) -> str:
 # --- driving the app ----------------------------------------------------------------
 
 
+def calls_running(app: TrunkApp) -> bool:
+    """Whether a call the app started has yet to answer."""
+    return any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in app.workers)
+
+
 async def settle(pilot: Pilot[None]) -> None:
-    """Let every call finish and every answer be handled, however many follow."""
+    """Let every call finish and every answer be handled, however many follow.
+
+    Text cursors then stop blinking, so a screenshot shows the cursor
+    whenever it is taken.
+    """
     app = pilot.app
     for _ in range(50):
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+        if not calls_running(app):
+            for screen in app.screen_stack:
+                for box in screen.query(Input):
+                    box.cursor_blink = False
             return
     raise AssertionError("workers kept starting")
 
@@ -189,8 +216,15 @@ async def paste(pilot: Pilot[None], text: str) -> None:
     await pilot.pause()
 
 
-async def replace_text(pilot: Pilot[None], text: str, *, pasted: bool = False) -> None:
-    """Empty the focused input with End, Ctrl+U, then type (or paste) ``text``."""
+async def replace_text(pilot: Pilot[None], text: str, *, field: str | None = None, pasted: bool = False) -> None:
+    """Empty a text box with End, Ctrl+U, then type (or paste) ``text``.
+
+    The focused box, or form field ``field``'s, focused first without the
+    mouse (a click would leave the pointer, and its hover, on the screen).
+    """
+    if field is not None:
+        field_input(pilot.app, field).focus()
+        await pilot.pause()
     await pilot.press("end", "ctrl+u")
     if pasted:
         await paste(pilot, text)
@@ -232,7 +266,7 @@ async def open_account(pilot: Pilot[None], username: str) -> TrunksScreen:
     """From the picker: Down into the list, to the account's row, Enter."""
     app = pilot.app
     screen = await start(pilot)
-    table = screen.query_one("#accounts", Grid)
+    table = screen.query_one("#accounts")  # a Grid, or a DataTable: column() and select_row() read either
     await pilot.press("down")
     await select_row(pilot, table, column(table, "username").index(username))
     await pilot.press("enter")
@@ -252,19 +286,25 @@ async def select_row(pilot: Pilot[None], table: DataTable[Any] | Grid[Any], inde
     assert table.cursor_row == index
 
 
-async def select_trunk(pilot: Pilot[None], i_trunk: int) -> None:
+def trunk_key(trunk: int | str) -> str:
+    """The column a trunk is found by: its i_trunk, or its name."""
+    return "name" if isinstance(trunk, str) else "i_trunk"
+
+
+async def select_trunk(pilot: Pilot[None], trunk: int | str) -> None:
+    """Move the table's cursor to the trunk with this i_trunk (or this name)."""
     table = trunk_table(pilot.app)
-    await select_row(pilot, table, column(table, "i_trunk").index(str(i_trunk)))
+    await select_row(pilot, table, column(table, trunk_key(trunk)).index(str(trunk)))
 
 
-async def open_trunk(pilot: Pilot[None], i_trunk: int) -> TrunkScreen:
-    """Select the trunk's row, press Enter, and wait for the fresh copy to load."""
-    await select_trunk(pilot, i_trunk)
+async def open_trunk(pilot: Pilot[None], trunk: int | str) -> TrunkScreen:
+    """Select the trunk's row (by i_trunk or name), press Enter, and wait for the fresh copy to load."""
+    await select_trunk(pilot, trunk)
     await pilot.press("enter")
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, TrunkScreen)
-    assert screen.trunk is not None and screen.trunk.i_trunk == i_trunk
+    assert screen.trunk is not None and screen.trunk.get(trunk_key(trunk)) == trunk
     return screen
 
 
@@ -275,3 +315,36 @@ async def ask_to_save(pilot: Pilot[None]) -> ConfirmScreen:
     dialog = pilot.app.screen
     assert isinstance(dialog, ConfirmScreen)
     return dialog
+
+
+# --- screenshots ----------------------------------------------------------------------------
+
+
+def svg_text(svg: str) -> Iterator[str]:
+    """The text of an SVG screenshot: the whole document, then each screen line.
+
+    A line's pieces are joined with nothing between them, so a password
+    drawn in two styles (a cursor on one character, say) is still found.
+    """
+    yield html.unescape(svg)
+    lines: dict[str, list[str]] = {}
+    for line, text in re.findall(r'<text [^>]*clip-path="url\(#terminal-(?:\d+-)?line-(\d+)\)"[^>]*>(.*?)</text>', svg):
+        lines.setdefault(line, []).append(html.unescape(text))
+    for pieces in lines.values():
+        yield "".join(pieces).replace("\xa0", " ")
+
+
+def leaks(svg: str, secrets: set[str]) -> set[str]:
+    """The secrets an SVG screenshot shows."""
+    return {secret for text in svg_text(svg) for secret in secrets if secret in text}
+
+
+def secrets_of(store: Store, logins: Iterable[DemoLogin]) -> set[str]:
+    """Every login's password and every trunk password of their accounts."""
+    found: set[str] = set()
+    for login in logins:
+        found.add(login.password)
+        for account in store.list_accounts(login.i_customer, 0, 1000):
+            for trunk in store.list_trunks(account["i_account"]):
+                found |= {trunk["password"], trunk["password_backup"]}
+    return {secret for secret in found if secret}

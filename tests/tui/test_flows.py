@@ -45,6 +45,7 @@ from tests.tui.driving import (
     editor,
     field_input,
     header_x,
+    make_app,
     open_account,
     open_trunk,
     paste,
@@ -69,7 +70,7 @@ from trunktui.api import SippyClient
 from trunktui.model import TRUNK_FIELDS, Kind, Trunk, editable_fields, format_value
 from trunktui.simulator import FailMode, add_bulk_trunks
 from trunktui.text import printable
-from trunktui.tui.app import Session, TrunkApp
+from trunktui.tui.app import TrunkApp
 from trunktui.tui.form import NullBox
 from trunktui.tui.grid import Grid
 from trunktui.tui.screens import trunks as trunks_module
@@ -116,6 +117,34 @@ async def test_browse_accounts_then_an_accounts_trunks(app: TrunkApp, client: Si
         await rendered(pilot, f"account {i_account} {WHOLESALE}")  # in the header
 
 
+async def steady_footer(pilot: Pilot[None]) -> str:
+    """The footer line once it has stopped changing (it is redrawn a frame after the keys change)."""
+    shown = ""
+    for _ in range(50):
+        before, shown = shown, screen_text(pilot.app).splitlines()[-1]
+        if shown == before:
+            return shown
+        await pilot.pause(0.05)
+    raise AssertionError(f"the footer kept changing: {shown!r}")
+
+
+async def test_a_slow_first_list_leaves_the_footer_current(app: TrunkApp, sim: Sim) -> None:
+    """While the first trunk list loads the table takes no keys, so the footer
+    offers the screen's (Enter opens); once the list is in, the focused table's
+    own keys are back, and the footer must show the keys that work now: the
+    same as a footer drawn afresh. A slow answer (a loaded machine, a distant
+    switch) is what made TestTrunkTable.test_initial's snapshot flaky."""
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        sim.server.knobs.latency = 0.3  # the footer is drawn while the list is on its way
+        await open_account(pilot, WHOLESALE)
+        sim.server.knobs.latency = 0.0
+        assert app.focused is trunk_table(app)
+        shown = await steady_footer(pilot)
+        app.screen.refresh_bindings()
+        assert await steady_footer(pilot) == shown
+
+
 # ===================================================================================
 # 2. Account picker
 # ===================================================================================
@@ -150,7 +179,7 @@ class TestAccountPicker:
         wholesale = account_id(client, WHOLESALE)
         recent = next(i for i in add_accounts(sim, 3, "extra") if str(wholesale) in str(i))
 
-        first = TrunkApp(Session(sim.settings(), demo=True))
+        first = make_app(sim)
         async with first.run_test(size=SIZE) as pilot:
             await start(pilot)
             await type_text(pilot, str(recent))
@@ -158,7 +187,7 @@ class TestAccountPicker:
             await settle(pilot)
             assert isinstance(first.screen, TrunksScreen) and first.screen.i_account == recent
 
-        again = TrunkApp(Session(sim.settings(), demo=True))
+        again = make_app(sim)
         async with again.run_test(size=SIZE) as pilot:
             screen = await start(pilot)
             table = screen.query_one("#accounts", Grid)
@@ -249,7 +278,7 @@ class TestOpenAtStart:
     async def test_the_named_account_opens_first(self, sim: Sim, client: SippyClient, by: str) -> None:
         i_account = account_id(client, "acme-retail")
         key: int | str = "acme-retail" if by == "username" else i_account
-        app = TrunkApp(Session(sim.settings(), demo=True, account=key))
+        app = make_app(sim, account=key)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             screen = app.screen
@@ -262,7 +291,7 @@ class TestOpenAtStart:
             assert "acme-retail" in column(app.screen.query_one("#accounts", Grid), "username")
 
     async def test_an_unknown_account_stays_on_the_picker_and_says_so(self, sim: Sim) -> None:
-        app = TrunkApp(Session(sim.settings(), demo=True, account="no-such-account"))
+        app = make_app(sim, account="no-such-account")
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert isinstance(app.screen, AccountsScreen)
@@ -417,10 +446,6 @@ async def test_quick_filter_narrows_loaded_rows_without_a_call(
 # ===================================================================================
 # 5. Sort
 # ===================================================================================
-
-
-def capacity_key(text: str) -> tuple[bool, int]:
-    return (text == "NULL", 0 if text == "NULL" else int(text))
 
 
 class TestSort:
@@ -985,7 +1010,8 @@ class TestHostileStrings:
             sim.server.knobs.extra_members = {"note": "[b]x[/b] \x1b[2J\x07"}
             await pilot.press("r")
             await settle(pilot)
-            assert status_of(app).startswith("✖ Loading failed: The answer from ") and "is not well-formed XML" in status_of(app)
+            status = status_of(app)
+            assert status.startswith("✖ Loading failed: The answer from ") and "is not well-formed XML" in status
             assert_safe(await rendered(pilot, "✖ Loading failed"))
             sim.server.knobs.extra_members = {}
             await pilot.press("r")

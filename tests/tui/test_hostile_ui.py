@@ -22,16 +22,15 @@ the clipboard and the exported file.
 From the user: any text typed or pasted into any field of the edit form,
 then Ctrl+S; checked against the model and against what went over the wire.
 
-Examples are few (each starts the app) and derandomized, so CI is
-reproducible. Bugs found have their own tests at the end.
+Examples are few (each starts the app): two in the default run, the full
+number under the ``long`` marker (``pytest -m long``, which CI runs). They
+are derandomized, so CI is reproducible. Bugs found have their own tests
+at the end.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
-import json
 import math
 import os
 import xmlrpc.client
@@ -42,7 +41,7 @@ from xml.sax.saxutils import escape
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from textual.pilot import Pilot
@@ -51,9 +50,11 @@ from textual.widgets import Input, Static
 from tests.conftest import Sim
 from tests.hostile import (
     UNSAFE,
+    Depth,
+    assert_export_reads_back,
     assert_safe,
     hostile_text,
-    jsonable,
+    long_runs,
     long_text,
     member_names,
     plausible_text,
@@ -67,6 +68,7 @@ from tests.tui.driving import (
     editor,
     field_input,
     header_x,
+    make_app,
     open_account,
     paste,
     rendered,
@@ -78,7 +80,6 @@ from tests.tui.driving import (
     static_text,
     status_of,
     trunk_table,
-    type_text,
 )
 from tests.wire import RecordingTransport
 from trunktui.api import SippyClient
@@ -91,7 +92,7 @@ from trunktui.model import (
     editable_fields,
 )
 from trunktui.text import STAND_INS, printable
-from trunktui.tui.app import Session, TrunkApp
+from trunktui.tui.app import TrunkApp
 from trunktui.tui.cells import cell
 from trunktui.tui.form import TrunkForm
 from trunktui.tui.screens.choose import ChoiceScreen
@@ -108,14 +109,15 @@ FORM = (100, 50)
 SCALE = float(os.environ.get("TRUNKTUI_HOSTILE_SCALE", "1"))
 
 
-def pilot_settings(examples: int) -> settings:
-    """Few examples, the same every run, and no shrinking: each try starts the
-    app, so shrinking a failure could take many minutes; the failing example
-    is reported as found."""
-    return settings(max_examples=max(1, round(examples * SCALE)), deadline=None, derandomize=True, database=None,
-                    phases=[Phase.explicit, Phase.generate],
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                           HealthCheck.data_too_large, HealthCheck.large_base_example])
+def pilot_examples(full: int) -> Depth:
+    """Two examples in the default run, ``full`` (times the scale) under ``long``;
+    the same every run, and no shrinking: each try starts the app, so
+    shrinking a failure could take many minutes; the failing example is
+    reported as found."""
+    return Depth(quick=2, full=max(1, round(full * SCALE)), deadline=None, derandomize=True, database=None,
+                 phases=[Phase.explicit, Phase.generate],
+                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                        HealthCheck.data_too_large, HealthCheck.large_base_example])
 
 
 _numbers = itertools.count(1)
@@ -125,10 +127,6 @@ def fresh_account(sim: Sim) -> tuple[int, str]:
     """A new account of the acme login, so each example sees only its own trunks."""
     username = f"hostile-{next(_numbers):04d}"
     return sim.store.add_account(sim.logins["acme"].i_customer, username), username
-
-
-def new_app(sim: Sim) -> TrunkApp:
-    return TrunkApp(Session(sim.settings(), demo=True))
 
 
 # ===================================================================================
@@ -150,7 +148,7 @@ def check_table(app: TrunkApp) -> None:
     text = screen_text(app)
     assert_safe(text)
     x = 0
-    for key, width in zip(table.keys, table.column_widths, strict=True):  # each column wholly on screen shows each value whole
+    for key, width in zip(table.keys, table.column_widths, strict=True):  # a column wholly on screen shows values whole
         x += width
         if x > table.size.width:
             break
@@ -251,9 +249,8 @@ async def check_trunk_screen(pilot: Pilot[None]) -> None:
 
 
 async def check_export(pilot: Pilot[None], directory: Path, suffix: str) -> None:
-    """x: the visible rows written as CSV read back with the csv module (one row
-    per trunk, every row as wide as the table, text exact) or as JSON (same
-    values)."""
+    """x: the visible rows written as CSV or JSON read back as export promises
+    (``assert_export_reads_back``)."""
     app = pilot.app
     screen = app.screen
     assert isinstance(screen, TrunksScreen)
@@ -267,27 +264,7 @@ async def check_export(pilot: Pilot[None], directory: Path, suffix: str) -> None
     await settle(pilot)
     assert app.screen is screen, static_text(app.screen.query_one("#error", Static))
     with (directory / f"{stem}.{suffix}").open(encoding="utf-8", newline="") as written:
-        text = written.read()
-    if suffix == "csv":
-        limit = csv.field_size_limit(1 << 30)
-        try:
-            rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-        finally:
-            csv.field_size_limit(limit)
-        assert len(rows) == len(shown) + 1
-        assert all(len(row) == len(COLUMNS) for row in rows)
-        for trunk, row in zip(shown, rows[1:], strict=True):
-            for spec, got in zip(COLUMNS, row, strict=True):
-                value = trunk.get(spec.name)
-                if isinstance(value, str):
-                    assert got == value
-                elif value is None:
-                    assert got == ""
-    else:
-        data = json.loads(text)
-        assert len(data) == len(shown)
-        for trunk, row in zip(shown, data, strict=True):
-            assert same(row, {f.name: jsonable(trunk.get(f.name)) for f in COLUMNS})
+        assert_export_reads_back(written.read(), suffix, COLUMNS, shown)
 
 
 # Which column to sort on, what to copy, which format to export: one of each
@@ -363,8 +340,7 @@ extras = st.dictionaries(member_names(xml_safe=True), wire_values(xml_safe=True,
                          max_size=3)
 
 
-@pilot_settings(6)
-@given(
+@pilot_examples(6)(
     rows=st.lists(store_rows(), min_size=1, max_size=4, unique_by=lambda row: str(row["name"])),
     extra=extras,
     choice=choices,
@@ -377,7 +353,7 @@ async def test_hostile_trunks_from_the_store(
     i_account, username = fresh_account(sim)
     sim.store.insert_trunks([{**row, "i_account": i_account} for row in rows])
     sim.server.knobs.extra_members = extra
-    async with new_app(sim).run_test(size=WIDE) as pilot:
+    async with make_app(sim).run_test(size=WIDE) as pilot:
         screen = await open_account(pilot, username)
         assert len(screen.trunks) == len(rows), status_of(pilot.app)
         await check_every_screen(pilot, in_tmp_path, choice)
@@ -419,8 +395,7 @@ def answers(sim: Sim) -> Iterator[Callable[[list[dict[str, Any]]], None]]:
 ids = st.one_of(st.sampled_from([1, 2, 3]), wire_values(xml_safe=True, huge=False, big_ints=False))
 
 
-@pilot_settings(5)
-@given(
+@pilot_examples(5)(
     structs=st.lists(trunk_structs(xml_safe=True, huge=True, big_ints=False, ids=ids), min_size=1, max_size=4),
     choice=choices,
 )
@@ -434,7 +409,7 @@ async def test_wrong_types_missing_members_and_repeated_ids(
     them literally and safely."""
     answers(structs)
     _, username = fresh_account(sim)
-    async with new_app(sim).run_test(size=WIDE) as pilot:
+    async with make_app(sim).run_test(size=WIDE) as pilot:
         screen = await open_account(pilot, username)
         assert len(screen.trunks) == len(structs), status_of(pilot.app)
         await check_every_screen(pilot, in_tmp_path, choice)
@@ -513,8 +488,7 @@ def answer_xml(member: str, value: str) -> bytes:
     ).encode()
 
 
-@pilot_settings(4)
-@given(structs=st.lists(raw_structs(), min_size=1, max_size=4), choice=choices)
+@pilot_examples(4)(structs=st.lists(raw_structs(), min_size=1, max_size=4), choice=choices)
 async def test_duplicate_members_and_odd_xmlrpc(
     sim: Sim, in_tmp_path: Path, rewriter: AnswerRewriter, structs: list[str], choice: tuple[str, str, str]
 ) -> None:
@@ -525,7 +499,7 @@ async def test_duplicate_members_and_odd_xmlrpc(
                                                   + "</data></array></value>")
     rewriter.bodies["getTrunkInfo"] = answer_xml("trunk", structs[0])
     _, username = fresh_account(sim)
-    async with new_app(sim).run_test(size=WIDE) as pilot:
+    async with make_app(sim).run_test(size=WIDE) as pilot:
         screen = await open_account(pilot, username)
         assert len(screen.trunks) == len(structs), status_of(pilot.app)
         await check_every_screen(pilot, in_tmp_path, choice)
@@ -583,8 +557,7 @@ edits = st.sampled_from(TEXT_FIELDS).flatmap(
 )
 
 
-@pilot_settings(8)
-@given(
+@pilot_examples(8)(
     edits=st.lists(edits, min_size=1, max_size=4),
     toggle=st.booleans(),
 )
@@ -599,7 +572,7 @@ async def test_any_text_in_any_field_then_save(
     app never crashes."""
     i_account, username = fresh_account(sim)
     (i_trunk,) = sim.store.insert_trunks([{**VALID_TRUNK, "i_account": i_account}])
-    async with new_app(sim).run_test(size=FORM) as pilot:
+    async with make_app(sim).run_test(size=FORM) as pilot:
         app = pilot.app
         await open_account(pilot, username)
         await pilot.press("enter")
@@ -614,14 +587,11 @@ async def test_any_text_in_any_field_then_save(
         controls: set[str] = set()  # fields into which unsafe characters were pasted
         for spec, text, typed in edits:
             box = field_input(app, spec.name)
-            app.set_focus(box)
-            await pilot.pause()
-            if typed and typeable(text):
-                await pilot.press("end", "ctrl+u")
-                await type_text(pilot, text)
+            pasted = not (typed and typeable(text))
+            await replace_text(pilot, text, field=spec.name, pasted=pasted)
+            if not pasted:
                 assert box.value == text
             else:
-                await replace_text(pilot, text, pasted=True)
                 entered = text.splitlines()[0] if text else ""  # an Input takes a paste's first line
                 assert box.value == printable(entered), "pasted text is shown with stand-ins"
                 if UNSAFE.search(entered):
@@ -698,7 +668,7 @@ async def test_clone_with_a_name_that_is_an_array(
 ) -> None:
     answers([{"i_trunk": 1, "name": ["[b]x[/b]"], "destination": "192.0.2.1"}])
     _, username = fresh_account(sim)
-    async with new_app(sim).run_test(size=WIDE) as pilot:
+    async with make_app(sim).run_test(size=WIDE) as pilot:
         await open_account(pilot, username)
         await pilot.press("c")
         await settle(pilot)
@@ -715,7 +685,7 @@ async def test_an_untouched_odd_value_is_not_an_edit(
 ) -> None:
     answers([{**VALID_TRUNK, "i_trunk": 1, "i_account": 1, name: value}])
     _, username = fresh_account(sim)
-    async with new_app(sim).run_test(size=FORM) as pilot:
+    async with make_app(sim).run_test(size=FORM) as pilot:
         app = pilot.app
         await open_account(pilot, username)
         await pilot.press("enter")
@@ -724,7 +694,8 @@ async def test_an_untouched_odd_value_is_not_an_edit(
         await pilot.press("ctrl+s")
         await pilot.pause()
         dialog = app.screen
-        assert isinstance(dialog, TrunkScreen), f"Ctrl+S on an untouched form: {getattr(dialog, 'title_text', dialog)!r}"
+        assert isinstance(dialog, TrunkScreen), \
+            f"Ctrl+S on an untouched form: {getattr(dialog, 'title_text', dialog)!r}"
         assert status_of(app, "#save-status") == "Nothing to save: no field has changed."
 
 
@@ -732,13 +703,12 @@ async def paste_into_a_fresh_trunk(sim: Sim, field: str, text: str) -> tuple[boo
     """Open a new account's only trunk, paste ``text`` into ``field``; (marked invalid?, screen)."""
     i_account, username = fresh_account(sim)
     sim.store.insert_trunks([{**VALID_TRUNK, "i_account": i_account}])
-    async with new_app(sim).run_test(size=FORM) as pilot:
+    async with make_app(sim).run_test(size=FORM) as pilot:
         app = pilot.app
         await open_account(pilot, username)
         await pilot.press("enter")
         await settle(pilot)
-        app.set_focus(field_input(app, field))
-        await replace_text(pilot, text, pasted=True)
+        await replace_text(pilot, text, field=field, pasted=True)
         await pilot.pause()
         return editor(app, field).has_class("-invalid"), screen_text(app)
 
@@ -757,7 +727,7 @@ async def test_pasted_control_characters_are_not_rendered(sim: Sim) -> None:
 @pytest.mark.parametrize("key", ["slash", "p", "x"], ids=["quick filter", "pattern", "export path"])
 async def test_pasted_control_characters_are_not_rendered_anywhere(sim: Sim, key: str) -> None:
     _, username = fresh_account(sim)
-    async with new_app(sim).run_test(size=WIDE) as pilot:
+    async with make_app(sim).run_test(size=WIDE) as pilot:
         await open_account(pilot, username)
         await pilot.press(key)
         await pilot.pause()
@@ -765,3 +735,7 @@ async def test_pasted_control_characters_are_not_rendered_anywhere(sim: Sim, key
         await paste(pilot, "A\x1b[2J\x9b31m\u202eB")
         await pilot.pause()
         assert_safe(screen_text(pilot.app))
+
+
+# Each property above runs again in full under the `long` marker, as ``test_..._long`` (see ``Depth``).
+globals().update(long_runs(globals()))

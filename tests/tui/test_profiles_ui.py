@@ -15,6 +15,8 @@ from tests.conftest import Sim
 from tests.tui.driving import (
     SIZE,
     WHOLESALE,
+    account_id,
+    make_app,
     open_account,
     open_trunk,
     rendered,
@@ -27,7 +29,6 @@ from trunktui.api import SippyClient
 from trunktui.audit import audit_path
 from trunktui.profiles.config import load_config
 from trunktui.simulator import SimulatorServer
-from trunktui.tui.app import Session, TrunkApp
 from trunktui.tui.form import TrunkForm
 from trunktui.tui.screens.accounts import AccountsScreen
 from trunktui.tui.screens.audit import AuditScreen
@@ -37,14 +38,14 @@ from trunktui.tui.screens.trunks import TrunksScreen
 
 
 def first_trunk(client: SippyClient) -> tuple[int, int, str]:
-    i_account = next(a.i_account for a in client.list_accounts() if a.username == WHOLESALE)
+    i_account = account_id(client, WHOLESALE)
     trunk = client.list_trunks(i_account)[0]
     return i_account, trunk.i_trunk, trunk.name
 
 
 async def test_read_only_disables_every_change(sim: Sim, client: SippyClient, wire: RecordingTransport) -> None:
     """READ-ONLY in the header; n, c and d do nothing; the form cannot be edited or saved."""
-    app = TrunkApp(Session(sim.settings(read_only=True), label="lab"))
+    app = make_app(sim, label="lab", settings={"read_only": True})
     _, i_trunk, _ = first_trunk(client)
     async with app.run_test(size=SIZE) as pilot:
         await open_account(pilot, WHOLESALE)
@@ -65,7 +66,7 @@ async def test_read_only_disables_every_change(sim: Sim, client: SippyClient, wi
 
 async def test_production_delete_needs_the_typed_name(sim: Sim, client: SippyClient) -> None:
     """A production profile colours the header and names itself; Delete waits for the trunk's name."""
-    app = TrunkApp(Session(sim.settings(), label="PROD Amsterdam", production=True))
+    app = make_app(sim, label="PROD Amsterdam", production=True)
     _, i_trunk, name = first_trunk(client)
     async with app.run_test(size=SIZE) as pilot:
         await open_account(pilot, WHOLESALE)
@@ -94,7 +95,7 @@ async def test_unverified_tls_is_flagged_in_the_header(sim: Sim, tmp_path: Path)
     authority.issue_cert("127.0.0.1").configure_cert(context)
     server = SimulatorServer(sim.store, ssl_context=context).start()
     try:
-        app = TrunkApp(Session(sim.settings(url=server.url, verify=False)))
+        app = make_app(sim, demo=False, settings={"url": server.url, "verify": False})
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert "TLS NOT VERIFIED" in app.title and app.has_class("-insecure")
@@ -115,7 +116,7 @@ async def test_switching_profile_from_the_palette(sim: Sim, tmp_path: Path, monk
         encoding="utf-8",
     )
     config = load_config(path)
-    app = TrunkApp(Session(sim.settings(), profile="acme"), config)
+    app = make_app(sim, profile="acme", config=config)
     async with app.run_test(size=SIZE) as pilot:
         await open_account(pilot, WHOLESALE)
         app.switch_profile("globex")
@@ -130,7 +131,7 @@ async def test_an_edit_in_the_app_is_audited_and_shown(sim: Sim, client: SippyCl
     """Saving through the form writes one redacted audit line; the audit view lists it."""
     _, i_trunk, _ = first_trunk(client)
     client.update_trunk(i_trunk, {"password": "old-secret"})
-    app = TrunkApp(Session(sim.settings(), profile="lab"))
+    app = make_app(sim, profile="lab")
     async with app.run_test(size=SIZE) as pilot:
         await open_account(pilot, WHOLESALE)
         screen = await open_trunk(pilot, i_trunk)

@@ -9,9 +9,11 @@ from tests.conftest import Sim
 from tests.tui.driving import (
     SIZE,
     WHOLESALE,
+    account_id,
     ask_to_save,
     click_field,
     field_input,
+    make_app,
     open_account,
     open_trunk,
     rendered,
@@ -24,7 +26,7 @@ from tests.tui.driving import (
 )
 from trunktui.api import SippyClient
 from trunktui.simulator import FailMode
-from trunktui.tui.app import Session, TrunkApp
+from trunktui.tui.app import TrunkApp
 from trunktui.tui.screens.confirm import ConflictScreen
 from trunktui.tui.screens.password import PasswordScreen
 from trunktui.tui.screens.trunk import TrunkScreen
@@ -32,7 +34,7 @@ from trunktui.tui.screens.trunks import TrunksScreen
 
 
 def a_trunk(client: SippyClient) -> tuple[int, int]:
-    i_account = next(a.i_account for a in client.list_accounts() if a.username == WHOLESALE)
+    i_account = account_id(client, WHOLESALE)
     trunk = next(t for t in client.list_trunks(i_account) if t.get("capacity") is not None)
     return i_account, trunk.i_trunk
 
@@ -170,6 +172,10 @@ class TestLostAnswers:
 
 
 class TestAbandon:
+    """Each test ends by stopping the simulator, which cuts the abandoned call's
+    connection: the event loop's teardown waits for its worker thread, which
+    would otherwise sit out the rest of the latency (seconds)."""
+
     async def test_escape_stops_waiting_for_a_slow_list(self, app: TrunkApp, sim: Sim) -> None:
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_account(pilot, WHOLESALE)
@@ -185,6 +191,7 @@ class TestAbandon:
             await pilot.press("r")
             await settle(pilot)
             assert screen.trunks and "Stopped" not in status_of(app)
+        sim.server.stop()
 
     async def test_escape_during_a_slow_save_checks_what_happened(
         self, app: TrunkApp, sim: Sim, client: SippyClient
@@ -211,6 +218,7 @@ class TestAbandon:
             assert app.screen.query_one("#save", Button).disabled is False
             await pilot.pause(1.2)  # past the abandoned call's latency: nothing is sent late
         assert server_trunk(client, i_trunk) == before
+        sim.server.stop()
 
 
 @pytest.mark.parametrize("mode", [FailMode.RESET, FailMode.TRUNCATED, FailMode.MALFORMED, FailMode.HTTP_500])
@@ -237,7 +245,7 @@ async def test_every_fault_during_a_save_keeps_the_form_and_tells_the_truth(
     """The update itself fails in each way the wire can fail. The app stays on
     the form with the edit in it, says what happened beside Save, and, where
     the switch may have acted, reads back and says whether it did."""
-    app = TrunkApp(Session(sim.settings(read_timeout=0.5, max_response_bytes=1 << 20), demo=True))
+    app = make_app(sim, settings={"read_timeout": 0.5, "max_response_bytes": 1 << 20})
     _, i_trunk = a_trunk(client)
     before = client.get_trunk(i_trunk)
     sim.server.knobs.stall = 1.5
@@ -267,7 +275,7 @@ async def test_every_fault_during_a_save_keeps_the_form_and_tells_the_truth(
 async def test_a_refused_password_asks_again_and_keeps_the_screen(sim: Sim, client: SippyClient) -> None:
     """HTTP 401 mid-session (the API password was changed): the password prompt
     opens over the form, the edits stay, and the new password carries on."""
-    app = TrunkApp(Session(sim.settings(), demo=True))
+    app = make_app(sim)
     _, i_trunk = a_trunk(client)
     async with app.run_test(size=SIZE) as pilot:
         await edit_description(pilot, i_trunk, "after a new password")

@@ -14,34 +14,44 @@ Keeping snapshots stable across runs and machines:
 - the theme is fixed and NO_COLOR is ignored (``plain_environment``);
 - faults come from the switch (``Fault 409``, an injected ``Fault 500``),
   never from the transport, whose messages name host and port;
-- every call is waited for (``settle``), so no loading spinner is caught;
-- text boxes stop blinking (``steady_cursors``), so the cursor is always shown;
+- every call is waited for (``settle``), so no loading spinner is caught,
+  and text boxes then stop blinking, so the cursor is always shown;
 - the export dialog's default path (working directory and clock) is pinned.
+
+The app is made and driven with the helpers every pilot test uses
+(``tests/tui/driving.py``).
 
 No snapshot may show a password: ``TestNoSecrets`` reads every SVG back.
 """
 
 from __future__ import annotations
 
-import html
-import re
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
 
 from tests.conftest import Sim
-from tests.tui.driving import route_app_through, type_text
-from tests.tui.driving import settle as settle_calls
+from tests.tui.driving import (
+    WHOLESALE,
+    field_input,
+    leaks,
+    make_app,
+    open_account,
+    open_trunk,
+    replace_text,
+    route_app_through,
+    secrets_of,
+    select_trunk,
+    settle,
+    type_text,
+)
 from tests.wire import ForwardingTransport
 from trunktui.simulator import Store, seed_demo
-from trunktui.tui.app import Session, TrunkApp
-from trunktui.tui.grid import Grid
 from trunktui.tui.screens import trunks as trunks_module
 
 SnapCompare = Callable[..., bool]
@@ -58,12 +68,10 @@ WITH_PASSWORD = "tata-mia-11"  # has a username and a password
 NEW_PASSWORD = "N3w-pw-42"
 TYPED_PASSWORD = "Typed-pw-7"
 WRONG_PASSWORD = "Wrong-pw-9"
+ASK_PASSWORD = {"password": ""}  # no password in the settings: the app asks for it
 
 TESTS = Path(__file__).parents[1]
 SCREENSHOTS = TESTS.parent / "screenshots"
-
-
-# --- building and driving the app -------------------------------------------------------
 
 
 @pytest.fixture(autouse=True)
@@ -72,64 +80,7 @@ def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
-def demo_app(sim: Sim, *, ask_password: bool = False, **session: Any) -> TrunkApp:
-    """The app on the demo data as acme, as ``trunktui --demo`` shows it, or as a profile would."""
-    settings = sim.settings(password="", **session.pop("settings", {})) if ask_password else sim.settings(
-        **session.pop("settings", {}))
-    app = TrunkApp(Session(settings, demo=not session, **session))
-    app.theme = "textual-dark"  # the default, whatever TEXTUAL_THEME says
-    return app
-
-
-def steady_cursors(pilot: Pilot) -> None:
-    """Stop every text box blinking, so the cursor is drawn on every run."""
-    for screen in pilot.app.screen_stack:
-        for box in screen.query(Input):
-            box.cursor_blink = False
-
-
-async def settle(pilot: Pilot) -> None:
-    """Wait until every call has answered and its answer has been shown, with cursors steady."""
-    await settle_calls(pilot)
-    steady_cursors(pilot)
-
-
-async def replace_text(pilot: Pilot, selector: str, text: str) -> None:
-    """Focus a text box and replace what it holds, with keys as a user would."""
-    pilot.app.screen.query_one(selector, Input).focus()
-    await pilot.pause()
-    await pilot.press("home", "ctrl+k")
-    await type_text(pilot, text)
-
-
-async def to_trunks(pilot: Pilot, account_row: int = 0) -> None:
-    """From the account picker, open the account on ``account_row``.
-
-    The table is focused directly: Down from the filter box focuses the
-    table *and* moves its cursor, so the row it lands on may change.
-    """
-    await settle(pilot)
-    table = pilot.app.screen.query_one(DataTable)
-    table.focus()
-    table.move_cursor(row=account_row, animate=False)
-    await pilot.pause()
-    await pilot.press("enter")
-    await settle(pilot)
-
-
-async def select_trunk(pilot: Pilot, name: str) -> None:
-    screen = pilot.app.screen
-    row = next(i for i, trunk in enumerate(screen.shown) if trunk.name == name)  # type: ignore[attr-defined]
-    screen.query_one(Grid).move_cursor(row)
-    await pilot.pause()
-
-
-async def to_trunk(pilot: Pilot, name: str) -> None:
-    """Open trunk ``name`` of account 1 and wait for its fresh copy."""
-    await to_trunks(pilot)
-    await select_trunk(pilot, name)
-    await pilot.press("enter")
-    await settle(pilot)
+# --- steps before the picture: each a ``run_before`` -------------------------------------
 
 
 def then(*steps: RunBefore) -> RunBefore:
@@ -150,17 +101,31 @@ def keys(*pressed: str) -> RunBefore:
     return run
 
 
-def opened(name: str) -> RunBefore:
+def account(username: str = WHOLESALE) -> RunBefore:
+    """From the picker, open an account's trunk table (acme-wholesale's, account 1, unless named)."""
+
     async def run(pilot: Pilot) -> None:
-        await to_trunk(pilot, name)
+        await open_account(pilot, username)
 
     return run
 
 
 def selected(name: str) -> RunBefore:
+    """Account 1's trunk table with the cursor on trunk ``name``."""
+
     async def run(pilot: Pilot) -> None:
-        await to_trunks(pilot)
+        await open_account(pilot, WHOLESALE)
         await select_trunk(pilot, name)
+
+    return run
+
+
+def opened(name: str) -> RunBefore:
+    """Account 1's trunk ``name``, opened and its fresh copy loaded."""
+
+    async def run(pilot: Pilot) -> None:
+        await open_account(pilot, WHOLESALE)
+        await open_trunk(pilot, name)
 
     return run
 
@@ -171,7 +136,7 @@ def selected(name: str) -> RunBefore:
 class TestAccountPicker:
     @SIZES
     def test_initial(self, snap_compare: SnapCompare, sim: Sim, size: tuple[int, int]) -> None:
-        assert snap_compare(demo_app(sim), terminal_size=size, run_before=settle)
+        assert snap_compare(make_app(sim), terminal_size=size, run_before=settle)
 
     def test_filtered(self, snap_compare: SnapCompare, sim: Sim) -> None:
         async def run_before(pilot: Pilot) -> None:
@@ -179,7 +144,7 @@ class TestAccountPicker:
             await type_text(pilot, "lab")
             await settle(pilot)
 
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
     def test_filter_matches_nothing(self, snap_compare: SnapCompare, sim: Sim) -> None:
         async def run_before(pilot: Pilot) -> None:
@@ -187,61 +152,60 @@ class TestAccountPicker:
             await type_text(pilot, "zzz")
             await settle(pilot)
 
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
     def test_recent_account_first(self, snap_compare: SnapCompare, sim: Sim) -> None:
         """Back from acme-lab: it is starred and listed first. The cursor stays on
         the third row, which is now another account."""
-        run_before = then(lambda pilot: to_trunks(pilot, account_row=2), keys("escape"))
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        run_before = then(account("acme-lab"), keys("escape"))
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
 
 class TestTrunkTable:
     @SIZES
     def test_initial(self, snap_compare: SnapCompare, sim: Sim, size: tuple[int, int]) -> None:
-        assert snap_compare(demo_app(sim), terminal_size=size, run_before=to_trunks)
+        assert snap_compare(make_app(sim), terminal_size=size, run_before=account())
 
     def test_pattern_applied(self, snap_compare: SnapCompare, sim: Sim) -> None:
-        run_before = then(to_trunks, keys("p", *"tata%", "enter"))
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        run_before = then(account(), keys("p", *"tata%", "enter"))
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
     def test_bad_pattern(self, snap_compare: SnapCompare, sim: Sim) -> None:
         """A lone backslash at the end is refused before anything is sent."""
-        run_before = then(to_trunks, keys("p", *"tata\\"))
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        run_before = then(account(), keys("p", *"tata\\"))
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
     def test_quick_filter(self, snap_compare: SnapCompare, sim: Sim) -> None:
-        run_before = then(to_trunks, keys("slash", *"ams"))
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        run_before = then(account(), keys("slash", *"ams"))
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
     def test_sort_chooser(self, snap_compare: SnapCompare, sim: Sim) -> None:
-        run_before = then(to_trunks, keys("s"))
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        run_before = then(account(), keys("s"))
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
     def test_sorted(self, snap_compare: SnapCompare, sim: Sim) -> None:
         """Sorted by Capacity: NULL (no limit) sorts after every number."""
-        run_before = then(to_trunks, keys("s", "down", "down", "down", "down", "enter"))
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        run_before = then(account(), keys("s", "down", "down", "down", "down", "enter"))
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
     def test_sorted_descending(self, snap_compare: SnapCompare, sim: Sim) -> None:
-        """``s`` again on the same column flips it. NULLs come first here today:
-        reversing the sort reverses sort_key's "NULLs last" too."""
-        run_before = then(to_trunks, keys("s", "down", "down", "down", "down", "enter"), keys("s", "enter"))
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        """``s`` again on the same column flips it; NULL (no limit) stays last."""
+        run_before = then(account(), keys("s", "down", "down", "down", "down", "enter"), keys("s", "enter"))
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
     def test_empty_pattern_result(self, snap_compare: SnapCompare, sim: Sim) -> None:
-        run_before = then(to_trunks, keys("p", *"zzz%", "enter"))
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        run_before = then(account(), keys("p", *"zzz%", "enter"))
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
     def test_quick_filter_hides_everything(self, snap_compare: SnapCompare, sim: Sim) -> None:
-        run_before = then(to_trunks, keys("slash", *"zzz"))
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        run_before = then(account(), keys("slash", *"zzz"))
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
     def test_account_without_trunks(self, snap_compare: SnapCompare, sim: Sim) -> None:
         for trunk in sim.store.list_trunks(3):
             sim.store.delete_trunk(1, trunk["i_trunk"])
-        run_before = then(lambda pilot: to_trunks(pilot, account_row=2))
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        run_before = account("acme-lab")
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
     def test_load_fault(self, snap_compare: SnapCompare, sim: Sim) -> None:
         """The switch refuses the trunk list: the fault is in the status line."""
@@ -249,75 +213,75 @@ class TestTrunkTable:
         async def run_before(pilot: Pilot) -> None:
             await settle(pilot)
             sim.server.knobs.fail_every = 1
-            await to_trunks(pilot)
+            await open_account(pilot, WHOLESALE)
 
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
 
 class TestTrunkScreen:
     @SIZES
     def test_trunk_with_nulls(self, snap_compare: SnapCompare, sim: Sim, size: tuple[int, int]) -> None:
-        assert snap_compare(demo_app(sim), terminal_size=size, run_before=opened(WITH_NULLS))
+        assert snap_compare(make_app(sim), terminal_size=size, run_before=opened(WITH_NULLS))
 
     def test_password_is_masked(self, snap_compare: SnapCompare, sim: Sim) -> None:
         async def run_before(pilot: Pilot) -> None:
-            await to_trunk(pilot, WITH_PASSWORD)
-            pilot.app.screen.query_one("#field-password #input", Input).focus()
+            await opened(WITH_PASSWORD)(pilot)
+            field_input(pilot.app, "password").focus()
             await settle(pilot)
 
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
     def test_validation_error(self, snap_compare: SnapCompare, sim: Sim) -> None:
         async def run_before(pilot: Pilot) -> None:
-            await to_trunk(pilot, WITH_NULLS)
-            await replace_text(pilot, "#field-max_cps #input", "fast")
+            await opened(WITH_NULLS)(pilot)
+            await replace_text(pilot, "fast", field="max_cps")
             await pilot.press("ctrl+s")
             await settle(pilot)
 
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
     @SIZES
     def test_save_dialog_shows_old_and_new(self, snap_compare: SnapCompare, sim: Sim, size: tuple[int, int]) -> None:
         async def run_before(pilot: Pilot) -> None:
-            await to_trunk(pilot, WITH_PASSWORD)
-            await replace_text(pilot, "#field-description #input", "Primary route")
+            await opened(WITH_PASSWORD)(pilot)
+            await replace_text(pilot, "Primary route", field="description")
             pilot.app.screen.query_one("#field-capacity #null").focus()
             await pilot.press("space")
-            await replace_text(pilot, "#field-password #input", NEW_PASSWORD)
+            await replace_text(pilot, NEW_PASSWORD, field="password")
             await pilot.press("ctrl+s")
             await settle(pilot)
 
-        assert snap_compare(demo_app(sim), terminal_size=size, run_before=run_before)
+        assert snap_compare(make_app(sim), terminal_size=size, run_before=run_before)
 
     def test_save_fault_beside_the_button(self, snap_compare: SnapCompare, sim: Sim) -> None:
         """Renaming to a name the account already has: the switch's fault 409."""
 
         async def run_before(pilot: Pilot) -> None:
-            await to_trunk(pilot, WITH_NULLS)
-            await replace_text(pilot, "#field-name #input", WITH_PASSWORD)
+            await opened(WITH_NULLS)(pilot)
+            await replace_text(pilot, WITH_PASSWORD, field="name")
             await pilot.press("ctrl+s")
             await settle(pilot)
             await pilot.press("enter")
             await settle(pilot)
 
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
     def test_discard_changes_dialog(self, snap_compare: SnapCompare, sim: Sim) -> None:
         async def run_before(pilot: Pilot) -> None:
-            await to_trunk(pilot, WITH_NULLS)
-            await replace_text(pilot, "#field-description #input", "Changed")
+            await opened(WITH_NULLS)(pilot)
+            await replace_text(pilot, "Changed", field="description")
             await pilot.press("escape")
             await settle(pilot)
 
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
     @SIZES
     def test_new_trunk_form(self, snap_compare: SnapCompare, sim: Sim, size: tuple[int, int]) -> None:
-        assert snap_compare(demo_app(sim), terminal_size=size, run_before=then(to_trunks, keys("n")))
+        assert snap_compare(make_app(sim), terminal_size=size, run_before=then(account(), keys("n")))
 
     def test_clone_form(self, snap_compare: SnapCompare, sim: Sim) -> None:
         run_before = then(selected(WITH_PASSWORD), keys("c"))
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=run_before)
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
 
 class TestDialogs:
@@ -326,7 +290,7 @@ class TestDialogs:
         self, snap_compare: SnapCompare, sim: Sim, size: tuple[int, int]
     ) -> None:
         run_before = then(selected(WITH_PASSWORD), keys("d"))
-        assert snap_compare(demo_app(sim), terminal_size=size, run_before=run_before)
+        assert snap_compare(make_app(sim), terminal_size=size, run_before=run_before)
 
     def test_export(self, snap_compare: SnapCompare, sim: Sim, monkeypatch: pytest.MonkeyPatch) -> None:
         """The default file name has the time and the working directory in it: both are pinned."""
@@ -340,7 +304,7 @@ class TestDialogs:
         clock = {name: getattr(time, name) for name in dir(time) if not name.startswith("_")}
         clock["strftime"] = lambda _format, *_: "20250102-030405"
         monkeypatch.setattr(trunks_module, "time", SimpleNamespace(**clock))
-        assert snap_compare(demo_app(sim), terminal_size=WIDE, run_before=then(to_trunks, keys("x")))
+        assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=then(account(), keys("x")))
 
 
 @pytest.fixture
@@ -357,33 +321,33 @@ class TestProfiles:
     def test_production_delete_asks_for_the_name(
         self, snap_compare: SnapCompare, sim: Sim, size: tuple[int, int], named_switch: dict[str, Any]
     ) -> None:
-        app = demo_app(sim, label="PROD Amsterdam", production=True, settings=named_switch)
+        app = make_app(sim, label="PROD Amsterdam", production=True, settings=named_switch)
         assert snap_compare(app, terminal_size=size, run_before=then(selected(WITH_PASSWORD), keys("d")))
 
     def test_read_only_trunk_screen(self, snap_compare: SnapCompare, sim: Sim, named_switch: dict[str, Any]) -> None:
-        app = demo_app(sim, label="lab", settings={**named_switch, "read_only": True})
+        app = make_app(sim, label="lab", settings={**named_switch, "read_only": True})
         assert snap_compare(app, terminal_size=WIDE, run_before=opened(WITH_PASSWORD))
 
 
 class TestHelpScreen:
     @SIZES
     def test_help(self, snap_compare: SnapCompare, sim: Sim, size: tuple[int, int]) -> None:
-        assert snap_compare(demo_app(sim), terminal_size=size, run_before=then(to_trunks, keys("f1")))
+        assert snap_compare(make_app(sim), terminal_size=size, run_before=then(account(), keys("f1")))
 
 
 class TestPasswordPrompt:
     def test_prompt(self, snap_compare: SnapCompare, sim: Sim) -> None:
-        assert snap_compare(demo_app(sim, ask_password=True), terminal_size=WIDE, run_before=settle)
+        assert snap_compare(make_app(sim, settings=ASK_PASSWORD), terminal_size=WIDE, run_before=settle)
 
     def test_typed_password_is_masked(self, snap_compare: SnapCompare, sim: Sim) -> None:
         run_before = then(settle, keys(*TYPED_PASSWORD))
-        assert snap_compare(demo_app(sim, ask_password=True), terminal_size=WIDE, run_before=run_before)
+        assert snap_compare(make_app(sim, settings=ASK_PASSWORD), terminal_size=WIDE, run_before=run_before)
 
     def test_refused_password_asks_again(self, snap_compare: SnapCompare, sim: Sim,
                                          named_switch: dict[str, Any]) -> None:
         """The refusal names the switch, so the switch is named, not the simulator's port."""
         run_before = then(settle, keys(*WRONG_PASSWORD, "enter"))
-        app = demo_app(sim, ask_password=True, settings=named_switch)
+        app = make_app(sim, settings={**ASK_PASSWORD, **named_switch})
         assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
 
 
@@ -393,32 +357,7 @@ class TestPasswordPrompt:
 def demo_secrets() -> set[str]:
     """Every password the demo data holds, and every one the tests type."""
     store = Store()
-    logins = seed_demo(store)
-    secrets = {login.password for login in logins}
-    for login in logins:
-        for account in store.list_accounts(login.i_customer, 0, 1000):
-            for trunk in store.list_trunks(account["i_account"]):
-                secrets |= {trunk["password"], trunk["password_backup"]}
-    secrets |= {NEW_PASSWORD, TYPED_PASSWORD, WRONG_PASSWORD}
-    return {secret for secret in secrets if secret}
-
-
-def screen_text(svg: str) -> Iterator[str]:
-    """The text of an SVG screenshot: the whole document, then each screen line.
-
-    A line's pieces are joined with nothing between them, so a password
-    drawn in two styles (a cursor on one character, say) is still found.
-    """
-    yield html.unescape(svg)
-    lines: dict[str, list[str]] = {}
-    for line, text in re.findall(r'<text [^>]*clip-path="url\(#terminal-(?:\d+-)?line-(\d+)\)"[^>]*>(.*?)</text>', svg):
-        lines.setdefault(line, []).append(html.unescape(text))
-    for pieces in lines.values():
-        yield "".join(pieces).replace("\xa0", " ")
-
-
-def leaks(svg: str, secrets: set[str]) -> set[str]:
-    return {secret for text in screen_text(svg) for secret in secrets if secret in text}
+    return secrets_of(store, seed_demo(store)) | {NEW_PASSWORD, TYPED_PASSWORD, WRONG_PASSWORD}
 
 
 class TestNoSecrets:
@@ -442,10 +381,10 @@ class TestNoSecrets:
     async def test_the_check_finds_a_revealed_password(self, sim: Sim) -> None:
         """The check above is not vacuous: Ctrl+R shows the password, and it is found."""
         password = next(t["password"] for t in sim.store.list_trunks(1) if t["name"] == WITH_PASSWORD)
-        app = demo_app(sim)
+        app = make_app(sim)
         async with app.run_test(size=WIDE) as pilot:
-            await to_trunk(pilot, WITH_PASSWORD)
-            pilot.app.screen.query_one("#field-password #input", Input).focus()
+            await opened(WITH_PASSWORD)(pilot)
+            field_input(pilot.app, "password").focus()
             await pilot.press("ctrl+r")
             await settle(pilot)
             revealed = app.export_screenshot()
