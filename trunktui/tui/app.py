@@ -11,6 +11,7 @@ with dialogs for confirmations.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -83,11 +84,19 @@ class TrunkApp(Caller, App[None]):
         self.set_class(session.insecure, "-insecure")
 
     def on_mount(self) -> None:
+        """Start; what exists at this point (imports, the app) lives as long as the app.
+
+        It is frozen, so the collector's full passes while the app runs (a
+        filter over thousands of rows makes them) skip it; the app unfreezes
+        it when it ends. No screen of the session is frozen: none exists yet.
+        """
+        gc.freeze()
         self._start(self.session)
 
     def on_unmount(self) -> None:
         if self.context is not None:
             self.context.client.close()
+        gc.unfreeze()
 
     def _start(self, session: Session) -> None:
         """Open ``session``, asking for its password first if it has none."""
