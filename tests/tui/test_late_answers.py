@@ -12,6 +12,7 @@ import gc
 import weakref
 
 from textual import events
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.conftest import Sim
@@ -37,6 +38,17 @@ from trunktui.tui.screens.accounts import PAGE_SIZE, AccountsScreen
 from trunktui.tui.screens.help import HelpScreen
 from trunktui.tui.screens.password import PasswordScreen
 from trunktui.tui.screens.trunk import TrunkScreen
+from trunktui.tui.screens.trunks import TrunksScreen
+
+
+async def fill_a_new_trunk(pilot: Pilot[None], name: str) -> TrunksScreen:
+    """Open the wholesale account's table, press n, and type a name and a destination."""
+    table = await open_account(pilot, WHOLESALE)
+    await pilot.press("n")
+    await type_text(pilot, name)
+    await pilot.press("tab")
+    await type_text(pilot, "192.0.2.70")
+    return table
 
 
 async def test_a_closed_trunk_list_is_collected(app: TrunkApp) -> None:
@@ -63,11 +75,7 @@ async def test_a_create_answering_behind_help_waits_for_the_form(
     neither pops Help nor leaves the form half-finished; once Help closes,
     the form closes with the new trunk, which the table then selects."""
     async with app.run_test(size=SIZE) as pilot:
-        table = await open_account(pilot, WHOLESALE)
-        await pilot.press("n")
-        await type_text(pilot, "late-1")
-        await pilot.press("tab")
-        await type_text(pilot, "192.0.2.70")
+        table = await fill_a_new_trunk(pilot, "late-1")
         sim.server.knobs.latency = 0.5
         await pilot.press("ctrl+s")
         form = app.screen
@@ -204,11 +212,7 @@ async def test_a_create_stopped_with_escape_is_looked_for_by_name(
     """Escape while a create is on its way: the switch does create it, and the form, having looked
     the name up, closes on the new trunk instead of offering to create it again."""
     async with app.run_test(size=SIZE) as pilot:
-        table = await open_account(pilot, WHOLESALE)
-        await pilot.press("n")
-        await type_text(pilot, "stopped-1")
-        await pilot.press("tab")
-        await type_text(pilot, "192.0.2.71")
+        table = await fill_a_new_trunk(pilot, "stopped-1")
         sim.server.knobs.latency = 0.4
         await pilot.press("ctrl+s", "escape")
         sim.server.knobs.latency = 0.0
