@@ -76,6 +76,18 @@ def test_read_only_refusals_are_audited(sim: Sim, tmp_path: Path) -> None:
     assert entry["action"] == "delete" and entry["result"]["error"] == "ReadOnlyError"
 
 
+def test_trunktui_audit_json_escapes_what_the_terminal_would_act_on(capsys: pytest.CaptureFixture[str]) -> None:
+    """A trunk the switch stored with a CSI, a bidi override, DEL and a zero-width space in its name
+    is deleted: ``trunktui audit --json`` prints the line escaped, and it reads back as the same JSON."""
+    name = "csi\x9b2J rtl\u202e del\x7f zw\u200b"
+    log = AuditLog(profile="lab", server="127.0.0.1", login="acme", path=audit_path())
+    log.record("delete", account=1, trunk=7, before={"name": name})
+    assert main(["audit", "--json"]) == 0
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert line.isascii() and line.isprintable()
+    assert json.loads(line)["before"]["name"] == name
+
+
 def test_trunktui_audit_prints_recent_entries(sim: Sim, capsys: pytest.CaptureFixture[str]) -> None:
     with audited_client(sim, audit_path()) as api:
         i_account = api.list_accounts()[0].i_account

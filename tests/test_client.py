@@ -73,6 +73,16 @@ def test_bad_urls_are_refused_with_a_message(bad: str) -> None:
     assert caught.value.field == "url"
 
 
+@pytest.mark.parametrize("given", ["http://alice:s3cret-pw@sw.example.net", "alice:s3cret-pw@sw.example.net:8443",
+                                   "https://s3cret-pw@sw.example.net/xmlapi/xmlapi"])
+def test_an_address_carrying_credentials_is_refused_without_repeating_them(given: str) -> None:
+    """Credentials in a URL would travel as Basic auth in trusted mode and end up in messages and the audit."""
+    with pytest.raises(InputError) as caught:
+        normalize_url(given)
+    assert caught.value.field == "url"
+    assert "s3cret-pw" not in str(caught.value) and "--user" in str(caught.value)
+
+
 def test_settings_never_show_the_password() -> None:
     settings = ConnectionSettings("sw.example.net", username="noc", password="s3cret-pw")
     assert "s3cret-pw" not in repr(settings)

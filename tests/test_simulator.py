@@ -707,3 +707,21 @@ def test_cli_serves_until_interrupted(tmp_path: Path) -> None:
     assert process.returncode == 0
     assert "Traceback" not in err
 
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_database_file_holding_passwords_is_private(tmp_path: Path, existing: bool) -> None:
+    """--db writes the logins' passwords: the file and its journal are readable by the owner only,
+    whether the simulator makes the file or is given one made with the usual 0644."""
+    path = tmp_path / "sim.db"
+    if existing:
+        path.touch(mode=0o644)
+        path.chmod(0o644)
+    store = Store(str(path))
+    try:
+        seed_demo(store)
+        files = [path, *tmp_path.glob("sim.db-*")]
+        assert len(files) > 1, "no journal file to check"
+        assert {file.name: file.stat().st_mode & 0o777 for file in files} == {file.name: 0o600 for file in files}
+    finally:
+        store.close()

@@ -54,6 +54,13 @@ def normalize_url(text: str) -> str:
         raise InputError("The switch address is empty.", field="url")
     if any(char.isspace() or not char.isprintable() for char in text):
         raise InputError("The switch address may not contain spaces or control characters.", field="url")
+    if "@" in text.split("://", 1)[-1].split("/", 1)[0]:
+        raise InputError(
+            "The switch address may not carry a login or password (user:password@host): give the login with "
+            "--user or the profile's username, and the password by TRUNKTUI_PASSWORD, password_command or "
+            "the prompt.",
+            field="url",
+        )
     if "://" not in text:
         text = f"https://{text}"
     try:

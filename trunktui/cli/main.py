@@ -9,6 +9,7 @@ reported here, before any screen opens.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -65,8 +66,6 @@ def _config_main(arguments: list[str]) -> int:
 
 
 def _audit_main(arguments: list[str]) -> int:
-    import json
-
     from trunktui.audit import audit_path, describe_entry, read_recent
     from trunktui.text import printable
 
@@ -78,8 +77,13 @@ def _audit_main(arguments: list[str]) -> int:
     if not entries:
         print(f"No changes recorded yet ({audit_path()}).")
     for entry in entries:
-        print(json.dumps(entry, ensure_ascii=False) if args.json else printable(describe_entry(entry)))
+        print(terminal_json(entry) if args.json else printable(describe_entry(entry)))
     return 0
+
+
+def terminal_json(value: object) -> str:
+    """JSON that puts no control, bidi or other non-ASCII character on the terminal: all are escaped."""
+    return json.dumps(value).replace("\x7f", "\\u007f")
 
 
 def _fail(parser: argparse.ArgumentParser, error: TrunkTuiError) -> NoReturn:

@@ -13,6 +13,7 @@ shared between them.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -106,8 +107,15 @@ class Store:
     """
 
     def __init__(self, path: str | None = None) -> None:
+        """A file at ``path`` holds the logins' passwords, so it is made (or kept) private: mode 0600.
+
+        SQLite gives its journal files the database file's mode.
+        """
         self.path = path
         self._lock = threading.Lock()
+        if path:
+            os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+            os.chmod(path, 0o600)
         self._db = sqlite3.connect(path or ":memory:", check_same_thread=False, isolation_level=None)
         self._db.create_function("casefold", 1, lambda s: None if s is None else s.casefold(), deterministic=True)
         self._db.execute("PRAGMA case_sensitive_like = ON")
