@@ -106,6 +106,17 @@ def test_a_password_in_the_file_needs_a_private_file(tmp_path: Path) -> None:
     assert "plain" not in repr(config.profile("lab"))
 
 
+@pytest.mark.parametrize("mode", [0o664, 0o646])
+def test_a_password_command_needs_a_file_only_its_owner_can_write(tmp_path: Path, mode: int) -> None:
+    """Whoever can write the file chooses the command trunktui runs: group- or world-writable is refused."""
+    text = '[profiles.lab]\nurl = "x"\nusername = "u"\npassword_command = "pass show lab"\n'
+    with pytest.raises(ConfigError, match="chmod go-w") as caught:
+        load_config(write(tmp_path, text, mode))
+    assert caught.value.line == 4
+    config = load_config(write(tmp_path, text, 0o644))
+    assert config is not None and config.profile("lab").password_command == "pass show lab"
+
+
 def test_password_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = load_config(write(tmp_path, GOOD))
     assert config is not None
@@ -125,6 +136,18 @@ def test_password_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 def test_a_failing_password_command_says_why(command: str, words: str) -> None:
     with pytest.raises(CredentialError, match=words.replace("(", r"\(").replace(")", r"\)")):
         run_password_command(command, "lab")
+
+
+def test_a_password_command_cannot_put_raw_bytes_or_escapes_in_front_of_the_user() -> None:
+    """Output that is not UTF-8 is a clear error, not a traceback; a failing command's stderr
+    (here an ESC ] title sequence) is shown with visible stand-ins, never raw."""
+    with pytest.raises(CredentialError, match="not UTF-8"):
+        run_password_command(f"{sys.executable} -c \"import sys; sys.stdout.buffer.write(b'\\xff\\xfe')\"", "lab")
+    title = f"{sys.executable} -c \"import sys; sys.stderr.write('\\x1b]0;owned\\x07 locked'); sys.exit(2)\""
+    with pytest.raises(CredentialError) as caught:
+        run_password_command(title, "lab")
+    message = str(caught.value)
+    assert "\x1b" not in message and "\x07" not in message and "owned" in message and "locked" in message
 
 
 def test_config_init_writes_a_private_sample_that_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

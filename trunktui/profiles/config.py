@@ -125,6 +125,10 @@ def _is_private(path: Path) -> bool:
     return not stat.S_IMODE(path.stat().st_mode) & 0o077
 
 
+def _others_can_write(path: Path) -> bool:
+    return bool(stat.S_IMODE(path.stat().st_mode) & 0o022)
+
+
 def _profile(path: Path, text: str, name: str, table: Any) -> Profile:
     if not isinstance(table, dict):
         raise ConfigError(path, f"profiles.{name} must be a table ([profiles.{name}])", _line_of(text, None, name))
@@ -157,6 +161,14 @@ def _profile(path: Path, text: str, name: str, table: Any) -> Profile:
             f"profile {name!r} has a password, but the file can be read by others (mode {mode_text}). "
             f"Run 'chmod 600 {path}', or use password_command instead.",
             _line_of(text, name, "password"),
+        )
+    if "password_command" in values and _others_can_write(path):
+        mode_text = oct(stat.S_IMODE(path.stat().st_mode))[2:]
+        raise ConfigError(
+            path,
+            f"profile {name!r} runs a password_command, but others can write the file (mode {mode_text}), "
+            f"so they could choose what it runs. Run 'chmod go-w {path}'.",
+            _line_of(text, name, "password_command"),
         )
     if "ca_bundle" in values:
         values["ca_bundle"] = str(Path(values["ca_bundle"]).expanduser())

@@ -18,6 +18,7 @@ import subprocess
 
 from trunktui.errors import TrunkTuiError
 from trunktui.profiles.config import Profile
+from trunktui.text import printable
 
 PASSWORD_VARIABLE = "TRUNKTUI_PASSWORD"
 COMMAND_TIMEOUT = 30.0
@@ -36,7 +37,7 @@ def run_password_command(command: str, profile: str) -> str:
     if not argv:
         raise CredentialError(f"password_command of profile {profile!r} is empty.")
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, stdin=subprocess.DEVNULL)
+        done = subprocess.run(argv, capture_output=True, timeout=COMMAND_TIMEOUT, stdin=subprocess.DEVNULL)
     except FileNotFoundError:
         raise CredentialError(f"password_command of profile {profile!r}: {argv[0]!r} was not found.") from None
     except subprocess.TimeoutExpired:
@@ -46,11 +47,16 @@ def run_password_command(command: str, profile: str) -> str:
     except OSError as exc:
         raise CredentialError(f"password_command of profile {profile!r} could not run: {exc.strerror}.") from None
     if done.returncode != 0:
-        said = " ".join(done.stderr.split())[:200] or "nothing on stderr"
+        said = printable(" ".join(done.stderr.decode(errors="replace").split()), 200) or "nothing on stderr"
         raise CredentialError(
             f"password_command of profile {profile!r} failed (exit {done.returncode}): {said}"
         )
-    password = done.stdout.splitlines()[0] if done.stdout else ""
+    try:
+        printed = done.stdout.decode()
+    except UnicodeDecodeError:
+        raise CredentialError(f"password_command of profile {profile!r} printed something that is not UTF-8 "
+                              "text; a password must be.") from None
+    password = printed.splitlines()[0] if printed else ""
     if not password:
         raise CredentialError(f"password_command of profile {profile!r} printed no password.")
     return password
