@@ -28,7 +28,9 @@ from tests.wire import RecordingTransport
 from trunktui.api import SippyClient
 from trunktui.audit import audit_path
 from trunktui.profiles.config import load_config
+from trunktui.profiles.session import Overrides, session_for
 from trunktui.simulator import SimulatorServer
+from trunktui.tui.app import TrunkApp
 from trunktui.tui.form import TrunkForm
 from trunktui.tui.screens.accounts import AccountsScreen
 from trunktui.tui.screens.audit import AuditScreen
@@ -125,6 +127,30 @@ async def test_switching_profile_from_the_palette(sim: Sim, tmp_path: Path, monk
         assert app.session.profile == "globex" and app.session.read_only
         assert "Globex lab" in app.title and "READ-ONLY" in app.title
         await rendered(pilot, "globex-transit")
+
+
+async def test_command_line_options_hold_across_a_profile_switch(
+    sim: Sim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """trunktui --profile acme --read-only --timeout 7, then "Profile: globex" from the palette: the
+    new connection is read-only too, with the same timeout, although the globex profile says neither."""
+    monkeypatch.setenv("TRUNKTUI_PASSWORD", sim.logins["globex"].password)
+    path = tmp_path / "profiles.toml"
+    path.write_text(f'[profiles.acme]\nurl = "{sim.url}"\nusername = "acme"\n\n'
+                    f'[profiles.globex]\nurl = "{sim.url}"\nusername = "globex"\n', encoding="utf-8")
+    config = load_config(path)
+    assert config is not None
+    overrides = Overrides(read_only=True, timeout=7.0)
+    first = session_for(config.profile("acme"), sim.logins["acme"].password, overrides)
+    app = TrunkApp(first, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.switch_profile("globex")
+        await settle(pilot)
+        assert app.context is not None and app.session.profile == "globex"
+        settings = app.context.client.settings
+        assert settings.username == "globex" and settings.read_only and settings.read_timeout == 7.0
+        assert "READ-ONLY" in app.title
 
 
 async def test_an_edit_in_the_app_is_audited_and_shown(sim: Sim, client: SippyClient) -> None:

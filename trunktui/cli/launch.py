@@ -14,7 +14,7 @@ from trunktui.api import ConnectionSettings
 from trunktui.errors import TrunkTuiError
 from trunktui.profiles.config import Config, ConfigError, Profile, config_path, load_config
 from trunktui.profiles.credentials import resolve_password
-from trunktui.profiles.session import Session, session_for
+from trunktui.profiles.session import Overrides, Session, session_for
 
 DEMO_HINT = (
     "No switch given, so this is the built-in simulator with demo data. "
@@ -78,13 +78,14 @@ def _account(text: str | None) -> int | str | None:
 
 def _plan(args: argparse.Namespace) -> Launch:
     _check(args)
+    overrides = Overrides(read_only=args.read_only, verify=False if args.insecure else None,
+                          ca_bundle=args.ca_bundle, timeout=args.timeout)
     if args.demo:
         return Launch(None, read_only=args.read_only)
     if args.url:
         command_line = Profile(name="", url=args.url, mode="trusted" if args.trusted else "digest",
                                username=args.user or "", i_customer=args.customer)
-        session = session_for(command_line, resolve_password(None), read_only=args.read_only,
-                              verify=not args.insecure, ca_bundle=args.ca_bundle, timeout=args.timeout)
+        session = session_for(command_line, resolve_password(None), overrides)
         try:
             config = load_config()
         except ConfigError:
@@ -96,15 +97,7 @@ def _plan(args: argparse.Namespace) -> Launch:
     if config is None or not (args.profile or config.default or len(config.profiles) == 1):
         return Launch(None, hint=DEMO_HINT, read_only=args.read_only)
     profile = config.profile(args.profile)
-    session = session_for(
-        profile,
-        resolve_password(profile),
-        read_only=args.read_only,
-        verify=False if args.insecure else None,
-        ca_bundle=args.ca_bundle,
-        timeout=args.timeout,
-    )
-    return Launch(session, config)
+    return Launch(session_for(profile, resolve_password(profile), overrides), config)
 
 
 def run_app(session: Session, config: Config | None) -> int:

@@ -13,6 +13,19 @@ from trunktui.profiles.config import Profile
 
 
 @dataclass(frozen=True)
+class Overrides:
+    """Command-line options that hold for the whole run, whichever profile is in use.
+
+    None leaves the profile's own setting; ``read_only`` can only tighten.
+    """
+
+    read_only: bool = False
+    verify: bool | None = None
+    ca_bundle: str | None = None
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
 class Session:
     """``account`` (an i_account or a username) is opened at start, past the picker."""
 
@@ -23,6 +36,7 @@ class Session:
     production: bool = False
     hint: str = ""
     account: int | str | None = None
+    overrides: Overrides = Overrides()
 
     @property
     def who(self) -> str:
@@ -44,30 +58,23 @@ class Session:
         return self.settings.url.startswith("https:") and not self.settings.verify
 
 
-def session_for(
-    profile: Profile,
-    password: str | None,
-    *,
-    read_only: bool = False,
-    verify: bool | None = None,
-    ca_bundle: str | None = None,
-    timeout: float | None = None,
-) -> Session:
-    """A session for ``profile``; command-line options may tighten or override it."""
+def session_for(profile: Profile, password: str | None, overrides: Overrides = Overrides()) -> Session:
+    """A session for ``profile``, with the command line's ``overrides`` applied and kept for the next one."""
     settings = ConnectionSettings(
         profile.url,
         username=profile.username,
         password=password or "",
         trusted=profile.trusted,
         i_customer=profile.i_customer,
-        verify=profile.verify if verify is None else verify,
-        ca_bundle=ca_bundle or profile.ca_bundle,
-        read_timeout=timeout or profile.timeout,
-        read_only=read_only or profile.read_only,
+        verify=profile.verify if overrides.verify is None else overrides.verify,
+        ca_bundle=overrides.ca_bundle or profile.ca_bundle,
+        read_timeout=overrides.timeout or profile.timeout,
+        read_only=overrides.read_only or profile.read_only,
     )
     return Session(
         settings,
         profile=profile.name,
         label=profile.title,
         production=profile.production,
+        overrides=overrides,
     )

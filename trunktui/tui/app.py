@@ -187,7 +187,8 @@ class TrunkApp(Caller, App[None]):
         assert self.config is not None
         profile = self.config.profile(name)
         self.notify(f"Connecting with profile {printable(profile.title)}…", markup=False)
-        self.run_call("profile", lambda: session_for(profile, resolve_password(profile)), ProfileReady)
+        overrides = self.session.overrides
+        self.run_call("profile", lambda: session_for(profile, resolve_password(profile), overrides), ProfileReady)
 
     @on(ProfileReady)
     def profile_ready(self, message: ProfileReady) -> None:
