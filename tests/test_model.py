@@ -118,3 +118,9 @@ def test_trunks_keep_members_the_model_does_not_know() -> None:
     assert trunk.extra == {"media_relay": "auto"}
     assert redact(trunk.members)["password"] == "***"
     assert trunk.members["password"] == "pw"
+
+
+def test_members_a_switch_adds_are_redacted_when_their_names_say_secret() -> None:
+    members = {"name": "t", "auth_secret": "s3", "api_token": "t0", "sip_passwd": "p1", "note": "kept", "x_key": ""}
+    assert redact(members) == {"name": "t", "auth_secret": "***", "api_token": "***", "sip_passwd": "***",
+                               "note": "kept", "x_key": ""}

@@ -228,6 +228,12 @@ TRUNK_FIELDS: tuple[Field, ...] = (
 
 FIELDS_BY_NAME: Mapping[str, Field] = {f.name: f for f in TRUNK_FIELDS}
 SECRET_FIELDS: frozenset[str] = frozenset(f.name for f in TRUNK_FIELDS if f.secret)
+_SECRET_NAME = re.compile(r"pass|secret|token|key|credential|auth", re.IGNORECASE)
+
+
+def is_secret(name: str) -> bool:
+    """A known secret field, or a member a switch added whose name says it holds one (``auth_secret``)."""
+    return name in SECRET_FIELDS or bool(_SECRET_NAME.search(name))
 
 
 def format_value(value: Any) -> str:
@@ -315,7 +321,7 @@ class Trunk:
 
 def redact(members: Mapping[str, Any]) -> dict[str, Any]:
     """Members with secrets masked, for anything written to disk or logs."""
-    return {k: ("***" if k in SECRET_FIELDS and v else v) for k, v in members.items()}
+    return {k: ("***" if is_secret(k) and v else v) for k, v in members.items()}
 
 
 ACCOUNT_MEMBERS: tuple[str, ...] = (

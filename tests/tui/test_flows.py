@@ -1211,3 +1211,16 @@ class TestHelp:
             await until(pilot, lambda: isinstance(app.screen, TrunkScreen), "the new-trunk form")
             assert app.screen.creating  # type: ignore[attr-defined]
 
+
+
+async def test_a_member_the_switch_adds_that_names_a_secret_is_masked(
+    app: TrunkApp, sim: Sim, client: SippyClient
+) -> None:
+    """A newer switch adds ``auth_secret`` to every trunk: the trunk screen shows that it is set, not what it is."""
+    sim.server.knobs.extra_members = {"auth_secret": "hunter2-extra", "region": "eu-west"}
+    i_trunk = server_trunks(client, account_id(client, WHOLESALE))[0].i_trunk
+    async with app.run_test(size=SIZE) as pilot:
+        await open_account(pilot, WHOLESALE)
+        await open_trunk(pilot, i_trunk)
+        text = await rendered(pilot, "auth_secret", "eu-west")
+        assert "hunter2-extra" not in text and "••••••" in text

@@ -21,13 +21,13 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Static, Swi
 from textual.worker import Worker
 
 from trunktui.errors import ApiError, FaultError, TrunkTuiError
-from trunktui.model import FIELDS_BY_NAME, Trunk, changed_fields, editable_fields
+from trunktui.model import FIELDS_BY_NAME, Trunk, changed_fields, editable_fields, is_secret
 from trunktui.text import printable
 from trunktui.tui.base import AppScreen, Context
 from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell
 from trunktui.tui.form import TrunkForm
-from trunktui.tui.screens.confirm import ConflictChoice, conflict_dialog, discard_dialog, save_dialog
+from trunktui.tui.screens.confirm import MASK, ConflictChoice, conflict_dialog, discard_dialog, save_dialog
 from trunktui.tui.widgets import StatusLine
 
 READ_ONLY_NOTE = "Read-only connection: this trunk can be viewed, not changed."
@@ -192,7 +192,8 @@ class TrunkScreen(AppScreen[int | None]):
         for name in ("i_trunk", "i_account"):
             grid.add_row(FIELDS_BY_NAME[name].label, cell(self.trunk.get(name)))
         for name, value in self.trunk.extra.items():
-            grid.add_row(Text(printable(name, 40)), cell(value, 400))
+            shown = Text(MASK if value else "(empty)", style="dim") if is_secret(name) else cell(value, 400)
+            grid.add_row(Text(printable(name, 40)), shown)
         if self.trunk.extra:
             grid.add_row("", Text("Members above the line are read-only.", style="dim italic"))
         self.query_one("#readonly", Static).update(grid)
