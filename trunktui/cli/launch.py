@@ -103,8 +103,9 @@ def _plan(args: argparse.Namespace) -> Launch:
 def run_app(session: Session, config: Config | None) -> int:
     from trunktui.tui.app import TrunkApp
 
-    TrunkApp(session, config).run()
-    return 0
+    app = TrunkApp(session, config)
+    app.run()
+    return app.return_code or 0
 
 
 def run_demo(hint: str, read_only: bool, account: int | str | None = None) -> int:

@@ -18,6 +18,8 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+import rich
+from rich.traceback import Traceback
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -82,6 +84,16 @@ class TrunkApp(Caller, App[None]):
         self.sub_title = session.who
         self.set_class(session.production, "-production")
         self.set_class(session.insecure, "-insecure")
+
+    def _fatal_error(self) -> None:
+        """A crash shows what failed and where, never the values of local variables.
+
+        Textual's own report lists every frame's locals, and a frame that
+        handled a login holds its password. This is the one hook Textual
+        offers for the report, so it is overridden here and nowhere else.
+        """
+        self.bell()
+        self.panic(Traceback(show_locals=False, width=None, suppress=[rich]))
 
     def on_mount(self) -> None:
         """Start; what exists at this point (imports, the app) lives as long as the app.
