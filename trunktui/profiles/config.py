@@ -154,22 +154,15 @@ def _profile(path: Path, text: str, name: str, table: Any) -> Profile:
                           _line_of(text, name, None))
     if "timeout" in values and values["timeout"] <= 0:
         raise ConfigError(path, "timeout must be more than 0 seconds", _line_of(text, name, "timeout"))
+    mode_text = oct(stat.S_IMODE(path.stat().st_mode))[2:]
     if "password" in values and not _is_private(path):
-        mode_text = oct(stat.S_IMODE(path.stat().st_mode))[2:]
-        raise ConfigError(
-            path,
-            f"profile {name!r} has a password, but the file can be read by others (mode {mode_text}). "
-            f"Run 'chmod 600 {path}', or use password_command instead.",
-            _line_of(text, name, "password"),
-        )
+        raise ConfigError(path, f"profile {name!r} has a password, but the file can be read by others "
+                          f"(mode {mode_text}). Run 'chmod 600 {path}', or use password_command instead.",
+                          _line_of(text, name, "password"))
     if "password_command" in values and _others_can_write(path):
-        mode_text = oct(stat.S_IMODE(path.stat().st_mode))[2:]
-        raise ConfigError(
-            path,
-            f"profile {name!r} runs a password_command, but others can write the file (mode {mode_text}), "
-            f"so they could choose what it runs. Run 'chmod go-w {path}'.",
-            _line_of(text, name, "password_command"),
-        )
+        raise ConfigError(path, f"profile {name!r} runs a password_command, but others can write the file "
+                          f"(mode {mode_text}), so they could choose what it runs. Run 'chmod go-w {path}'.",
+                          _line_of(text, name, "password_command"))
     if "ca_bundle" in values:
         values["ca_bundle"] = str(Path(values["ca_bundle"]).expanduser())
     return Profile(name=name, **values)
