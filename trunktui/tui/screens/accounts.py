@@ -100,6 +100,8 @@ class AccountsScreen(AppScreen[None]):
         self.trouble = ""
         self.page_fault = ""
         self.loaded: list[Account] = []
+        self.picker_rows: list[PickerRow] = []
+        self.widths: list[int] = []
         self.more = True
         self.recent: list[RecentAccount] = []
 
@@ -119,7 +121,7 @@ class AccountsScreen(AppScreen[None]):
     def on_mount(self) -> None:
         self.sub_title = self.session.who
         self.recent = self.context.recent.load()
-        self.rebuild()
+        self.rows_changed()
         if self.open_first is not None:
             self.open_by(self.open_first)
         self.load_page()
@@ -148,7 +150,7 @@ class AccountsScreen(AppScreen[None]):
         self.loaded.extend(page.accounts)
         self.more = len(page.accounts) == PAGE_SIZE
         self.page_fault = ""
-        self.rebuild()
+        self.rows_changed()
 
     @on(AccountFound)
     def account_found(self, found: AccountFound) -> None:
@@ -180,17 +182,22 @@ class AccountsScreen(AppScreen[None]):
         grid = self.grid
         return grid.rows[grid.cursor_row] if grid.cursor_row >= 0 else None
 
-    def rebuild(self) -> None:
-        """Show the rows the filter lets through, keeping the highlighted account.
+    def rows_changed(self) -> None:
+        """The loaded or recent accounts changed: list and measure the rows once, then show them.
 
         Columns are as wide as every row needs, so they do not jump as the filter narrows.
         """
+        self.picker_rows = list(self.rows())
+        self.widths = self.grid.measure(self.picker_rows)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Show the rows the filter lets through, keeping the highlighted account."""
         wanted = self.query_one("#filter", Input).value.strip().casefold()
         selected = self.current()
-        rows = list(self.rows())
-        shown = [row for row in rows if not wanted or row.matches(wanted)]
+        shown = [row for row in self.picker_rows if not wanted or row.matches(wanted)]
         keep = next((i for i, row in enumerate(shown) if selected and row.i_account == selected.i_account), 0)
-        self.grid.show(shown, self.grid.measure(rows), cursor=keep)
+        self.grid.show(shown, self.widths, cursor=keep)
         self.describe(wanted)
 
     def describe(self, wanted: str) -> None:
@@ -290,4 +297,4 @@ class AccountsScreen(AppScreen[None]):
         recent.remember(RecentAccount(account.i_account, printable(account.username),
                                       printable(account.description, 80)))
         self.recent = recent.load()
-        self.rebuild()
+        self.rows_changed()
