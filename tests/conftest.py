@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.foreign import ForeignSwitch
 from trunktui.api import ConnectionSettings, SippyClient
 from trunktui.simulator import DemoLogin, SimulatorServer, Store, seed_demo
 
@@ -60,3 +61,13 @@ def private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     home = tmp_path_factory.mktemp("home")
     for variable in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(variable, str(home / variable.lower()))
+
+
+@pytest.fixture
+def foreign() -> Iterator[ForeignSwitch]:
+    """A second, independent Sippy-like server (see tests/foreign.py), reached in trusted mode."""
+    switch = ForeignSwitch().start()
+    try:
+        yield switch
+    finally:
+        switch.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,18 @@ import pytest
 from tests.conftest import Sim
 from tests.wire import RecordingTransport
 from trunktui.api import SippyClient
-from trunktui.audit import AuditLog, audit_path, read_recent
+from trunktui.audit import (
+    DEPTH_LIMIT,
+    AuditLog,
+    audit_path,
+    describe_entry,
+    describe_result,
+    failure_message,
+    read_recent,
+)
 from trunktui.cli import main
-from trunktui.errors import FaultError, ReadOnlyError
+from trunktui.errors import ApiError, FaultError, InputError, ReadOnlyError
+from trunktui.simulator import FailMode
 
 
 def audited_client(sim: Sim, path: Path) -> SippyClient:
@@ -66,14 +76,115 @@ def test_every_change_and_failed_attempt_is_one_redacted_line(sim: Sim, tmp_path
         assert entry["time"].endswith("Z")
 
 
-def test_read_only_refusals_are_audited(sim: Sim, tmp_path: Path) -> None:
+def test_only_what_reaches_for_the_wire_is_audited(sim: Sim, tmp_path: Path) -> None:
+    """A change refused before sending (read-only, invalid input) changed nothing, so it leaves no line."""
     path = tmp_path / "audit.jsonl"
     settings = sim.settings(read_only=True)
     log = AuditLog(profile="prod", server=settings.host, login=settings.username, path=path)
     with SippyClient(settings, audit=log) as api, pytest.raises(ReadOnlyError):
         api.delete_trunk(1)
+    with audited_client(sim, path) as api, pytest.raises(InputError):
+        api.create_trunk({"i_account": 1, "name": "", "destination": "192.0.2.1"})
+    assert read_recent(path) == []
+
+
+def lost_answer(sim: Sim, mode: FailMode) -> None:
+    """The next call fails as ``mode`` says; the ones after it go through."""
+    sim.server.knobs.fail_mode = mode
+    sim.server.knobs.fail_every = sim.server.stats.calls + 1
+
+
+@pytest.mark.parametrize(("mode", "applied"), [(FailMode.RESET, True), (FailMode.HTTP_500, False)])
+def test_a_lost_answer_is_unknown_until_reading_back_tells(
+    sim: Sim, tmp_path: Path, mode: FailMode, applied: bool
+) -> None:
+    """The update's own line says the outcome is unknown, not failed; the read-back's line says what happened."""
+    path = tmp_path / "audit.jsonl"
+    with audited_client(sim, path) as api:
+        trunk = api.list_trunks(api.list_accounts()[0].i_account)[0]
+        lost_answer(sim, mode)
+        with pytest.raises(ApiError) as lost:
+            api.update_trunk(trunk.i_trunk, {"capacity": 77}, before=trunk.members)
+        sim.server.knobs.fail_every = 0
+        assert lost.value.may_have_acted
+        assert api.check_update(trunk.i_trunk, {"capacity": 77}, "Stopped waiting for the save")[0] is applied
+    attempt, check = read_recent(path)
+    assert attempt["result"]["outcome"] == "unknown"
+    assert describe_result(attempt).startswith("UNKNOWN ")
+    assert check["action"] == "update" and check["trunk"] == trunk.i_trunk and check["after"] == {"capacity": 77}
+    assert check["result"] == {"read_back": "applied" if applied else "not applied",
+                               "note": "Stopped waiting for the save"}
+    assert (failure_message(check) is None) is applied
+    assert "READ BACK: " + ("APPLIED" if applied else "NOT APPLIED") in describe_entry(check)
+
+
+def test_a_create_whose_answer_was_lost_is_looked_up_and_audited(sim: Sim, tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    with audited_client(sim, path) as api:
+        values = {"i_account": api.list_accounts()[0].i_account, "name": "lost-create", "destination": "192.0.2.4"}
+        lost_answer(sim, FailMode.RESET)
+        with pytest.raises(ApiError):
+            api.create_trunk(values)
+        sim.server.knobs.fail_every = 0
+        (found,) = api.check_create(values, "Creating failed: the connection broke")
+    attempt, check = read_recent(path)
+    assert attempt["result"]["outcome"] == "unknown"
+    assert check["trunk"] == found.i_trunk and check["result"]["read_back"] == "applied"
+
+
+def test_a_refused_change_is_recorded_as_not_applied(sim: Sim, tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    with audited_client(sim, path) as api, pytest.raises(FaultError):
+        api.update_trunk(10**6, {"capacity": 1})
     (entry,) = read_recent(path)
-    assert entry["action"] == "delete" and entry["result"]["error"] == "ReadOnlyError"
+    assert entry["result"]["outcome"] == "not applied" and describe_result(entry).startswith("FAILED ")
+
+
+def test_a_member_nested_thousands_deep_is_recorded_bounded(sim: Sim, tmp_path: Path) -> None:
+    """Encoding the line must not fail (RecursionError) and so turn a done delete into a reported failure."""
+    path = tmp_path / "audit.jsonl"
+    deep: list[object] = []
+    for _ in range(5000):
+        deep = [deep]
+    with audited_client(sim, path) as api:
+        trunk = api.list_trunks(api.list_accounts()[0].i_account)[0]
+        api.delete_trunk(trunk.i_trunk, before={**trunk.members, "odd": deep})
+        assert all(t.i_trunk != trunk.i_trunk for t in api.list_trunks(trunk.get("i_account")))
+    (entry,) = read_recent(path)
+    assert entry["result"] == "OK" and entry["before"]["name"] == trunk.name
+    kept, levels = entry["before"]["odd"], 0
+    while isinstance(kept, list):
+        kept, levels = kept[0], levels + 1
+    assert levels < DEPTH_LIMIT and isinstance(kept, str) and kept.startswith("[[[")
+
+
+def test_an_audit_file_that_cannot_be_written_is_said_apart_from_the_change(sim: Sim, tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    path.mkdir()
+    problems: list[str] = []
+    settings = sim.settings()
+    log = AuditLog(profile="lab", server=settings.host, login=settings.username, path=path, on_failure=problems.append)
+    with SippyClient(settings, audit=log) as api:
+        i_trunk = api.create_trunk({"i_account": api.list_accounts()[0].i_account, "name": "unaudited",
+                                    "destination": "192.0.2.5"})
+        assert api.get_trunk(i_trunk).name == "unaudited"
+    (problem,) = problems
+    assert str(path) in problem and "The create itself is not affected." in problem
+
+
+def test_the_audit_file_is_never_written_through_a_link_and_is_kept_private(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere"
+    target.write_text("")
+    link = tmp_path / "audit.jsonl"
+    link.symlink_to(target)
+    problems: list[str] = []
+    AuditLog(profile="lab", server="s", login="l", path=link, on_failure=problems.append).record("delete", trunk=1)
+    assert target.read_text() == "" and len(problems) == 1
+    loose = tmp_path / "loose.jsonl"
+    loose.write_text("")
+    loose.chmod(0o644)
+    AuditLog(profile="lab", server="s", login="l", path=loose).record("delete", trunk=1)
+    assert stat.S_IMODE(loose.stat().st_mode) == 0o600 and read_recent(loose)[0]["trunk"] == 1
 
 
 def test_trunktui_audit_json_escapes_what_the_terminal_would_act_on(capsys: pytest.CaptureFixture[str]) -> None:

@@ -393,6 +393,11 @@ METHOD_CALLS: list[tuple[str, Callable[[SippyClient, int, int], object]]] = [
     ),
     ("updateTrunk", lambda api, i_account, i_trunk: api.update_trunk(i_trunk, {"description": "never-updated"})),
     ("deleteTrunk", lambda api, i_account, i_trunk: api.delete_trunk(i_trunk)),
+    ("getTrunkInfo", lambda api, i_account, i_trunk: api.check_update(i_trunk, {"capacity": 1}, "lost")),
+    (
+        "getTrunksList",
+        lambda api, i_account, i_trunk: api.check_create({"i_account": i_account, "name": "n"}, "lost"),
+    ),
 ]
 
 

@@ -4,27 +4,46 @@ NOC teams need to know afterwards who changed what on which switch. Each
 line is self-contained (time, profile, server, login, account, trunk, the
 fields before and after, and the outcome), secrets are redacted before
 anything is written, and lines are only ever appended.
+
+The outcome is what is known: ``OK``; a failure the switch reported (the
+change was not made); a failure after which it is unknown whether the switch
+acted (the answer was lost, or the user stopped waiting); and, after such a
+failure, a second line saying what reading the trunk back showed.
+
+Recording never changes the outcome of the change it records: values are
+bounded before they are encoded, the file is opened without following a
+symbolic link and kept private, and when a line cannot be written the
+problem goes to ``on_failure`` so the user hears of it separately.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from collections import deque
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_log_path
 
-from trunktui.errors import FaultError, TrunkTuiError
-from trunktui.model import redact
+from trunktui.errors import ApiError, FaultError, TrunkTuiError
+from trunktui.model import format_value, redact
+from trunktui.text import printable
+
+DEPTH_LIMIT = 8
+TEXT_LIMIT = 10_000
 
 
 def audit_path() -> Path:
     return user_log_path("trunktui") / "audit.jsonl"
+
+
+def _to_stderr(problem: str) -> None:
+    print(printable(problem), file=sys.stderr)
 
 
 @dataclass(frozen=True)
@@ -35,6 +54,7 @@ class AuditLog:
     server: str
     login: str
     path: Path
+    on_failure: Callable[[str], None] = field(default=_to_stderr, compare=False)
 
     def record(
         self,
@@ -45,28 +65,58 @@ class AuditLog:
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
         error: TrunkTuiError | None = None,
+        read_back: bool | None = None,
+        note: str = "",
     ) -> None:
+        """Append one line; ``read_back`` records what a read-back after a lost answer showed."""
+        if read_back is not None:
+            result: Any = {"read_back": "applied" if read_back else "not applied", "note": note}
+        else:
+            result = "OK" if error is None else _failure(error)
         entry = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "action": action,
             "profile": self.profile,
             "server": self.server,
             "login": self.login,
-            "account": account,
-            "trunk": trunk,
-            "before": None if before is None else redact(before),
-            "after": None if after is None else redact(after),
-            "result": "OK" if error is None else _failure(error),
+            "account": _bounded(account),
+            "trunk": _bounded(trunk),
+            "before": None if before is None else _bounded(redact(before)),
+            "after": None if after is None else _bounded(redact(after)),
+            "result": result,
         }
-        line = json.dumps(entry, ensure_ascii=False, default=str) + "\n"
+        try:
+            self._append(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+        except (OSError, ValueError) as problem:
+            self.on_failure(f"The audit trail could not be written to {self.path}: {problem}. "
+                            f"The {action} itself is not affected.")
+
+    def _append(self, line: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            if os.fstat(descriptor).st_mode & 0o077:
+                os.fchmod(descriptor, 0o600)
             out.write(line)
 
 
+def _bounded(value: Any, depth: int = 0) -> Any:
+    """``value`` with nesting and text cut to what a line can sensibly hold; deeper levels become text."""
+    if isinstance(value, str):
+        return value if len(value) <= TEXT_LIMIT else value[:TEXT_LIMIT] + "…"
+    if isinstance(value, (list, tuple, dict)) and depth >= DEPTH_LIMIT:
+        return format_value(value)
+    if isinstance(value, (list, tuple)):
+        return [_bounded(item, depth + 1) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _bounded(item, depth + 1) for key, item in value.items()}
+    return value
+
+
 def _failure(error: TrunkTuiError) -> dict[str, Any]:
-    failure: dict[str, Any] = {"error": type(error).__name__, "message": error.message}
+    unknown = isinstance(error, ApiError) and error.may_have_acted
+    failure: dict[str, Any] = {"error": type(error).__name__, "message": error.message,
+                               "outcome": "unknown" if unknown else "not applied"}
     if isinstance(error, FaultError):
         failure["fault_code"] = error.code
         failure["fault_string"] = error.string
@@ -103,14 +153,26 @@ def describe_change(entry: Mapping[str, Any]) -> str:
 def failure_message(entry: Mapping[str, Any]) -> str | None:
     """Why an entry's attempt failed, or None when it succeeded."""
     result = entry.get("result")
-    if result == "OK":
+    if result == "OK" or (isinstance(result, dict) and result.get("read_back") == "applied"):
         return None
     return str(result.get("message", "")) if isinstance(result, dict) else str(result)
 
 
+def describe_result(entry: Mapping[str, Any]) -> str:
+    """The outcome in a few words: OK, FAILED, UNKNOWN (answer lost) or what a read-back showed."""
+    result = entry.get("result")
+    if result == "OK":
+        return "OK"
+    if not isinstance(result, dict):
+        return f"FAILED {result}"
+    if "read_back" in result:
+        return f"READ BACK: {str(result['read_back']).upper()} ({result.get('note', '')})"
+    word = "UNKNOWN" if result.get("outcome") == "unknown" else "FAILED"
+    return f"{word} {result.get('message', '')}"
+
+
 def describe_entry(entry: Mapping[str, Any]) -> str:
     """One audit entry as one readable line."""
-    failure = failure_message(entry)
     return (f"{entry.get('time')}  {entry.get('action')}  {entry.get('login')}@{entry.get('server')}"
             f" [{entry.get('profile')}]  account {entry.get('account')} trunk {entry.get('trunk')}  "
-            f"{describe_change(entry)}  {'OK' if failure is None else 'FAILED ' + failure}")
+            f"{describe_change(entry)}  {describe_result(entry)}")

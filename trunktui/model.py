@@ -108,6 +108,14 @@ class Field:
             return None
         return {Kind.STRING: "", Kind.BOOLEAN: False, Kind.INTEGER: 0, Kind.DOUBLE: 0.0}[self.kind]
 
+    def truth(self, value: Any) -> bool | None:
+        """A boolean member's value as true or false; some switches send ``<int>`` 0 or 1. None if neither."""
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return value == 1
+        return None
+
     def validate(self, value: Any) -> Any:
         """Return ``value`` ready for the wire, or raise ``InputError``.
 
@@ -287,6 +295,20 @@ def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[
         if (old := before.get(name, missing)) is not value
         and (old is missing or type(old) is not type(value) or old != value)
     }
+
+
+ABSENT: Any = object()
+"""Stands for a member a switch left out of its answer."""
+
+
+def differing(before: Mapping[str, Any], after: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """Of ``names``, the members whose value differs between two answers for the same trunk.
+
+    Some switches leave out members that have no value; a member absent from
+    both is the same, and one absent from ``after`` is reported as ``ABSENT``.
+    """
+    now = {name: after.get(name, ABSENT) for name in names}
+    return changed_fields({name: before.get(name, ABSENT) for name in names}, now)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,10 @@ Anything a switch sends may carry escape sequences, bidi overrides or
 megabytes of text. ``printable`` keeps every visible character and replaces
 the rest with a visible stand-in, so the operator sees that something odd
 is there without the terminal acting on it.
+
+Stand-ins are for the screen only. ``restore`` turns them back into the
+characters they stand for, so a form can let the operator edit the text
+around them and still send the characters the switch holds.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ _UNSAFE = re.compile(
 
 STAND_INS = re.compile("[\u2400-\u2421]|<U\\+[0-9A-F]{4,6}>")
 """What ``printable`` puts in place of unsafe characters."""
+
+_MADE = re.compile("[\u2400-\u241f\u2421]|<U\\+([0-9A-F]{4,6})>")
 
 
 def _stand_in(match: re.Match[str]) -> str:
@@ -41,3 +47,22 @@ def printable(value: Any, limit: int | None = None) -> str:
     if text.isascii() and text.isprintable():
         return text
     return _UNSAFE.sub(_stand_in, text)
+
+
+def _original(match: re.Match[str]) -> str:
+    if match[1] is None:
+        code = ord(match.group())
+        return "\x7f" if code == 0x2421 else chr(code - 0x2400)
+    code = int(match[1], 16)
+    char = chr(code) if code <= 0x10FFFF else ""
+    return char if char and _UNSAFE.fullmatch(char) else match.group()
+
+
+def restore(text: str) -> str:
+    """The characters ``printable`` replaced, put back in place of their stand-ins."""
+    return _MADE.sub(_original, text) if STAND_INS.search(text) else text
+
+
+def reversible(value: str) -> bool:
+    """Whether ``restore`` undoes ``printable`` for ``value``: false when it holds text that looks like a stand-in."""
+    return restore(printable(value)) == value

@@ -25,6 +25,7 @@ from tests.tui.driving import (
     until,
 )
 from trunktui.api import SippyClient
+from trunktui.audit import audit_path, read_recent
 from trunktui.simulator import FailMode
 from trunktui.tui.app import TrunkApp
 from trunktui.tui.screens.confirm import ConflictScreen
@@ -151,6 +152,10 @@ class TestLostAnswers:
             status = status_of(app, "#save-status")
             assert "broke before the answer" in status and "did apply your change" in status
         assert server_trunk(client, i_trunk).get("description") == "applied though unanswered"  # type: ignore[union-attr]
+        attempt, check = read_recent(audit_path())  # the trail says so too: unknown, then applied
+        assert attempt["result"]["outcome"] == "unknown"
+        assert check["result"]["read_back"] == "applied"
+        assert check["after"] == {"description": "applied though unanswered"}
 
     async def test_a_save_that_was_not_applied_says_so_and_keeps_the_edits(
         self, app: TrunkApp, sim: Sim, client: SippyClient

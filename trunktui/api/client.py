@@ -16,8 +16,8 @@ from typing import Any, Protocol, Self
 import httpx
 
 from trunktui.api.connection import Connection, ConnectionSettings
-from trunktui.errors import InputError, ProtocolError, TrunkTuiError
-from trunktui.model import Account, Trunk, create_params, update_params
+from trunktui.errors import ApiError, InputError, ProtocolError, TrunkTuiError
+from trunktui.model import Account, Trunk, changed_fields, create_params, update_params
 
 
 class AuditSink(Protocol):
@@ -36,6 +36,8 @@ class AuditSink(Protocol):
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
         error: TrunkTuiError | None = None,
+        read_back: bool | None = None,
+        note: str = "",
     ) -> None: ...
 
 
@@ -115,8 +117,9 @@ class SippyClient:
 
     def create_trunk(self, values: Mapping[str, Any]) -> int:
         """Create a trunk from ``values`` (``i_account`` among them); return its id."""
+        params = create_params(values)
         with self._audited("create", account=values.get("i_account"), after=values) as outcome:
-            answer = self.call("createTrunk", **create_params(values))
+            answer = self.call("createTrunk", **params)
             i_trunk = answer.get("i_trunk")
             if isinstance(i_trunk, bool) or not isinstance(i_trunk, int):
                 raise ProtocolError("createTrunk did not return the new trunk's i_trunk.", "createTrunk")
@@ -130,23 +133,54 @@ class SippyClient:
         """
         if not changes:
             return
+        params = update_params(changes)
         old = None if before is None else {name: before.get(name) for name in changes}
         account = None if before is None else before.get("i_account")
         with self._audited("update", account=account, trunk=i_trunk, before=old, after=changes):
-            self.call("updateTrunk", i_trunk=i_trunk, **update_params(changes))
+            self.call("updateTrunk", i_trunk=i_trunk, **params)
 
     def delete_trunk(self, i_trunk: int, before: Mapping[str, Any] | None = None) -> None:
         account = None if before is None else before.get("i_account")
         with self._audited("delete", account=account, trunk=i_trunk, before=before):
             self.call("deleteTrunk", i_trunk=i_trunk)
 
+    def check_update(self, i_trunk: int, wanted: Mapping[str, Any], reason: str,
+                     before: Mapping[str, Any] | None = None) -> tuple[bool, Trunk]:
+        """After an update whose answer was lost (``reason``), read the trunk back: did it take ``wanted``?
+
+        The answer goes to the audit trail beside the failure recorded for
+        the update itself, so the trail says what really happened.
+        """
+        now = self.get_trunk(i_trunk)
+        applied = not changed_fields(wanted, {name: now.get(name) for name in wanted})
+        if self.audit is not None:
+            old = None if before is None else {name: before.get(name) for name in wanted}
+            self.audit.record("update", account=now.get("i_account"), trunk=i_trunk, before=old, after=wanted,
+                              read_back=applied, note=reason)
+        return applied, now
+
+    def check_create(self, values: Mapping[str, Any], reason: str) -> list[Trunk]:
+        """After a create whose answer was lost (``reason``), look for the trunk by name; audit what was found."""
+        i_account, name = values.get("i_account"), values.get("name")
+        if not isinstance(i_account, int) or not isinstance(name, str):
+            raise InputError("A trunk is looked for by its account and name.")
+        found = self.trunks_named(i_account, name)
+        if self.audit is not None:
+            self.audit.record("create", account=i_account, trunk=found[0].i_trunk if found else None,
+                              after=values, read_back=bool(found), note=reason)
+        return found
+
     @contextmanager
     def _audited(self, action: str, **details: Any) -> Iterator[dict[str, Any]]:
-        """Record a change, or the failed attempt at one, in the audit trail."""
+        """Record a change sent to the switch, or the failed attempt at one, in the audit trail.
+
+        Only what reached for the wire is recorded: a call refused before
+        sending (invalid input, a read-only connection) changed nothing.
+        """
         outcome: dict[str, Any] = {}
         try:
             yield outcome
-        except TrunkTuiError as error:
+        except ApiError as error:
             if self.audit is not None:
                 self.audit.record(action, **{**details, **outcome}, error=error)
             raise

@@ -23,6 +23,7 @@ from rich.traceback import Traceback
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
 from trunktui.api import SippyClient
@@ -44,6 +45,14 @@ class ProfileReady(Outcome):
     def __init__(self, session: Session) -> None:
         super().__init__("profile")
         self.session = session
+
+
+class AuditTrouble(Message):
+    """The audit trail could not record a change; posted from the worker that made the change."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        self.problem = problem
 
 
 class TrunkApp(Caller, App[None]):
@@ -135,13 +144,23 @@ class TrunkApp(Caller, App[None]):
             self.context.client.close()
         settings = session.settings
         login = f"trusted:{settings.i_customer}" if settings.trusted else settings.username
-        audit = AuditLog(profile=session.profile or "-", server=settings.host, login=login, path=audit_path())
+        audit = AuditLog(profile=session.profile or "-", server=settings.host, login=login, path=audit_path(),
+                         on_failure=self.audit_failed)
         self.session = session
         self.context = Context(SippyClient(settings, audit=audit), session, RecentAccounts(session.who))
         self._present()
         self.push_screen(AccountsScreen(self.context, open_first=session.account))
         if session.hint:
             self.notify(session.hint, title="Demo mode", timeout=12, markup=False)
+
+    def audit_failed(self, problem: str) -> None:
+        """Called in the worker thread that made the change; the message carries it to the UI."""
+        self.post_message(AuditTrouble(problem))
+
+    @on(AuditTrouble)
+    def audit_trouble(self, trouble: AuditTrouble) -> None:
+        """Said on its own, beside whatever the change's own outcome was, and kept on screen until read."""
+        self.notify(printable(trouble.problem), title="Audit trail", severity="error", timeout=30, markup=False)
 
     @on(PasswordRefused)
     def password_refused(self, message: PasswordRefused) -> None:

@@ -7,12 +7,20 @@ different choices. Every keystroke is validated with the model, and the
 message sits under the field it belongs to.
 
 A value the server sent with characters that cannot be shown is displayed
-with stand-ins; as long as the user leaves it alone, the original value is
-what the form reports, so an untouched field never counts as changed.
+with stand-ins (``␉``, ``<U+202E>``). As long as the user leaves it alone,
+the original value is what the form reports, so an untouched field never
+counts as changed; once edited, the stand-ins are turned back into the
+characters they stand for, so the text around them can be changed without
+touching them. A value that holds text which merely looks like a stand-in
+cannot be told apart from one, so it can only be replaced whole.
+
+A required field's problem is shown once the user has edited it or tried to
+save, not while the form is still blank.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -25,7 +33,8 @@ from textual.widgets import Checkbox, Input, Label, Static, Switch
 
 from trunktui.errors import InputError
 from trunktui.model import Field, Kind, OnCreate, changed_fields
-from trunktui.text import STAND_INS, printable
+from trunktui.text import STAND_INS, printable, restore, reversible
+from trunktui.tui.cells import NULL_STYLE
 
 
 class NullBox(Checkbox):
@@ -50,6 +59,10 @@ class FieldEditor(Widget):
     FieldEditor Checkbox { width: auto; margin-left: 1; }
     FieldEditor .message { padding-left: 22; color: $text-muted; height: auto; }
     FieldEditor.-invalid .message { color: $text-error; }
+    FieldEditor.-warned .message { color: $text-warning; }
+    FieldEditor #null-mark { width: 1fr; max-width: 64; display: none; }
+    FieldEditor.-null #null-mark { display: block; }
+    FieldEditor.-null Input { display: none; }
     FieldEditor.-invalid Input { background: $error 15%; }
     FieldEditor.-changed Label { color: $text-warning; text-style: bold; }
     """
@@ -61,7 +74,8 @@ class FieldEditor(Widget):
         self.set_class(self.required, "-required")
         self.original: Any = spec.default
         self.shown: Any = None
-        self.pasted_controls = False
+        self.in_place = True
+        self.insisted = False
         self.problem: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -72,8 +86,9 @@ class FieldEditor(Widget):
                 yield Switch(id="input")
                 yield Label("off", id="state")
             else:
-                yield Input(id="input", compact=True, password=spec.secret, select_on_focus=False,
-                            placeholder="NULL" if spec.nullable else "")
+                yield Input(id="input", compact=True, password=spec.secret, select_on_focus=False)
+                if spec.nullable:
+                    yield Label(Text("NULL", style=NULL_STYLE), id="null-mark")
             if spec.nullable:
                 yield NullBox("NULL", id="null", compact=True)
         yield Static(Text(spec.help), classes="message")
@@ -97,9 +112,10 @@ class FieldEditor(Widget):
         """Take ``value`` as what the switch holds, leaving what the widget shows alone."""
         self.original = value
         if self.spec.kind is Kind.BOOLEAN:
-            self.shown = value is True
+            self.shown = self.spec.truth(value) is True
         else:
             self.shown = "" if value is None else printable(value)
+            self.in_place = not isinstance(value, str) or reversible(value)
         self.check()
 
     @property
@@ -126,24 +142,46 @@ class FieldEditor(Widget):
         untouched = text == self.shown and (self.original is not None or not self.spec.nullable)
         if untouched and not (self.required and not text.strip()):
             return self.original
-        return self.spec.parse(text)
+        return self.spec.parse(self._meant(text))
+
+    def _meant(self, text: str) -> str:
+        """What the user means by ``text``: the stand-ins it shows turned back into their characters."""
+        if not STAND_INS.search(text):
+            return text
+        label = self.spec.label
+        if not self.in_place:
+            raise InputError(f"{label} held text that looks like the marks for hidden characters, so it "
+                             "cannot be edited in place: clear it and type the whole value.", field=self.spec.name)
+        meant = restore(text)
+        hidden = next((char for char in meant if unicodedata.category(char) == "Cc"), None)
+        if hidden is not None:
+            raise InputError(f"{label} may not contain control characters: remove the marks that stand for "
+                             f"them (such as {printable(hidden)}).", field=self.spec.name)
+        return meant
 
     def check(self) -> str | None:
         """Validate now, show the outcome under the field, and return the problem."""
+        warning = None
         try:
             value = self.value()
-            text = "" if self.spec.kind is Kind.BOOLEAN else self.query_one(Input).value
-            if self.pasted_controls and text != self.shown and STAND_INS.search(text):
-                raise InputError(f"{self.spec.label} may not contain control characters: remove the marks "
-                                 "that stand for them (such as ␛).", field=self.spec.name)
         except InputError as exc:
             self.problem = exc.message
         else:
             self.problem = None
-            self.set_class(bool(changed_fields({"v": self.original}, {"v": value})), "-changed")
-        self.set_class(self.problem is not None, "-invalid")
-        self.query_one(".message", Static).update(Text(self.problem or self.spec.help))
+            changed = bool(changed_fields({"v": self.original}, {"v": value}))
+            self.set_class(changed, "-changed")
+            if changed and isinstance(value, str) and value != value.strip():
+                warning = f"{self.spec.label} starts or ends with spaces; they are saved as typed."
+        shown = self.problem if self.problem is not None and (self.touched or self.insisted) else None
+        self.set_class(shown is not None, "-invalid")
+        self.set_class(shown is None and warning is not None, "-warned")
+        self.query_one(".message", Static).update(Text(shown or warning or self.spec.help))
         return self.problem
+
+    def insist(self) -> str | None:
+        """Validate and show the problem even on an untouched field: the user asked to save."""
+        self.insisted = True
+        return self.check()
 
     def reveal(self, shown: bool) -> None:
         if self.spec.secret:
@@ -154,7 +192,6 @@ class FieldEditor(Widget):
         """Typed or pasted control characters are shown as stand-ins and refused."""
         safe = printable(event.value)
         if safe != event.value:
-            self.pasted_controls = True
             event.input.value = safe
             return
         self.check()
@@ -166,7 +203,10 @@ class FieldEditor(Widget):
 
     @on(Checkbox.Changed)
     def null_toggled(self, event: Checkbox.Changed) -> None:
+        """NULL puts the word in place of the box, styled as the table shows NULL, so it never
+        looks like an empty string; unticking brings the box back as it was."""
         self.query_one(Input).disabled = event.value
+        self.set_class(event.value, "-null")
         self.check()
 
 
@@ -201,6 +241,10 @@ class TrunkForm(Widget):
             else:
                 invalid.append(editor)
         return values, invalid
+
+    def insist(self) -> list[FieldEditor]:
+        """Show every field's problem, blank required fields included; return the invalid editors."""
+        return [editor for editor in self.editors() if editor.insist() is not None]
 
     def reveal(self, shown: bool) -> None:
         for editor in self.editors():

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from trunktui.audit import audit_path, describe_change, failure_message, read_recent
+from trunktui.audit import audit_path, describe_change, describe_result, failure_message, read_recent
 from trunktui.text import printable
 from trunktui.tui.base import Dialog
 from trunktui.tui.calls import CallFailed, Outcome
@@ -39,7 +39,7 @@ def entry_cells(entry: dict[str, Any]) -> list[Text]:
         cell(entry.get("profile")),
         cell(entry.get("account")),
         cell(entry.get("trunk")),
-        Text("OK", style="green") if failure is None else Text(printable(failure, 60), style="bold red"),
+        Text(printable(describe_result(entry), 60), style="green" if failure is None else "bold red"),
         Text(printable(describe_change(entry), 120)),
     ]
 

@@ -9,7 +9,7 @@ discards.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import TypeVar
 
@@ -22,10 +22,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
-from trunktui.model import SECRET_FIELDS, TRUNK_FIELDS, Trunk, changed_fields
+from trunktui.model import SECRET_FIELDS, TRUNK_FIELDS, Trunk, differing
 from trunktui.text import printable
 from trunktui.tui.base import Dialog
-from trunktui.tui.cells import cell
+from trunktui.tui.cells import NULL_STYLE, cell
 from trunktui.tui.widgets import SafeInput
 
 MASK = "••••••"
@@ -173,22 +173,29 @@ class ConflictScreen(Question[ConflictChoice]):
         self.query_one("#cancel").focus()
 
 
-def conflict_dialog(loaded: dict[str, object], now: Mapping[str, object], mine: dict[str, object]) -> ConflictScreen:
-    """Every field that changed on either side: as loaded, on the switch now, and the user's edit."""
+def _member(members: Mapping[str, object], name: str) -> Text:
+    """A member as a cell, or a note that the switch left it out."""
+    return cell(members[name], 200) if name in members else Text("(not sent)", style=NULL_STYLE)
+
+
+def conflict_dialog(loaded: Mapping[str, object], now: Mapping[str, object], mine: dict[str, object],
+                    names: Sequence[str]) -> ConflictScreen:
+    """Every field of ``names`` that changed on either side: as loaded, on the switch now, and the user's edit."""
     table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
     for heading in ("Field", "When you opened it", "On the switch now", "Your edit"):
         table.add_column(heading, overflow="fold")
     labels = {f.name: f.label for f in TRUNK_FIELDS}
-    for name in loaded:
-        theirs_changed = changed_fields({name: loaded[name]}, {name: now.get(name)})
+    theirs = differing(loaded, now, names)
+    for name in names:
+        theirs_changed = name in theirs
         if not theirs_changed and name not in mine:
             continue
         if name in SECRET_FIELDS:
             row = [Text("(changed)" if theirs_changed else MASK), Text("(changed)" if name in mine else "")]
             table.add_row(labels[name], Text(MASK), *row)
             continue
-        table.add_row(labels.get(name, printable(name)), cell(loaded[name], 200),
-                      Text.assemble(cell(now.get(name), 200), (" ← changed" if theirs_changed else "", "bold yellow")),
+        table.add_row(labels.get(name, printable(name)), _member(loaded, name),
+                      Text.assemble(_member(now, name), (" ← changed" if theirs_changed else "", "bold yellow")),
                       cell(mine[name], 200) if name in mine else Text(""))
     note = Text("Save mine: send your edits as they are (where both changed a field, yours wins). "
                 "Take theirs: load the switch's values for what they changed and keep your other edits.",

@@ -21,7 +21,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Static, Swi
 from textual.worker import Worker
 
 from trunktui.errors import ApiError, FaultError, TrunkTuiError
-from trunktui.model import FIELDS_BY_NAME, Trunk, changed_fields, editable_fields, is_secret
+from trunktui.model import FIELDS_BY_NAME, Trunk, changed_fields, differing, editable_fields, is_secret
 from trunktui.text import printable
 from trunktui.tui.base import AppScreen, Context
 from trunktui.tui.calls import CallFailed, Outcome
@@ -71,12 +71,12 @@ class TrunkGone(Outcome):
 
 
 class SaveVerified(Outcome):
-    """The trunk read back after a save whose answer was lost (``reason``)."""
+    """The trunk read back after a save whose answer was lost (``reason``): ``applied`` or not."""
 
-    def __init__(self, reason: str, wanted: dict[str, Any], now: Trunk) -> None:
+    def __init__(self, reason: str, applied: bool, now: Trunk) -> None:
         super().__init__("verify")
         self.reason = reason
-        self.wanted = wanted
+        self.applied = applied
         self.now = now
 
 
@@ -131,6 +131,7 @@ class TrunkScreen(AppScreen[int | None]):
         self.revealed = False
         self.source = source
         self.pending: dict[str, Any] = {}
+        self.vanished = False
         self.start: dict[str, Any] = dict(trunk.members) if trunk is not None else dict(prefill or {})
 
     @classmethod
@@ -260,7 +261,8 @@ class TrunkScreen(AppScreen[int | None]):
     def action_save(self) -> None:
         form = self.query_one(TrunkForm)
         status = self.query_one("#save-status", StatusLine)
-        values, invalid = form.collect()
+        invalid = form.insist()
+        values, _ = form.collect()
         if invalid:
             invalid[0].query_one("#input").focus()
             count = len(invalid)
@@ -293,7 +295,8 @@ class TrunkScreen(AppScreen[int | None]):
         that a colleague's change is never overwritten unseen.
         """
         assert self.trunk is not None
-        client, i_trunk, loaded = self.client, self.trunk.i_trunk, self.baseline()
+        client, i_trunk, loaded = self.client, self.trunk.i_trunk, dict(self.start)
+        names = [spec.name for spec in self.query_one(TrunkForm).fields]
         i_account = self.trunk.get("i_account", self.i_account)
 
         def save() -> Outcome:
@@ -309,7 +312,7 @@ class TrunkScreen(AppScreen[int | None]):
                 if still_there:
                     raise
                 return TrunkGone(error)
-            theirs = changed_fields(loaded, {name: now.get(name) for name in loaded})
+            theirs = differing(loaded, now.members, names)
             if theirs and not overwrite:
                 return SaveConflicted(now, theirs)
             client.update_trunk(i_trunk, changes, before=now.members)
@@ -339,15 +342,16 @@ class TrunkScreen(AppScreen[int | None]):
     def verify(self, reason: str) -> None:
         """Read the trunk back to tell whether an unanswered save took effect."""
         assert self.trunk is not None
-        client, i_trunk, wanted = self.client, self.trunk.i_trunk, dict(self.pending)
+        client, i_trunk, wanted, before = self.client, self.trunk.i_trunk, dict(self.pending), dict(self.start)
         self.query_one("#save-status", StatusLine).busy(f"{reason} · checking whether the switch applied it…")
-        self.run_call("verify", lambda: client.get_trunk(i_trunk), lambda now: SaveVerified(reason, wanted, now))
+        self.run_call("verify", lambda: client.check_update(i_trunk, wanted, reason, before),
+                      lambda checked: SaveVerified(reason, *checked))
 
     def verify_create(self, reason: str) -> None:
         """Look for the trunk by name to tell whether an unanswered create took effect."""
-        client, i_account, name = self.client, self.i_account, str(self.pending.get("name", ""))
+        client, wanted = self.client, dict(self.pending)
         self.query_one("#save-status", StatusLine).busy(f"{reason} · checking whether the switch created it…")
-        self.run_call("verify", lambda: client.trunks_named(i_account, name),
+        self.run_call("verify", lambda: client.check_create(wanted, reason),
                       lambda found: CreateVerified(reason, found))
 
     @on(CreateVerified)
@@ -364,9 +368,8 @@ class TrunkScreen(AppScreen[int | None]):
     @on(SaveVerified)
     def verified(self, verified: SaveVerified) -> None:
         status = self.query_one("#save-status", StatusLine)
-        reason, wanted, now = verified.reason, verified.wanted, verified.now
-        applied = not changed_fields(wanted, {name: now.get(name) for name in wanted})
-        if applied:
+        reason, now = verified.reason, verified.now
+        if verified.applied:
             self.trunk, self.start = now, dict(now.members)
             self.saved = now.i_trunk
             self.show_trunk()
@@ -390,7 +393,8 @@ class TrunkScreen(AppScreen[int | None]):
             else:
                 status.show("Not saved. Your edits are still here.")
 
-        self.open(conflict_dialog(self.baseline(), conflict.now.members, mine), chosen)
+        names = [spec.name for spec in self.query_one(TrunkForm).fields]
+        self.open(conflict_dialog(self.start, conflict.now.members, mine, names), chosen)
 
     def take_theirs(self, conflict: SaveConflicted) -> None:
         """Load the switch's version, keeping the user's edits to fields nobody else changed."""
@@ -398,7 +402,7 @@ class TrunkScreen(AppScreen[int | None]):
         values, _ = form.collect()
         self.trunk, self.start = conflict.now, dict(conflict.now.members)
         self.show_trunk()
-        form.load({**values, **{name: self.start.get(name) for name in conflict.theirs}})
+        form.load({**values, **{name: self.start.get(name, FIELDS_BY_NAME[name].default) for name in conflict.theirs}})
         for editor in form.editors():
             editor.rebase(self.start.get(editor.spec.name, editor.spec.default))
         self.query_one("#save-status", StatusLine).show(
@@ -406,6 +410,7 @@ class TrunkScreen(AppScreen[int | None]):
 
     @on(TrunkGone)
     def gone(self, gone: TrunkGone) -> None:
+        self.vanished = True
         status = self.query_one("#save-status", StatusLine)
         status.fault(f"Not saved: the trunk could not be read back ({gone.error}). It may have been deleted. "
                      "Your edits are kept; Ctrl+P, 'Re-create trunk' makes a new one from them.")
@@ -413,6 +418,8 @@ class TrunkScreen(AppScreen[int | None]):
 
     def action_recreate(self) -> None:
         """Open a new-trunk form holding this form's values (after the trunk vanished)."""
+        if not self.vanished or self.read_only:
+            return
         values, _ = self.query_one(TrunkForm).collect()
         self.open(TrunkScreen(self.context, self.i_account, prefill=values,
                                          source="re-created from your edits"), self.recreated)
@@ -472,6 +479,6 @@ class TrunkScreen(AppScreen[int | None]):
         yield from super().commands()
         if not self.read_only:
             yield SystemCommand("Revert changes", "Back to the values from the switch", self.action_revert)
-        if not self.creating and not self.read_only:
+        if self.vanished and not self.read_only:
             yield SystemCommand("Re-create trunk", "A new trunk from this form's values, if this one was deleted",
                                 self.action_recreate)

@@ -1,0 +1,284 @@
+"""A save writes exactly what the operator meant, on our simulator and on a switch with other habits.
+
+Stand-ins for hidden characters are for the screen only; a member a switch
+leaves out equals itself; 0/1 booleans read as booleans; the form counts
+only real differences; NULL and an empty string look different; edge spaces
+are pointed out; Re-create is offered only for a trunk known to be gone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input, Label, Static, Switch
+
+from tests.conftest import Sim
+from tests.foreign import ForeignSwitch
+from tests.tui.driving import (
+    SIZE,
+    ask_to_save,
+    editor,
+    field_input,
+    make_app,
+    open_account,
+    open_trunk,
+    replace_text,
+    screen_text,
+    settle,
+    static_text,
+    status_of,
+)
+from trunktui.api import ConnectionSettings, SippyClient
+from trunktui.audit import audit_path, read_recent
+from trunktui.tui.app import Session, TrunkApp
+from trunktui.tui.screens.confirm import ConflictScreen
+from trunktui.tui.screens.trunk import TrunkScreen
+from trunktui.tui.screens.trunks import TrunksScreen
+
+
+def fresh_account(sim: Sim, **trunk: Any) -> tuple[str, int]:
+    """A new account of the demo login holding one trunk; (username, i_trunk)."""
+    username = "honest"
+    i_account = sim.store.add_account(sim.logins["acme"].i_customer, username)
+    (i_trunk,) = sim.store.insert_trunks([{"i_account": i_account, "destination": "192.0.2.1", **trunk}])
+    return username, i_trunk
+
+
+def foreign_app(switch: ForeignSwitch) -> TrunkApp:
+    app = TrunkApp(Session(ConnectionSettings(switch.url, trusted=True, i_customer=1), label="Elsewhere"))
+    app.theme = "textual-dark"
+    return app
+
+
+async def append(pilot: Pilot[None], field: str, text: str) -> None:
+    field_input(pilot.app, field).focus()
+    await pilot.press("end", *text)
+    await pilot.pause()
+
+
+async def set_capacity(pilot: Pilot[None], text: str) -> None:
+    """Untick NULL (a left-out capacity is NULL), then type ``text``."""
+    editor(pilot.app, "capacity").query_one("#null").focus()
+    await pilot.press("space")
+    await replace_text(pilot, text, field="capacity")
+
+
+async def save(pilot: Pilot[None]) -> None:
+    await ask_to_save(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+# --- stand-ins ----------------------------------------------------------------------------
+
+
+async def test_text_around_a_hidden_character_is_edited_and_the_character_kept(sim: Sim, client: SippyClient) -> None:
+    """`rtl-<U+202E>gnp.exe` plus `2` is stored as the same characters plus 2, never as the stand-in text."""
+    username, i_trunk = fresh_account(sim, name="rtl-\u202egnp.exe")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await open_account(pilot, username)
+        await open_trunk(pilot, i_trunk)
+        assert field_input(pilot.app, "name").value == "rtl-<U+202E>gnp.exe"
+        await append(pilot, "name", "2")
+        await save(pilot)
+    assert client.get_trunk(i_trunk).name == "rtl-\u202egnp.exe2"
+    (line,) = read_recent(audit_path())
+    assert line["after"] == {"name": "rtl-\u202egnp.exe2"} and line["result"] == "OK"
+
+
+async def test_control_characters_cannot_be_sent_and_the_message_says_which_marks(
+    sim: Sim, client: SippyClient
+) -> None:
+    """`tab\\tand\\nnewline` plus `!` is refused next to the field (never stored as `tab␉and␊newline!`);
+    removing the marks saves the text without them."""
+    username, i_trunk = fresh_account(sim, name="ctl", description="tab\tand\nnewline")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await open_account(pilot, username)
+        await open_trunk(pilot, i_trunk)
+        await append(pilot, "description", "!")
+        field = editor(app, "description")
+        assert field.has_class("-invalid")
+        assert "remove the marks that stand for them (such as ␉)" in static_text(field.query_one(".message", Static))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.__class__ is TrunkScreen, "an invalid form asked to save"
+        await replace_text(pilot, "tab and newline!", field="description")
+        await save(pilot)
+    assert client.get_trunk(i_trunk).get("description") == "tab and newline!"
+
+
+async def test_a_value_with_text_that_looks_like_a_mark_is_only_replaced_whole(
+    sim: Sim, client: SippyClient
+) -> None:
+    """A description holding a real ␉ glyph and a real tab cannot be told apart once shown:
+    editing in place is refused with a message; clearing it and typing a new value saves that."""
+    username, i_trunk = fresh_account(sim, name="glyph", description="glyph \u2409 and tab\t")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await open_account(pilot, username)
+        await open_trunk(pilot, i_trunk)
+        await append(pilot, "description", "x")
+        message = static_text(editor(app, "description").query_one(".message", Static))
+        assert "cannot be edited in place: clear it and type the whole value" in message
+        await replace_text(pilot, "fresh", field="description")
+        assert not editor(app, "description").has_class("-invalid")
+        await save(pilot)
+    assert client.get_trunk(i_trunk).get("description") == "fresh"
+
+
+# --- a switch that leaves members out and sends 0/1 --------------------------------------------
+
+
+async def test_members_a_switch_leaves_out_are_no_conflict(foreign: ForeignSwitch) -> None:
+    """Only name and destination come back; changing the capacity saves at once, sending only it."""
+    i_trunk = foreign.add(name="sparse", destination="192.0.2.7")
+    async with foreign_app(foreign).run_test(size=SIZE) as pilot:
+        await open_account(pilot, "foreign-main")
+        await open_trunk(pilot, i_trunk)
+        await set_capacity(pilot, "40")
+        await save(pilot)
+        assert isinstance(pilot.app.screen, TrunkScreen), "a conflict was raised"
+    updates = [params for method, params in foreign.calls if method == "updateTrunk"]
+    assert updates == [{"i_trunk": i_trunk, "capacity": 40, "i_customer": 1}]
+
+
+async def test_a_real_change_on_a_sparse_switch_is_a_conflict_once(foreign: ForeignSwitch) -> None:
+    """Someone sets the description meanwhile: the dialog lists just that; Take theirs, then Ctrl+S saves."""
+    i_trunk = foreign.add(name="sparse", destination="192.0.2.7")
+    async with foreign_app(foreign).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await open_account(pilot, "foreign-main")
+        await open_trunk(pilot, i_trunk)
+        await set_capacity(pilot, "40")
+        foreign.trunks[i_trunk]["description"] = "set by a colleague"
+        await save(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConflictScreen)
+        table = dialog.body.renderables[0]
+        assert [str(label) for label in table.columns[0].cells] == ["Capacity", "Description"]
+        assert "set by a colleague" in screen_text(app)
+        dialog.query_one("#theirs").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await save(pilot)
+        assert isinstance(app.screen, TrunkScreen)
+    assert foreign.trunks[i_trunk]["capacity"] == 40 and foreign.trunks[i_trunk]["description"] == "set by a colleague"
+
+
+async def test_booleans_sent_as_integers_read_as_booleans(foreign: ForeignSwitch) -> None:
+    i_trunk = foreign.add(name="ints", destination="192.0.2.8", random_call_id=True)
+    async with foreign_app(foreign).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await open_account(pilot, "foreign-main")
+        screen = await open_trunk(pilot, i_trunk)
+        assert screen.trunk is not None and screen.trunk.get("random_call_id") == 1
+        field = editor(app, "random_call_id")
+        assert field.query_one(Switch).value is True
+        assert static_text(field.query_one("#state", Label)) == "on"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert status_of(app, "#save-status") == "Nothing to save: no field has changed."
+        field.query_one(Switch).focus()
+        await pilot.press("space")
+        await save(pilot)
+    assert [p for m, p in foreign.calls if m == "updateTrunk"] == [
+        {"i_trunk": i_trunk, "random_call_id": False, "i_customer": 1}]
+
+
+# --- the form's state ------------------------------------------------------------------------------
+
+
+async def test_a_blank_new_form_is_quiet_until_edited_or_saved(sim: Sim) -> None:
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await open_account(pilot, "acme-wholesale")
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TrunkScreen) and screen.creating
+        assert not screen.query(".-invalid"), "errors shown before anything was typed"
+        assert "unsaved" not in status_of(app, "#save-status")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert {e.spec.name for e in screen.query_one("TrunkForm").editors() if e.has_class("-invalid")} == {
+            "name", "destination"}
+        assert app.screen is screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TrunksScreen), "a blank form asked before leaving"
+
+
+async def test_an_edit_undone_is_no_change(sim: Sim) -> None:
+    """x then Backspace, or NULL ticked then unticked: no unsaved change, and Escape leaves at once."""
+    username, i_trunk = fresh_account(sim, name="undo", destination_backup="192.0.2.9")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await open_account(pilot, username)
+        screen = await open_trunk(pilot, i_trunk)
+        await append(pilot, "description", "x")
+        assert "1 unsaved change" in status_of(app, "#save-status")
+        await pilot.press("backspace")
+        editor(app, "destination_backup").query_one("#null").focus()
+        await pilot.press("space", "space")
+        await pilot.pause()
+        assert screen.unsaved() == []
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TrunksScreen)
+
+
+async def test_null_and_an_empty_string_look_different(sim: Sim) -> None:
+    username, i_trunk = fresh_account(sim, name="nulls", destination_backup="192.0.2.9")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await open_account(pilot, username)
+        await open_trunk(pilot, i_trunk)
+        field = editor(app, "destination_backup")
+        await replace_text(pilot, "", field="destination_backup")
+        await pilot.pause()
+        box = field.query_one(Input)
+        assert box.display and box.value == "" and not box.placeholder
+        assert not field.query_one("#null-mark").display
+        field.query_one("#null").focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert not box.display and field.query_one("#null-mark").display
+        assert "NULL" in screen_text(app)
+
+
+async def test_spaces_at_the_ends_of_a_name_are_pointed_out(sim: Sim) -> None:
+    username, i_trunk = fresh_account(sim, name="plain")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await open_account(pilot, username)
+        await open_trunk(pilot, i_trunk)
+        await replace_text(pilot, "  spaced  ", field="name")
+        field = editor(app, "name")
+        assert field.has_class("-warned") and not field.has_class("-invalid")
+        assert static_text(field.query_one(".message", Static)) == (
+            "Name starts or ends with spaces; they are saved as typed.")
+
+
+# --- Re-create ---------------------------------------------------------------------------------------
+
+
+def palette_titles(screen: TrunkScreen) -> list[str]:
+    return [command.title for command in screen.commands()]
+
+
+async def test_recreate_is_offered_only_once_the_trunk_is_known_gone(sim: Sim, client: SippyClient) -> None:
+    username, i_trunk = fresh_account(sim, name="vanishing")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await open_account(pilot, username)
+        screen = await open_trunk(pilot, i_trunk)
+        assert "Re-create trunk" not in palette_titles(screen)
+        screen.action_recreate()
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        await append(pilot, "description", "rescued")
+        client.delete_trunk(i_trunk)
+        await save(pilot)
+        assert "may have been deleted" in status_of(pilot.app, "#save-status")
+        assert "Re-create trunk" in palette_titles(screen)
