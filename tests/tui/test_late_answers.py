@@ -166,7 +166,7 @@ async def test_a_refusal_from_before_the_new_password_does_not_ask_again(
     instead of asking for the password a second time."""
     async with app.run_test(size=SIZE) as pilot:
         table = await open_account(pilot, WHOLESALE)
-        sim.server.knobs.latency = 0.3
+        sim.server.knobs.latency = 1.0  # long enough for Enter to open the form first, even on a busy machine
         sim.server.knobs.fail_mode, sim.server.knobs.fail_every = FailMode.HTTP_401, 1
         await pilot.press("d")
         await pilot.press("tab", "enter")  # Cancel has the focus: Tab to Delete
