@@ -1,4 +1,5 @@
-"""The simulator left running where others can reach it: replayed Digest answers.
+"""The simulator left running where others can reach it: replayed Digest
+answers and hostile text in the verbose log.
 
 Everything but the bound on remembered nonces goes over real HTTP on loopback.
 """
@@ -123,3 +124,68 @@ def test_nonce_counts_are_bounded_and_a_forgotten_nonce_is_stale() -> None:
     forgotten = digest.verify(answer_to(challenges[0], 2), "POST", XMLAPI_PATH)
     assert (forgotten.login, forgotten.stale) == (None, True)
     assert digest.verify(answer_to(challenges[2], 2), "POST", XMLAPI_PATH).login == "acme"
+
+
+# --- The verbose log ------------------------------------------------------------------
+
+HOSTILE_METHOD = "listAccounts\n10.9.8.7 acme deleteTrunk OK 0.1 ms\x9b2J\u202eevil"
+LOG_LINE = re.compile(r"127\.0\.0\.1 trusted i_customer=1 (.+) fault -?\d+ \d+\.\d ms")
+
+
+def call_body(method: str) -> bytes:
+    """An XML-RPC call, written out so that the method name goes in exactly as given."""
+    return (
+        f"<?xml version='1.0'?><methodCall><methodName>{method}</methodName><params><param><value><struct>"
+        "<member><name>i_customer</name><value><int>1</int></value></member>"
+        "</struct></value></param></params></methodCall>"
+    ).encode()
+
+
+def logged_line(capfd: pytest.CaptureFixture[str]) -> str:
+    """The server's standard error once it holds a line: a call is logged just after its answer is sent."""
+    err = ""
+    deadline = time.monotonic() + 5
+    while "\n" not in err and time.monotonic() < deadline:
+        time.sleep(0.01)
+        err += capfd.readouterr().err
+    return err
+
+
+def test_verbose_log_escapes_a_hostile_method_name(store: Store, capfd: pytest.CaptureFixture[str]) -> None:
+    with SimulatorServer(store, trusted_hosts=("127.0.0.1",), verbose=True) as server, httpx.Client() as client:
+        response = client.post(server.url, content=call_body(HOSTILE_METHOD), headers={"Content-Type": "text/xml"})
+        assert response.status_code == 200
+        err = logged_line(capfd)
+
+    lines = err.splitlines()
+    assert len(lines) == 1 and err == lines[0] + "\n"
+    assert err.isascii() and lines[0].isprintable()
+    logged = LOG_LINE.fullmatch(lines[0])
+    assert logged is not None, lines[0]
+    assert logged.group(1) == ascii(HOSTILE_METHOD)
+
+
+def test_verbose_log_cuts_a_long_method_name(store: Store, capfd: pytest.CaptureFixture[str]) -> None:
+    with SimulatorServer(store, trusted_hosts=("127.0.0.1",), verbose=True) as server, httpx.Client() as client:
+        client.post(server.url, content=call_body("x" * 100_000), headers={"Content-Type": "text/xml"})
+        err = logged_line(capfd)
+    assert len(err) < 300 and ascii("x" * 100) + "..." in err
+
+
+def test_an_error_quoting_the_request_is_logged_printable(
+    store: Store, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(method: str, i_customer: int, members: dict[str, Any]) -> dict[str, Any]:
+        raise ValueError(f"cannot handle {method}")
+
+    with SimulatorServer(store, trusted_hosts=("127.0.0.1",)) as server, httpx.Client() as client:
+        monkeypatch.setattr(server.methods, "call", broken)
+        response = client.post(server.url, content=call_body(HOSTILE_METHOD), headers={"Content-Type": "text/xml"})
+        assert b"Internal error" in response.content
+    err = capfd.readouterr().err
+
+    assert err.startswith("Traceback (most recent call last):\n")
+    last = err.splitlines()[-1]
+    assert last.startswith("ValueError: cannot handle listAccounts\u240a10.9.8.7 acme")
+    assert not any(line.startswith("10.9.8.7") for line in err.splitlines())
+    assert "\x9b" not in err and "\u202e" not in err

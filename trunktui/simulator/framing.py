@@ -25,6 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from trunktui.simulator.log import log_exception
+
 XMLAPI_PATH = "/xmlapi/xmlapi"
 SERVER_NAME = "SippySimulator/1.0"
 MAX_BODY = 1 << 20
@@ -113,8 +115,9 @@ class HttpServer(ThreadingHTTPServer):
         super().server_close()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], OSError):
-            super().handle_error(request, client_address)
+        error = sys.exc_info()[1]
+        if error is not None and not isinstance(error, OSError):
+            log_exception(error)
 
 
 class Handler(BaseHTTPRequestHandler):
