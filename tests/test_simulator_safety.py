@@ -1,13 +1,19 @@
 """The simulator left running where others can reach it: replayed Digest
-answers and hostile text in the verbose log.
+answers, hostile text in the verbose log, and clients that hold connections.
 
-Everything but the bound on remembered nonces goes over real HTTP on loopback.
+Everything but the bound on remembered nonces goes over real HTTP on
+loopback, with deadlines made small on the server so that each test takes
+well under a second.
 """
 
 from __future__ import annotations
 
 import hashlib
+import http.client
 import re
+import select
+import socket
+import threading
 import time
 import urllib.request
 import xmlrpc.client
@@ -189,3 +195,95 @@ def test_an_error_quoting_the_request_is_logged_printable(
     assert last.startswith("ValueError: cannot handle listAccounts\u240a10.9.8.7 acme")
     assert not any(line.startswith("10.9.8.7") for line in err.splitlines())
     assert "\x9b" not in err and "\u202e" not in err
+
+
+# --- Connections ----------------------------------------------------------------------
+
+
+def raw_request(body: bytes = LIST_ACCOUNTS) -> bytes:
+    head = f"POST {XMLAPI_PATH} HTTP/1.1\r\nHost: simulator\r\nContent-Length: {len(body)}\r\n\r\n"
+    return head.encode() + body
+
+
+def kept_alive(server: SimulatorServer) -> http.client.HTTPConnection:
+    """A connection that has been answered once and stays open, idle."""
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=5)
+    connection.request("POST", XMLAPI_PATH, LIST_ACCOUNTS, {"Content-Type": "text/xml"})
+    assert connection.getresponse().read().startswith(b"<?xml")
+    return connection
+
+
+def test_connections_beyond_the_limit_wait_until_one_ends(store: Store) -> None:
+    with SimulatorServer(store, trusted_hosts=("127.0.0.1",), max_connections=2) as server:
+        first, second = kept_alive(server), kept_alive(server)
+        with socket.create_connection((server.host, server.port), timeout=5) as third:
+            third.sendall(raw_request())
+            third.settimeout(0.3)
+            with pytest.raises(TimeoutError):
+                third.recv(1)
+
+            first.close()
+            third.settimeout(5)
+            assert third.recv(4096).startswith(b"HTTP/1.1 200 ")
+        second.close()
+
+
+def test_stopping_does_not_wait_for_a_connection_to_end(store: Store) -> None:
+    server = SimulatorServer(store, trusted_hosts=("127.0.0.1",), max_connections=1).start()
+    try:
+        held = kept_alive(server)
+        with socket.create_connection((server.host, server.port), timeout=5) as waiting:
+            waiting.sendall(raw_request())
+            stopper = threading.Thread(target=server.stop)
+            stopper.start()
+            stopper.join(5)
+            assert not stopper.is_alive(), "stop() hung while a connection waited its turn"
+            assert closed_by_server(waiting, b"", b"")
+        held.close()
+    finally:
+        server.stop()
+
+
+def closed_by_server(connection: socket.socket, at_once: bytes, trickle: bytes, within: float = 5.0) -> bool:
+    """Send ``at_once``, then ``trickle`` a byte every 50 ms, until the server closes the connection.
+
+    False if it is still open after ``within`` seconds.
+    """
+    if at_once:
+        connection.sendall(at_once)
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if trickle:
+            connection.send(trickle[:1])
+            trickle = trickle[1:]
+        readable, _, _ = select.select([connection], [], [], 0.05)
+        if readable:
+            try:
+                return connection.recv(4096) == b""
+            except ConnectionResetError:
+                return True
+    return False
+
+
+HEAD = raw_request()[: -len(LIST_ACCOUNTS)]
+
+
+@pytest.mark.parametrize("at_once, trickle", [
+    pytest.param(b"", b"", id="silent"),
+    pytest.param(b"", HEAD, id="headers"),
+    pytest.param(HEAD, LIST_ACCOUNTS, id="body"),
+])
+def test_a_request_that_does_not_arrive_in_time_is_dropped(store: Store, at_once: bytes, trickle: bytes) -> None:
+    with SimulatorServer(store, trusted_hosts=("127.0.0.1",), request_timeout=0.3) as server, \
+            socket.create_connection((server.host, server.port), timeout=5) as connection:
+        assert closed_by_server(connection, at_once, trickle)
+
+
+def test_a_kept_alive_connection_may_idle_longer_than_a_request_may_take(store: Store) -> None:
+    with SimulatorServer(store, trusted_hosts=("127.0.0.1",), request_timeout=0.2) as server:
+        connection = kept_alive(server)
+        time.sleep(0.4)
+        connection.request("POST", XMLAPI_PATH, LIST_ACCOUNTS, {"Content-Type": "text/xml"})
+        answer = connection.getresponse()
+        assert answer.status == 200 and answer.read().startswith(b"<?xml")
+        connection.close()
