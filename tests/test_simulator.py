@@ -674,6 +674,7 @@ def test_simulator_does_not_import_textual() -> None:
     (["--latency", "-5"], "may not be negative"),
     (["--fail-mode", "explode"], "invalid choice"),
     (["--trust", "my-laptop"], "not an IP address or network"),
+    (["--max-connections", "0"], "must be at least 1"),
     (["--tls-key", "key.pem"], "--tls-key needs --tls-cert"),
     (["--tls-cert", "/nonexistent.pem"], "cannot load the TLS certificate"),
 ])

@@ -14,6 +14,7 @@ import ssl
 import sys
 
 from trunktui.simulator.demo import add_bulk_trunks, seed_demo
+from trunktui.simulator.framing import MAX_CONNECTIONS
 from trunktui.simulator.knobs import FailMode, Knobs
 from trunktui.simulator.server import SimulatorServer
 from trunktui.simulator.store import Store
@@ -28,6 +29,13 @@ def _non_negative_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"may not be negative: {value}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = _non_negative_int(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
     return value
 
 
@@ -78,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="match name_pattern like ILIKE instead of LIKE")
     parser.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--tls-key", metavar="FILE", help="private key for --tls-cert, if not in the same file")
+    parser.add_argument("--max-connections", type=_positive_int, default=MAX_CONNECTIONS, metavar="N",
+                        help=f"serve at most N connections at once; more wait their turn (default {MAX_CONNECTIONS})")
     parser.add_argument("--verbose", action="store_true", help="print one line per call (never passwords)")
     return parser
 
@@ -138,6 +148,7 @@ def main(argv: list[str]) -> int:
         server = SimulatorServer(
             store, host=args.host, port=args.port, knobs=knobs, trusted_hosts=args.trust,
             ssl_context=context, case_insensitive_like=args.case_insensitive, verbose=args.verbose,
+            max_connections=args.max_connections,
         )
     except OSError as error:
         print(f"trunktui sim: error: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)

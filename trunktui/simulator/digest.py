@@ -2,10 +2,16 @@
 
 Sippy authenticates API logins with Digest, so the client's handling of
 challenges, reused nonces and ``stale=true`` can only be tested against a
-server that really issues them. Nonces are stateless, a timestamp signed with
-a per-server secret, so the server keeps no table of them and still knows
-their age. Replayed nonce counts are not tracked: a simulator need not
-defend against replay.
+server that really issues them. A nonce is its time of issue and a random
+part, signed with a per-server secret, so the server knows its age without a
+table of the nonces it handed out.
+
+A captured Authorization header must not be replayed with another body, so
+the server remembers the last nonce count (``nc``) accepted for each nonce
+in use and accepts only higher ones, as a client reusing a nonce sends them.
+That table is bounded: nonces past their lifetime leave it, and when it is
+full the oldest leaves and every nonce as old or older is answered as
+stale, so forgetting a nonce never lets its headers be replayed.
 """
 
 from __future__ import annotations
@@ -14,12 +20,16 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 _PARAM = re.compile(r'\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*("(?:[^"\\]|\\.)*"|[^,\s]*)\s*(?:,|$)')
 _QUOTED_PAIR = re.compile(r"\\(.)")
+_NONCE_COUNT = re.compile(r"[0-9A-Fa-f]{8}")
+MAX_NONCES = 10_000
 
 
 @dataclass(frozen=True)
@@ -27,8 +37,9 @@ class Verdict:
     """The outcome of checking an Authorization header.
 
     ``login`` is set when the credentials are accepted. ``stale`` is set when
-    they were right but the nonce has expired, so the client should retry
-    with a fresh nonce rather than ask the user for a password.
+    they were right but the nonce has expired or been forgotten, so the
+    client should retry with a fresh nonce rather than ask the user for a
+    password.
     """
 
     login: str | None = None
@@ -64,6 +75,8 @@ class DigestAuthenticator:
 
     ``password_for`` maps a login to its password, or None when there is no
     such login; it is asked on every request so password changes apply at once.
+    At most ``max_nonces`` nonces in use are remembered (see the module's
+    docstring).
     """
 
     def __init__(
@@ -72,6 +85,7 @@ class DigestAuthenticator:
         password_for: Callable[[str], str | None],
         *,
         nonce_ttl: float = 300.0,
+        max_nonces: int = MAX_NONCES,
         secret: bytes | None = None,
     ) -> None:
         self.realm = realm
@@ -79,6 +93,7 @@ class DigestAuthenticator:
         self._password_for = password_for
         self._secret = secret or secrets.token_bytes(32)
         self.opaque = secrets.token_hex(16)
+        self._counts = _NonceCounts(nonce_ttl, max_nonces)
 
     def challenge(self, *, stale: bool = False) -> str:
         """A WWW-Authenticate header value with a fresh nonce."""
@@ -102,6 +117,7 @@ class DigestAuthenticator:
             or params.get("algorithm", "MD5").upper() != "MD5"
             or params.get("uri") != uri
             or params.get("opaque", self.opaque) != self.opaque
+            or not _NONCE_COUNT.fullmatch(nc)
         ):
             return Verdict()
         issued = self._nonce_time(nonce)
@@ -115,21 +131,62 @@ class DigestAuthenticator:
             return Verdict()
         if not 0 <= time.time() - issued <= self.nonce_ttl:
             return Verdict(stale=True)
-        return Verdict(login=username)
+        return self._counts.advance(nonce, issued, int(nc, 16), username)
 
     def _new_nonce(self) -> str:
-        stamp = f"{time.time():.6f}"
-        return f"{stamp}-{self._sign(stamp)}"
+        """The time of issue, a random part so that no two clients share a nonce, and their signature."""
+        issued = f"{time.time():.6f}-{secrets.token_hex(8)}"
+        return f"{issued}-{self._sign(issued)}"
 
     def _nonce_time(self, nonce: str) -> float | None:
         """When the nonce was issued, or None if this server did not issue it."""
-        stamp, _, signature = nonce.partition("-")
-        if not hmac.compare_digest(self._sign(stamp).encode(), signature.encode()):
+        issued, _, signature = nonce.rpartition("-")
+        if not hmac.compare_digest(self._sign(issued).encode(), signature.encode()):
             return None
         try:
-            return float(stamp)
+            return float(issued.partition("-")[0])
         except ValueError:
             return None
 
-    def _sign(self, stamp: str) -> str:
-        return hmac.new(self._secret, stamp.encode(), hashlib.sha256).hexdigest()
+    def _sign(self, value: str) -> str:
+        return hmac.new(self._secret, value.encode(), hashlib.sha256).hexdigest()
+
+
+class _NonceCounts:
+    """The last nonce count accepted for each nonce in use, in the order the nonces were first used.
+
+    Only answers with the right password reach it, so a client without one
+    cannot fill it.
+    """
+
+    def __init__(self, ttl: float, capacity: int) -> None:
+        self._ttl = ttl
+        self._capacity = capacity
+        self._last: OrderedDict[str, tuple[float, int]] = OrderedDict()
+        self._forgotten_up_to = float("-inf")
+        self._lock = threading.Lock()
+
+    def advance(self, nonce: str, issued: float, count: int, login: str) -> Verdict:
+        """Accept ``count`` for ``nonce`` (issued at ``issued``) if it is higher than any accepted before.
+
+        A count not higher is a replay and refused; a nonce forgotten to make
+        room is stale, so its client fetches a fresh one.
+        """
+        with self._lock:
+            if issued <= self._forgotten_up_to:
+                return Verdict(stale=True)
+            last = self._last.get(nonce)
+            if last is not None and count <= last[1]:
+                return Verdict()
+            if last is None:
+                self._make_room()
+            self._last[nonce] = (issued, count)
+            return Verdict(login=login)
+
+    def _make_room(self) -> None:
+        expired = time.time() - self._ttl
+        while self._last and next(iter(self._last.values()))[0] < expired:
+            self._last.popitem(last=False)
+        while len(self._last) >= self._capacity:
+            _, (issued, _) = self._last.popitem(last=False)
+            self._forgotten_up_to = max(self._forgotten_up_to, issued)

@@ -13,7 +13,6 @@ import ipaddress
 import sys
 import threading
 import time
-import traceback
 import xmlrpc.client
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from trunktui.simulator.digest import DigestAuthenticator
 from trunktui.simulator.faults import FaultInjector
 from trunktui.simulator.framing import Handler
 from trunktui.simulator.knobs import FailMode, Knobs
+from trunktui.simulator.log import field, log_exception
 from trunktui.simulator.methods import BAD_PARAMS, PARSE_ERROR, UNAUTHORIZED, Methods
 from trunktui.simulator.outcome import INTERNAL_ERROR, Outcome, describe, encode
 from trunktui.simulator.store import Store
@@ -121,7 +121,7 @@ class Dispatcher:
         if self._settings.verbose:
             elapsed = (time.perf_counter() - started) * 1000
             sys.stderr.write(
-                f"{handler.client_address[0]} {logged.who} {logged.method} {logged.outcome} {elapsed:.1f} ms\n"
+                f"{handler.client_address[0]} {logged.who} {field(logged.method)} {logged.outcome} {elapsed:.1f} ms\n"
             )
 
     def challenge(self, handler: Handler, *, stale: bool = False) -> Logged:
@@ -169,7 +169,7 @@ class Dispatcher:
             params, method = xmlrpc.client.loads(body)
         except Exception:  # noqa: BLE001 - a body that is not an XML-RPC call, however it fails, gets a parse fault
             params, method = (), None
-        who = caller.login or "trusted"
+        who = field(caller.login) if caller.login else "trusted"
         if method is None:
             return self._refuse(handler, who, "-", PARSE_ERROR, "Unparsable request: not an XML-RPC call")
         if len(params) != 1 or not isinstance(params[0], dict):
@@ -210,8 +210,8 @@ class Dispatcher:
             return (self.methods.call(call.method, call.i_customer, call.members),)
         except xmlrpc.client.Fault as fault:
             return fault
-        except Exception:  # noqa: BLE001 - a bug in a method reaches the client as a fault, not a dropped connection
-            traceback.print_exc()
+        except Exception as error:  # noqa: BLE001 - a bug in a method reaches the client as a fault, not a dropped connection
+            log_exception(error)
             return xmlrpc.client.Fault(INTERNAL_ERROR, "Internal error")
 
     def _count(self, *, calls: int = 0, challenges: int = 0, stale: int = 0) -> int:

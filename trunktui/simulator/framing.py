@@ -8,22 +8,36 @@ with Nagle's algorithm off: a status line and headers sent apart from the
 body would otherwise wait for the peer's delayed ACK, about 40 ms per call.
 Only the failure modes that are about a body arriving in pieces (HUGE,
 SLOW_BODY, RESET_MID_BODY) write more than once.
+
+Left running, it must outlast clients that hold connections open: at most
+``max_connections`` are served at once (others wait in the listen backlog),
+and a request must arrive whole, headers and body, within
+``request_timeout``, so a client trickling bytes is dropped instead of
+holding a thread for minutes.
 """
 
 from __future__ import annotations
 
 import gzip
+import io
+import math
 import socket
 import ssl
 import struct
 import sys
 import threading
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from trunktui.simulator.log import log_exception
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 XMLAPI_PATH = "/xmlapi/xmlapi"
 SERVER_NAME = "SippySimulator/1.0"
@@ -34,6 +48,8 @@ GZIP_THRESHOLD = 1024
 # for 80 KB); 3 is 14% smaller than 1, and 4 and up take twice as long.
 GZIP_LEVEL = 3
 IDLE_TIMEOUT = 120.0
+REQUEST_TIMEOUT = 10.0
+MAX_CONNECTIONS = 100
 
 Answerer = Callable[["Handler", bytes], None]
 
@@ -64,26 +80,76 @@ def _quality(params: list[str]) -> float:
 class HttpServer(ThreadingHTTPServer):
     """Serves each connection in a daemon thread, doing the TLS handshake there.
 
-    ``answer`` gets every POST to the endpoint with its body. Open connections
-    are tracked so that ``server_close`` can drop idle keep-alive ones.
+    ``answer`` gets every POST to the endpoint with its body. At most
+    ``max_connections`` are served at once; each request (and the TLS
+    handshake) must arrive within ``request_timeout`` seconds. Open
+    connections are tracked so that ``server_close`` can drop idle
+    keep-alive ones.
     """
 
     daemon_threads = True
     timeout = 1.0
 
-    def __init__(self, address: tuple[str, int], answer: Answerer, ssl_context: ssl.SSLContext | None) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        answer: Answerer,
+        ssl_context: ssl.SSLContext | None,
+        *,
+        max_connections: int = MAX_CONNECTIONS,
+        request_timeout: float = REQUEST_TIMEOUT,
+    ) -> None:
         self.answer = answer
         self.ssl_context = ssl_context
-        self._lock = threading.Lock()
+        self.max_connections = max_connections
+        self.request_timeout = request_timeout
+        self._lock = threading.Condition()
         self._connections: set[socket.socket] = set()
+        self._served = 0
+        self._accepting = True
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection in a thread of its own once fewer than ``max_connections`` are served.
+
+        Until then nothing more is accepted, so further clients wait in the
+        listen backlog instead of each holding a thread.
+        """
+        with self._lock:
+            self._lock.wait_for(lambda: self._served < self.max_connections or not self._accepting)
+            if not self._accepting:
+                self.shutdown_request(request)
+                return
+            self._served += 1
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._leave()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._leave()
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._served -= 1
+            self._lock.notify()
+
+    def stop_accepting(self) -> None:
+        """Give up waiting for a connection to end, so that serving can stop."""
+        with self._lock:
+            self._accepting = False
+            self._lock.notify_all()
+
     def finish_request(self, request: Any, client_address: Any) -> None:
         context = self.ssl_context
         if context is not None:
-            request.settimeout(IDLE_TIMEOUT)
+            request.settimeout(self.request_timeout)
             try:
                 request = context.wrap_socket(request, server_side=True)
             except OSError:
@@ -113,8 +179,36 @@ class HttpServer(ThreadingHTTPServer):
         super().server_close()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], OSError):
-            super().handle_error(request, client_address)
+        error = sys.exc_info()[1]
+        if error is not None and not isinstance(error, OSError):
+            log_exception(error)
+
+
+class _DeadlineReader(io.RawIOBase):
+    """Reads a connection so that a request has to arrive by ``deadline`` (``time.monotonic``).
+
+    A socket timeout bounds each read alone, which a client sending a byte
+    at a time never meets; here each read waits only for what is left of the
+    deadline. Between reads the timeout is ``IDLE_TIMEOUT`` again, for the
+    writes of the answer.
+    """
+
+    def __init__(self, connection: socket.socket) -> None:
+        self._connection = connection
+        self.deadline = math.inf
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request did not arrive in time")
+        self._connection.settimeout(min(left, IDLE_TIMEOUT))
+        try:
+            return self._connection.recv_into(buffer)
+        finally:
+            self._connection.settimeout(IDLE_TIMEOUT)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -124,6 +218,37 @@ class Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     timeout = IDLE_TIMEOUT
     server: HttpServer
+    rfile: io.BufferedReader
+
+    def setup(self) -> None:
+        """Read the connection through a ``_DeadlineReader`` rather than the socket's own file."""
+        super().setup()
+        self.rfile.close()
+        self._reader = _DeadlineReader(self.connection)
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle(self) -> None:
+        """Answer requests until the connection closes.
+
+        Each request has ``request_timeout`` to arrive, counted from the
+        connection for the first and from its first byte for the others: a
+        kept-alive connection may wait up to ``IDLE_TIMEOUT`` for its next
+        request, but not take longer to send it.
+        """
+        self.close_connection = True
+        self._reader.deadline = time.monotonic() + self.server.request_timeout
+        self.handle_one_request()
+        while not self.close_connection and self._next_request_begins():
+            self._reader.deadline = time.monotonic() + self.server.request_timeout
+            self.handle_one_request()
+
+    def _next_request_begins(self) -> bool:
+        """Wait for the first byte of another request; False if the client closes or stays idle."""
+        self._reader.deadline = math.inf
+        try:
+            return bool(self.rfile.peek(1))
+        except TimeoutError:
+            return False
 
     def version_string(self) -> str:
         return SERVER_NAME

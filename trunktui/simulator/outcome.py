@@ -7,9 +7,10 @@ or padded, and an answer that cannot be encoded becomes a fault either way.
 
 from __future__ import annotations
 
-import traceback
 import xmlrpc.client
 from typing import Any, TypeAlias
+
+from trunktui.simulator.log import log_exception
 
 INTERNAL_ERROR = -32603
 
@@ -20,8 +21,8 @@ def encode(outcome: Outcome) -> bytes:
     """The methodResponse for ``outcome``; an internal-error fault if it holds what XML-RPC cannot carry."""
     try:
         return xmlrpc.client.dumps(outcome, methodresponse=True, allow_none=True).encode("utf-8")
-    except (TypeError, OverflowError):
-        traceback.print_exc()
+    except (TypeError, OverflowError) as error:
+        log_exception(error)
         fault = xmlrpc.client.Fault(INTERNAL_ERROR, "Internal error: answer could not be encoded")
         return xmlrpc.client.dumps(fault, methodresponse=True).encode("utf-8")
 

@@ -16,7 +16,7 @@ from types import TracebackType
 
 from trunktui.simulator.digest import DigestAuthenticator
 from trunktui.simulator.dispatch import Dispatcher, Network, Stats
-from trunktui.simulator.framing import XMLAPI_PATH, HttpServer
+from trunktui.simulator.framing import MAX_CONNECTIONS, REQUEST_TIMEOUT, XMLAPI_PATH, HttpServer
 from trunktui.simulator.knobs import Knobs
 from trunktui.simulator.methods import Methods
 from trunktui.simulator.store import Store
@@ -29,6 +29,8 @@ class SimulatorServer:
     networks) turns on trusted mode for those clients: without an
     Authorization header they skip Digest and name the customer with
     ``i_customer``. Bind to port 0 for an ephemeral port; ``url`` says which.
+    At most ``max_connections`` are served at once, and a request that takes
+    longer than ``request_timeout`` seconds to arrive is dropped.
     """
 
     def __init__(
@@ -43,6 +45,8 @@ class SimulatorServer:
         ssl_context: ssl.SSLContext | None = None,
         case_insensitive_like: bool = False,
         verbose: bool = False,
+        max_connections: int = MAX_CONNECTIONS,
+        request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
         self.store = store
         self.knobs = knobs if knobs is not None else Knobs()
@@ -62,7 +66,10 @@ class SimulatorServer:
         self.methods: Methods = self._dispatcher.methods
         self._thread: threading.Thread | None = None
         self._serving = False
-        self._httpd = HttpServer((host, port), self._dispatcher.answer, ssl_context)
+        self._httpd = HttpServer(
+            (host, port), self._dispatcher.answer, ssl_context,
+            max_connections=max_connections, request_timeout=request_timeout,
+        )
 
     @property
     def host(self) -> str:
@@ -114,6 +121,7 @@ class SimulatorServer:
         if self._stopping.is_set():
             return
         self._stopping.set()
+        self._httpd.stop_accepting()
         if self._serving:
             with suppress(OSError):
                 socket.create_connection(self._wake_address(), timeout=1.0).close()
