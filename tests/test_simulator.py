@@ -22,6 +22,7 @@ from xml.parsers.expat import ExpatError
 import httpx
 import pytest
 
+from tests.wire import logged_line
 from trunktui.cli.sim import main as cli_main
 from trunktui.model import TRUNK_FIELDS, Kind, OnCreate, create_params
 from trunktui.simulator import (
@@ -567,7 +568,7 @@ def test_verbose_logs_calls_without_passwords(
 ) -> None:
     with SimulatorServer(store, verbose=True) as server:
         new_trunk(acme, server.url, 1, "logged", password="trunk-secret-pw")
-    err = capfd.readouterr().err
+        err = logged_line(capfd)
     assert "acme createTrunk OK" in err
     assert "trunk-secret-pw" not in err and "acme-demo" not in err
     with SimulatorServer(store) as server:

@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.wire import logged_line
 from trunktui.simulator import SimulatorServer, Store, seed_demo
 from trunktui.simulator.digest import DigestAuthenticator
 from trunktui.simulator.dispatch import REALM
@@ -145,16 +146,6 @@ def call_body(method: str) -> bytes:
         "<member><name>i_customer</name><value><int>1</int></value></member>"
         "</struct></value></param></params></methodCall>"
     ).encode()
-
-
-def logged_line(capfd: pytest.CaptureFixture[str]) -> str:
-    """The server's standard error once it holds a line: a call is logged just after its answer is sent."""
-    err = ""
-    deadline = time.monotonic() + 5
-    while "\n" not in err and time.monotonic() < deadline:
-        time.sleep(0.01)
-        err += capfd.readouterr().err
-    return err
 
 
 def test_verbose_log_escapes_a_hostile_method_name(store: Store, capfd: pytest.CaptureFixture[str]) -> None:

@@ -1,11 +1,13 @@
-"""Recording what goes over the wire, for tests that must prove what was sent."""
+"""Recording what goes over the wire, and what the simulator logs of it, for tests that must prove what was sent."""
 
 from __future__ import annotations
 
+import time
 import xmlrpc.client
 from typing import Any
 
 import httpx
+import pytest
 
 
 class RecordingTransport(httpx.HTTPTransport):
@@ -51,3 +53,13 @@ class ForwardingTransport(httpx.HTTPTransport):
         request.url = request.url.copy_with(scheme=self.target.scheme, host=self.target.host, port=self.target.port)
         request.headers["Host"] = self.target.netloc.decode("ascii")
         return super().handle_request(request)
+
+
+def logged_line(capfd: pytest.CaptureFixture[str]) -> str:
+    """The server's standard error once it holds a line: a call is logged just after its answer is sent."""
+    err = ""
+    deadline = time.monotonic() + 5
+    while "\n" not in err and time.monotonic() < deadline:
+        time.sleep(0.01)
+        err += capfd.readouterr().err
+    return err
