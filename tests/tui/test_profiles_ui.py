@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import ssl
 import sys
 from pathlib import Path
@@ -27,14 +28,17 @@ from tests.tui.driving import (
 from tests.wire import RecordingTransport
 from trunktui.api import SippyClient
 from trunktui.audit import audit_path
+from trunktui.cli import argument_parser
+from trunktui.cli.launch import plan
 from trunktui.profiles.config import load_config
 from trunktui.profiles.session import Overrides, session_for
-from trunktui.simulator import SimulatorServer
+from trunktui.simulator import SimulatorServer, Store, seed_demo
 from trunktui.tui.app import TrunkApp
 from trunktui.tui.form import TrunkForm
 from trunktui.tui.screens.accounts import AccountsScreen
 from trunktui.tui.screens.audit import AuditScreen
 from trunktui.tui.screens.confirm import ConfirmScreen
+from trunktui.tui.screens.password import PasswordScreen
 from trunktui.tui.screens.trunk import TrunkScreen
 from trunktui.tui.screens.trunks import TrunksScreen
 
@@ -129,15 +133,14 @@ async def test_switching_profile_from_the_palette(sim: Sim, tmp_path: Path, monk
         await rendered(pilot, "globex-transit")
 
 
-async def test_command_line_options_hold_across_a_profile_switch(
-    sim: Sim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_command_line_options_hold_across_a_profile_switch(sim: Sim, tmp_path: Path) -> None:
     """trunktui --profile acme --read-only --timeout 7, then "Profile: globex" from the palette: the
     new connection is read-only too, with the same timeout, although the globex profile says neither."""
-    monkeypatch.setenv("TRUNKTUI_PASSWORD", sim.logins["globex"].password)
+    command = f"{sys.executable} -c \"print('{sim.logins['globex'].password}')\""
     path = tmp_path / "profiles.toml"
     path.write_text(f'[profiles.acme]\nurl = "{sim.url}"\nusername = "acme"\n\n'
-                    f'[profiles.globex]\nurl = "{sim.url}"\nusername = "globex"\n', encoding="utf-8")
+                    f'[profiles.globex]\nurl = "{sim.url}"\nusername = "globex"\n'
+                    f"password_command = {json.dumps(command)}\n", encoding="utf-8")
     config = load_config(path)
     assert config is not None
     overrides = Overrides(read_only=True, timeout=7.0)
@@ -178,3 +181,53 @@ async def test_an_edit_in_the_app_is_audited_and_shown(sim: Sim, client: SippyCl
     assert entry["action"] == "update" and entry["trunk"] == i_trunk and entry["profile"] == "lab"
     assert entry["before"]["password"] == "***" and entry["after"] == {
         "description": "audited from the form", "password": "***"}
+
+
+async def test_the_environment_password_stays_with_the_connection_it_was_given_for(
+    sim: Sim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """trunktui --profile first with TRUNKTUI_PASSWORD set, then two profiles on another switch from
+    the palette. The one with no password asks for it before anything reaches that switch; the one
+    with a password_command runs it and connects with what it printed. Nothing computed from the
+    first switch's password is ever sent to the second."""
+    store = Store()
+    seed_demo(store, passwords={"acme": "second-switch-password"})
+    second = SimulatorServer(store).start()
+    try:
+        ran = tmp_path / "command-ran"
+        script = tmp_path / "password.py"
+        script.write_text(f"import pathlib\npathlib.Path({str(ran)!r}).touch()\nprint('second-switch-password')\n",
+                          encoding="utf-8")
+        command = shlex.join([sys.executable, str(script)])
+        path = tmp_path / "profiles.toml"
+        path.write_text(f'[profiles.first]\nurl = "{sim.url}"\nusername = "acme"\n\n'
+                        f'[profiles.asks]\nurl = "{second.url}"\nusername = "acme"\n\n'
+                        f'[profiles.command]\nurl = "{second.url}"\nusername = "acme"\n'
+                        f"password_command = {json.dumps(command)}\n", encoding="utf-8")
+        monkeypatch.setenv("TRUNKTUI_CONFIG", str(path))
+        monkeypatch.setenv("TRUNKTUI_PASSWORD", sim.logins["acme"].password)
+        launch = plan(argument_parser().parse_args(["--profile", "first"]))
+        assert launch.session is not None
+        app = TrunkApp(launch.session, launch.config)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, AccountsScreen) and app.session.profile == "first"
+
+            app.switch_profile("asks")
+            await settle(pilot)
+            assert isinstance(app.screen, PasswordScreen)
+            assert (second.stats.calls, second.stats.challenges) == (0, 0)
+            assert "TRUNKTUI_PASSWORD" not in await rendered(pilot, "API password for acme@")
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, AccountsScreen) and app.session.profile == "first"
+
+            app.switch_profile("command")
+            await settle(pilot)
+            assert ran.exists()
+            assert isinstance(app.screen, AccountsScreen) and app.session.profile == "command"
+            assert app.session.settings.password == "second-switch-password"
+            await rendered(pilot, "acme-wholesale")
+            assert second.stats.calls > 0
+    finally:
+        second.stop()

@@ -202,9 +202,10 @@ def load_config(path: Path | None = None) -> Config | None:
 SAMPLE = """\
 # trunktui connection profiles.
 # Start with:  trunktui --profile NAME   (or set default below and just run trunktui)
-# Passwords: trunktui reads $TRUNKTUI_PASSWORD first, then runs password_command,
-# and otherwise asks with a masked prompt. A plain 'password = "..."' is
-# accepted only while this file is private to you (chmod 600).
+# Passwords: $TRUNKTUI_PASSWORD first (for the profile trunktui starts with
+# only, never one switched to later), then password_command, and otherwise a
+# masked prompt. A plain 'password = "..."' is accepted only while this file
+# is private to you (chmod 600).
 
 default = "lab"
 

@@ -1,6 +1,9 @@
 """Where a profile's password comes from, in a fixed order.
 
-1. ``TRUNKTUI_PASSWORD`` in the environment;
+1. ``TRUNKTUI_PASSWORD`` in the environment, for the connection trunktui
+   starts with only (``--url``, or the profile chosen at start): a profile
+   switched to later may be another login on another switch, and a password
+   given for one must never be sent to another;
 2. the profile's ``password_command`` (a password manager, say);
 3. a ``password`` in the profiles file, which the loader accepts only from
    a file private to its owner;
@@ -62,13 +65,19 @@ def run_password_command(command: str, profile: str) -> str:
     return password
 
 
-def resolve_password(profile: Profile | None) -> str | None:
-    """The password by the order above, or None when the user must be asked."""
-    from_environment = os.environ.get(PASSWORD_VARIABLE)
-    if from_environment:
-        return from_environment
-    if profile is None:
-        return None
+def profile_password(profile: Profile) -> str | None:
+    """The profile's own password (its command's, or its file's), or None when the user must be asked.
+
+    This is what a profile switched to in the app uses: never the environment's.
+    """
     if profile.password_command:
         return run_password_command(profile.password_command, profile.name)
     return profile.password
+
+
+def resolve_password(profile: Profile | None) -> str | None:
+    """The password of the connection trunktui starts with, by the order above, or None when the user must be asked."""
+    from_environment = os.environ.get(PASSWORD_VARIABLE)
+    if from_environment:
+        return from_environment
+    return None if profile is None else profile_password(profile)

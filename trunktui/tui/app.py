@@ -29,7 +29,7 @@ from textual.screen import Screen
 from trunktui.api import SippyClient
 from trunktui.audit import AuditLog, audit_path
 from trunktui.profiles.config import Config
-from trunktui.profiles.credentials import resolve_password
+from trunktui.profiles.credentials import profile_password
 from trunktui.profiles.session import Session, session_for
 from trunktui.text import printable
 from trunktui.tui.base import AppScreen, Context, PasswordRefused, palette_commands
@@ -73,6 +73,8 @@ class TrunkApp(Caller, App[None]):
         self.config = config
         self.context: Context | None = None
         self.password_given_at = 0.0
+        self.switched = False
+        """Whether a profile switch replaced the connection trunktui started with."""
         self._present()
 
     def _present(self) -> None:
@@ -130,7 +132,7 @@ class TrunkApp(Caller, App[None]):
                 self.exit()
 
         if session.ask_password:
-            self.push_screen(PasswordScreen(session.who), given)
+            self.push_screen(PasswordScreen(session.who, environment=self.context is None), given)
         else:
             self._open(session)
 
@@ -142,6 +144,7 @@ class TrunkApp(Caller, App[None]):
             self.pop_screen()
         if self.context is not None:
             self.context.client.close()
+            self.switched = True
         settings = session.settings
         login = f"trusted:{settings.i_customer}" if settings.trusted else settings.username
         audit = AuditLog(profile=session.profile or "-", server=settings.host, login=login, path=audit_path(),
@@ -189,7 +192,7 @@ class TrunkApp(Caller, App[None]):
                 if isinstance(refused, AppScreen):
                     refused.reload()
 
-        self.push_screen(PasswordScreen(self.session.who, message.reason), given)
+        self.push_screen(PasswordScreen(self.session.who, message.reason, environment=not self.switched), given)
 
     def unsaved(self) -> list[str]:
         """Labels of the fields with unsaved edits on any open screen."""
@@ -214,12 +217,17 @@ class TrunkApp(Caller, App[None]):
         self.after_asking(self.exit)
 
     def switch_profile(self, name: str) -> None:
-        """Connect with another profile; its password_command runs off the UI thread."""
+        """Connect with another profile; its password_command runs off the UI thread.
+
+        The profile's own password is used (or asked for), never
+        ``TRUNKTUI_PASSWORD``: that was given for the connection trunktui
+        started with, and the profile may be another switch.
+        """
         assert self.config is not None
         profile = self.config.profile(name)
         self.notify(f"Connecting with profile {printable(profile.title)}…", markup=False)
         overrides = self.session.overrides
-        self.run_call("profile", lambda: session_for(profile, resolve_password(profile), overrides), ProfileReady)
+        self.run_call("profile", lambda: session_for(profile, profile_password(profile), overrides), ProfileReady)
 
     @on(ProfileReady)
     def profile_ready(self, message: ProfileReady) -> None:

@@ -14,14 +14,20 @@ from trunktui.tui.base import Dialog
 
 
 class PasswordScreen(Dialog[str]):
-    """Dismissed with the password typed, or None when the user gives up."""
+    """Dismissed with the password typed, or None when the user gives up.
+
+    ``environment`` says whether TRUNKTUI_PASSWORD would have answered it:
+    only for the connection trunktui starts with, so the hint names it
+    only there.
+    """
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, who: str, reason: str = "") -> None:
+    def __init__(self, who: str, reason: str = "", environment: bool = True) -> None:
         super().__init__()
         self.who = who
         self.reason = reason
+        self.environment = environment
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="frame"):
@@ -29,7 +35,8 @@ class PasswordScreen(Dialog[str]):
             if self.reason:
                 yield Static(Text(printable(self.reason)), classes="reason")
             yield Input(password=True, id="password", placeholder="password")
-            yield Static("Enter connects · Escape cancels · TRUNKTUI_PASSWORD skips this prompt", classes="hint")
+            skip = " · TRUNKTUI_PASSWORD skips this prompt" if self.environment else ""
+            yield Static("Enter connects · Escape cancels" + skip, classes="hint")
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
