@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import ssl
 import sys
 from pathlib import Path
@@ -148,6 +149,28 @@ def test_a_password_command_cannot_put_raw_bytes_or_escapes_in_front_of_the_user
         run_password_command(title, "lab")
     message = str(caught.value)
     assert "\x1b" not in message and "\x07" not in message and "owned" in message and "locked" in message
+
+
+def test_a_password_command_that_prints_far_too_much_is_stopped(tmp_path: Path) -> None:
+    """The wrong command (a log, a file) printing 16 MiB is not taken as a password: reading stops
+    past the cap and the command is killed. It notes how much it managed to write: little past the cap,
+    not the 16 MiB a full read would have taken."""
+    written = tmp_path / "written"
+    script = tmp_path / "flood.py"
+    script.write_text("import sys\nchunk = b'x' * 65536\nfor n in range(1, 257):\n"
+                      "    sys.stdout.buffer.write(chunk)\n    sys.stdout.buffer.flush()\n"
+                      f"    with open({str(written)!r}, 'a') as out:\n        out.write(f'{{n * len(chunk)}}\\n')\n",
+                      encoding="utf-8")
+    with pytest.raises(CredentialError, match="printed more than 64 KiB and was stopped"):
+        run_password_command(shlex.join([sys.executable, str(script)]), "lab")
+    assert max(int(line) for line in written.read_text(encoding="utf-8").split()) < 1024 * 1024
+
+
+def test_a_failing_command_that_floods_stderr_is_quoted_briefly() -> None:
+    command = f"{sys.executable} -c \"import sys; sys.stderr.write('locked ' * 2_000_000); sys.exit(4)\""
+    with pytest.raises(CredentialError, match=r"failed \(exit 4\): locked locked") as caught:
+        run_password_command(command, "lab")
+    assert len(str(caught.value)) < 300
 
 
 def test_config_init_writes_a_private_sample_that_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

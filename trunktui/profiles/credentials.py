@@ -16,8 +16,10 @@ what it said, so the operator can fix it rather than guess.
 from __future__ import annotations
 
 import os
+import selectors
 import shlex
 import subprocess
+import time
 
 from trunktui.errors import TrunkTuiError
 from trunktui.profiles.config import Profile
@@ -25,10 +27,19 @@ from trunktui.text import printable
 
 PASSWORD_VARIABLE = "TRUNKTUI_PASSWORD"
 COMMAND_TIMEOUT = 30.0
+OUTPUT_LIMIT = 64 * 1024
+"""The most a password_command may print: a password is one short line, so
+more is a mistake (the wrong command), and is not read into memory."""
+STDERR_KEPT = 4096
+_CHUNK = 16 * 1024
 
 
 class CredentialError(TrunkTuiError):
     """The password could not be obtained the way the profile says."""
+
+
+class _OutputTooLong(Exception):
+    """The command printed more than ``OUTPUT_LIMIT`` and was killed."""
 
 
 def run_password_command(command: str, profile: str) -> str:
@@ -40,22 +51,25 @@ def run_password_command(command: str, profile: str) -> str:
     if not argv:
         raise CredentialError(f"password_command of profile {profile!r} is empty.")
     try:
-        done = subprocess.run(argv, capture_output=True, timeout=COMMAND_TIMEOUT, stdin=subprocess.DEVNULL)
+        returncode, stdout, stderr = _run(argv)
     except FileNotFoundError:
         raise CredentialError(f"password_command of profile {profile!r}: {argv[0]!r} was not found.") from None
     except subprocess.TimeoutExpired:
         raise CredentialError(
             f"password_command of profile {profile!r} gave no answer within {COMMAND_TIMEOUT:g} s."
         ) from None
+    except _OutputTooLong:
+        raise CredentialError(
+            f"password_command of profile {profile!r} printed more than {OUTPUT_LIMIT // 1024} KiB and was "
+            "stopped; a password is one short line. Is it the right command?"
+        ) from None
     except OSError as exc:
         raise CredentialError(f"password_command of profile {profile!r} could not run: {exc.strerror}.") from None
-    if done.returncode != 0:
-        said = printable(" ".join(done.stderr.decode(errors="replace").split()), 200) or "nothing on stderr"
-        raise CredentialError(
-            f"password_command of profile {profile!r} failed (exit {done.returncode}): {said}"
-        )
+    if returncode != 0:
+        said = printable(" ".join(stderr.decode(errors="replace").split()), 200) or "nothing on stderr"
+        raise CredentialError(f"password_command of profile {profile!r} failed (exit {returncode}): {said}")
     try:
-        printed = done.stdout.decode()
+        printed = stdout.decode()
     except UnicodeDecodeError:
         raise CredentialError(f"password_command of profile {profile!r} printed something that is not UTF-8 "
                               "text; a password must be.") from None
@@ -63,6 +77,45 @@ def run_password_command(command: str, profile: str) -> str:
     if not password:
         raise CredentialError(f"password_command of profile {profile!r} printed no password.")
     return password
+
+
+def _run(argv: list[str]) -> tuple[int, bytes, bytes]:
+    """Run ``argv`` with a deadline; return its exit status, its stdout and the start of its stderr.
+
+    The pipes are read as the command writes, so no more than
+    ``OUTPUT_LIMIT`` of stdout is ever held: past it, or past the deadline,
+    the command is killed. Stderr is drained to its end so the command
+    cannot block on it, but only its start is kept, to quote.
+    """
+    deadline = time.monotonic() + COMMAND_TIMEOUT
+    stdout, stderr = bytearray(), bytearray()
+    with (
+        subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process,
+        selectors.DefaultSelector() as selector,
+    ):
+        try:
+            assert process.stdout is not None and process.stderr is not None
+            selector.register(process.stdout, selectors.EVENT_READ, stdout)
+            selector.register(process.stderr, selectors.EVENT_READ, stderr)
+            while selector.get_map():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise subprocess.TimeoutExpired(argv, COMMAND_TIMEOUT)
+                for key, _ in selector.select(remaining):
+                    chunk = os.read(key.fd, _CHUNK)
+                    if not chunk:
+                        selector.unregister(key.fileobj)
+                    elif key.data is stdout:
+                        stdout += chunk
+                        if len(stdout) > OUTPUT_LIMIT:
+                            raise _OutputTooLong
+                    else:
+                        stderr += chunk[: max(STDERR_KEPT - len(stderr), 0)]
+            returncode = process.wait(max(deadline - time.monotonic(), 0))
+        except BaseException:
+            process.kill()
+            raise
+    return returncode, bytes(stdout), bytes(stderr)
 
 
 def profile_password(profile: Profile) -> str | None:
