@@ -21,17 +21,18 @@ from tests.tui.driving import (
     open_account,
     open_trunk,
     rendered,
+    route_app_through,
     server_trunk,
     settle,
     status_of,
 )
-from tests.wire import RecordingTransport
-from trunktui.api import SippyClient
+from tests.wire import ForwardingTransport, RecordingTransport
+from trunktui.api import ConnectionSettings, SippyClient
 from trunktui.audit import audit_path
 from trunktui.cli import argument_parser
 from trunktui.cli.launch import plan
 from trunktui.profiles.config import load_config
-from trunktui.profiles.session import Overrides, session_for
+from trunktui.profiles.session import Overrides, Session, session_for
 from trunktui.simulator import SimulatorServer, Store, seed_demo
 from trunktui.tui.app import TrunkApp
 from trunktui.tui.form import TrunkForm
@@ -108,6 +109,31 @@ async def test_unverified_tls_is_flagged_in_the_header(sim: Sim, tmp_path: Path)
             assert isinstance(app.screen, AccountsScreen)
     finally:
         server.stop()
+
+
+async def test_plain_http_is_flagged_in_the_header(sim: Sim, monkeypatch: pytest.MonkeyPatch) -> None:
+    """http:// to a switch across the network: the Digest exchange and the trunks' SIP passwords travel
+    in clear, and the header says PLAIN HTTP in the warning colour. The simulator on 127.0.0.1 is not flagged."""
+    route_app_through(monkeypatch, ForwardingTransport(sim.url))
+    app = make_app(sim, demo=False, settings={"url": "http://sippy-lab.example.net:8080/xmlapi/xmlapi"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, AccountsScreen)
+        assert "PLAIN HTTP" in app.title and app.has_class("-insecure")
+        await rendered(pilot, "PLAIN HTTP", "acme-wholesale")
+    loopback = make_app(sim, demo=False)
+    async with loopback.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "PLAIN HTTP" not in loopback.title and not loopback.has_class("-insecure")
+
+
+@pytest.mark.parametrize(("url", "flagged"), [
+    ("http://sippy.example.net", True), ("http://10.0.0.5:8080", True), ("http://[2001:db8::1]", True),
+    ("http://127.0.0.1:8080", False), ("http://127.8.9.10", False), ("http://[::1]:8080", False),
+    ("http://localhost", False), ("http://LocalHost:80", False), ("https://sippy.example.net", False),
+])
+def test_only_plain_http_off_the_machine_is_flagged(url: str, flagged: bool) -> None:
+    assert Session(ConnectionSettings(url, username="noc")).plain_http is flagged
 
 
 async def test_switching_profile_from_the_palette(sim: Sim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

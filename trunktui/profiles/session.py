@@ -6,7 +6,9 @@ profile) and again when the user switches profile in the app.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from trunktui.api import ConnectionSettings
 from trunktui.profiles.config import Profile
@@ -56,6 +58,26 @@ class Session:
     @property
     def insecure(self) -> bool:
         return self.settings.url.startswith("https:") and not self.settings.verify
+
+    @property
+    def plain_http(self) -> bool:
+        """Whether the Digest exchange and every trunk's SIP password cross a network in clear.
+
+        A loopback address is exempt: nothing leaves the machine (the
+        demo's simulator is one).
+        """
+        url = urlsplit(self.settings.url)
+        return url.scheme == "http" and not _is_loopback(url.hostname or "")
+
+
+def _is_loopback(host: str) -> bool:
+    """``localhost``, or an address in 127.0.0.0/8 or ``::1``."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def session_for(profile: Profile, password: str | None, overrides: Overrides = Overrides()) -> Session:

@@ -91,10 +91,12 @@ class TrunkApp(Caller, App[None]):
             marks.append("READ-ONLY")
         if session.insecure:
             marks.append("TLS NOT VERIFIED")
+        if session.plain_http:
+            marks.append("PLAIN HTTP")
         self.title = " · ".join(marks)
         self.sub_title = session.who
         self.set_class(session.production, "-production")
-        self.set_class(session.insecure, "-insecure")
+        self.set_class(session.insecure or session.plain_http, "-insecure")
 
     def _fatal_error(self) -> None:
         """A crash shows what failed and where, never the values of local variables.
