@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import trustme
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Button, Input
 
 from tests.conftest import Sim
@@ -25,6 +26,8 @@ from tests.tui.driving import (
     server_trunk,
     settle,
     status_of,
+    type_text,
+    until,
 )
 from tests.wire import ForwardingTransport, RecordingTransport
 from trunktui.api import ConnectionSettings, SippyClient
@@ -157,6 +160,36 @@ async def test_switching_profile_from_the_palette(sim: Sim, tmp_path: Path, monk
         assert app.session.profile == "globex" and app.session.read_only
         assert "Globex lab" in app.title and "READ-ONLY" in app.title
         await rendered(pilot, "globex-transit")
+
+
+async def test_a_profile_label_is_shown_literally(sim: Sim, tmp_path: Path) -> None:
+    """Labels are the user's words, not markup: one with a stray closing tag, a colour and a click
+    action is listed, found and chosen in the palette, and named in the header, exactly as written."""
+    label = "[/bold] lab [red]east[@click=app.quit] x"
+    path = tmp_path / "profiles.toml"
+    path.write_text(f'[profiles.acme]\nurl = "{sim.url}"\nusername = "acme"\n\n'
+                    f'[profiles.lab]\nlabel = {json.dumps(label)}\nurl = "{sim.url}"\nusername = "acme"\n'
+                    f"password = {json.dumps(sim.logins['acme'].password)}\n", encoding="utf-8")
+    path.chmod(0o600)
+    app = make_app(sim, profile="acme", config=load_config(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the command palette")
+
+        def prompts() -> list[str]:
+            commands = app.screen.query_one(CommandList)
+            return [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
+
+        await until(pilot, lambda: any(label in p for p in prompts()), "the label in the palette")
+        await type_text(pilot, "[/bold] lab")
+        await until(pilot, lambda: bool(prompts()) and f"Profile: {label}" in prompts()[0], "the search result")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running and app.session.profile == "lab"
+        assert isinstance(app.screen, AccountsScreen)
+        assert label in app.title
+        await rendered(pilot, label)
 
 
 async def test_command_line_options_hold_across_a_profile_switch(sim: Sim, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from rich.traceback import Traceback
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
 
@@ -259,9 +260,10 @@ class TrunkApp(Caller, App[None]):
             for name, profile in sorted(self.config.profiles.items()):
                 marks = " · ".join(m for m in ("production" if profile.production else "",
                                                "read-only" if profile.read_only else "") if m)
+                # The palette reads titles and help as markup; a label is the user's words.
                 yield SystemCommand(
-                    f"Profile: {printable(profile.title)}",
-                    f"Connect to {printable(profile.url)}" + (f" ({marks})" if marks else ""),
+                    escape(f"Profile: {printable(profile.title)}"),
+                    escape(f"Connect to {printable(profile.url)}" + (f" ({marks})" if marks else "")),
                     partial(self.switch_profile, name),
                 )
         if isinstance(screen, AppScreen):
