@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import trustme
 from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
 from tests.conftest import Sim
@@ -72,6 +73,50 @@ async def test_read_only_disables_every_change(sim: Sim, client: SippyClient, wi
         await settle(pilot)
         assert isinstance(app.screen, TrunkScreen)
     assert not wire.of("createTrunk") and not wire.of("updateTrunk") and not wire.of("deleteTrunk")
+
+
+async def test_read_only_hides_what_it_cannot_do_and_says_why(sim: Sim, client: SippyClient) -> None:
+    """Read-only: New, Clone, Delete, Save and Re-create are in neither the footer nor the palette;
+    n, c, d and Delete on the table say why nothing happens, while the pattern box still takes the
+    letters; nothing reaches the audit trail."""
+    app = make_app(sim, label="lab", settings={"read_only": True})
+    _, i_trunk, _ = first_trunk(client)
+    async with app.run_test(size=SIZE) as pilot:
+        trunks = await open_account(pilot, WHOLESALE)
+        shown = {active.binding.action for active in trunks.active_bindings.values()}
+        assert "sort" in shown and not shown & {"new", "clone", "delete"}
+        offered = await palette_prompts(pilot)
+        assert "Open the highlighted trunk" in offered
+        assert not [p for p in offered if p.startswith(("New trunk", "Clone", "Delete"))]
+        for key, done in (("n", "created"), ("c", "cloned"), ("d", "deleted"), ("delete", "deleted")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is trunks and status_of(app) == f"✖ Read-only: trunks cannot be {done} here.", key
+        await pilot.press("p", "n", "c", "d")
+        assert trunks.query_one("#pattern", Input).value == "ncd"
+        await pilot.press("escape")
+        await settle(pilot)
+
+        screen = await open_trunk(pilot, i_trunk)
+        assert "save" not in {active.binding.action for active in screen.active_bindings.values()}
+        offered = await palette_prompts(pilot)
+        assert "Show or hide the passwords" in offered
+        assert not [p for p in offered if p.startswith(("Save", "Re-create", "Revert"))]
+    assert not audit_path().exists()
+
+
+async def palette_prompts(pilot: Pilot[None]) -> list[str]:
+    """Open the command palette, read the title of every entry it offers before anything is typed, close it."""
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the command palette")
+    await until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0, "the palette's entries")
+    await pilot.pause(0.1)
+    commands = app.screen.query_one(CommandList)
+    prompts = [str(commands.get_option_at_index(i).prompt).split("\n")[0] for i in range(commands.option_count)]
+    await pilot.press("escape")
+    await pilot.pause()
+    return prompts
 
 
 async def test_production_delete_needs_the_typed_name(sim: Sim, client: SippyClient) -> None:

@@ -171,9 +171,7 @@ class TrunkScreen(AppScreen[int | None]):
         return self.session.read_only
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("save", "revert") and self.read_only:
-            return None
-        return True
+        return not (action in ("save", "revert") and self.read_only)
 
     # --- presentation ---------------------------------------------------------------
 

@@ -84,6 +84,9 @@ class TrunksScreen(AppScreen[None]):
         Binding("c", "clone", "Clone", tooltip="Clone the highlighted trunk into a new one"),
         Binding("d", "delete", "Delete", tooltip="Delete the highlighted trunk (asks first; Cancel is the default)"),
         Binding("delete", "delete", "Delete", show=False),
+        Binding("n", "read_only('created')", show=False),
+        Binding("c", "read_only('cloned')", show=False),
+        Binding("d,delete", "read_only('deleted')", show=False),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Refresh the trunks from the switch"),
         Binding("f5", "refresh", "Refresh", show=False),
         Binding("p", "focus_pattern", "Pattern", tooltip="Pattern: a name pattern, sent to the switch"),
@@ -213,7 +216,7 @@ class TrunksScreen(AppScreen[None]):
         elif self.pattern:
             reason = f"No trunk of this account matches the pattern {self.pattern!r}.\nClear the pattern to see all."
         else:
-            reason = "This account has no trunks yet. Press n to create one."
+            reason = "This account has no trunks yet." + ("" if self.session.read_only else " Press n to create one.")
         empty.update(Text(reason, justify="center"))
         table.display, empty.display = False, True
 
@@ -376,8 +379,16 @@ class TrunksScreen(AppScreen[None]):
 
         self.open(ExportScreen(default, COLUMNS, list(self.shown)), done)
 
+    def action_read_only(self, done: str) -> None:
+        self.query_one(StatusLine).fault(f"Read-only: trunks cannot be {done} here.")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """On a read-only connection the changing actions show, but disabled."""
-        if action in CHANGING_ACTIONS and self.session.read_only:
-            return None
+        """On a read-only connection the changing actions are hidden (footer and palette).
+
+        Their keys then reach ``read_only`` instead, which says why nothing happens.
+        """
+        if action in CHANGING_ACTIONS:
+            return not self.session.read_only
+        if action == "read_only":
+            return self.session.read_only
         return True
