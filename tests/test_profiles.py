@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import shlex
 import ssl
 import sys
@@ -13,12 +15,12 @@ import trustme
 
 from tests.conftest import Sim
 from trunktui.api import SippyClient
-from trunktui.cli import main
+from trunktui.cli import launch, main
 from trunktui.cli.launch import DEMO_HINT, LaunchError, plan
-from trunktui.errors import TlsError
+from trunktui.errors import InputError, TlsError
 from trunktui.profiles.config import SAMPLE, ConfigError, load_config, write_sample
 from trunktui.profiles.credentials import CredentialError, resolve_password, run_password_command
-from trunktui.profiles.session import session_for
+from trunktui.profiles.session import Overrides, check_trust, session_for
 from trunktui.simulator import SimulatorServer
 
 GOOD = """\
@@ -260,6 +262,82 @@ def test_a_profiles_ca_bundle_verifies_a_self_signed_switch(sim: Sim, tmp_path: 
             api.list_accounts()
     finally:
         server.stop()
+
+
+class UnreadStdin(io.StringIO):
+    """Standard input that records any attempt to read it: a password prompt would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read_from = False
+
+    def read(self, size: int | None = -1) -> str:
+        self.read_from = True
+        return ""
+
+    def readline(self, size: int | None = -1) -> str:
+        self.read_from = True
+        return ""
+
+
+def bundle(tmp_path: Path, kind: str) -> str:
+    """A CA bundle ssl cannot load: missing, a directory, empty, or not PEM."""
+    path = tmp_path / "switch-ca.pem"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "garbage":
+        path.write_text("-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n")
+    return str(path)
+
+
+@pytest.mark.parametrize("command_line", [
+    ["--url", "https://sippy.example.net", "--user", "noc", "--ca-bundle", "{bundle}"],
+    ["--url", "https://sippy.example.net", "--user", "noc"],
+    ["--profile", "lab"],
+    ["--demo"],
+], ids=["--ca-bundle", "SSL_CERT_FILE", "profile", "demo"])
+@pytest.mark.parametrize("kind", ["missing", "directory", "empty", "garbage"])
+def test_unusable_ca_certificates_stop_trunktui_before_any_password(
+    command_line: list[str], kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A CA bundle ssl cannot load, named by --ca-bundle, SSL_CERT_FILE or a profile, ends trunktui at
+    once with one line on stderr and a non-zero status: no password_command runs, standard input is
+    not read, and the app (and its password prompt) never starts."""
+    path = bundle(tmp_path, kind)
+    ran = tmp_path / "password-command-ran"
+    config = write(tmp_path, f'[profiles.lab]\nurl = "https://sippy.example.net"\nusername = "noc"\n'
+                             f"ca_bundle = {json.dumps(path)}\n"
+                             f"password_command = {json.dumps(shlex.join(['touch', str(ran)]))}\n")
+    monkeypatch.setenv("TRUNKTUI_CONFIG", str(config))
+    monkeypatch.delenv("TRUNKTUI_PASSWORD", raising=False)
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    if command_line[-1] != "{bundle}" and command_line[0] != "--profile":
+        monkeypatch.setenv("SSL_CERT_FILE", path)
+    stdin = UnreadStdin()
+    monkeypatch.setattr(sys, "stdin", stdin)
+    started: list[object] = []
+    monkeypatch.setattr(launch, "run_app", lambda *given: started.append(given) or 0)
+    monkeypatch.setattr(launch, "run_demo", lambda *given, **options: started.append(given) or 0)
+    with pytest.raises(SystemExit) as exited:
+        main([part.replace("{bundle}", path) for part in command_line])
+    assert exited.value.code != 0
+    out, err = capsys.readouterr()
+    assert not out and err.count("\n") == 1
+    assert err.startswith(f"trunktui: error: Cannot use the CA bundle {path!r}")
+    assert not started and not stdin.read_from and not ran.exists()
+
+
+def test_a_connection_that_does_not_verify_reads_no_ca_bundle(tmp_path: Path) -> None:
+    """With --insecure nothing is verified, so a profile's missing bundle is not in the way."""
+    config = load_config(write(tmp_path, f'[profiles.lab]\nurl = "sippy.example.net"\nusername = "noc"\n'
+                                         f'ca_bundle = "{tmp_path / "gone.pem"}"\n'))
+    assert config is not None
+    with pytest.raises(InputError, match=r"ca_bundle of profile 'lab'\): no such file"):
+        check_trust(config.profile("lab"))
+    check_trust(config.profile("lab"), Overrides(verify=False))
 
 
 @pytest.mark.parametrize(("given", "expected"), [("42", 42), (" acme-retail ", "acme-retail"), (None, None)])

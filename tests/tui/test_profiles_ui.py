@@ -237,6 +237,31 @@ async def test_a_profile_label_is_shown_literally(sim: Sim, tmp_path: Path) -> N
         await rendered(pilot, label)
 
 
+async def test_a_profile_with_an_unusable_ca_bundle_is_refused_before_its_password(
+    sim: Sim, tmp_path: Path
+) -> None:
+    """Switching to a profile whose ca_bundle is gone says so, before its password_command runs, and
+    the app stays connected as it was."""
+    ran = tmp_path / "command-ran"
+    path = tmp_path / "profiles.toml"
+    path.write_text(f'[profiles.acme]\nurl = "{sim.url}"\nusername = "acme"\n\n'
+                    f'[profiles.tls]\nurl = "{sim.url}"\nusername = "acme"\n'
+                    f'ca_bundle = "{tmp_path / "gone.pem"}"\n'
+                    f"password_command = {json.dumps(shlex.join(['touch', str(ran)]))}\n", encoding="utf-8")
+    app = make_app(sim, profile="acme", config=load_config(path))
+    told: list[tuple[object, str]] = []
+    shown = app.notify
+    app.notify = lambda message, **options: (told.append((options.get("title"), message)), shown(message, **options))[1]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.switch_profile("tls")
+        await settle(pilot)
+        assert app.is_running and app.session.profile == "acme" and isinstance(app.screen, AccountsScreen)
+        (refusal,) = [message for title, message in told if title == "Cannot switch profile"]
+        assert refusal.startswith("Cannot use the CA bundle") and refusal.endswith("no such file.")
+    assert not ran.exists()
+
+
 async def test_command_line_options_hold_across_a_profile_switch(sim: Sim, tmp_path: Path) -> None:
     """trunktui --profile acme --read-only --timeout 7, then "Profile: globex" from the palette: the
     new connection is read-only too, with the same timeout, although the globex profile says neither."""

@@ -1,8 +1,9 @@
 """From the command line to a running dashboard.
 
-``plan`` checks the options, reads the profiles file and obtains the
-password (all before any screen opens, so mistakes come back as plain
-messages), and returns the function that runs the app.
+``plan`` checks the options, reads the profiles file, checks the CA
+certificates and then obtains the password (all before any screen opens, so
+mistakes come back as plain messages, and none after a password was given),
+and returns the function that runs the app.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from trunktui.api import ConnectionSettings
 from trunktui.errors import TrunkTuiError
 from trunktui.profiles.config import Config, ConfigError, Profile, config_path, load_config
 from trunktui.profiles.credentials import resolve_password
-from trunktui.profiles.session import Overrides, Session, session_for
+from trunktui.profiles.session import Overrides, Session, check_trust, session_for
 
 DEMO_HINT = (
     "No switch given, so this is the built-in simulator with demo data. "
@@ -81,10 +82,12 @@ def _plan(args: argparse.Namespace) -> Launch:
     overrides = Overrides(read_only=args.read_only, verify=False if args.insecure else None,
                           ca_bundle=args.ca_bundle, timeout=args.timeout)
     if args.demo:
+        check_trust(None)
         return Launch(None, read_only=args.read_only)
     if args.url:
         command_line = Profile(name="", url=args.url, mode="trusted" if args.trusted else "digest",
                                username=args.user or "", i_customer=args.customer)
+        check_trust(command_line, overrides)
         session = session_for(command_line, resolve_password(None), overrides)
         try:
             config = load_config()
@@ -95,8 +98,10 @@ def _plan(args: argparse.Namespace) -> Launch:
     if config is None and args.profile:
         raise ConfigError(config_path(), "no profiles file here; create one with: trunktui config init")
     if config is None or not (args.profile or config.default or len(config.profiles) == 1):
+        check_trust(None)
         return Launch(None, hint=DEMO_HINT, read_only=args.read_only)
     profile = config.profile(args.profile)
+    check_trust(profile, overrides)
     return Launch(session_for(profile, resolve_password(profile), overrides), config)
 
 

@@ -31,7 +31,7 @@ from trunktui.api import SippyClient
 from trunktui.audit import AuditLog, audit_path
 from trunktui.profiles.config import Config
 from trunktui.profiles.credentials import profile_password
-from trunktui.profiles.session import Session, session_for
+from trunktui.profiles.session import Session, check_trust, session_for
 from trunktui.text import printable
 from trunktui.tui.base import AppScreen, Context, PasswordRefused, palette_commands
 from trunktui.tui.calls import Caller, CallFailed, Outcome
@@ -220,7 +220,7 @@ class TrunkApp(Caller, App[None]):
         self.after_asking(self.exit)
 
     def switch_profile(self, name: str) -> None:
-        """Connect with another profile; its password_command runs off the UI thread.
+        """Connect with another profile; its CA bundle is checked and its password_command runs off the UI thread.
 
         The profile's own password is used (or asked for), never
         ``TRUNKTUI_PASSWORD``: that was given for the connection trunktui
@@ -230,7 +230,12 @@ class TrunkApp(Caller, App[None]):
         profile = self.config.profile(name)
         self.notify(f"Connecting with profile {printable(profile.title)}…", markup=False)
         overrides = self.session.overrides
-        self.run_call("profile", lambda: session_for(profile, profile_password(profile), overrides), ProfileReady)
+
+        def ready() -> Session:
+            check_trust(profile, overrides)
+            return session_for(profile, profile_password(profile), overrides)
+
+        self.run_call("profile", ready, ProfileReady)
 
     @on(ProfileReady)
     def profile_ready(self, message: ProfileReady) -> None:
