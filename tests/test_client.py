@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import socket
 import ssl
@@ -91,6 +92,14 @@ def test_settings_never_show_the_password() -> None:
 def test_trusted_mode_needs_a_customer() -> None:
     with pytest.raises(InputError, match="i_customer"):
         ConnectionSettings("sw.example.net", trusted=True)
+
+
+@pytest.mark.parametrize("seconds", [0, -1, math.nan, math.inf, 1e10])
+@pytest.mark.parametrize("which", ["read_timeout", "connect_timeout"])
+def test_a_timeout_no_wait_can_honour_is_refused(which: str, seconds: float) -> None:
+    with pytest.raises(InputError, match="A timeout must be more than 0 and at most 86,400 seconds") as caught:
+        ConnectionSettings("sw.example.net", username="noc", **{which: seconds})
+    assert caught.value.field == "timeout"
 
 
 # --- Methods -----------------------------------------------------------------

@@ -14,6 +14,9 @@ DNS failure                                      ConnectError        a ``.invali
 connect timeout                                  CallTimeout         a full accept queue
 read timeout (no answer at all)                  CallTimeout         ``Knobs.latency``
 stall mid-body (slow server)                     CallTimeout         FailMode.SLOW_BODY
+an answer that trickles past the timeout:        CallTimeout         ``RawServer``, a byte at a
+headers, body, a 401 or 500 page, endless                            time
+``100 Continue``
 connection reset before the answer               TransportError      FailMode.RESET
 connection reset mid-response                    TransportError      FailMode.RESET_MID_BODY
 HTTP 401 with valid credentials (password        AuthError           FailMode.HTTP_401
@@ -41,6 +44,7 @@ import datetime
 import re
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -50,7 +54,8 @@ import pytest
 import trustme
 
 from tests.conftest import Sim
-from trunktui.api import SippyClient
+from tests.wire import RawServer, Script, trickle
+from trunktui.api import ConnectionSettings, SippyClient
 from trunktui.errors import (
     ApiError,
     AuthError,
@@ -199,6 +204,56 @@ def test_server_stalls_mid_body(sim: Sim) -> None:
         error = raised(CallTimeout, api.list_accounts)
     assert time.perf_counter() - started < 3, "the read timeout must cut the stall short"
     assert_operator_message(error, host_of(sim.url), words=("0.3 s",))
+
+
+def raw_client(server: RawServer, **settings: Any) -> SippyClient:
+    return SippyClient(ConnectionSettings(server.url, username="noc", password="pw", **settings))
+
+
+def endless_continue(request: bytes) -> Iterator[bytes | float]:
+    while True:
+        yield b"HTTP/1.1 100 Continue\r\n\r\n"
+        yield 0.05
+
+
+CHALLENGE = b'WWW-Authenticate: Digest realm="sippy", nonce="4f2c", qop="auth"'
+TRICKLING = {
+    "headers": trickle(b"HTTP/1.1 200 OK\r\n", b"X-Padding: 1\r\n"),
+    "body": trickle(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n<?xml version='1.0'?><methodResponse>", b" "),
+    "401-page": trickle(b"HTTP/1.1 401 Unauthorized\r\n" + CHALLENGE + b"\r\nContent-Length: 1000000\r\n\r\n", b"."),
+    "500-page": trickle(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 1000000\r\n\r\n", b"."),
+    "100-continue": endless_continue,
+}
+
+
+@pytest.mark.parametrize("script", TRICKLING.values(), ids=TRICKLING)
+def test_an_answer_that_trickles_is_cut_off_at_the_timeout(script: Script) -> None:
+    """A byte every 50 ms keeps each read within the timeout; the timeout still bounds the whole answer."""
+    with RawServer(script) as server, raw_client(server, read_timeout=0.5) as api:
+        started = time.perf_counter()
+        error = raised(CallTimeout, api.list_accounts)
+        assert time.perf_counter() - started < 5
+    assert_operator_message(error, host_of(server.url), words=("did not answer within 0.5 s",))
+
+
+def test_a_call_after_a_timeout_has_its_own_time(sim: Sim) -> None:
+    with sim.client(read_timeout=1.0) as api:
+        sim.server.knobs.latency = 2.0
+        raised(CallTimeout, api.list_accounts)
+        sim.server.knobs.latency = 0.2
+        assert api.list_accounts() and api.list_accounts()
+
+
+def test_the_deadline_watcher_ends_with_its_connection(sim: Sim) -> None:
+    def watchers() -> set[threading.Thread]:
+        return {thread for thread in threading.enumerate() if thread.name == "trunktui-deadline"}
+
+    before = watchers()
+    with sim.client() as api:
+        api.list_accounts()
+        (watcher,) = watchers() - before
+    watcher.join(timeout=2)
+    assert not watcher.is_alive()
 
 
 def test_a_patient_client_gets_the_slow_answer(sim: Sim, api: SippyClient) -> None:
