@@ -71,3 +71,21 @@ def test_broken_answers_are_protocol_errors(data: bytes, words: str) -> None:
 def test_the_cap_counts_decoded_bytes_as_they_come() -> None:
     with pytest.raises(ResponseTooLarge, match="larger than the 1 KiB"):
         decode(ENCODED, list(range(0, len(ENCODED), 512)), limit=1024)
+
+
+# --- What the decoder refuses -------------------------------------------------------
+
+ENVELOPE = b"<?xml version='1.0'?>\n%s<methodResponse><params><param><value><struct><member><name>x</name>%s" \
+           b"</member></struct></value></param></params></methodResponse>"
+
+
+@pytest.mark.parametrize("doctype", [
+    b"<!DOCTYPE methodResponse>",
+    b"<!DOCTYPE methodResponse [<!ENTITY lol 'lol'><!ENTITY lol2 '&lol;&lol;&lol;&lol;'>]>",
+    b"<!DOCTYPE methodResponse SYSTEM 'http://sw.example.net/answer.dtd'>",
+], ids=["bare", "internal-entities", "external"])
+def test_a_doctype_is_refused(doctype: bytes) -> None:
+    """Sippy never sends one; with one, entities would be expanded."""
+    answer = ENVELOPE % (doctype, b"<value><string>&lol2;</string></value>" if b"ENTITY" in doctype else b"<value/>")
+    with pytest.raises(ProtocolError, match="declares a DOCTYPE"):
+        decode(answer, [5, 60])

@@ -28,6 +28,7 @@ HTTP 500 with an HTML page                       HttpError           FailMode.HT
 200 with malformed XML                           ProtocolError       FailMode.MALFORMED
 200 with truncated XML                           ProtocolError       FailMode.TRUNCATED
 answer over the size cap                         ResponseTooLarge    FailMode.HUGE
+200 with a DOCTYPE                               ProtocolError       ``RawServer``
 TLS certificate from an untrusted CA             TlsError            trustme, no CA bundle
 TLS certificate for another host name            TlsError            trustme, sippy.example.net
 TLS certificate expired                          TlsError            trustme, not_after in 2021
@@ -210,6 +211,17 @@ def raw_client(server: RawServer, **settings: Any) -> SippyClient:
     return SippyClient(ConnectionSettings(server.url, username="noc", password="pw", **settings))
 
 
+def answering(status: bytes, *headers: bytes, body: bytes = b"") -> Script:
+    """A script that answers every request at once, with ``status``, ``headers`` and ``body``."""
+    head = b"".join([b"HTTP/1.1 ", status, b"\r\n", *(header + b"\r\n" for header in headers),
+                     b"Content-Length: %d\r\n\r\n" % len(body)])
+
+    def script(request: bytes) -> Iterator[bytes]:
+        yield head + body
+
+    return script
+
+
 def endless_continue(request: bytes) -> Iterator[bytes | float]:
     while True:
         yield b"HTTP/1.1 100 Continue\r\n\r\n"
@@ -342,6 +354,20 @@ def test_answer_over_the_size_cap(sim: Sim, cap: int | None, words: str) -> None
     assert_operator_message(
         error, host_of(sim.url), words=(f"larger than the {words}",)
     )
+
+
+REFUSED_ANSWERS = {
+    "doctype": (b"<?xml version='1.0'?>\n<!DOCTYPE methodResponse [<!ENTITY who 'expanded'>]>\n"
+                b"<methodResponse><params><param><value><struct><member><name>&who;</name><value>1</value>"
+                b"</member></struct></value></param></params></methodResponse>", "declares a DOCTYPE"),
+}
+
+
+@pytest.mark.parametrize(("body", "words"), REFUSED_ANSWERS.values(), ids=REFUSED_ANSWERS)
+def test_an_answer_the_decoder_refuses(body: bytes, words: str) -> None:
+    with RawServer(answering(b"200 OK", b"Content-Type: text/xml", body=body)) as server, raw_client(server) as api:
+        error = raised(ProtocolError, api.list_accounts)
+    assert_operator_message(error, host_of(server.url), words=(words,))
 
 
 def test_a_large_answer_under_the_cap_is_read(sim: Sim, api: SippyClient) -> None:

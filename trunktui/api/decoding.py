@@ -4,6 +4,9 @@ A 50,000-trunk list is about 70 MB of XML. Feeding each decompressed chunk
 to ``xmlrpc.client``'s parser as it comes means that text is never held
 whole, and parsing overlaps the transfer. The size cap counts the decoded
 bytes, so a compressed bomb stops at the cap too.
+
+An answer that declares a DOCTYPE is refused: Sippy never sends one, and
+the entities it declares would otherwise be expanded.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import xmlrpc.client
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from xml.parsers.expat import ExpatError
+from xml.parsers.expat import ExpatError, XMLParserType
 from xml.parsers.expat import errors as expat_errors
 
 from trunktui.errors import FaultError, ProtocolError, ResponseTooLarge
@@ -24,6 +27,9 @@ _TRUNCATED_XML = {
                     expat_errors.XML_ERROR_PARTIAL_CHAR)
 }
 _VALUE_ERRORS = (ValueError, TypeError, OverflowError, IndexError, KeyError, xmlrpc.client.ResponseError)
+
+class _Refused(Exception):
+    """The answer broke a rule or a limit; the message ends "The answer from HOST …"."""
 
 
 def _end_interned_name(unmarshaller: xmlrpc.client.Unmarshaller, data: str) -> None:
@@ -38,6 +44,24 @@ class _SharedNames(xmlrpc.client.Unmarshaller):
     """
 
     dispatch = {**xmlrpc.client.Unmarshaller.dispatch, "name": _end_interned_name}
+
+
+def _refuse_doctype(*_: object) -> None:
+    raise _Refused("declares a DOCTYPE, which an XML-RPC answer never does; it was not read")
+
+
+class _Parser(xmlrpc.client.ExpatParser):
+    """``xmlrpc.client``'s expat parser, refusing a DOCTYPE.
+
+    The DOCTYPE is refused where it starts, before any entity it declares
+    can be expanded.
+    """
+
+    _parser: XMLParserType
+
+    def __init__(self, target: xmlrpc.client.Unmarshaller) -> None:
+        super().__init__(target)
+        self._parser.StartDoctypeDeclHandler = _refuse_doctype
 
 
 def _size_text(count: int) -> str:
@@ -56,7 +80,7 @@ class AnswerDecoder:
         self.limit = limit
         self.received = 0
         self._unmarshaller = _SharedNames(use_builtin_types=True)
-        self._parser = xmlrpc.client.ExpatParser(self._unmarshaller)
+        self._parser = _Parser(self._unmarshaller)
 
     def feed(self, chunk: bytes) -> None:
         self.received += len(chunk)
@@ -78,7 +102,6 @@ class AnswerDecoder:
         return result
 
 
-
 @contextmanager
 def _translated(host: str, method: str) -> Iterator[None]:
     """Map what ``xmlrpc.client`` and expat raise to the client's errors."""
@@ -86,6 +109,8 @@ def _translated(host: str, method: str) -> Iterator[None]:
         yield
     except xmlrpc.client.Fault as fault:
         raise FaultError(fault.faultCode, fault.faultString, method) from None
+    except _Refused as refusal:
+        raise ProtocolError(f"The answer from {host} {refusal}.", method) from None
     except ExpatError as exc:
         if exc.code in _TRUNCATED_XML:
             raise ProtocolError(f"The answer from {host} ended early: its XML is truncated.", method) from None
