@@ -28,7 +28,7 @@ HTTP 500 with an HTML page                       HttpError           FailMode.HT
 200 with malformed XML                           ProtocolError       FailMode.MALFORMED
 200 with truncated XML                           ProtocolError       FailMode.TRUNCATED
 answer over the size cap                         ResponseTooLarge    FailMode.HUGE
-200 with a DOCTYPE                               ProtocolError       ``RawServer``
+200 with a DOCTYPE, or nested past the limit     ProtocolError       ``RawServer``
 TLS certificate from an untrusted CA             TlsError            trustme, no CA bundle
 TLS certificate for another host name            TlsError            trustme, sippy.example.net
 TLS certificate expired                          TlsError            trustme, not_after in 2021
@@ -356,10 +356,13 @@ def test_answer_over_the_size_cap(sim: Sim, cap: int | None, words: str) -> None
     )
 
 
+DEEP = b"<value><array><data>" * 100_000
 REFUSED_ANSWERS = {
     "doctype": (b"<?xml version='1.0'?>\n<!DOCTYPE methodResponse [<!ENTITY who 'expanded'>]>\n"
                 b"<methodResponse><params><param><value><struct><member><name>&who;</name><value>1</value>"
                 b"</member></struct></value></param></params></methodResponse>", "declares a DOCTYPE"),
+    "nested-100000-deep": (b"<?xml version='1.0'?>\n<methodResponse><params><param><value><struct><member>"
+                           b"<name>deep</name>" + DEEP + DEEP.replace(b"<", b"</")[::-1], "64 arrays and structs deep"),
 }
 
 
