@@ -21,6 +21,7 @@ connection reset before the answer               TransportError      FailMode.RE
 connection reset mid-response                    TransportError      FailMode.RESET_MID_BODY
 HTTP 401 with valid credentials (password        AuthError           FailMode.HTTP_401
 changed on the switch)
+a Digest challenge that cannot be answered       AuthError           ``RawServer``
 HTTP 403 with an HTML page                       HttpError           FailMode.HTTP_403
 HTTP 404: wrong URL path                         HttpError           a wrong path in the URL
 HTTP 404 with an HTML page                       HttpError           FailMode.HTTP_404
@@ -301,6 +302,44 @@ def test_a_fresh_challenge_mid_session_is_answered_without_the_caller_noticing(s
     sim.server.knobs.fail_every = sim.server.stats.calls + 1
     assert api.list_accounts()
     assert sim.server.stats.challenges == challenges + 1
+
+
+UNANSWERABLE = {
+    "unknown-algorithm": ('Digest realm="sippy", nonce="4f2c", algorithm=SHA-1024', "algorithm SHA-1024"),
+    "auth-int-only": ('Digest realm="sippy", nonce="4f2c", qop="auth-int"', "only qop=auth-int"),
+    "no-equals-sign": ("Digest realm", "malformed"),
+    "no-nonce": ('Digest realm="sippy"', "malformed"),
+    "unknown-qop": ('Digest realm="sippy", nonce="4f2c", qop="auth-conf"', "malformed"),
+    "not-ascii": ('Digest realm="Zürich", nonce="4f2c"', "other than ASCII"),
+}
+
+
+@pytest.mark.parametrize(("offered", "words"), UNANSWERABLE.values(), ids=UNANSWERABLE)
+def test_a_digest_challenge_that_cannot_be_answered(offered: str, words: str) -> None:
+    """httpx's Digest auth raises KeyError, NotImplementedError or ValueError for these; the client, AuthError."""
+    script = answering(b"401 Unauthorized", b"WWW-Authenticate: " + offered.encode())
+    with RawServer(script) as server, raw_client(server) as api:
+        error = raised(AuthError, api.list_accounts)
+    assert isinstance(error, AuthError) and error.status == 401 and not error.may_have_acted
+    assert_operator_message(error, host_of(server.url), words=(words, f"it offered: {offered}."))
+
+
+def test_a_change_refused_by_an_unanswerable_challenge_is_audited() -> None:
+    class Sink:
+        def __init__(self) -> None:
+            self.records: list[tuple[str, dict[str, Any]]] = []
+
+        def record(self, action: str, **details: Any) -> None:
+            self.records.append((action, details))
+
+    audit = Sink()
+    script = answering(b"401 Unauthorized", b'WWW-Authenticate: Digest realm="sippy", nonce="4f2c", algorithm=MD6')
+    with RawServer(script) as server, raw_client(server) as api:
+        api.audit = audit
+        with pytest.raises(AuthError):
+            api.update_trunk(7, {"description": "never sent"})
+    ((action, details),) = audit.records
+    assert action == "update" and details["trunk"] == 7 and isinstance(details["error"], AuthError)
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,9 @@ MUTATING_METHODS = frozenset({"createTrunk", "updateTrunk", "deleteTrunk"})
 # it may have been applied before the answer was lost.
 _RETRIED = (ConnectError, TransportError)
 _TAG = re.compile(r"<[^>]*>")
+# What httpx's Digest auth raises for a challenge it cannot answer, besides its ProtocolError;
+# no other step of a call raises them.
+_UNANSWERABLE = (KeyError, NotImplementedError, ValueError)
 # httpx's trace events that hand over a newly opened connection.
 _OPENED = frozenset({"connection.connect_tcp.complete", "connection.start_tls.complete"})
 _LONGEST_WAIT = 86_400.0
@@ -222,12 +225,14 @@ class Connection:
         self.settings = settings
         self._lock = threading.Lock()
         self._deadline = _Deadline()
+        self._challenge = ""
         self._client = httpx.Client(
             auth=None if settings.trusted else httpx.DigestAuth(settings.username, settings.password),
             verify=_verify(settings),
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
             headers={"User-Agent": f"trunktui/{__version__}", "Content-Type": "text/xml"},
             transport=transport,
+            event_hooks={"response": [self._note_challenge]},
         )
 
     def close(self) -> None:
@@ -261,8 +266,13 @@ class Connection:
             if self._deadline.passed:
                 raise _too_late(self.settings, method) from error
             raise
-        except httpx.HTTPError as exc:
-            raise _translate(exc, self.settings, method, self._deadline.passed) from exc
+        except (httpx.HTTPError, *_UNANSWERABLE) as exc:
+            raise _translate(exc, self.settings, method, self._challenge, self._deadline.passed) from exc
+
+    def _note_challenge(self, response: httpx.Response) -> None:
+        """Keep what a 401 offered, to quote should httpx's Digest auth be unable to answer it."""
+        if response.status_code == 401:
+            self._challenge = "; ".join(response.headers.get_list("www-authenticate"))
 
     def _post(self, body: bytes, method: str) -> dict[str, Any]:
         extensions = {"trace": self._deadline.trace}
@@ -311,6 +321,12 @@ def _check_int32(value: Any, member: str = "") -> None:
             _check_int32(item, member)
 
 
+def _quoted(text: str, limit: int = 200) -> str:
+    """Text from elsewhere, fit to show: printable characters only, on one line, cut at ``limit``."""
+    text = " ".join("".join(char if char.isprintable() else " " for char in text).split())
+    return text if len(text) <= limit else f"{text[:limit - 1]}…"
+
+
 def _excerpt(data: bytes) -> str:
     text = data.decode("utf-8", "replace")
     title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
@@ -355,11 +371,14 @@ def _too_late(settings: ConnectionSettings, method: str) -> CallTimeout:
     return CallTimeout(f"{settings.host} did not answer within {settings.read_timeout:g} s.", method)
 
 
-def _translate(exc: httpx.HTTPError, settings: ConnectionSettings, method: str, late: bool) -> ApiError:
+def _translate(exc: Exception, settings: ConnectionSettings, method: str, challenge: str, late: bool) -> ApiError:
     """Map an httpx failure to the error an operator can act on.
 
     ``late`` says the call's deadline passed first, so whatever broke, it
-    broke because the answer took too long.
+    broke because the answer took too long. ``challenge`` is the switch's
+    last ``WWW-Authenticate``: httpx's Digest auth raises KeyError,
+    NotImplementedError, ValueError or its ProtocolError when it cannot
+    answer one.
     """
     host = settings.host
     if isinstance(exc, httpx.ConnectTimeout):
@@ -368,6 +387,13 @@ def _translate(exc: httpx.HTTPError, settings: ConnectionSettings, method: str, 
         return timeout
     if late or isinstance(exc, httpx.TimeoutException):
         return _too_late(settings, method)
+    if not isinstance(exc, httpx.HTTPError) or type(exc) is httpx.ProtocolError:
+        return AuthError(
+            f"{host} asked for a Digest login this client cannot give ({_digest_problem(exc)}); "
+            f"it offered: {_quoted(challenge)}.",
+            401,
+            method,
+        )
     for cause in _causes(exc):
         if isinstance(cause, ssl.SSLCertVerificationError) and "mismatch" in str(cause.verify_message):
             return TlsError(
@@ -398,3 +424,12 @@ def _translate(exc: httpx.HTTPError, settings: ConnectionSettings, method: str, 
         return TransportError(f"Talking to {host} failed ({exc}).", method)
     return ApiError(f"The call to {host} failed ({exc}).", method)
 
+
+def _digest_problem(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"it names the algorithm {_quoted(str(exc.args[0]), 40)}, which is not supported"
+    if isinstance(exc, NotImplementedError):
+        return "it allows only qop=auth-int, which is not supported"
+    if isinstance(exc, UnicodeError):
+        return "the login or the challenge holds characters other than ASCII"
+    return "its challenge is malformed"
