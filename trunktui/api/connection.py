@@ -3,12 +3,14 @@
 This is the only place that touches httpx: it encodes a call, sends it,
 streams the answer into ``decoding.AnswerDecoder`` under a size cap and a
 deadline, and turns every failure on the way into an error from
-``trunktui.errors``.
+``trunktui.errors``. Setting a connection up raises nothing else either:
+``check_connection_settings`` finds what would stop it before any call.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import re
 import socket
 import ssl
@@ -129,6 +131,19 @@ class ConnectionSettings:
         return httpx.URL(self.url).netloc.decode("ascii", "replace")
 
 
+def check_connection_settings(settings: ConnectionSettings) -> None:
+    """Raise ``InputError``, with a one-line message, if no connection can be set up from ``settings``.
+
+    That is so when the CA bundle to verify with (``ca_bundle``, or the
+    file ``SSL_CERT_FILE`` names when there is none) is missing, a
+    directory, empty or not PEM, or when the environment names a proxy that
+    cannot be used. Setting up a connection checks the same, and this is
+    that very set-up: a caller can learn of the mistake before it asks for
+    a password, rather than when the first screen connects.
+    """
+    Connection(settings).close()
+
+
 class _Deadline:
     """Holds each call on one connection to ``read_timeout`` in all, from the moment it starts.
 
@@ -226,14 +241,21 @@ class Connection:
         self._lock = threading.Lock()
         self._deadline = _Deadline()
         self._challenge = ""
-        self._client = httpx.Client(
-            auth=None if settings.trusted else httpx.DigestAuth(settings.username, settings.password),
-            verify=_verify(settings),
-            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-            headers={"User-Agent": f"trunktui/{__version__}", "Content-Type": "text/xml"},
-            transport=transport,
-            event_hooks={"response": [self._note_challenge]},
-        )
+        verify = _verify(settings)
+        try:
+            self._client = httpx.Client(
+                auth=None if settings.trusted else httpx.DigestAuth(settings.username, settings.password),
+                verify=verify,
+                timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+                headers={"User-Agent": f"trunktui/{__version__}", "Content-Type": "text/xml"},
+                transport=transport,
+                event_hooks={"response": [self._note_challenge]},
+            )
+        except ImportError:
+            raise InputError("The environment names a SOCKS proxy, and SOCKS support (the socksio package) "
+                             "is not installed.") from None
+        except (ValueError, httpx.InvalidURL) as exc:
+            raise InputError(f"The proxy the environment names cannot be used ({_quoted(str(exc))}).") from None
 
     def close(self) -> None:
         self._client.close()
@@ -286,14 +308,36 @@ class Connection:
 
 
 def _verify(settings: ConnectionSettings) -> ssl.SSLContext | bool:
+    """The certificates to verify the switch with, loaded now, so a file that cannot be used is an InputError.
+
+    Without a CA bundle it is httpx's own default, which honours
+    ``SSL_CERT_FILE``; httpx would load it as the client is built, and
+    raise what ``ssl`` raised.
+    """
     if not settings.verify:
         return False
-    if settings.ca_bundle:
-        try:
+    try:
+        if settings.ca_bundle:
             return ssl.create_default_context(cafile=settings.ca_bundle)
-        except (OSError, ssl.SSLError) as exc:
-            raise InputError(f"Cannot use CA bundle {settings.ca_bundle!r}: {exc}.", field="ca_bundle") from None
-    return True
+        return httpx.create_ssl_context()
+    except OSError as exc:
+        raise _unusable_bundle(settings, exc) from None
+
+
+def _unusable_bundle(settings: ConnectionSettings, exc: OSError) -> InputError:
+    path = settings.ca_bundle or os.environ.get("SSL_CERT_FILE", "")
+    name = f"CA bundle {path if path.isprintable() else repr(path)}{'' if settings.ca_bundle else ' (SSL_CERT_FILE)'}"
+    if isinstance(exc, FileNotFoundError):
+        problem = f"{name}: no such file"
+    elif isinstance(exc, IsADirectoryError):
+        problem = f"{name} is a directory, not a file of certificates"
+    elif isinstance(exc, ssl.SSLError) and exc.reason == "NO_CERTIFICATE_OR_CRL_FOUND":
+        problem = f"{name} holds no certificates"
+    elif isinstance(exc, ssl.SSLError):
+        problem = f"{name} is not a file of PEM certificates"
+    else:
+        problem = f"{name} cannot be read: {exc.strerror or exc}"
+    return InputError(f"{problem}.", field="ca_bundle" if settings.ca_bundle else None)
 
 
 def _head(chunks: Iterator[bytes], limit: int = 4096) -> bytes:
