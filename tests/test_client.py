@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
+import math
 import re
 import socket
 import ssl
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,7 @@ import trustme
 
 from tests.conftest import Sim
 from tests.wire import RecordingTransport
-from trunktui.api import ConnectionSettings, SippyClient, normalize_url
+from trunktui.api import ConnectionSettings, SippyClient, check_connection_settings, normalize_url
 from trunktui.errors import (
     AuthError,
     CallTimeout,
@@ -91,6 +94,83 @@ def test_settings_never_show_the_password() -> None:
 def test_trusted_mode_needs_a_customer() -> None:
     with pytest.raises(InputError, match="i_customer"):
         ConnectionSettings("sw.example.net", trusted=True)
+
+
+@pytest.mark.parametrize("seconds", [0, -1, math.nan, math.inf, 1e10])
+@pytest.mark.parametrize("which", ["read_timeout", "connect_timeout"])
+def test_a_timeout_no_wait_can_honour_is_refused(which: str, seconds: float) -> None:
+    with pytest.raises(InputError, match="A timeout must be more than 0 and at most 86,400 seconds") as caught:
+        ConnectionSettings("sw.example.net", username="noc", **{which: seconds})
+    assert caught.value.field == "timeout"
+
+
+# --- Settings checked before connecting ----------------------------------------
+
+CA_FILES = {
+    "missing": (None, "CA bundle {path}: no such file."),
+    "empty": ("", "CA bundle {path} holds no certificates."),
+    "garbage": ("not a certificate\n", "CA bundle {path} holds no certificates."),
+    "broken-pem": ("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n",
+                   "CA bundle {path} is not a file of PEM certificates."),
+    "directory": (None, "CA bundle {path} is a directory, not a file of certificates."),
+}
+
+
+def ca_file(tmp_path: Path, kind: str) -> str:
+    path = tmp_path / f"{kind}.pem"
+    content, _ = CA_FILES[kind]
+    if kind == "directory":
+        path.mkdir()
+    elif content is not None:
+        path.write_text(content)
+    return str(path)
+
+
+@pytest.mark.parametrize("kind", CA_FILES)
+def test_a_ca_bundle_that_cannot_be_used_is_refused_before_connecting(tmp_path: Path, kind: str) -> None:
+    path = ca_file(tmp_path, kind)
+    settings = ConnectionSettings("https://sw.example.net", username="noc", ca_bundle=path)
+    for attempt in (check_connection_settings, SippyClient):
+        with pytest.raises(InputError) as caught:
+            attempt(settings)
+        assert (str(caught.value), caught.value.field) == (CA_FILES[kind][1].format(path=path), "ca_bundle")
+
+
+@pytest.mark.parametrize("kind", ["missing", "empty", "directory"])
+def test_an_ssl_cert_file_that_cannot_be_used_is_refused_before_connecting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    path = ca_file(tmp_path, kind)
+    monkeypatch.setenv("SSL_CERT_FILE", path)
+    settings = ConnectionSettings("https://sw.example.net", username="noc")
+    expected = CA_FILES[kind][1].format(path=f"{path} (SSL_CERT_FILE)")
+    for attempt in (check_connection_settings, SippyClient):
+        with pytest.raises(InputError, match=re.escape(expected)):
+            attempt(settings)
+    check_connection_settings(replace(settings, verify=False))
+
+
+def test_a_usable_ca_bundle_passes_the_check(tmp_path: Path) -> None:
+    bundle = tmp_path / "ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(bundle))
+    check_connection_settings(ConnectionSettings("https://sw.example.net", username="noc", ca_bundle=str(bundle)))
+
+
+@pytest.mark.parametrize(("proxy", "words"), [
+    ("ftp://proxy.example.net", "The proxy the environment names cannot be used"),
+    ("http://proxy.example.net:port", "The proxy the environment names cannot be used"),
+    ("socks5://proxy.example.net:1080", "SOCKS support (the socksio package) is not installed"),
+], ids=["unknown-scheme", "bad-port", "socks-unsupported"])
+def test_a_proxy_that_cannot_be_used_is_refused_before_connecting(
+    monkeypatch: pytest.MonkeyPatch, proxy: str, words: str
+) -> None:
+    if proxy.startswith("socks5") and importlib.util.find_spec("socksio"):
+        pytest.skip("SOCKS support is installed")
+    monkeypatch.setenv("HTTPS_PROXY", proxy)
+    settings = ConnectionSettings("https://sw.example.net", username="noc")
+    for attempt in (check_connection_settings, SippyClient):
+        with pytest.raises(InputError, match=re.escape(words)):
+            attempt(settings)
 
 
 # --- Methods -----------------------------------------------------------------

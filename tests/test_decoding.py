@@ -14,8 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from trunktui.api import decoding
 from trunktui.api.decoding import AnswerDecoder
 from trunktui.errors import FaultError, ProtocolError, ResponseTooLarge
+from trunktui.model import TRUNK_FIELDS
 
 ANSWER = {
     "trunks": [
@@ -71,3 +73,71 @@ def test_broken_answers_are_protocol_errors(data: bytes, words: str) -> None:
 def test_the_cap_counts_decoded_bytes_as_they_come() -> None:
     with pytest.raises(ResponseTooLarge, match="larger than the 1 KiB"):
         decode(ENCODED, list(range(0, len(ENCODED), 512)), limit=1024)
+
+
+# --- What the decoder refuses -------------------------------------------------------
+
+ENVELOPE = b"<?xml version='1.0'?>\n%s<methodResponse><params><param><value><struct><member><name>x</name>%s" \
+           b"</member></struct></value></param></params></methodResponse>"
+
+
+@pytest.mark.parametrize("doctype", [
+    b"<!DOCTYPE methodResponse>",
+    b"<!DOCTYPE methodResponse [<!ENTITY lol 'lol'><!ENTITY lol2 '&lol;&lol;&lol;&lol;'>]>",
+    b"<!DOCTYPE methodResponse SYSTEM 'http://sw.example.net/answer.dtd'>",
+], ids=["bare", "internal-entities", "external"])
+def test_a_doctype_is_refused(doctype: bytes) -> None:
+    """Sippy never sends one; with one, entities would be expanded."""
+    answer = ENVELOPE % (doctype, b"<value><string>&lol2;</string></value>" if b"ENTITY" in doctype else b"<value/>")
+    with pytest.raises(ProtocolError, match="declares a DOCTYPE"):
+        decode(answer, [5, 60])
+
+
+def nested(depth: int) -> bytes:
+    """An answer whose struct holds arrays inside arrays: ``depth`` arrays and structs in all."""
+    arrays = depth - 1
+    inner = b"<value><array><data>" * arrays + b"<value>1</value>" + b"</data></array></value>" * arrays
+    return ENVELOPE % (b"", inner)
+
+
+def test_arrays_and_structs_nest_at_most_max_depth() -> None:
+    answer = decode(nested(decoding.MAX_DEPTH), [100, 2000])
+    for _ in range(decoding.MAX_DEPTH - 1):
+        (answer,) = answer["x"] if isinstance(answer, dict) else answer
+    assert answer == "1"
+    with pytest.raises(ProtocolError, match=f"nested more than {decoding.MAX_DEPTH} arrays and structs deep"):
+        decode(nested(decoding.MAX_DEPTH + 1), [100, 2000])
+
+
+def test_an_array_100000_deep_is_refused_in_its_first_kilobytes() -> None:
+    answer = nested(100_000)
+    decoder = AnswerDecoder("getTrunksList", "sw.example.net", 1 << 30)
+    fed = 0
+    with pytest.raises(ProtocolError, match="64 arrays and structs deep"):
+        for fed in range(0, len(answer), 4096):
+            decoder.feed(answer[fed:fed + 4096])
+    assert fed == 0, "refused in the first 4 KiB"
+
+
+def test_elements_nested_deeper_than_any_answer_are_refused() -> None:
+    """Not XML-RPC, but each open element costs expat memory: a million would cost over 100 MB."""
+    answer = b"<?xml version='1.0'?>\n<methodResponse><params><param>" + b"<x>" * 1_000_000
+    with pytest.raises(ProtocolError, match="nested more than"):
+        decode(answer, [], limit=1 << 30)
+
+
+def test_values_past_max_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The answer's struct, the list and its items count: 1,000 in all is the most at a limit of 1,000."""
+    monkeypatch.setattr(decoding, "MAX_VALUES", 1000)
+
+    def answer(items: int) -> bytes:
+        return xmlrpc.client.dumps(({"trunks": [{}] * items},), methodresponse=True).encode()
+
+    assert len(decode(answer(998), [5000])["trunks"]) == 998
+    with pytest.raises(ProtocolError, match="holds more than 1,000 values"):
+        decode(answer(999), [5000])
+
+
+def test_max_values_leaves_room_for_the_largest_trunk_list() -> None:
+    largest = 50_000 * (len(TRUNK_FIELDS) + 1)
+    assert 2 * largest <= decoding.MAX_VALUES

@@ -14,10 +14,14 @@ DNS failure                                      ConnectError        a ``.invali
 connect timeout                                  CallTimeout         a full accept queue
 read timeout (no answer at all)                  CallTimeout         ``Knobs.latency``
 stall mid-body (slow server)                     CallTimeout         FailMode.SLOW_BODY
+an answer that trickles past the timeout:        CallTimeout         ``RawServer``, a byte at a
+headers, body, a 401 or 500 page, endless                            time
+``100 Continue``
 connection reset before the answer               TransportError      FailMode.RESET
 connection reset mid-response                    TransportError      FailMode.RESET_MID_BODY
 HTTP 401 with valid credentials (password        AuthError           FailMode.HTTP_401
 changed on the switch)
+a Digest challenge that cannot be answered       AuthError           ``RawServer``
 HTTP 403 with an HTML page                       HttpError           FailMode.HTTP_403
 HTTP 404: wrong URL path                         HttpError           a wrong path in the URL
 HTTP 404 with an HTML page                       HttpError           FailMode.HTTP_404
@@ -25,6 +29,7 @@ HTTP 500 with an HTML page                       HttpError           FailMode.HT
 200 with malformed XML                           ProtocolError       FailMode.MALFORMED
 200 with truncated XML                           ProtocolError       FailMode.TRUNCATED
 answer over the size cap                         ResponseTooLarge    FailMode.HUGE
+200 with a DOCTYPE, or nested past the limit     ProtocolError       ``RawServer``
 TLS certificate from an untrusted CA             TlsError            trustme, no CA bundle
 TLS certificate for another host name            TlsError            trustme, sippy.example.net
 TLS certificate expired                          TlsError            trustme, not_after in 2021
@@ -41,6 +46,7 @@ import datetime
 import re
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -50,7 +56,8 @@ import pytest
 import trustme
 
 from tests.conftest import Sim
-from trunktui.api import SippyClient
+from tests.wire import RawServer, Script, trickle
+from trunktui.api import ConnectionSettings, SippyClient
 from trunktui.errors import (
     ApiError,
     AuthError,
@@ -201,6 +208,67 @@ def test_server_stalls_mid_body(sim: Sim) -> None:
     assert_operator_message(error, host_of(sim.url), words=("0.3 s",))
 
 
+def raw_client(server: RawServer, **settings: Any) -> SippyClient:
+    return SippyClient(ConnectionSettings(server.url, username="noc", password="pw", **settings))
+
+
+def answering(status: bytes, *headers: bytes, body: bytes = b"") -> Script:
+    """A script that answers every request at once, with ``status``, ``headers`` and ``body``."""
+    head = b"".join([b"HTTP/1.1 ", status, b"\r\n", *(header + b"\r\n" for header in headers),
+                     b"Content-Length: %d\r\n\r\n" % len(body)])
+
+    def script(request: bytes) -> Iterator[bytes]:
+        yield head + body
+
+    return script
+
+
+def endless_continue(request: bytes) -> Iterator[bytes | float]:
+    while True:
+        yield b"HTTP/1.1 100 Continue\r\n\r\n"
+        yield 0.05
+
+
+CHALLENGE = b'WWW-Authenticate: Digest realm="sippy", nonce="4f2c", qop="auth"'
+TRICKLING = {
+    "headers": trickle(b"HTTP/1.1 200 OK\r\n", b"X-Padding: 1\r\n"),
+    "body": trickle(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n<?xml version='1.0'?><methodResponse>", b" "),
+    "401-page": trickle(b"HTTP/1.1 401 Unauthorized\r\n" + CHALLENGE + b"\r\nContent-Length: 1000000\r\n\r\n", b"."),
+    "500-page": trickle(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 1000000\r\n\r\n", b"."),
+    "100-continue": endless_continue,
+}
+
+
+@pytest.mark.parametrize("script", TRICKLING.values(), ids=TRICKLING)
+def test_an_answer_that_trickles_is_cut_off_at_the_timeout(script: Script) -> None:
+    """A byte every 50 ms keeps each read within the timeout; the timeout still bounds the whole answer."""
+    with RawServer(script) as server, raw_client(server, read_timeout=0.5) as api:
+        started = time.perf_counter()
+        error = raised(CallTimeout, api.list_accounts)
+        assert time.perf_counter() - started < 5
+    assert_operator_message(error, host_of(server.url), words=("did not answer within 0.5 s",))
+
+
+def test_a_call_after_a_timeout_has_its_own_time(sim: Sim) -> None:
+    with sim.client(read_timeout=1.0) as api:
+        sim.server.knobs.latency = 2.0
+        raised(CallTimeout, api.list_accounts)
+        sim.server.knobs.latency = 0.2
+        assert api.list_accounts() and api.list_accounts()
+
+
+def test_the_deadline_watcher_ends_with_its_connection(sim: Sim) -> None:
+    def watchers() -> set[threading.Thread]:
+        return {thread for thread in threading.enumerate() if thread.name == "trunktui-deadline"}
+
+    before = watchers()
+    with sim.client() as api:
+        api.list_accounts()
+        (watcher,) = watchers() - before
+    watcher.join(timeout=2)
+    assert not watcher.is_alive()
+
+
 def test_a_patient_client_gets_the_slow_answer(sim: Sim, api: SippyClient) -> None:
     expected = api.list_accounts()
     fail_always(sim, FailMode.SLOW_BODY, stall=0.3)
@@ -234,6 +302,44 @@ def test_a_fresh_challenge_mid_session_is_answered_without_the_caller_noticing(s
     sim.server.knobs.fail_every = sim.server.stats.calls + 1
     assert api.list_accounts()
     assert sim.server.stats.challenges == challenges + 1
+
+
+UNANSWERABLE = {
+    "unknown-algorithm": ('Digest realm="sippy", nonce="4f2c", algorithm=SHA-1024', "algorithm SHA-1024"),
+    "auth-int-only": ('Digest realm="sippy", nonce="4f2c", qop="auth-int"', "only qop=auth-int"),
+    "no-equals-sign": ("Digest realm", "malformed"),
+    "no-nonce": ('Digest realm="sippy"', "malformed"),
+    "unknown-qop": ('Digest realm="sippy", nonce="4f2c", qop="auth-conf"', "malformed"),
+    "not-ascii": ('Digest realm="Zürich", nonce="4f2c"', "other than ASCII"),
+}
+
+
+@pytest.mark.parametrize(("offered", "words"), UNANSWERABLE.values(), ids=UNANSWERABLE)
+def test_a_digest_challenge_that_cannot_be_answered(offered: str, words: str) -> None:
+    """httpx's Digest auth raises KeyError, NotImplementedError or ValueError for these; the client, AuthError."""
+    script = answering(b"401 Unauthorized", b"WWW-Authenticate: " + offered.encode())
+    with RawServer(script) as server, raw_client(server) as api:
+        error = raised(AuthError, api.list_accounts)
+    assert isinstance(error, AuthError) and error.status == 401 and not error.may_have_acted
+    assert_operator_message(error, host_of(server.url), words=(words, f"it offered: {offered}."))
+
+
+def test_a_change_refused_by_an_unanswerable_challenge_is_audited() -> None:
+    class Sink:
+        def __init__(self) -> None:
+            self.records: list[tuple[str, dict[str, Any]]] = []
+
+        def record(self, action: str, **details: Any) -> None:
+            self.records.append((action, details))
+
+    audit = Sink()
+    script = answering(b"401 Unauthorized", b'WWW-Authenticate: Digest realm="sippy", nonce="4f2c", algorithm=MD6')
+    with RawServer(script) as server, raw_client(server) as api:
+        api.audit = audit
+        with pytest.raises(AuthError):
+            api.update_trunk(7, {"description": "never sent"})
+    ((action, details),) = audit.records
+    assert action == "update" and details["trunk"] == 7 and isinstance(details["error"], AuthError)
 
 
 @pytest.mark.parametrize(
@@ -287,6 +393,23 @@ def test_answer_over_the_size_cap(sim: Sim, cap: int | None, words: str) -> None
     assert_operator_message(
         error, host_of(sim.url), words=(f"larger than the {words}",)
     )
+
+
+DEEP = b"<value><array><data>" * 100_000
+REFUSED_ANSWERS = {
+    "doctype": (b"<?xml version='1.0'?>\n<!DOCTYPE methodResponse [<!ENTITY who 'expanded'>]>\n"
+                b"<methodResponse><params><param><value><struct><member><name>&who;</name><value>1</value>"
+                b"</member></struct></value></param></params></methodResponse>", "declares a DOCTYPE"),
+    "nested-100000-deep": (b"<?xml version='1.0'?>\n<methodResponse><params><param><value><struct><member>"
+                           b"<name>deep</name>" + DEEP + DEEP.replace(b"<", b"</")[::-1], "64 arrays and structs deep"),
+}
+
+
+@pytest.mark.parametrize(("body", "words"), REFUSED_ANSWERS.values(), ids=REFUSED_ANSWERS)
+def test_an_answer_the_decoder_refuses(body: bytes, words: str) -> None:
+    with RawServer(answering(b"200 OK", b"Content-Type: text/xml", body=body)) as server, raw_client(server) as api:
+        error = raised(ProtocolError, api.list_accounts)
+    assert_operator_message(error, host_of(server.url), words=(words,))
 
 
 def test_a_large_answer_under_the_cap_is_read(sim: Sim, api: SippyClient) -> None:

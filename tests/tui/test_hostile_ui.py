@@ -83,6 +83,7 @@ from tests.tui.driving import (
 )
 from tests.wire import RecordingTransport
 from trunktui.api import SippyClient
+from trunktui.api.decoding import MAX_DEPTH
 from trunktui.errors import InputError, ProtocolError
 from trunktui.model import (
     FIELDS_BY_NAME,
@@ -641,9 +642,10 @@ def nested_xml(depth: int) -> str:
 
 
 def test_a_deeply_nested_member_over_http_can_be_shown(sim: Sim) -> None:
+    """As deep as the client reads: the answer's struct, the list and the trunk, then the member's arrays."""
     transport = AnswerRewriter()
     struct = ("<value><struct><member><name>i_trunk</name><value><int>1</int></value></member>"
-              f"<member><name>description</name>{nested_xml(1000)}</member></struct></value>")
+              f"<member><name>description</name>{nested_xml(MAX_DEPTH - 3)}</member></struct></value>")
     transport.bodies["getTrunksList"] = answer_xml("trunks", f"<value><array><data>{struct}</data></array></value>")
     with SippyClient(sim.settings(), transport=transport) as client:
         (trunk,) = client.list_trunks(1)

@@ -5,6 +5,6 @@ the dashboard.
 """
 
 from trunktui.api.client import AuditSink, SippyClient
-from trunktui.api.connection import ConnectionSettings, normalize_url
+from trunktui.api.connection import ConnectionSettings, check_connection_settings, normalize_url
 
-__all__ = ["AuditSink", "ConnectionSettings", "SippyClient", "normalize_url"]
+__all__ = ["AuditSink", "ConnectionSettings", "SippyClient", "check_connection_settings", "normalize_url"]

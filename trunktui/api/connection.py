@@ -1,18 +1,25 @@
 """One keep-alive connection to a switch's XML-RPC endpoint.
 
 This is the only place that touches httpx: it encodes a call, sends it,
-streams the answer into ``decoding.AnswerDecoder`` under a size cap, and
-turns every failure on the way into an error from ``trunktui.errors``.
+streams the answer into ``decoding.AnswerDecoder`` under a size cap and a
+deadline, and turns every failure on the way into an error from
+``trunktui.errors``. Setting a connection up raises nothing else either:
+``check_connection_settings`` finds what would stop it before any call.
 """
 
 from __future__ import annotations
 
+import math
+import os
 import re
 import socket
 import ssl
 import threading
+import time
+import weakref
 import xmlrpc.client
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +48,12 @@ MUTATING_METHODS = frozenset({"createTrunk", "updateTrunk", "deleteTrunk"})
 # it may have been applied before the answer was lost.
 _RETRIED = (ConnectError, TransportError)
 _TAG = re.compile(r"<[^>]*>")
+# What httpx's Digest auth raises for a challenge it cannot answer, besides its ProtocolError;
+# no other step of a call raises them.
+_UNANSWERABLE = (KeyError, NotImplementedError, ValueError)
+# httpx's trace events that hand over a newly opened connection.
+_OPENED = frozenset({"connection.connect_tcp.complete", "connection.start_tls.complete"})
+_LONGEST_WAIT = 86_400.0
 
 
 def normalize_url(text: str) -> str:
@@ -83,7 +96,9 @@ class ConnectionSettings:
     ``password`` is excluded from ``repr`` so settings can be logged safely.
     In trusted mode no credentials are sent and every call carries
     ``i_customer`` instead. A ``read_only`` connection refuses every method
-    that changes data before anything is sent.
+    that changes data before anything is sent. ``read_timeout`` bounds each
+    call's whole answer; it and ``connect_timeout`` may be at most a day,
+    since sockets and timers refuse much longer waits.
     """
 
     url: str
@@ -104,10 +119,110 @@ class ConnectionSettings:
             raise InputError("Trusted mode needs the customer id (i_customer).", field="i_customer")
         if not self.trusted and not self.username:
             raise InputError("A username is needed unless trusted mode is used.", field="username")
+        for seconds in (self.connect_timeout, self.read_timeout):
+            if not 0 < seconds <= _LONGEST_WAIT:
+                raise InputError(
+                    f"A timeout must be more than 0 and at most {_LONGEST_WAIT:,.0f} seconds (a day), not {seconds}.",
+                    field="timeout",
+                )
 
     @property
     def host(self) -> str:
         return httpx.URL(self.url).netloc.decode("ascii", "replace")
+
+
+def check_connection_settings(settings: ConnectionSettings) -> None:
+    """Raise ``InputError``, with a one-line message, if no connection can be set up from ``settings``.
+
+    That is so when the CA bundle to verify with (``ca_bundle``, or the
+    file ``SSL_CERT_FILE`` names when there is none) is missing, a
+    directory, empty or not PEM, or when the environment names a proxy that
+    cannot be used. Setting up a connection checks the same, and this is
+    that very set-up: a caller can learn of the mistake before it asks for
+    a password, rather than when the first screen connects.
+    """
+    Connection(settings).close()
+
+
+class _Deadline:
+    """Holds each call on one connection to ``read_timeout`` in all, from the moment it starts.
+
+    httpx bounds each read, not an answer: a server that sends a byte now
+    and then (slow headers, a slow body, a slow 401 or 500 page, one
+    ``100 Continue`` after another) would hold a call for ever. httpx hands
+    each connection it opens to the request's ``trace`` callback; when a
+    call is still running at its deadline, a watchdog thread shuts those
+    sockets, which ends the read at once, and ``passed`` tells the call
+    why it failed. Connecting is bounded by ``connect_timeout`` as well: a
+    socket that opens after the deadline is shut as it opens.
+
+    The thread starts with the first call, sleeps while no call runs, and
+    ends once the connection is closed and its last call is over.
+    """
+
+    def __init__(self) -> None:
+        self.passed = False
+        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self._changed = threading.Condition()
+        self._due: float | None = None
+        self._wakes_at = math.inf
+        self._running = False
+        self._closed = False
+
+    def trace(self, event: str, info: Mapping[str, Any]) -> None:
+        """httpx's ``trace`` callback: note the socket of each connection opened."""
+        if event in _OPENED:
+            sock = info["return_value"].get_extra_info("socket")
+            with self._changed:
+                self._sockets.add(sock)
+                if self.passed:
+                    _shut(sock)
+
+    @contextmanager
+    def watch(self, seconds: float) -> Iterator[None]:
+        """Cut the connection's sockets off if the block is still running after ``seconds``."""
+        with self._changed:
+            self._due = time.monotonic() + seconds
+            self.passed = False
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._watch, name="trunktui-deadline", daemon=True).start()
+            elif self._due < self._wakes_at:
+                self._changed.notify()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._due = None
+                if self._closed:
+                    self._changed.notify()
+
+    def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            self._changed.notify()
+
+    def _watch(self) -> None:
+        with self._changed:
+            while self._due is not None or not self._closed:
+                if self._due is None:
+                    self._wakes_at = math.inf
+                    self._changed.wait()
+                elif (left := self._due - time.monotonic()) > 0:
+                    self._wakes_at = self._due
+                    self._changed.wait(left)
+                else:
+                    self._due = None
+                    self.passed = True
+                    for sock in list(self._sockets):
+                        _shut(sock)
+            self._running = False
+
+
+def _shut(sock: socket.socket) -> None:
+    """Shut ``sock`` down for both directions, beneath any TLS layer, so a read blocked on it returns."""
+    with suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 class Connection:
@@ -124,41 +239,66 @@ class Connection:
     def __init__(self, settings: ConnectionSettings, transport: httpx.BaseTransport | None = None) -> None:
         self.settings = settings
         self._lock = threading.Lock()
-        self._client = httpx.Client(
-            auth=None if settings.trusted else httpx.DigestAuth(settings.username, settings.password),
-            verify=_verify(settings),
-            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-            headers={"User-Agent": f"trunktui/{__version__}", "Content-Type": "text/xml"},
-            transport=transport,
-        )
+        self._deadline = _Deadline()
+        self._challenge = ""
+        verify = _verify(settings)
+        try:
+            self._client = httpx.Client(
+                auth=None if settings.trusted else httpx.DigestAuth(settings.username, settings.password),
+                verify=verify,
+                timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+                headers={"User-Agent": f"trunktui/{__version__}", "Content-Type": "text/xml"},
+                transport=transport,
+                event_hooks={"response": [self._note_challenge]},
+            )
+        except ImportError:
+            raise InputError("The environment names a SOCKS proxy, and SOCKS support (the socksio package) "
+                             "is not installed.") from None
+        except (ValueError, httpx.InvalidURL) as exc:
+            raise InputError(f"The proxy the environment names cannot be used ({_quoted(str(exc))}).") from None
 
     def close(self) -> None:
         self._client.close()
+        self._deadline.close()
 
     def call(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        """Call ``method`` with one struct of ``params``; return the answer's struct."""
+        """Call ``method`` with one struct of ``params``; return the answer's struct.
+
+        The answer must be complete within ``read_timeout`` of the call's
+        start, a retry included.
+        """
         if self.settings.read_only and method in MUTATING_METHODS:
             raise ReadOnlyError(f"This connection is read-only: {method} was not sent.")
         if self.settings.trusted:
             params = {**params, "i_customer": self.settings.i_customer}
         _check_int32(params)
         body = xmlrpc.client.dumps((dict(params),), method, allow_none=True).encode("utf-8")
-        try:
-            return self._exchange(body, method)
-        except TransportError as exc:
-            if method in MUTATING_METHODS or type(exc) not in _RETRIED:
-                raise
-            return self._exchange(body, method)
+        with self._lock, self._deadline.watch(self.settings.read_timeout):
+            try:
+                return self._exchange(body, method)
+            except TransportError as exc:
+                if method in MUTATING_METHODS or type(exc) not in _RETRIED:
+                    raise
+                return self._exchange(body, method)
 
     def _exchange(self, body: bytes, method: str) -> dict[str, Any]:
-        with self._lock:
-            try:
-                return self._post(body, method)
-            except httpx.HTTPError as exc:
-                raise _translate(exc, self.settings, method) from exc
+        try:
+            return self._post(body, method)
+        except ApiError as error:
+            if self._deadline.passed:
+                raise _too_late(self.settings, method) from error
+            raise
+        except (httpx.HTTPError, *_UNANSWERABLE) as exc:
+            raise _translate(exc, self.settings, method, self._challenge, self._deadline.passed) from exc
+
+    def _note_challenge(self, response: httpx.Response) -> None:
+        """Keep what a 401 offered, to quote should httpx's Digest auth be unable to answer it."""
+        if response.status_code == 401:
+            self._challenge = "; ".join(response.headers.get_list("www-authenticate"))
 
     def _post(self, body: bytes, method: str) -> dict[str, Any]:
-        with self._client.stream("POST", self.settings.url, content=body) as response:
+        extensions = {"trace": self._deadline.trace}
+        with self._client.stream("POST", self.settings.url, content=body, extensions=extensions) as response:
             if response.status_code != 200:
                 raise _http_error(response.status_code, _head(response.iter_bytes()), self.settings, method)
             decoder = AnswerDecoder(method, self.settings.host, self.settings.max_response_bytes)
@@ -168,14 +308,36 @@ class Connection:
 
 
 def _verify(settings: ConnectionSettings) -> ssl.SSLContext | bool:
+    """The certificates to verify the switch with, loaded now, so a file that cannot be used is an InputError.
+
+    Without a CA bundle it is httpx's own default, which honours
+    ``SSL_CERT_FILE``; httpx would load it as the client is built, and
+    raise what ``ssl`` raised.
+    """
     if not settings.verify:
         return False
-    if settings.ca_bundle:
-        try:
+    try:
+        if settings.ca_bundle:
             return ssl.create_default_context(cafile=settings.ca_bundle)
-        except (OSError, ssl.SSLError) as exc:
-            raise InputError(f"Cannot use CA bundle {settings.ca_bundle!r}: {exc}.", field="ca_bundle") from None
-    return True
+        return httpx.create_ssl_context()
+    except OSError as exc:
+        raise _unusable_bundle(settings, exc) from None
+
+
+def _unusable_bundle(settings: ConnectionSettings, exc: OSError) -> InputError:
+    path = settings.ca_bundle or os.environ.get("SSL_CERT_FILE", "")
+    name = f"CA bundle {path if path.isprintable() else repr(path)}{'' if settings.ca_bundle else ' (SSL_CERT_FILE)'}"
+    if isinstance(exc, FileNotFoundError):
+        problem = f"{name}: no such file"
+    elif isinstance(exc, IsADirectoryError):
+        problem = f"{name} is a directory, not a file of certificates"
+    elif isinstance(exc, ssl.SSLError) and exc.reason == "NO_CERTIFICATE_OR_CRL_FOUND":
+        problem = f"{name} holds no certificates"
+    elif isinstance(exc, ssl.SSLError):
+        problem = f"{name} is not a file of PEM certificates"
+    else:
+        problem = f"{name} cannot be read: {exc.strerror or exc}"
+    return InputError(f"{problem}.", field="ca_bundle" if settings.ca_bundle else None)
 
 
 def _head(chunks: Iterator[bytes], limit: int = 4096) -> bytes:
@@ -201,6 +363,12 @@ def _check_int32(value: Any, member: str = "") -> None:
     elif isinstance(value, (list, tuple)):
         for item in value:
             _check_int32(item, member)
+
+
+def _quoted(text: str, limit: int = 200) -> str:
+    """Text from elsewhere, fit to show: printable characters only, on one line, cut at ``limit``."""
+    text = " ".join("".join(char if char.isprintable() else " " for char in text).split())
+    return text if len(text) <= limit else f"{text[:limit - 1]}…"
 
 
 def _excerpt(data: bytes) -> str:
@@ -243,15 +411,33 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
-def _translate(exc: httpx.HTTPError, settings: ConnectionSettings, method: str) -> ApiError:
-    """Map an httpx failure to the error an operator can act on."""
+def _too_late(settings: ConnectionSettings, method: str) -> CallTimeout:
+    return CallTimeout(f"{settings.host} did not answer within {settings.read_timeout:g} s.", method)
+
+
+def _translate(exc: Exception, settings: ConnectionSettings, method: str, challenge: str, late: bool) -> ApiError:
+    """Map an httpx failure to the error an operator can act on.
+
+    ``late`` says the call's deadline passed first, so whatever broke, it
+    broke because the answer took too long. ``challenge`` is the switch's
+    last ``WWW-Authenticate``: httpx's Digest auth raises KeyError,
+    NotImplementedError, ValueError or its ProtocolError when it cannot
+    answer one.
+    """
     host = settings.host
     if isinstance(exc, httpx.ConnectTimeout):
         timeout = CallTimeout(f"Timed out connecting to {host} after {settings.connect_timeout:g} s.", method)
         timeout.may_have_acted = False
         return timeout
-    if isinstance(exc, httpx.TimeoutException):
-        return CallTimeout(f"{host} did not answer within {settings.read_timeout:g} s.", method)
+    if late or isinstance(exc, httpx.TimeoutException):
+        return _too_late(settings, method)
+    if not isinstance(exc, httpx.HTTPError) or type(exc) is httpx.ProtocolError:
+        return AuthError(
+            f"{host} asked for a Digest login this client cannot give ({_digest_problem(exc)}); "
+            f"it offered: {_quoted(challenge)}.",
+            401,
+            method,
+        )
     for cause in _causes(exc):
         if isinstance(cause, ssl.SSLCertVerificationError) and "mismatch" in str(cause.verify_message):
             return TlsError(
@@ -281,3 +467,13 @@ def _translate(exc: httpx.HTTPError, settings: ConnectionSettings, method: str) 
     if isinstance(exc, httpx.TransportError):
         return TransportError(f"Talking to {host} failed ({exc}).", method)
     return ApiError(f"The call to {host} failed ({exc}).", method)
+
+
+def _digest_problem(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"it names the algorithm {_quoted(str(exc.args[0]), 40)}, which is not supported"
+    if isinstance(exc, NotImplementedError):
+        return "it allows only qop=auth-int, which is not supported"
+    if isinstance(exc, UnicodeError):
+        return "the login or the challenge holds characters other than ASCII"
+    return "its challenge is malformed"
