@@ -544,3 +544,26 @@ def test_trunks_named_matches_the_name_literally(client: SippyClient) -> None:
     (found,) = client.trunks_named(i_account, "odd%_\\name")
     assert found.name == "odd%_\\name"
     assert client.trunks_named(i_account, "odd%") == []
+
+
+def test_a_call_on_a_connection_closed_under_it_is_a_transport_error(sim: Sim) -> None:
+    """Stopping waiting closes the connection under a call in another thread: that call fails as
+    a lost answer (never a RuntimeError from the closed HTTP client), and the next call works."""
+    sim.server.knobs.latency = 0.5
+    outcome: list[BaseException] = []
+    with sim.client() as api:
+        def slow() -> None:
+            try:
+                api.list_accounts()
+            except BaseException as error:  # noqa: BLE001 - the test inspects whatever it was
+                outcome.append(error)
+
+        worker = threading.Thread(target=slow)
+        worker.start()
+        time.sleep(0.2)
+        api.reconnect()
+        worker.join(5)
+        sim.server.knobs.latency = 0.0
+        assert [type(error) for error in outcome if not isinstance(error, TransportError)] == []
+        assert len(outcome) == 1
+        assert api.list_accounts()

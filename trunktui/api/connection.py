@@ -277,11 +277,17 @@ class Connection:
             try:
                 return self._exchange(body, method)
             except TransportError as exc:
-                if method in MUTATING_METHODS or type(exc) not in _RETRIED:
+                if method in MUTATING_METHODS or type(exc) not in _RETRIED or self._client.is_closed:
                     raise
                 return self._exchange(body, method)
 
+    def _closed(self, method: str) -> TransportError:
+        """What a call meets on a connection closed under it: the user stopped waiting, or trunktui reconnected."""
+        return TransportError(f"The connection to {self.settings.host} was closed before the answer came.", method)
+
     def _exchange(self, body: bytes, method: str) -> dict[str, Any]:
+        if self._client.is_closed:
+            raise self._closed(method)
         try:
             return self._post(body, method)
         except ApiError as error:
@@ -290,6 +296,10 @@ class Connection:
             raise
         except (httpx.HTTPError, *_UNANSWERABLE) as exc:
             raise _translate(exc, self.settings, method, self._challenge, self._deadline.passed) from exc
+        except RuntimeError:
+            if self._client.is_closed:
+                raise self._closed(method) from None
+            raise
 
     def _note_challenge(self, response: httpx.Response) -> None:
         """Keep what a 401 offered, to quote should httpx's Digest auth be unable to answer it."""
