@@ -8,17 +8,14 @@ profile) and again when the user switches profile in the app; each time,
 from __future__ import annotations
 
 import ipaddress
-import os
-import ssl
-import stat
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from trunktui.api import ConnectionSettings
+from trunktui.api import ConnectionSettings, check_connection_settings
 from trunktui.errors import InputError
 from trunktui.profiles.config import Profile
 
-CERT_FILE_VARIABLE = "SSL_CERT_FILE"
+_DEMO_URL = "http://127.0.0.1"
 
 
 @dataclass(frozen=True)
@@ -115,42 +112,17 @@ def check_trust(profile: Profile | None, overrides: Overrides = Overrides()) -> 
     Called before any password is asked for or any password_command runs:
     the bundle is only read when the connection is made, and a mistyped
     path should not cost a typed password and then a crash. ``profile`` None
-    is the demo, which verifies by the defaults. The bundle checked is the
-    one the connection would use: ``--ca-bundle``, else the profile's,
-    else ``SSL_CERT_FILE`` (which httpx reads); none when not verifying.
+    is the demo, which verifies by the defaults (``SSL_CERT_FILE``). The
+    check is the connection's own set-up; this adds who named the bundle.
     """
-    verify = (profile is None or profile.verify) if overrides.verify is None else overrides.verify
-    if not verify:
-        return
-    if overrides.ca_bundle:
-        _check_ca_bundle(overrides.ca_bundle, "--ca-bundle")
-    elif profile is not None and profile.ca_bundle:
-        _check_ca_bundle(profile.ca_bundle, f"ca_bundle of profile {profile.name!r}")
-    elif cert_file := os.environ.get(CERT_FILE_VARIABLE):
-        _check_ca_bundle(cert_file, CERT_FILE_VARIABLE)
-
-
-def _check_ca_bundle(path: str, origin: str) -> None:
-    """Refuse ``path`` unless it is a readable file of PEM certificates; ``origin`` says who named it."""
-    try:
-        found = os.stat(path)
-    except FileNotFoundError:
-        problem = "no such file"
-    except OSError as exc:
-        problem = exc.strerror or str(exc)
+    if profile is None:
+        settings = ConnectionSettings(_DEMO_URL, username="demo")
     else:
-        if stat.S_ISDIR(found.st_mode):
-            problem = "it is a directory, not a file of certificates"
-        elif not stat.S_ISREG(found.st_mode):
-            problem = "it is not a regular file"
-        elif not found.st_size:
-            problem = "the file is empty"
-        else:
-            try:
-                ssl.create_default_context(cafile=path)
-                return
-            except ssl.SSLError as exc:
-                problem = f"no PEM certificate could be read from it ({exc.reason or exc})"
-            except OSError as exc:
-                problem = exc.strerror or str(exc)
-    raise InputError(f"Cannot use the CA bundle {path!r} ({origin}): {problem}.", field="ca_bundle")
+        settings = session_for(profile, None, overrides).settings
+    try:
+        check_connection_settings(settings)
+    except InputError as error:
+        if error.field != "ca_bundle":
+            raise
+        origin = "--ca-bundle" if overrides.ca_bundle else f"ca_bundle of profile {profile.name!r}" if profile else ""
+        raise InputError(f"{error.message.removesuffix('.')} ({origin}).", field=error.field) from None

@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 
 import rich
+from rich.text import Text
 from rich.traceback import Traceback
 from textual import on
 from textual.app import App, SystemCommand
@@ -29,6 +30,7 @@ from textual.screen import Screen
 
 from trunktui.api import SippyClient
 from trunktui.audit import AuditLog, audit_path
+from trunktui.errors import TrunkTuiError
 from trunktui.profiles.config import Config
 from trunktui.profiles.credentials import profile_password
 from trunktui.profiles.session import Session, check_trust, session_for
@@ -143,21 +145,34 @@ class TrunkApp(Caller, App[None]):
         """Replace whatever is open with ``session``'s account picker."""
         from trunktui.tui.screens.accounts import AccountsScreen
 
+        settings = session.settings
+        login = f"trusted:{settings.i_customer}" if settings.trusted else settings.username
+        audit = AuditLog(profile=session.profile or "-", server=settings.host, login=login, path=audit_path(),
+                         on_failure=self.audit_failed)
+        try:
+            client = SippyClient(settings, audit=audit)
+        except TrunkTuiError as error:
+            self.connection_refused(error)
+            return
         while len(self.screen_stack) > 1:
             self.pop_screen()
         if self.context is not None:
             self.context.client.close()
             self.switched = True
-        settings = session.settings
-        login = f"trusted:{settings.i_customer}" if settings.trusted else settings.username
-        audit = AuditLog(profile=session.profile or "-", server=settings.host, login=login, path=audit_path(),
-                         on_failure=self.audit_failed)
         self.session = session
-        self.context = Context(SippyClient(settings, audit=audit), session, RecentAccounts(session.who))
+        self.context = Context(client, session, RecentAccounts(session.who))
         self._present()
         self.push_screen(AccountsScreen(self.context, open_first=session.account))
         if session.hint:
             self.notify(session.hint, title="Demo mode", timeout=12, markup=False)
+
+    def connection_refused(self, error: TrunkTuiError) -> None:
+        """Settings that passed their check at start or switch but fail now (a CA bundle removed since):
+        the session in use stays, or, with none yet, trunktui ends with the reason."""
+        if self.context is None:
+            self.exit(return_code=2, message=Text(f"trunktui: error: {printable(error)}"))
+        else:
+            self.notify(printable(error), title="Cannot switch profile", severity="error", markup=False)
 
     def audit_failed(self, problem: str) -> None:
         """Called in the worker thread that made the change; the message carries it to the UI."""
