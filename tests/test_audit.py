@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import Sim
+from tests.foreign import ForeignSwitch
 from tests.wire import RecordingTransport
-from trunktui.api import SippyClient
+from trunktui.api import ConnectionSettings, SippyClient
 from trunktui.audit import (
     DEPTH_LIMIT,
     AuditLog,
@@ -208,3 +210,26 @@ def test_trunktui_audit_prints_recent_entries(sim: Sim, capsys: pytest.CaptureFi
     assert "create" in out and "'printed'" in out and "OK" in out
     assert main(["audit", "--json"]) == 0
     assert json.loads(capsys.readouterr().out.splitlines()[-1])["after"]["name"] == "printed"
+
+
+def test_an_audit_file_replaced_by_a_fifo_never_blocks_the_change(tmp_path: Path) -> None:
+    """Opening a FIFO to write waits for a reader; the trail refuses it at once and says so instead."""
+    fifo = tmp_path / "audit.jsonl"
+    os.mkfifo(fifo)
+    problems: list[str] = []
+    AuditLog(profile="lab", server="s", login="l", path=fifo, on_failure=problems.append).record("delete", trunk=1)
+    assert len(problems) == 1 and read_recent(fifo) == []
+
+
+def test_a_read_back_allows_for_a_switchs_habits(foreign: ForeignSwitch, tmp_path: Path) -> None:
+    """A switch that sends false as 0 and leaves out an emptied member did apply the save."""
+    i_trunk = foreign.add(name="habits", destination="192.0.2.3", random_call_id=True, description="old")
+    path = tmp_path / "audit.jsonl"
+    settings = ConnectionSettings(foreign.url, trusted=True, i_customer=1)
+    log = AuditLog(profile="elsewhere", server=settings.host, login="trusted:1", path=path)
+    with SippyClient(settings, audit=log) as api:
+        wanted = {"random_call_id": False, "description": ""}
+        api.update_trunk(i_trunk, wanted)
+        applied, now = api.check_update(i_trunk, wanted, "answer lost")
+    assert applied and now.get("random_call_id") == 0 and "description" not in now.members
+    assert read_recent(path)[-1]["result"]["read_back"] == "applied"

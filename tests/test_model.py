@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
 
 from trunktui.errors import InputError
 from trunktui.model import (
+    ABSENT,
     FIELDS_BY_NAME,
     INT32_MAX,
     TRUNK_FIELDS,
@@ -16,9 +18,11 @@ from trunktui.model import (
     Trunk,
     changed_fields,
     create_params,
+    differing,
     editable_fields,
     format_value,
     redact,
+    same_on_switch,
     update_params,
 )
 
@@ -124,3 +128,25 @@ def test_members_a_switch_adds_are_redacted_when_their_names_say_secret() -> Non
     members = {"name": "t", "auth_secret": "s3", "api_token": "t0", "sip_passwd": "p1", "note": "kept", "x_key": ""}
     assert redact(members) == {"name": "t", "auth_secret": "***", "api_token": "***", "sip_passwd": "***",
                                "note": "kept", "x_key": ""}
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    (1, True, True), (0, False, True), (10, 10.0, True), (math.nan, math.nan, True),
+    (ABSENT, None, True), (ABSENT, "", True), (ABSENT, ABSENT, True),
+    ("", None, False), (0, None, False), (ABSENT, 0, False), (ABSENT, "x", False), ("1", 1, False), (1, 2, False),
+])
+def test_same_on_switch_allows_for_habits_not_for_changes(a: Any, b: Any, same: bool) -> None:
+    assert same_on_switch(a, b) is same and same_on_switch(b, a) is same
+
+
+def test_differing_names_what_changed_between_two_answers() -> None:
+    before = {"name": "a", "max_cps": math.nan, "random_call_id": 1}
+    after = {"name": "a", "max_cps": math.nan, "random_call_id": True, "description": "new"}
+    assert differing(before, after, ["name", "max_cps", "random_call_id", "description", "capacity"]) == {
+        "description": "new"}
+    assert differing(after, before, ["description"]) == {"description": ABSENT}
+
+
+def test_truth_reads_0_and_1_as_booleans() -> None:
+    spec = FIELDS_BY_NAME["random_call_id"]
+    assert [spec.truth(v) for v in (True, False, 1, 0, 2, "yes", None)] == [True, False, True, False, None, None, None]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -92,10 +93,15 @@ class AuditLog:
                             f"The {action} itself is not affected.")
 
     def _append(self, line: str) -> None:
+        """Append to a private regular file; opening never blocks (a FIFO put in its place) nor follows a link."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
+        descriptor = os.open(self.path, flags, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-            if os.fstat(descriptor).st_mode & 0o077:
+            mode = os.fstat(descriptor).st_mode
+            if not stat.S_ISREG(mode):
+                raise OSError(f"{self.path} is not a regular file")
+            if mode & 0o077:
                 os.fchmod(descriptor, 0o600)
             out.write(line)
 
@@ -128,6 +134,8 @@ def read_recent(path: Path | None = None, count: int = 100) -> list[dict[str, An
     path = path or audit_path()
     entries: deque[dict[str, Any]] = deque(maxlen=count)
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return []
         with path.open(encoding="utf-8", errors="replace") as source:
             for line in source:
                 try:

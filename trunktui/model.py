@@ -301,14 +301,36 @@ ABSENT: Any = object()
 """Stands for a member a switch left out of its answer."""
 
 
+def same_on_switch(a: Any, b: Any) -> bool:
+    """Whether two values of a member mean the same thing on a switch, whatever its habits.
+
+    Switches differ in how they send one value: booleans as 0/1, a double
+    as a whole number, NaN as a fresh object each time, nothing at all for
+    a NULL or empty member. Comparing answers (is this a conflict? did the
+    save take?) must not mistake those habits for a change. NULL and an
+    empty string stay different, except that a left-out member may be either.
+    """
+    if a is b:
+        return True
+    if a is ABSENT or b is ABSENT:
+        return (b if a is ABSENT else a) in (None, "")
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers):
+        return bool(a == b) or (isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b))
+    return type(a) is type(b) and bool(a == b)
+
+
 def differing(before: Mapping[str, Any], after: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
     """Of ``names``, the members whose value differs between two answers for the same trunk.
 
-    Some switches leave out members that have no value; a member absent from
-    both is the same, and one absent from ``after`` is reported as ``ABSENT``.
+    A member left out of ``after`` is reported as ``ABSENT``; see ``same_on_switch`` for what counts as a difference.
     """
-    now = {name: after.get(name, ABSENT) for name in names}
-    return changed_fields({name: before.get(name, ABSENT) for name in names}, now)
+    changed = {}
+    for name in names:
+        old, new = before.get(name, ABSENT), after.get(name, ABSENT)
+        if not same_on_switch(old, new):
+            changed[name] = new
+    return changed
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,3 +66,8 @@ def restore(text: str) -> str:
 def reversible(value: str) -> bool:
     """Whether ``restore`` undoes ``printable`` for ``value``: false when it holds text that looks like a stand-in."""
     return restore(printable(value)) == value
+
+
+def hidden(text: str) -> list[str]:
+    """The characters of ``text`` that ``printable`` would replace."""
+    return _UNSAFE.findall(text)

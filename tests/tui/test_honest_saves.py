@@ -28,9 +28,11 @@ from tests.tui.driving import (
     settle,
     static_text,
     status_of,
+    until,
 )
 from trunktui.api import ConnectionSettings, SippyClient
 from trunktui.audit import audit_path, read_recent
+from trunktui.simulator import FailMode
 from trunktui.tui.app import Session, TrunkApp
 from trunktui.tui.screens.confirm import ConflictScreen
 from trunktui.tui.screens.trunk import TrunkScreen
@@ -49,6 +51,16 @@ def foreign_app(switch: ForeignSwitch) -> TrunkApp:
     app = TrunkApp(Session(ConnectionSettings(switch.url, trusted=True, i_customer=1), label="Elsewhere"))
     app.theme = "textual-dark"
     return app
+
+
+def message(pilot: Pilot[None], field: str) -> str:
+    """The line under a form field: its help, a warning or its problem."""
+    return static_text(editor(pilot.app, field).query_one(".message", Static))
+
+
+async def opened(pilot: Pilot[None], username: str, i_trunk: int) -> None:
+    await open_account(pilot, username)
+    await open_trunk(pilot, i_trunk)
 
 
 async def append(pilot: Pilot[None], field: str, text: str) -> None:
@@ -77,8 +89,7 @@ async def test_text_around_a_hidden_character_is_edited_and_the_character_kept(s
     """`rtl-<U+202E>gnp.exe` plus `2` is stored as the same characters plus 2, never as the stand-in text."""
     username, i_trunk = fresh_account(sim, name="rtl-\u202egnp.exe")
     async with make_app(sim).run_test(size=SIZE) as pilot:
-        await open_account(pilot, username)
-        await open_trunk(pilot, i_trunk)
+        await opened(pilot, username, i_trunk)
         assert field_input(pilot.app, "name").value == "rtl-<U+202E>gnp.exe"
         await append(pilot, "name", "2")
         await save(pilot)
@@ -95,12 +106,11 @@ async def test_control_characters_cannot_be_sent_and_the_message_says_which_mark
     username, i_trunk = fresh_account(sim, name="ctl", description="tab\tand\nnewline")
     async with make_app(sim).run_test(size=SIZE) as pilot:
         app = pilot.app
-        await open_account(pilot, username)
-        await open_trunk(pilot, i_trunk)
+        await opened(pilot, username, i_trunk)
         await append(pilot, "description", "!")
         field = editor(app, "description")
         assert field.has_class("-invalid")
-        assert "remove the marks that stand for them (such as ␉)" in static_text(field.query_one(".message", Static))
+        assert "remove the marks that stand for them (such as ␉)" in message(pilot, "description")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen.__class__ is TrunkScreen, "an invalid form asked to save"
@@ -117,11 +127,9 @@ async def test_a_value_with_text_that_looks_like_a_mark_is_only_replaced_whole(
     username, i_trunk = fresh_account(sim, name="glyph", description="glyph \u2409 and tab\t")
     async with make_app(sim).run_test(size=SIZE) as pilot:
         app = pilot.app
-        await open_account(pilot, username)
-        await open_trunk(pilot, i_trunk)
+        await opened(pilot, username, i_trunk)
         await append(pilot, "description", "x")
-        message = static_text(editor(app, "description").query_one(".message", Static))
-        assert "cannot be edited in place: clear it and type the whole value" in message
+        assert "cannot be edited in place: clear it and type the whole value" in message(pilot, "description")
         await replace_text(pilot, "fresh", field="description")
         assert not editor(app, "description").has_class("-invalid")
         await save(pilot)
@@ -233,8 +241,7 @@ async def test_null_and_an_empty_string_look_different(sim: Sim) -> None:
     username, i_trunk = fresh_account(sim, name="nulls", destination_backup="192.0.2.9")
     async with make_app(sim).run_test(size=SIZE) as pilot:
         app = pilot.app
-        await open_account(pilot, username)
-        await open_trunk(pilot, i_trunk)
+        await opened(pilot, username, i_trunk)
         field = editor(app, "destination_backup")
         await replace_text(pilot, "", field="destination_backup")
         await pilot.pause()
@@ -252,12 +259,11 @@ async def test_spaces_at_the_ends_of_a_name_are_pointed_out(sim: Sim) -> None:
     username, i_trunk = fresh_account(sim, name="plain")
     async with make_app(sim).run_test(size=SIZE) as pilot:
         app = pilot.app
-        await open_account(pilot, username)
-        await open_trunk(pilot, i_trunk)
+        await opened(pilot, username, i_trunk)
         await replace_text(pilot, "  spaced  ", field="name")
         field = editor(app, "name")
         assert field.has_class("-warned") and not field.has_class("-invalid")
-        assert static_text(field.query_one(".message", Static)) == (
+        assert message(pilot, "name") == (
             "Name starts or ends with spaces; they are saved as typed.")
 
 
@@ -282,3 +288,146 @@ async def test_recreate_is_offered_only_once_the_trunk_is_known_gone(sim: Sim, c
         await save(pilot)
         assert "may have been deleted" in status_of(pilot.app, "#save-status")
         assert "Re-create trunk" in palette_titles(screen)
+
+
+# --- found by trying to break it ---------------------------------------------------------------------
+
+
+async def test_a_reload_landing_after_an_edit_keeps_a_colleagues_change(sim: Sim, client: SippyClient) -> None:
+    """The form opens on the table's copy and reloads; the user types before the fresh copy lands.
+    Untouched fields take the switch's values, so saving sends only the edit."""
+    username, i_trunk = fresh_account(sim, name="busy", description="before")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await open_account(pilot, username)
+        client.update_trunk(i_trunk, {"description": "by a colleague"})
+        sim.server.knobs.latency = 0.5
+        await pilot.press("enter")
+        await append(pilot, "name", "K")
+        sim.server.knobs.latency = 0.0
+        await settle(pilot)
+        assert field_input(pilot.app, "description").value == "by a colleague"
+        dialog = await ask_to_save(pilot)
+        assert dialog.title_text == "Save 1 changed field?"
+        await pilot.press("enter")
+        await settle(pilot)
+    now = client.get_trunk(i_trunk)
+    assert now.name == "busyK" and now.get("description") == "by a colleague"
+
+
+async def test_ctrl_s_while_a_save_is_on_its_way_sends_nothing_more(sim: Sim, client: SippyClient) -> None:
+    username, i_trunk = fresh_account(sim, name="twice")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await opened(pilot, username, i_trunk)
+        await append(pilot, "description", "once")
+        await ask_to_save(pilot)
+        sim.server.knobs.latency = 0.5
+        await pilot.press("enter", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TrunkScreen)
+        assert status_of(app, "#save-status").startswith("A change is on its way")
+        sim.server.knobs.latency = 0.0
+        await settle(pilot)
+    assert [line["action"] for line in read_recent(audit_path())] == ["update"]
+
+
+async def test_a_clone_keeps_the_real_characters_of_the_name(sim: Sim, client: SippyClient) -> None:
+    username, _ = fresh_account(sim, name="rlo\u202eevil")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        table = await open_account(pilot, username)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        names = {trunk.name for trunk in client.list_trunks(table.i_account)}
+    assert names == {"rlo\u202eevil", "rlo\u202eevil-copy"}
+
+
+async def test_a_clone_of_a_value_the_switch_may_not_take_is_marked_at_its_field(sim: Sim) -> None:
+    username, _ = fresh_account(sim, name="ctl", description="tab\there")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await open_account(pilot, username)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TrunkScreen) and app.screen.creating
+        field = editor(app, "description")
+        assert field.has_class("-invalid")
+        assert "control characters" in message(pilot, "description")
+
+
+async def test_a_hidden_character_cannot_be_added_by_typing_its_mark(sim: Sim, client: SippyClient) -> None:
+    """`<U+202E>` typed into a clean name is refused, not sent as an invisible override."""
+    username, i_trunk = fresh_account(sim, name="plain")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await opened(pilot, username, i_trunk)
+        await append(pilot, "name", "<U+202E>x")
+        field = editor(app, "name")
+        assert field.has_class("-invalid")
+        assert "may not gain hidden characters such as <U+202E>" in message(pilot, "name")
+    assert client.get_trunk(i_trunk).name == "plain"
+
+
+async def test_undoing_the_last_edit_says_so(sim: Sim) -> None:
+    username, i_trunk = fresh_account(sim, name="undo")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await opened(pilot, username, i_trunk)
+        await append(pilot, "description", "x")
+        assert status_of(pilot.app, "#save-status") == "1 unsaved change · Ctrl+S saves"
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert status_of(pilot.app, "#save-status") == "No unsaved changes."
+
+
+async def test_left_and_right_stay_on_the_dialogs_buttons(sim: Sim) -> None:
+    username, i_trunk = fresh_account(sim, name="arrows")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await opened(pilot, username, i_trunk)
+        await append(pilot, "description", "x")
+        dialog = await ask_to_save(pilot)
+        seen = []
+        for key in ("right", "right", "right", "left"):
+            await pilot.press(key)
+            seen.append(getattr(pilot.app.focused, "id", None))
+        assert seen == ["cancel", "confirm", "cancel", "confirm"]
+        assert pilot.app.screen is dialog
+
+
+async def test_the_save_dialog_shows_a_0_1_boolean_as_true_or_false(foreign: ForeignSwitch) -> None:
+    i_trunk = foreign.add(name="ints", destination="192.0.2.8", random_call_id=True)
+    async with foreign_app(foreign).run_test(size=SIZE) as pilot:
+        await open_account(pilot, "foreign-main")
+        await open_trunk(pilot, i_trunk)
+        editor(pilot.app, "random_call_id").query_one(Switch).focus()
+        await pilot.press("space")
+        dialog = await ask_to_save(pilot)
+        table = dialog.body
+        assert [str(c) for c in table.columns[1].cells] == ["true"]
+        assert [str(c) for c in table.columns[3].cells] == ["false"]
+
+
+async def test_escape_while_an_update_answer_is_on_its_way_is_audited_in_order(
+    sim: Sim, client: SippyClient
+) -> None:
+    """The switch applies the update but its answer stalls; Escape stops waiting. The trail says
+    first that the outcome was unknown (the user stopped waiting), then that reading back found it applied."""
+    username, i_trunk = fresh_account(sim, name="stall")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await opened(pilot, username, i_trunk)
+        await append(pilot, "description", "stalled")
+        await ask_to_save(pilot)
+        calls = sim.server.stats.calls
+        sim.server.knobs.fail_mode, sim.server.knobs.stall = FailMode.SLOW_BODY, 5.0
+        sim.server.knobs.fail_every = calls + 2  # the read-back before saving passes; the update's answer stalls
+        await pilot.press("enter")
+        await until(pilot, lambda: sim.server.stats.calls >= calls + 2, "the update to run on the switch")
+        sim.server.knobs.fail_every = 0
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "did apply your change" in status_of(pilot.app, "#save-status")
+    attempt, check = read_recent(audit_path())
+    assert attempt["result"]["outcome"] == "unknown" and "Stopped waiting" in attempt["result"]["message"]
+    assert check["result"] == {"read_back": "applied", "note": "Stopped waiting for the save"}

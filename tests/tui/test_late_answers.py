@@ -209,13 +209,17 @@ async def test_a_new_untouched_form_has_nothing_to_lose(app: TrunkApp) -> None:
 async def test_a_create_stopped_with_escape_is_looked_for_by_name(
     app: TrunkApp, sim: Sim, client: SippyClient
 ) -> None:
-    """Escape while a create is on its way: the switch does create it, and the form, having looked
-    the name up, closes on the new trunk instead of offering to create it again."""
+    """Escape while the answer to a create is on its way: the switch did create it, and the form,
+    having looked the name up, closes on the new trunk instead of offering to create it again."""
     async with app.run_test(size=SIZE) as pilot:
         table = await fill_a_new_trunk(pilot, "stopped-1")
-        sim.server.knobs.latency = 0.4
-        await pilot.press("ctrl+s", "escape")
-        sim.server.knobs.latency = 0.0
+        calls = sim.server.stats.calls
+        sim.server.knobs.fail_mode, sim.server.knobs.stall = FailMode.SLOW_BODY, 5.0
+        sim.server.knobs.fail_every = calls + 1
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: sim.server.stats.calls > calls, "the create to run on the switch")
+        sim.server.knobs.fail_every = 0
+        await pilot.press("escape")
         await settle(pilot)
         (created,) = server_trunks(client, table.i_account, "stopped-1")
         assert app.screen is table

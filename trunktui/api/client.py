@@ -17,7 +17,7 @@ import httpx
 
 from trunktui.api.connection import Connection, ConnectionSettings
 from trunktui.errors import ApiError, InputError, ProtocolError, TrunkTuiError
-from trunktui.model import Account, Trunk, changed_fields, create_params, update_params
+from trunktui.model import Account, Trunk, create_params, differing, update_params
 
 
 class AuditSink(Protocol):
@@ -152,7 +152,7 @@ class SippyClient:
         the update itself, so the trail says what really happened.
         """
         now = self.get_trunk(i_trunk)
-        applied = not changed_fields(wanted, {name: now.get(name) for name in wanted})
+        applied = not differing(wanted, now.members, wanted)
         if self.audit is not None:
             old = None if before is None else {name: before.get(name) for name in wanted}
             self.audit.record("update", account=now.get("i_account"), trunk=i_trunk, before=old, after=wanted,

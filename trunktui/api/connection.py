@@ -198,8 +198,11 @@ class _Deadline:
                     self._changed.notify()
 
     def close(self) -> None:
+        """End the watch; a call still running is cut off now, since nobody waits for its answer."""
         with self._changed:
             self._closed = True
+            for sock in list(self._sockets):
+                _shut(sock)
             self._changed.notify()
 
     def _watch(self) -> None:
@@ -241,6 +244,7 @@ class Connection:
         self._lock = threading.Lock()
         self._deadline = _Deadline()
         self._challenge = ""
+        self._abandoned = False
         verify = _verify(settings)
         try:
             self._client = httpx.Client(
@@ -258,8 +262,10 @@ class Connection:
             raise InputError(f"The proxy the environment names cannot be used ({_quoted(str(exc))}).") from None
 
     def close(self) -> None:
-        self._client.close()
+        """Close, cutting off a call still running in another thread: it fails at once, and nothing more is sent."""
+        self._abandoned = True
         self._deadline.close()
+        self._client.close()
 
     def call(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """Call ``method`` with one struct of ``params``; return the answer's struct.
@@ -277,16 +283,17 @@ class Connection:
             try:
                 return self._exchange(body, method)
             except TransportError as exc:
-                if method in MUTATING_METHODS or type(exc) not in _RETRIED or self._client.is_closed:
+                if method in MUTATING_METHODS or type(exc) not in _RETRIED or self._abandoned:
                     raise
                 return self._exchange(body, method)
 
     def _closed(self, method: str) -> TransportError:
         """What a call meets on a connection closed under it: the user stopped waiting, or trunktui reconnected."""
-        return TransportError(f"The connection to {self.settings.host} was closed before the answer came.", method)
+        return TransportError(f"Stopped waiting: the connection to {self.settings.host} was closed before "
+                              "the answer came.", method)
 
     def _exchange(self, body: bytes, method: str) -> dict[str, Any]:
-        if self._client.is_closed:
+        if self._abandoned:
             raise self._closed(method)
         try:
             return self._post(body, method)
@@ -295,9 +302,11 @@ class Connection:
                 raise _too_late(self.settings, method) from error
             raise
         except (httpx.HTTPError, *_UNANSWERABLE) as exc:
+            if self._abandoned:
+                raise self._closed(method) from exc
             raise _translate(exc, self.settings, method, self._challenge, self._deadline.passed) from exc
         except RuntimeError:
-            if self._client.is_closed:
+            if self._abandoned:
                 raise self._closed(method) from None
             raise
 

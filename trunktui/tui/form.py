@@ -21,6 +21,7 @@ save, not while the form is still blank.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -33,7 +34,7 @@ from textual.widgets import Checkbox, Input, Label, Static, Switch
 
 from trunktui.errors import InputError
 from trunktui.model import Field, Kind, OnCreate, changed_fields
-from trunktui.text import STAND_INS, printable, restore, reversible
+from trunktui.text import STAND_INS, hidden, printable, restore, reversible
 from trunktui.tui.cells import NULL_STYLE
 
 
@@ -70,6 +71,7 @@ class FieldEditor(Widget):
     def __init__(self, spec: Field, creating: bool) -> None:
         super().__init__(id=f"field-{spec.name}")
         self.spec = spec
+        self.creating = creating
         self.required = creating and spec.on_create is OnCreate.REQUIRED
         self.set_class(self.required, "-required")
         self.original: Any = spec.default
@@ -135,28 +137,37 @@ class FieldEditor(Widget):
         """
         if self.spec.kind is Kind.BOOLEAN:
             switched = self.query_one(Switch).value
-            return self.original if switched == self.shown else switched
+            return self.original if switched == self.shown and not self.creating else switched
         if self.is_null:
             return None
         text = self.query_one(Input).value
         untouched = text == self.shown and (self.original is not None or not self.spec.nullable)
         if untouched and not (self.required and not text.strip()):
-            return self.original
+            return self.spec.validate(self.original) if self.creating else self.original
         return self.spec.parse(self._meant(text))
 
     def _meant(self, text: str) -> str:
-        """What the user means by ``text``: the stand-ins it shows turned back into their characters."""
+        """What the user means by ``text``: the stand-ins it shows turned back into their characters.
+
+        Hidden characters the switch already holds may stay; the user may not add any (a pasted
+        control character, or ``<U+202E>`` typed out), since nobody could see them afterwards.
+        """
         if not STAND_INS.search(text):
             return text
-        label = self.spec.label
+        label, name = self.spec.label, self.spec.name
         if not self.in_place:
-            raise InputError(f"{label} held text that looks like the marks for hidden characters, so it "
-                             "cannot be edited in place: clear it and type the whole value.", field=self.spec.name)
+            raise InputError(f"{label} held text that looks like the marks for hidden characters, so it cannot "
+                             "be edited in place: clear it and type the whole value, with no such marks.", field=name)
         meant = restore(text)
-        hidden = next((char for char in meant if unicodedata.category(char) == "Cc"), None)
-        if hidden is not None:
+        control = next((char for char in meant if unicodedata.category(char) == "Cc"), None)
+        if control is not None:
             raise InputError(f"{label} may not contain control characters: remove the marks that stand for "
-                             f"them (such as {printable(hidden)}).", field=self.spec.name)
+                             f"them (such as {printable(control)}).", field=name)
+        held = Counter(hidden(self.original)) if isinstance(self.original, str) else Counter[str]()
+        added = Counter(hidden(meant)) - held
+        if added:
+            raise InputError(f"{label} may not gain hidden characters such as {printable(next(iter(added)))}: "
+                             "only those the switch already holds may stay.", field=name)
         return meant
 
     def check(self) -> str | None:
@@ -172,6 +183,9 @@ class FieldEditor(Widget):
             self.set_class(changed, "-changed")
             if changed and isinstance(value, str) and value != value.strip():
                 warning = f"{self.spec.label} starts or ends with spaces; they are saved as typed."
+            elif not changed and self.spec.kind is Kind.BOOLEAN and self.spec.truth(value) is None:
+                warning = (f"The switch holds {printable(value, 40)} here, not true or false; "
+                           "it stays unless you switch it.")
         shown = self.problem if self.problem is not None and (self.touched or self.insisted) else None
         self.set_class(shown is not None, "-invalid")
         self.set_class(shown is None and warning is not None, "-warned")

@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
-from trunktui.model import SECRET_FIELDS, TRUNK_FIELDS, Trunk, differing
+from trunktui.model import FIELDS_BY_NAME, SECRET_FIELDS, TRUNK_FIELDS, Kind, Trunk, differing
 from trunktui.text import printable
 from trunktui.tui.base import Dialog
 from trunktui.tui.cells import NULL_STYLE, cell
@@ -39,8 +39,8 @@ class Question(Dialog[Answer]):
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel"),
-        Binding("left", "app.focus_previous", show=False),
-        Binding("right", "app.focus_next", show=False),
+        Binding("left", "step(-1)", show=False),
+        Binding("right", "step(1)", show=False),
     ]
 
     def __init__(self, title: str, body: RenderableType, *, danger: bool) -> None:
@@ -66,6 +66,14 @@ class Question(Dialog[Answer]):
 
     def answer_for(self, button: str | None) -> Answer | None:
         raise NotImplementedError
+
+    def action_step(self, delta: int) -> None:
+        """Left and Right move among the buttons only, round and round, so Enter always has one to press."""
+        buttons = [button for button in self.query(Button) if not button.disabled]
+        if not buttons:
+            return
+        at = buttons.index(self.focused) if self.focused in buttons else (-1 if delta > 0 else 0)
+        buttons[(at + delta) % len(buttons)].focus()
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
@@ -143,7 +151,7 @@ def save_dialog(before: dict[str, object], changes: dict[str, object]) -> Confir
             table.add_row(labels[name], Text(MASK if old else "(empty)"), "→",
                           Text("(changed)" if new else "(empty)"))
         else:
-            table.add_row(labels.get(name, printable(name)), cell(old, 200), "→", cell(new, 200))
+            table.add_row(labels.get(name, printable(name)), _value(name, old), "→", _value(name, new))
     count = len(changes)
     return ConfirmScreen(f"Save {count} changed field{'s' if count != 1 else ''}?", table, "Save", danger=False)
 
@@ -173,9 +181,16 @@ class ConflictScreen(Question[ConflictChoice]):
         self.query_one("#cancel").focus()
 
 
+def _value(name: str, value: object) -> Text:
+    """A member's value as a cell; a boolean member as true or false, however the switch sent it."""
+    spec = FIELDS_BY_NAME.get(name)
+    truth = spec.truth(value) if spec is not None and spec.kind is Kind.BOOLEAN else None
+    return cell(value if truth is None else truth, 200)
+
+
 def _member(members: Mapping[str, object], name: str) -> Text:
     """A member as a cell, or a note that the switch left it out."""
-    return cell(members[name], 200) if name in members else Text("(not sent)", style=NULL_STYLE)
+    return _value(name, members[name]) if name in members else Text("(not sent)", style=NULL_STYLE)
 
 
 def conflict_dialog(loaded: Mapping[str, object], now: Mapping[str, object], mine: dict[str, object],
@@ -196,7 +211,7 @@ def conflict_dialog(loaded: Mapping[str, object], now: Mapping[str, object], min
             continue
         table.add_row(labels.get(name, printable(name)), _member(loaded, name),
                       Text.assemble(_member(now, name), (" ← changed" if theirs_changed else "", "bold yellow")),
-                      cell(mine[name], 200) if name in mine else Text(""))
+                      _value(name, mine[name]) if name in mine else Text(""))
     note = Text("Save mine: send your edits as they are (where both changed a field, yours wins). "
                 "Take theirs: load the switch's values for what they changed and keep your other edits.",
                 style="italic")

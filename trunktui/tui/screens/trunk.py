@@ -8,6 +8,7 @@ button. The screen is dismissed with the id of a trunk it saved, or None.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,7 +21,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Static, Switch
 from textual.worker import Worker
 
-from trunktui.errors import ApiError, FaultError, TrunkTuiError
+from trunktui.errors import ApiError, FaultError, HttpError, TrunkTuiError
 from trunktui.model import FIELDS_BY_NAME, Trunk, changed_fields, differing, editable_fields, is_secret
 from trunktui.text import printable
 from trunktui.tui.base import AppScreen, Context
@@ -96,7 +97,8 @@ class CreateVerified(Outcome):
 
 
 def clone_name(name: Any, taken: set[Any]) -> str:
-    base = f"{printable(name)}-copy"
+    """The original's name (its real characters, not their stand-ins) with a -copy suffix not yet taken."""
+    base = f"{name if isinstance(name, str) else printable(name)}-copy"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}{n}", n + 1
@@ -132,6 +134,9 @@ class TrunkScreen(AppScreen[int | None]):
         self.source = source
         self.pending: dict[str, Any] = {}
         self.vanished = False
+        self.counting = False
+        self.settled = False
+        self.sending = threading.Event()
         self.start: dict[str, Any] = dict(trunk.members) if trunk is not None else dict(prefill or {})
 
     @classmethod
@@ -224,11 +229,21 @@ class TrunkScreen(AppScreen[int | None]):
 
     @on(TrunkLoaded)
     def loaded(self, loaded: TrunkLoaded) -> None:
+        """Show the fresh copy. Fields the user has not touched take the switch's values; an edited
+        field keeps the value the edit started from, so a change made to it on the switch meanwhile
+        is still caught as a conflict when saving."""
         untouched = not self.unsaved()
-        self.trunk, self.start = loaded.trunk, dict(loaded.trunk.members)
+        fresh = dict(loaded.trunk.members)
+        for editor in self.query_one(TrunkForm).editors():
+            name = editor.spec.name
+            if not editor.touched:
+                editor.load(fresh.get(name, editor.spec.default))
+            elif name in self.start:
+                fresh[name] = self.start[name]
+            else:
+                fresh.pop(name, None)
+        self.trunk, self.start = loaded.trunk, fresh
         self.show_trunk()
-        if untouched:
-            self.query_one(TrunkForm).load(self.start)
         status = self.query_one("#save-status", StatusLine)
         if self.read_only:
             status.show(READ_ONLY_NOTE)
@@ -238,6 +253,9 @@ class TrunkScreen(AppScreen[int | None]):
     @on(TrunkSaved)
     def saved_changes(self, saved: TrunkSaved) -> None:
         self.start.update(saved.changes)
+        for editor in self.query_one(TrunkForm).editors():
+            if editor.spec.name in saved.changes:
+                editor.rebase(saved.changes[editor.spec.name])
         count = len(saved.changes)
         self.notify(f"Saved {count} field{'s' if count != 1 else ''}.")
         self.saved = self.trunk.i_trunk if self.trunk else None
@@ -259,6 +277,9 @@ class TrunkScreen(AppScreen[int | None]):
     def action_save(self) -> None:
         form = self.query_one(TrunkForm)
         status = self.query_one("#save-status", StatusLine)
+        if self.calls_in_flight(*CHANGING_CALLS):
+            status.show("A change is on its way to the switch; wait for its answer (Escape stops waiting).")
+            return
         invalid = form.insist()
         values, _ = form.collect()
         if invalid:
@@ -313,9 +334,11 @@ class TrunkScreen(AppScreen[int | None]):
             theirs = differing(loaded, now.members, names)
             if theirs and not overwrite:
                 return SaveConflicted(now, theirs)
+            sending.set()
             client.update_trunk(i_trunk, changes, before=now.members)
             return TrunkSaved(changes)
 
+        sending = self.sending = threading.Event()
         self.pending = changes
         self.query_one("#save-status", StatusLine).busy(
             f"Saving {len(changes)} changed field(s)… Escape stops waiting")
@@ -328,14 +351,28 @@ class TrunkScreen(AppScreen[int | None]):
         self.query_one("#save-status", StatusLine).fault(f"{what} failed: {error}")
         self.notify(printable(error), title=f"{what} failed", severity="error", markup=False)
         if isinstance(error, ApiError) and error.may_have_acted:
-            self.check_after(failed.purpose, f"{what} failed: {error}")
+            self.check_after(failed.purpose, f"{what} failed: {error}", settled=isinstance(error, HttpError))
 
-    def check_after(self, purpose: str, reason: str) -> None:
-        """After a save or create whose answer never came, find out whether the switch acted on it."""
+    def check_after(self, purpose: str, reason: str, settled: bool) -> None:
+        """After a save or create whose answer never came, find out whether the switch acted on it.
+
+        ``settled`` says the switch has finished with the request (it answered, with an error page);
+        otherwise the request may still be on its way or running, and a "not yet" is not a "no".
+        """
+        self.settled = settled
         if purpose == "save":
             self.verify(reason)
         elif purpose == "create":
             self.verify_create(reason)
+
+    def not_done(self, reason: str, what: str, keep: str) -> None:
+        """Say that the read-back did not find the change, as surely as the failure allows."""
+        if self.settled:
+            text = f"{reason} · the switch did NOT {what} it. {keep}; Ctrl+S tries again."
+        else:
+            text = (f"{reason} · when read back, the switch had not {what}d it; it still may, if the request "
+                    f"reached it. {keep}: reopen the trunk list to see where it stands before trying again.")
+        self.query_one("#save-status", StatusLine).fault(text)
 
     def verify(self, reason: str) -> None:
         """Read the trunk back to tell whether an unanswered save took effect."""
@@ -360,8 +397,7 @@ class TrunkScreen(AppScreen[int | None]):
                         markup=False)
             self.done_creating(i_trunk)
         else:
-            self.query_one("#save-status", StatusLine).fault(
-                f"{verified.reason} · the switch did NOT create it. Your form is still here; Ctrl+S tries again.")
+            self.not_done(verified.reason, "create", "Your form is still here")
 
     @on(SaveVerified)
     def verified(self, verified: SaveVerified) -> None:
@@ -374,7 +410,7 @@ class TrunkScreen(AppScreen[int | None]):
             self.query_one(TrunkForm).load(self.start)
             status.show(f"{reason} · but the switch did apply your change: the trunk now has your values.")
         else:
-            status.fault(f"{reason} · the switch did NOT apply it. Your edits are still here; Ctrl+S tries again.")
+            self.not_done(reason, "apply", "Your edits are still here")
 
     @on(SaveConflicted)
     def conflicted(self, conflict: SaveConflicted) -> None:
@@ -434,10 +470,15 @@ class TrunkScreen(AppScreen[int | None]):
         if not self.is_mounted:
             return
         count = len(self.unsaved())
+        status = self.query_one("#save-status", StatusLine)
         if count:
-            self.query_one("#save-status", StatusLine).show(
-                f"{count} unsaved change{'s' if count != 1 else ''} · Ctrl+S saves"
-            )
+            status.show(f"{count} unsaved change{'s' if count != 1 else ''} · Ctrl+S saves")
+            self.counting = True
+        elif self.counting:
+            status.show("No unsaved changes.")
+            self.counting = False
+        self.settled = False
+        self.sending = threading.Event()
 
     @on(Button.Pressed, "#save")
     def save_pressed(self) -> None:
@@ -457,7 +498,8 @@ class TrunkScreen(AppScreen[int | None]):
         if abandoned:
             changing = next((purpose for purpose in ("save", "create") if purpose in abandoned), None)
             if changing is not None:
-                self.check_after(changing, f"Stopped waiting for the {changing}")
+                sent = changing == "create" or self.sending.is_set()
+                self.check_after(changing, f"Stopped waiting for the {changing}", settled=not sent)
             else:
                 self.query_one("#save-status", StatusLine).show("Stopped waiting for the switch.")
             return
