@@ -340,9 +340,12 @@ def test_a_connection_that_does_not_verify_reads_no_ca_bundle(tmp_path: Path) ->
     check_trust(config.profile("lab"), Overrides(verify=False))
 
 
-@pytest.mark.parametrize(("given", "expected"), [("42", 42), (" acme-retail ", "acme-retail"), (None, None)])
+@pytest.mark.parametrize(("given", "expected"), [
+    ("42", 42), (" acme-retail ", "acme-retail"), ("²", "²"), ("٤٢", "٤٢"), (None, None),
+])
 def test_account_names_the_account_to_open(given: str | None, expected: int | str | None) -> None:
-    """--account: digits are an i_account, anything else a username; it reaches the session."""
+    """--account: ASCII digits are an i_account, anything else a username (``²`` and other
+    digits ``int`` refuses too); it reaches the session."""
     launch = plan(namespace(demo=True, account=given))
     assert launch.account == expected
 

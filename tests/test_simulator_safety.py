@@ -204,6 +204,19 @@ def kept_alive(server: SimulatorServer) -> http.client.HTTPConnection:
     return connection
 
 
+@pytest.mark.parametrize("length", [b"\xb2", b"\xb9\xb2", b"+1", b"1_0"])
+def test_a_content_length_that_is_not_ascii_digits_is_refused(
+    store: Store, length: bytes, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """``²`` (byte B2 read as Latin-1) passes ``str.isdigit`` but not ``int``: it is refused, not a crash."""
+    head = f"POST {XMLAPI_PATH} HTTP/1.1\r\nHost: simulator\r\nContent-Length: ".encode()
+    with SimulatorServer(store, trusted_hosts=("127.0.0.1",)) as server, \
+            socket.create_connection((server.host, server.port), timeout=5) as connection:
+        connection.sendall(head + length + b"\r\n\r\n" + LIST_ACCOUNTS)
+        assert connection.recv(4096).startswith(b"HTTP/1.1 411 ")
+    assert "Traceback" not in capfd.readouterr().err
+
+
 def test_connections_beyond_the_limit_wait_until_one_ends(store: Store) -> None:
     with SimulatorServer(store, trusted_hosts=("127.0.0.1",), max_connections=2) as server:
         first, second = kept_alive(server), kept_alive(server)

@@ -68,13 +68,13 @@ def plan(args: argparse.Namespace) -> Launch:
 
 
 def _account(text: str | None) -> int | str | None:
-    """``--account``: digits are an i_account, anything else a username."""
+    """``--account``: ASCII digits are an i_account, anything else (``²`` too, which ``int`` refuses) a username."""
     if text is None:
         return None
     text = text.strip()
     if not text:
         raise LaunchError("--account needs an account id or username")
-    return int(text) if text.isdigit() else text
+    return int(text) if text.isascii() and text.isdigit() else text
 
 
 def _plan(args: argparse.Namespace) -> Launch:

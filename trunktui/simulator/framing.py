@@ -279,7 +279,7 @@ class Handler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes | None:
         """The request body, or None once the request has been refused for its size or framing."""
         length = self.headers.get("Content-Length", "")
-        if self.headers.get("Transfer-Encoding") or not length.isdigit():
+        if self.headers.get("Transfer-Encoding") or not (length.isascii() and length.isdigit()):
             self.send_plain(411, "Length Required", close=True)
             return None
         size = int(length)
