@@ -106,11 +106,10 @@ def _plan(args: argparse.Namespace) -> Launch:
 
 
 def run_app(session: Session, config: Config | None) -> int:
+    from trunktui.tui import terminal
     from trunktui.tui.app import TrunkApp
 
-    app = TrunkApp(session, config)
-    app.run()
-    return app.return_code or 0
+    return terminal.run(TrunkApp(session, config))
 
 
 def run_demo(hint: str, read_only: bool, account: int | str | None = None) -> int:
