@@ -330,6 +330,40 @@ def test_unusable_ca_certificates_stop_trunktui_before_any_password(
     assert not started and not stdin.read_from and not ran.exists()
 
 
+@pytest.mark.parametrize("command_line", [
+    ["--url", "http://127.0.0.1:1", "--user", "noc", "--timeout", "{timeout}"],
+    ["--profile", "lab", "--timeout", "{timeout}"],
+    ["--profile", "lab"],
+    ["--demo", "--timeout", "{timeout}"],
+], ids=["--url", "--profile --timeout", "profile", "demo"])
+@pytest.mark.parametrize("timeout", ["nan", "inf", "1e10"])
+def test_a_timeout_no_connection_can_keep_stops_trunktui_before_any_password(
+    command_line: list[str], timeout: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """NaN, infinity or more than a day, from --timeout or a profile, ends trunktui at once with one
+    line naming who gave it: no password_command runs, standard input is not read, the app never starts."""
+    ran = tmp_path / "password-command-ran"
+    config = write(tmp_path, f'[profiles.lab]\nurl = "http://127.0.0.1:1"\nusername = "noc"\ntimeout = {timeout}\n'
+                             f"password_command = {json.dumps(shlex.join(['touch', str(ran)]))}\n")
+    monkeypatch.setenv("TRUNKTUI_CONFIG", str(config))
+    monkeypatch.delenv("TRUNKTUI_PASSWORD", raising=False)
+    stdin = UnreadStdin()
+    monkeypatch.setattr(sys, "stdin", stdin)
+    started: list[object] = []
+    monkeypatch.setattr(launch, "run_app", lambda *given: started.append(given) or 0)
+    monkeypatch.setattr(launch, "run_demo", lambda *given, **options: started.append(given) or 0)
+    with pytest.raises(SystemExit) as exited:
+        main([part.replace("{timeout}", timeout) for part in command_line])
+    assert exited.value.code != 0
+    out, err = capsys.readouterr()
+    assert not out and err.count("\n") == 1
+    origin = "--timeout" if "--timeout" in command_line else "timeout of profile 'lab'"
+    assert err.startswith("trunktui: error: A timeout must be more than 0 and at most 86,400 seconds")
+    assert err.endswith(f" ({origin}).\n")
+    assert not started and not stdin.read_from and not ran.exists()
+
+
 def test_a_connection_that_does_not_verify_reads_no_ca_bundle(tmp_path: Path) -> None:
     """With --insecure nothing is verified, so a profile's missing bundle is not in the way."""
     config = load_config(write(tmp_path, f'[profiles.lab]\nurl = "sippy.example.net"\nusername = "noc"\n'

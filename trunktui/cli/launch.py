@@ -82,7 +82,7 @@ def _plan(args: argparse.Namespace) -> Launch:
     overrides = Overrides(read_only=args.read_only, verify=False if args.insecure else None,
                           ca_bundle=args.ca_bundle, timeout=args.timeout)
     if args.demo:
-        check_trust(None)
+        check_trust(None, overrides)
         return Launch(None, read_only=args.read_only)
     if args.url:
         command_line = Profile(name="", url=args.url, mode="trusted" if args.trusted else "digest",
@@ -98,7 +98,7 @@ def _plan(args: argparse.Namespace) -> Launch:
     if config is None and args.profile:
         raise ConfigError(config_path(), "no profiles file here; create one with: trunktui config init")
     if config is None or not (args.profile or config.default or len(config.profiles) == 1):
-        check_trust(None)
+        check_trust(None, overrides)
         return Launch(None, hint=DEMO_HINT, read_only=args.read_only)
     profile = config.profile(args.profile)
     check_trust(profile, overrides)
