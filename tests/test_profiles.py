@@ -8,6 +8,7 @@ import json
 import shlex
 import ssl
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from trunktui.api import SippyClient
 from trunktui.cli import launch, main
 from trunktui.cli.launch import DEMO_HINT, LaunchError, plan
 from trunktui.errors import InputError, TlsError
+from trunktui.profiles import credentials
 from trunktui.profiles.config import SAMPLE, ConfigError, load_config, write_sample
 from trunktui.profiles.credentials import CredentialError, resolve_password, run_password_command
 from trunktui.profiles.session import Overrides, check_trust, session_for
@@ -166,6 +168,25 @@ def test_a_password_command_that_prints_far_too_much_is_stopped(tmp_path: Path) 
     with pytest.raises(CredentialError, match="printed more than 64 KiB and was stopped"):
         run_password_command(shlex.join([sys.executable, str(script)]), "lab")
     assert max(int(line) for line in written.read_text(encoding="utf-8").split()) < 1024 * 1024
+
+
+@pytest.mark.parametrize(("command", "answer"), [
+    ("sh -c 'echo acme-demo; sleep 5 &'", "acme-demo"),
+    ("sh -c 'echo vault locked >&2; sleep 5 & exit 3'", "failed (exit 3): vault locked"),
+])
+def test_a_password_command_is_answered_when_it_exits_whoever_holds_its_output(
+    command: str, answer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process the command leaves behind keeps its output open; what the command printed before it
+    exited is its answer all the same, a moment later, not a timeout."""
+    monkeypatch.setattr(credentials, "COMMAND_TIMEOUT", 3.0)
+    started = time.monotonic()
+    try:
+        said = run_password_command(command, "lab")
+    except CredentialError as error:
+        said = str(error)
+    assert answer in said
+    assert time.monotonic() - started < 2
 
 
 def test_a_failing_command_that_floods_stderr_is_quoted_briefly() -> None:
