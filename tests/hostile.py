@@ -47,11 +47,16 @@ from trunktui.model import TRUNK_FIELDS, Field, Kind, Trunk, format_value
 
 Test = TypeVar("Test", bound=Callable[..., Any])
 
-# Anything a terminal could act on: C0 and C1 controls, DEL, bidi and zero-width marks.
-UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-    "\U000e0000-\U000e007f]"
-)
+# Anything a terminal could act on, or would draw as nothing: C0 and C1 controls, DEL, line and
+# paragraph separators, every format character (category Cf, Unicode 15) and every
+# Default_Ignorable_Code_Point (DerivedCoreProperties.txt, Unicode 15).
+FORMAT = ("\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+          "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+          "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+DEFAULT_IGNORABLE = ("\xad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+                     "\U0001d173-\U0001d17a\U000e0000-\U000e0fff")
+UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{FORMAT}{DEFAULT_IGNORABLE}]")
 
 
 
@@ -183,6 +188,11 @@ INVISIBLE = [
     "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",  # bidi embeddings and overrides
     "\u2066", "\u2067", "\u2068", "\u2069",  # bidi isolates
     "\ufeff",  # zero-width no-break space (BOM)
+    "\xad", "\u034f", "\u180e",  # soft hyphen, combining grapheme joiner, Mongolian vowel separator
+    "\u115f", "\u1160", "\u3164", "\uffa0",  # Hangul fillers
+    "\u17b4", "\u17b5", "\u180b", "\u180f",  # Khmer inherent vowels, Mongolian variation selectors
+    "\ufe00", "\ufe0f", "\U000e0100", "\U000e01ef",  # variation selectors
+    "\u0600", "\u06dd", "\ufff9", "\U000110bd", "\U0001d173", "\U000e0001",  # other format characters
 ]
 XML_SAFE_CONTROLS = [*C0_IN_XML, "\x7f", *C1, *INVISIBLE]
 ALL_CONTROLS = [*C0_NOT_IN_XML, *XML_SAFE_CONTROLS]

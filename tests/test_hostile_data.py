@@ -15,6 +15,7 @@ import datetime
 import io
 import math
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,7 @@ from trunktui.model import (
     format_value,
     redact,
 )
-from trunktui.text import printable
+from trunktui.text import printable, restore
 from trunktui.tui.cells import NULL_STYLE, cell, sort_key
 from trunktui.tui.rows import TrunkRows
 from trunktui.tui.screens.confirm import MASK, delete_dialog, save_dialog
@@ -398,10 +399,26 @@ def test_datetime_and_bytes_members_are_shown_as_text() -> None:
     assert printable(b"\x1b[2J") == "b'\\x1b[2J'"
 
 
-@pytest.mark.parametrize("char", ["\u061c", "\u2060", "\u2063", "\U000e0001", "\U000e0041"],
-                         ids=["ALM", "WJ", "invisible separator", "language tag", "tag A"])
+@pytest.mark.parametrize("char", [
+    "\u061c", "\u2060", "\u2063", "\U000e0001", "\U000e0041", "\xad", "\u034f", "\u115f", "\u1160", "\u17b4",
+    "\u17b5", "\u180b", "\u180e", "\u180f", "\u3164", "\ufe00", "\ufe0f", "\uffa0", "\U000e0100", "\U000e01ef",
+    "\u0600", "\u2065", "\ufff0", "\ufff9", "\U000110bd", "\U0001bca0", "\U0001d173", "\U000e0fff",
+], ids=lambda char: f"U+{ord(char):04X}")
 def test_every_invisible_formatting_character_is_replaced(char: str) -> None:
-    assert char not in printable(f"a{char}b")
+    shown = printable(f"a{char}b")
+    assert shown == f"a{stand_in(char)}b"
+    assert restore(shown) == f"a{char}b"
+
+
+def test_every_format_character_is_replaced_and_visible_ones_are_kept() -> None:
+    """Whatever this Python's Unicode tables call a format character (Cf) is replaced; a character
+    that takes room on the screen, though it may look blank (braille blank, no-break and ideographic
+    spaces, Hangul letters, a Mongolian letter), or is past the BMP and visible (emoji, CJK), is kept."""
+    formats = "".join(chr(code) for code in range(0x110000) if unicodedata.category(chr(code)) == "Cf")
+    assert printable(formats) == "".join(map(stand_in, formats))
+    visible = "\u2800\xa0\u3000\u1100\u1820\U0001f600\U0001f1f3\U0001f1f1\U00020000\U0001d400\U000f0000"
+    assert printable(visible) == visible
+    assert restore(printable(visible)) == visible
 
 
 @FEW(

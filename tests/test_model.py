@@ -56,6 +56,7 @@ def test_the_model_covers_the_documented_members() -> None:
     ("name", "x" * 129, "at most 128"),
     ("destination", "host:70000", "port"),
     ("destination", "two words", "host or IP"),
+    ("destination", "10.0.0.²", "host or IP"),
     ("outbound_ip", "10.0.0.300", "IPv4 or IPv6"),
 ])
 def test_validation_refuses_with_a_message_naming_the_field(name: str, value: Any, words: str) -> None:

@@ -8,6 +8,7 @@ import json
 import shlex
 import ssl
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from trunktui.api import SippyClient
 from trunktui.cli import launch, main
 from trunktui.cli.launch import DEMO_HINT, LaunchError, plan
 from trunktui.errors import InputError, TlsError
+from trunktui.profiles import credentials
 from trunktui.profiles.config import SAMPLE, ConfigError, load_config, write_sample
 from trunktui.profiles.credentials import CredentialError, resolve_password, run_password_command
 from trunktui.profiles.session import Overrides, check_trust, session_for
@@ -166,6 +168,25 @@ def test_a_password_command_that_prints_far_too_much_is_stopped(tmp_path: Path) 
     with pytest.raises(CredentialError, match="printed more than 64 KiB and was stopped"):
         run_password_command(shlex.join([sys.executable, str(script)]), "lab")
     assert max(int(line) for line in written.read_text(encoding="utf-8").split()) < 1024 * 1024
+
+
+@pytest.mark.parametrize(("command", "answer"), [
+    ("sh -c 'echo acme-demo; sleep 5 &'", "acme-demo"),
+    ("sh -c 'echo vault locked >&2; sleep 5 & exit 3'", "failed (exit 3): vault locked"),
+])
+def test_a_password_command_is_answered_when_it_exits_whoever_holds_its_output(
+    command: str, answer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process the command leaves behind keeps its output open; what the command printed before it
+    exited is its answer all the same, a moment later, not a timeout."""
+    monkeypatch.setattr(credentials, "COMMAND_TIMEOUT", 3.0)
+    started = time.monotonic()
+    try:
+        said = run_password_command(command, "lab")
+    except CredentialError as error:
+        said = str(error)
+    assert answer in said
+    assert time.monotonic() - started < 2
 
 
 def test_a_failing_command_that_floods_stderr_is_quoted_briefly() -> None:
@@ -330,6 +351,40 @@ def test_unusable_ca_certificates_stop_trunktui_before_any_password(
     assert not started and not stdin.read_from and not ran.exists()
 
 
+@pytest.mark.parametrize("command_line", [
+    ["--url", "http://127.0.0.1:1", "--user", "noc", "--timeout", "{timeout}"],
+    ["--profile", "lab", "--timeout", "{timeout}"],
+    ["--profile", "lab"],
+    ["--demo", "--timeout", "{timeout}"],
+], ids=["--url", "--profile --timeout", "profile", "demo"])
+@pytest.mark.parametrize("timeout", ["nan", "inf", "1e10"])
+def test_a_timeout_no_connection_can_keep_stops_trunktui_before_any_password(
+    command_line: list[str], timeout: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """NaN, infinity or more than a day, from --timeout or a profile, ends trunktui at once with one
+    line naming who gave it: no password_command runs, standard input is not read, the app never starts."""
+    ran = tmp_path / "password-command-ran"
+    config = write(tmp_path, f'[profiles.lab]\nurl = "http://127.0.0.1:1"\nusername = "noc"\ntimeout = {timeout}\n'
+                             f"password_command = {json.dumps(shlex.join(['touch', str(ran)]))}\n")
+    monkeypatch.setenv("TRUNKTUI_CONFIG", str(config))
+    monkeypatch.delenv("TRUNKTUI_PASSWORD", raising=False)
+    stdin = UnreadStdin()
+    monkeypatch.setattr(sys, "stdin", stdin)
+    started: list[object] = []
+    monkeypatch.setattr(launch, "run_app", lambda *given: started.append(given) or 0)
+    monkeypatch.setattr(launch, "run_demo", lambda *given, **options: started.append(given) or 0)
+    with pytest.raises(SystemExit) as exited:
+        main([part.replace("{timeout}", timeout) for part in command_line])
+    assert exited.value.code != 0
+    out, err = capsys.readouterr()
+    assert not out and err.count("\n") == 1
+    origin = "--timeout" if "--timeout" in command_line else "timeout of profile 'lab'"
+    assert err.startswith("trunktui: error: A timeout must be more than 0 and at most 86,400 seconds")
+    assert err.endswith(f" ({origin}).\n")
+    assert not started and not stdin.read_from and not ran.exists()
+
+
 def test_a_connection_that_does_not_verify_reads_no_ca_bundle(tmp_path: Path) -> None:
     """With --insecure nothing is verified, so a profile's missing bundle is not in the way."""
     config = load_config(write(tmp_path, f'[profiles.lab]\nurl = "sippy.example.net"\nusername = "noc"\n'
@@ -340,9 +395,12 @@ def test_a_connection_that_does_not_verify_reads_no_ca_bundle(tmp_path: Path) ->
     check_trust(config.profile("lab"), Overrides(verify=False))
 
 
-@pytest.mark.parametrize(("given", "expected"), [("42", 42), (" acme-retail ", "acme-retail"), (None, None)])
+@pytest.mark.parametrize(("given", "expected"), [
+    ("42", 42), (" acme-retail ", "acme-retail"), ("²", "²"), ("٤٢", "٤٢"), (None, None),
+])
 def test_account_names_the_account_to_open(given: str | None, expected: int | str | None) -> None:
-    """--account: digits are an i_account, anything else a username; it reaches the session."""
+    """--account: ASCII digits are an i_account, anything else a username (``²`` and other
+    digits ``int`` refuses too); it reaches the session."""
     launch = plan(namespace(demo=True, account=given))
     assert launch.account == expected
 

@@ -204,9 +204,29 @@ def kept_alive(server: SimulatorServer) -> http.client.HTTPConnection:
     return connection
 
 
+@pytest.mark.parametrize("length", [b"\xb2", b"\xb9\xb2", b"+1", b"1_0"])
+def test_a_content_length_that_is_not_ascii_digits_is_refused(
+    store: Store, length: bytes, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """``²`` (byte B2 read as Latin-1) passes ``str.isdigit`` but not ``int``: it is refused, not a crash."""
+    head = f"POST {XMLAPI_PATH} HTTP/1.1\r\nHost: simulator\r\nContent-Length: ".encode()
+    with SimulatorServer(store, trusted_hosts=("127.0.0.1",)) as server, \
+            socket.create_connection((server.host, server.port), timeout=5) as connection:
+        connection.sendall(head + length + b"\r\n\r\n" + LIST_ACCOUNTS)
+        assert connection.recv(4096).startswith(b"HTTP/1.1 411 ")
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def sending(server: SimulatorServer) -> socket.socket:
+    """A connection in the middle of sending its request: busy, not idle."""
+    connection = socket.create_connection((server.host, server.port), timeout=5)
+    connection.sendall(raw_request()[:20])
+    return connection
+
+
 def test_connections_beyond_the_limit_wait_until_one_ends(store: Store) -> None:
     with SimulatorServer(store, trusted_hosts=("127.0.0.1",), max_connections=2) as server:
-        first, second = kept_alive(server), kept_alive(server)
+        first, second = sending(server), sending(server)
         with socket.create_connection((server.host, server.port), timeout=5) as third:
             third.sendall(raw_request())
             third.settimeout(0.3)
@@ -219,10 +239,40 @@ def test_connections_beyond_the_limit_wait_until_one_ends(store: Store) -> None:
         second.close()
 
 
+def test_at_the_limit_the_longest_idle_connection_makes_room(store: Store) -> None:
+    """Kept-alive connections idle at the limit do not make a new client wait: the one idle longest is closed."""
+    with SimulatorServer(store, trusted_hosts=("127.0.0.1",), max_connections=2) as server:
+        first, second = kept_alive(server), kept_alive(server)
+        with socket.create_connection((server.host, server.port), timeout=2) as third:
+            third.sendall(raw_request())
+            assert third.recv(4096).startswith(b"HTTP/1.1 200 ")
+        assert first.sock is not None and closed_by_server(first.sock, b"", b"", within=2)
+        second.request("POST", XMLAPI_PATH, LIST_ACCOUNTS, {"Content-Type": "text/xml"})
+        assert second.getresponse().status == 200
+        first.close()
+        second.close()
+
+
+def test_unauthenticated_clients_cannot_hold_every_connection(store: Store) -> None:
+    """A client that cannot log in gets its 401 and the connection closed, so that clients holding
+    every connection after a 401 do not shut out one that can log in."""
+    with SimulatorServer(store, max_connections=3) as server:
+        held = [socket.create_connection((server.host, server.port), timeout=2) for _ in range(3)]
+        for connection in held:
+            connection.sendall(raw_request())
+            answer = connection.recv(4096)
+            assert answer.startswith(b"HTTP/1.1 401 ") and b"\r\nConnection: close\r\n" in answer
+        with httpx.Client(auth=httpx.DigestAuth(*ACME), timeout=2) as acme:
+            answered(rpc(acme, server.url, "listAccounts", {}))
+        assert all(closed_by_server(connection, b"", b"", within=2) for connection in held)
+        for connection in held:
+            connection.close()
+
+
 def test_stopping_does_not_wait_for_a_connection_to_end(store: Store) -> None:
     server = SimulatorServer(store, trusted_hosts=("127.0.0.1",), max_connections=1).start()
     try:
-        held = kept_alive(server)
+        held = sending(server)
         with socket.create_connection((server.host, server.port), timeout=5) as waiting:
             waiting.sendall(raw_request())
             stopper = threading.Thread(target=server.stop)

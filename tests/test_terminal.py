@@ -1,19 +1,26 @@
-"""Smoke test in a real terminal: ``trunktui --demo`` under tmux at 80x24.
+"""``trunktui --demo`` in a real terminal, 80x24.
 
-The pilot tests drive the app headless; this one runs the real command in a
-real pseudo-terminal (tmux), types keys as a user would and reads the screen
-back with ``capture-pane``: the terminal driver, key decoding, the start-up
-of the built-in simulator and a clean exit are what it covers.
+The pilot tests drive the app headless; these run the real command in a
+real pseudo-terminal: the terminal driver, key decoding, the start-up of
+the built-in simulator and the exit status are what they cover. The smoke
+test runs it under tmux, types keys as a user would and reads the screen
+back with ``capture-pane``; the input tests write raw bytes to a pty of
+their own and read what the app draws.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
 import re
+import select
 import shlex
 import shutil
+import struct
 import subprocess
 import sys
+import termios
 import time
 import uuid
 from collections.abc import Callable
@@ -25,9 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 15.0
 EXITED = re.compile(r"trunktui exited with status (\d+)")
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("tmux") is None, reason="tmux is not on PATH; this test needs it to run the app in a real terminal"
-)
 
 
 class Terminal:
@@ -73,12 +77,18 @@ class Terminal:
             Path(self.socket_path).unlink(missing_ok=True)
 
 
-def test_demo_in_a_real_terminal(tmp_path: Path) -> None:
-    # State, settings and exports go to tmp_path; the checkout is importable
-    # even without an installed package.
+def private_variables(tmp_path: Path) -> dict[str, str]:
+    """State, settings and exports go to tmp_path; the checkout is importable even without an installed package."""
     variables = {name: str(tmp_path / name.lower()) for name in (
         "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")}
     variables["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return variables
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None,
+                    reason="tmux is not on PATH; this test needs it to run the app in a real terminal")
+def test_demo_in_a_real_terminal(tmp_path: Path) -> None:
+    variables = private_variables(tmp_path)
     app = shlex.join(["env", *(f"{k}={v}" for k, v in variables.items()), sys.executable, "-m", "trunktui", "--demo"])
     # The shell stays after the app so that its last words and exit status can be read.
     command = f'{app}; echo "trunktui exited with status $?"; sleep 600'
@@ -115,3 +125,85 @@ def test_demo_in_a_real_terminal(tmp_path: Path) -> None:
         assert EXITED.search(everything).group(1) == "0", everything  # type: ignore[union-attr]
     finally:
         terminal.kill()
+
+
+class Pty:
+    """A command on a pseudo-terminal of its own, 80x24, with everything it writes collected."""
+
+    def __init__(self, argv: list[str], tmp_path: Path) -> None:
+        self.output = bytearray()
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        environment = {**os.environ, **private_variables(tmp_path), "TERM": "xterm-256color"}
+        self.process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, cwd=tmp_path,
+                                        env=environment, start_new_session=True)
+        os.close(slave)
+
+    def _read(self, until: bytes | None) -> bool:
+        """Collect output until ``until`` is in it (True) or the command closes the terminal (False)."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if until is not None and until in self.output:
+                return True
+            if select.select([self.master], [], [], 0.05)[0]:
+                try:
+                    chunk = os.read(self.master, 1 << 16)
+                except OSError:  # EIO: every end of the terminal is closed
+                    return False
+                if not chunk:
+                    return False
+                self.output += chunk
+        pytest.fail(f"waited {TIMEOUT:g} s for {until!r}; the terminal got:\n{self.output[-2000:]!r}")
+
+    def wait_for(self, shown: str) -> None:
+        if not self._read(shown.encode()):
+            pytest.fail(f"the app ended before showing {shown!r}:\n{self.output.decode(errors='replace')}")
+
+    def type(self, data: bytes) -> None:
+        os.write(self.master, data)
+
+    def exit_status(self) -> int:
+        self._read(None)
+        return self.process.wait(TIMEOUT)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        os.close(self.master)
+
+
+def test_bytes_that_are_not_utf8_are_typed_as_replacement_characters(tmp_path: Path) -> None:
+    """An invalid byte from the terminal (a Latin-1 é) reaches the filter as U+FFFD; the app goes on,
+    and Ctrl+Q ends it with status 0."""
+    terminal = Pty([sys.executable, "-m", "trunktui", "--demo"], tmp_path)
+    try:
+        terminal.wait_for("3 accounts loaded")
+        terminal.type(b"\xe9a")
+        terminal.wait_for("No loaded account matches '\ufffda'")
+        terminal.type(b"\x11")
+        assert terminal.exit_status() == 0
+        assert b"Traceback" not in terminal.output
+    finally:
+        terminal.close()
+
+
+BROKEN_INPUT = """
+import sys
+from textual.drivers.linux_driver import LinuxDriver
+def broken(driver):
+    raise RuntimeError("the terminal is unreadable")
+LinuxDriver.run_input_thread = broken
+from trunktui.cli import main
+sys.exit(main(["--demo"]))
+"""
+
+
+def test_when_the_input_thread_dies_the_exit_status_says_so(tmp_path: Path) -> None:
+    """Textual closes the app with the traceback but no return code; trunktui ends with status 1."""
+    terminal = Pty([sys.executable, "-c", BROKEN_INPUT], tmp_path)
+    try:
+        assert terminal.exit_status() == 1
+        assert b"the terminal is unreadable" in terminal.output
+    finally:
+        terminal.close()

@@ -65,7 +65,7 @@ def _check_host_port(text: str) -> str | None:
     else:
         host = match["host"]
         labels = host.rstrip(".").split(".")
-        if all(label.isdigit() for label in labels):
+        if all(label.isascii() and label.isdigit() for label in labels):
             if _check_ip(host) is not None:
                 return "has an invalid IPv4 address"
         elif not all(_HOST_LABEL.match(label) for label in labels):

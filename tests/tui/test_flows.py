@@ -204,6 +204,21 @@ class TestAccountPicker:
             assert again.screen.i_account == wholesale
             assert column(trunk_table(again), "name") == [t.name for t in server_trunks(client, wholesale)]
 
+    async def test_a_digit_that_is_not_ascii_is_text_not_an_id(
+        self, sim: Sim, app: TrunkApp, wire: RecordingTransport
+    ) -> None:
+        """``²`` passes ``str.isdigit`` but is no i_account: it filters like any
+        text, and Enter opens the account it matches (by name)."""
+        i_account = sim.store.add_account(sim.logins["acme"].i_customer, "lab²")
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await start(pilot)
+            await type_text(pilot, "²")
+            assert column(screen.query_one("#accounts", Grid), "username") == ["lab²"]
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, TrunksScreen) and app.screen.i_account == i_account
+            assert not wire.of("getAccountInfo")
+
     async def test_accounts_load_a_page_at_a_time(
         self, sim: Sim, client: SippyClient, app: TrunkApp, wire: RecordingTransport
     ) -> None:

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 import trustme
+from textual.color import Color
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Button, Input
+from textual.widgets import Button, Header, Input
 
 from tests.conftest import Sim
 from tests.tui.driving import (
@@ -125,7 +126,7 @@ async def test_production_delete_needs_the_typed_name(sim: Sim, client: SippyCli
     _, i_trunk, name = first_trunk(client)
     async with app.run_test(size=SIZE) as pilot:
         await open_account(pilot, WHOLESALE)
-        assert "PRODUCTION PROD Amsterdam" in app.title and app.has_class("-production")
+        assert app.title == "PRODUCTION · PROD Amsterdam" and app.has_class("-production")
         await pilot.press("d")
         await pilot.pause()
         dialog = app.screen
@@ -175,6 +176,28 @@ async def test_plain_http_is_flagged_in_the_header(sim: Sim, monkeypatch: pytest
         assert "PLAIN HTTP" not in loopback.title and not loopback.has_class("-insecure")
 
 
+@pytest.mark.parametrize(("url", "read_only", "warnings"), [
+    ("http://10.255.255.1:8080/xmlapi/xmlapi", True, ["PRODUCTION", "READ-ONLY", "PLAIN HTTP"]),
+    ("https://10.255.255.1/xmlapi/xmlapi", True, ["PRODUCTION", "READ-ONLY", "TLS NOT VERIFIED"]),
+    ("http://10.255.255.1:8080/xmlapi/xmlapi", False, ["PRODUCTION", "PLAIN HTTP"]),
+])
+async def test_every_warning_shows_at_80_columns_on_production_red(
+    sim: Sim, monkeypatch: pytest.MonkeyPatch, url: str, read_only: bool, warnings: list[str]
+) -> None:
+    """The warnings lead the header and a long label gives way (ending in …), so an 80-column
+    terminal shows them all; a production switch reached insecurely keeps the production colour."""
+    route_app_through(monkeypatch, ForwardingTransport(sim.url))
+    app = make_app(sim, label="PROD Amsterdam core switch cluster A", production=True,
+                   settings={"url": url, "read_only": read_only, "verify": False})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        header = (await rendered(pilot, "acme-wholesale")).splitlines()[0]
+        assert header.split("⭘", 1)[1].strip().startswith(" · ".join([*warnings, "PROD Amsterdam"])), header
+        assert header.rstrip().endswith("…"), header
+        production_red = Color.parse(app.get_css_variables()["error-darken-2"])
+        assert app.screen.query_one(Header).styles.background == production_red
+
+
 @pytest.mark.parametrize(("url", "flagged"), [
     ("http://sippy.example.net", True), ("http://10.0.0.5:8080", True), ("http://[2001:db8::1]", True),
     ("http://127.0.0.1:8080", False), ("http://127.8.9.10", False), ("http://[::1]:8080", False),
@@ -210,7 +233,7 @@ async def test_switching_profile_from_the_palette(sim: Sim, tmp_path: Path, monk
 async def test_a_profile_label_is_shown_literally(sim: Sim, tmp_path: Path) -> None:
     """Labels are the user's words, not markup: one with a stray closing tag, a colour and a click
     action is listed, found and chosen in the palette, and named in the header, exactly as written."""
-    label = "[/bold] lab [red]east[@click=app.quit] x"
+    label = "[/b] lab [red]e[@click=app.quit]"
     path = tmp_path / "profiles.toml"
     path.write_text(f'[profiles.acme]\nurl = "{sim.url}"\nusername = "acme"\n\n'
                     f'[profiles.lab]\nlabel = {json.dumps(label)}\nurl = "{sim.url}"\nusername = "acme"\n'
@@ -227,7 +250,7 @@ async def test_a_profile_label_is_shown_literally(sim: Sim, tmp_path: Path) -> N
             return [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
 
         await until(pilot, lambda: any(label in p for p in prompts()), "the label in the palette")
-        await type_text(pilot, "[/bold] lab")
+        await type_text(pilot, "[/b] lab")
         await until(pilot, lambda: bool(prompts()) and f"Profile: {label}" in prompts()[0], "the search result")
         await pilot.press("enter")
         await settle(pilot)

@@ -328,6 +328,15 @@ class TestProfiles:
         app = make_app(sim, label="lab", settings={**named_switch, "read_only": True})
         assert snap_compare(app, terminal_size=WIDE, run_before=opened(WITH_PASSWORD))
 
+    def test_warnings_lead_a_long_label(
+        self, snap_compare: SnapCompare, sim: Sim, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Production, read-only, plain HTTP and a long label at 80 columns: every warning, on production red."""
+        route_app_through(monkeypatch, ForwardingTransport(sim.url))
+        app = make_app(sim, label="PROD Amsterdam core switch cluster A", production=True,
+                       settings={"url": "http://10.255.255.1:8080", "read_only": True})
+        assert snap_compare(app, terminal_size=SMALL, run_before=settle)
+
 
 class TestHelpScreen:
     @SIZES

@@ -68,13 +68,13 @@ def plan(args: argparse.Namespace) -> Launch:
 
 
 def _account(text: str | None) -> int | str | None:
-    """``--account``: digits are an i_account, anything else a username."""
+    """``--account``: ASCII digits are an i_account, anything else (``²`` too, which ``int`` refuses) a username."""
     if text is None:
         return None
     text = text.strip()
     if not text:
         raise LaunchError("--account needs an account id or username")
-    return int(text) if text.isdigit() else text
+    return int(text) if text.isascii() and text.isdigit() else text
 
 
 def _plan(args: argparse.Namespace) -> Launch:
@@ -82,7 +82,7 @@ def _plan(args: argparse.Namespace) -> Launch:
     overrides = Overrides(read_only=args.read_only, verify=False if args.insecure else None,
                           ca_bundle=args.ca_bundle, timeout=args.timeout)
     if args.demo:
-        check_trust(None)
+        check_trust(None, overrides)
         return Launch(None, read_only=args.read_only)
     if args.url:
         command_line = Profile(name="", url=args.url, mode="trusted" if args.trusted else "digest",
@@ -98,7 +98,7 @@ def _plan(args: argparse.Namespace) -> Launch:
     if config is None and args.profile:
         raise ConfigError(config_path(), "no profiles file here; create one with: trunktui config init")
     if config is None or not (args.profile or config.default or len(config.profiles) == 1):
-        check_trust(None)
+        check_trust(None, overrides)
         return Launch(None, hint=DEMO_HINT, read_only=args.read_only)
     profile = config.profile(args.profile)
     check_trust(profile, overrides)
@@ -106,11 +106,10 @@ def _plan(args: argparse.Namespace) -> Launch:
 
 
 def run_app(session: Session, config: Config | None) -> int:
+    from trunktui.tui import terminal
     from trunktui.tui.app import TrunkApp
 
-    app = TrunkApp(session, config)
-    app.run()
-    return app.return_code or 0
+    return terminal.run(TrunkApp(session, config))
 
 
 def run_demo(hint: str, read_only: bool, account: int | str | None = None) -> int:

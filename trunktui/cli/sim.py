@@ -87,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--tls-key", metavar="FILE", help="private key for --tls-cert, if not in the same file")
     parser.add_argument("--max-connections", type=_positive_int, default=MAX_CONNECTIONS, metavar="N",
-                        help=f"serve at most N connections at once; more wait their turn (default {MAX_CONNECTIONS})")
+                        help="serve at most N connections at once; an idle one makes room, "
+                             f"or more wait their turn (default {MAX_CONNECTIONS})")
     parser.add_argument("--verbose", action="store_true", help="print one line per call (never passwords)")
     return parser
 

@@ -31,7 +31,12 @@ OUTPUT_LIMIT = 64 * 1024
 """The most a password_command may print: a password is one short line, so
 more is a mistake (the wrong command), and is not read into memory."""
 STDERR_KEPT = 4096
+EXIT_GRACE = 0.5
+"""How long output is still read once the command has exited. What it
+printed is in the pipe by then; the pipe stays open only if a process it
+started holds it (``sleep 60 &``), and that must not make it look silent."""
 _CHUNK = 16 * 1024
+_EXIT_CHECK = 0.05
 
 
 class CredentialError(TrunkTuiError):
@@ -85,7 +90,8 @@ def _run(argv: list[str]) -> tuple[int, bytes, bytes]:
     The pipes are read as the command writes, so no more than
     ``OUTPUT_LIMIT`` of stdout is ever held: past it, or past the deadline,
     the command is killed. Stderr is drained to its end so the command
-    cannot block on it, but only its start is kept, to quote.
+    cannot block on it, but only its start is kept, to quote. Once the
+    command has exited, the pipes are read for ``EXIT_GRACE`` more at most.
     """
     deadline = time.monotonic() + COMMAND_TIMEOUT
     stdout, stderr = bytearray(), bytearray()
@@ -97,11 +103,17 @@ def _run(argv: list[str]) -> tuple[int, bytes, bytes]:
             assert process.stdout is not None and process.stderr is not None
             selector.register(process.stdout, selectors.EVENT_READ, stdout)
             selector.register(process.stderr, selectors.EVENT_READ, stderr)
+            exited = False
             while selector.get_map():
+                if not exited and process.poll() is not None:
+                    exited = True
+                    deadline = min(deadline, time.monotonic() + EXIT_GRACE)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
+                    if exited:
+                        break
                     raise subprocess.TimeoutExpired(argv, COMMAND_TIMEOUT)
-                for key, _ in selector.select(remaining):
+                for key, _ in selector.select(remaining if exited else min(remaining, _EXIT_CHECK)):
                     chunk = os.read(key.fd, _CHUNK)
                     if not chunk:
                         selector.unregister(key.fileobj)

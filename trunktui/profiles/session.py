@@ -8,7 +8,7 @@ profile) and again when the user switches profile in the app; each time,
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from trunktui.api import ConnectionSettings, check_connection_settings
@@ -107,22 +107,38 @@ def session_for(profile: Profile, password: str | None, overrides: Overrides = O
 
 
 def check_trust(profile: Profile | None, overrides: Overrides = Overrides()) -> None:
-    """Refuse, with an InputError of one line, CA certificates the connection could not load.
+    """Refuse, with an InputError of one line, settings no connection could be made with.
 
-    Called before any password is asked for or any password_command runs:
-    the bundle is only read when the connection is made, and a mistyped
-    path should not cost a typed password and then a crash. ``profile`` None
-    is the demo, which verifies by the defaults (``SSL_CERT_FILE``). The
-    check is the connection's own set-up; this adds who named the bundle.
+    Those are CA certificates the connection could not load and a timeout
+    it could not keep (NaN, infinite, more than a day). Called before any
+    password is asked for or any password_command runs: the bundle is only
+    read when the connection is made, and a mistyped path or number should
+    not cost a typed password and then a crash or a failure on every call.
+    ``profile`` None is the demo, which verifies by the defaults
+    (``SSL_CERT_FILE``). The checks are the connection's own; this adds who
+    gave the setting.
     """
-    if profile is None:
-        settings = ConnectionSettings(_DEMO_URL, username="demo")
-    else:
-        settings = session_for(profile, None, overrides).settings
     try:
+        if profile is None:
+            settings = ConnectionSettings(_DEMO_URL, username="demo")
+            if overrides.timeout:
+                settings = replace(settings, read_timeout=overrides.timeout)
+        else:
+            settings = session_for(profile, None, overrides).settings
         check_connection_settings(settings)
     except InputError as error:
-        if error.field != "ca_bundle":
+        origin = _origin(error.field, profile, overrides)
+        if origin is None:
             raise
-        origin = "--ca-bundle" if overrides.ca_bundle else f"ca_bundle of profile {profile.name!r}" if profile else ""
         raise InputError(f"{error.message.removesuffix('.')} ({origin}).", field=error.field) from None
+
+
+def _origin(field: str | None, profile: Profile | None, overrides: Overrides) -> str | None:
+    """Who gave the setting ``field`` names: a command-line option, or a profile's key."""
+    option = {"ca_bundle": ("--ca-bundle", overrides.ca_bundle), "timeout": ("--timeout", overrides.timeout)}
+    if field not in option:
+        return None
+    name, given = option[field]
+    if given:
+        return name
+    return f"{field} of profile {profile.name!r}" if profile is not None else None

@@ -125,9 +125,16 @@ class Dispatcher:
             )
 
     def challenge(self, handler: Handler, *, stale: bool = False) -> Logged:
-        """Answer 401 with a fresh Digest challenge."""
+        """Answer 401 with a fresh Digest challenge, and close the connection.
+
+        A client that has not logged in must not keep a connection: those
+        are few (``max_connections``), and clients that cannot log in would
+        otherwise hold them all. Digest clients answer the challenge on a
+        new connection as readily as on this one.
+        """
         self._count(challenges=1, stale=int(stale))
-        handler.send_plain(401, "Unauthorized", headers={"WWW-Authenticate": self.digest.challenge(stale=stale)})
+        handler.send_plain(401, "Unauthorized", close=True,
+                           headers={"WWW-Authenticate": self.digest.challenge(stale=stale)})
         return Logged("-", "-", "401 stale" if stale else "401")
 
     def _serve(self, handler: Handler, body: bytes) -> Logged:

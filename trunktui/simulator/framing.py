@@ -13,7 +13,9 @@ Left running, it must outlast clients that hold connections open: at most
 ``max_connections`` are served at once (others wait in the listen backlog),
 and a request must arrive whole, headers and body, within
 ``request_timeout``, so a client trickling bytes is dropped instead of
-holding a thread for minutes.
+holding a thread for minutes. A kept-alive connection may idle up to
+``IDLE_TIMEOUT`` between requests, but not while a new client waits for
+room: then the one idle longest is closed.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -84,7 +86,8 @@ class HttpServer(ThreadingHTTPServer):
     ``max_connections`` are served at once; each request (and the TLS
     handshake) must arrive within ``request_timeout`` seconds. Open
     connections are tracked so that ``server_close`` can drop idle
-    keep-alive ones.
+    keep-alive ones, and idle ones so that a new client need not wait for
+    a connection that is only kept in case.
     """
 
     daemon_threads = True
@@ -105,6 +108,8 @@ class HttpServer(ThreadingHTTPServer):
         self.request_timeout = request_timeout
         self._lock = threading.Condition()
         self._connections: set[socket.socket] = set()
+        self._idle: dict[socket.socket, None] = {}
+        self._making_room = False
         self._served = 0
         self._accepting = True
         if ":" in address[0]:
@@ -115,10 +120,13 @@ class HttpServer(ThreadingHTTPServer):
         """Serve the connection in a thread of its own once fewer than ``max_connections`` are served.
 
         Until then nothing more is accepted, so further clients wait in the
-        listen backlog instead of each holding a thread.
+        listen backlog instead of each holding a thread; a connection that
+        is idle, or the first to become so, is closed to make room.
         """
         with self._lock:
-            self._lock.wait_for(lambda: self._served < self.max_connections or not self._accepting)
+            while self._served >= self.max_connections and self._accepting:
+                self._make_room()
+                self._lock.wait()
             if not self._accepting:
                 self.shutdown_request(request)
                 return
@@ -138,7 +146,30 @@ class HttpServer(ThreadingHTTPServer):
     def _leave(self) -> None:
         with self._lock:
             self._served -= 1
+            self._making_room = False
             self._lock.notify()
+
+    def _make_room(self) -> None:
+        """Close the connection idle longest, unless one closed for room has yet to leave. Hold the lock."""
+        if self._making_room or not self._idle:
+            return
+        connection = next(iter(self._idle))
+        del self._idle[connection]
+        self._making_room = True
+        with suppress(OSError):
+            connection.shutdown(socket.SHUT_RDWR)
+
+    @contextmanager
+    def idle(self, connection: socket.socket) -> Iterator[None]:
+        """While inside, ``connection`` waits for its next request and may be closed to make room."""
+        with self._lock:
+            self._idle[connection] = None
+            self._lock.notify()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._idle.pop(connection, None)
 
     def stop_accepting(self) -> None:
         """Give up waiting for a connection to end, so that serving can stop."""
@@ -243,12 +274,13 @@ class Handler(BaseHTTPRequestHandler):
             self.handle_one_request()
 
     def _next_request_begins(self) -> bool:
-        """Wait for the first byte of another request; False if the client closes or stays idle."""
+        """Wait for the first byte of another request; False if the client closes, stays idle or is closed for room."""
         self._reader.deadline = math.inf
-        try:
-            return bool(self.rfile.peek(1))
-        except TimeoutError:
-            return False
+        with self.server.idle(self.connection):
+            try:
+                return bool(self.rfile.peek(1))
+            except OSError:
+                return False
 
     def version_string(self) -> str:
         return SERVER_NAME
@@ -279,7 +311,7 @@ class Handler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes | None:
         """The request body, or None once the request has been refused for its size or framing."""
         length = self.headers.get("Content-Length", "")
-        if self.headers.get("Transfer-Encoding") or not length.isdigit():
+        if self.headers.get("Transfer-Encoding") or not (length.isascii() and length.isdigit()):
             self.send_plain(411, "Length Required", close=True)
             return None
         size = int(length)

@@ -29,8 +29,10 @@ class SimulatorServer:
     networks) turns on trusted mode for those clients: without an
     Authorization header they skip Digest and name the customer with
     ``i_customer``. Bind to port 0 for an ephemeral port; ``url`` says which.
-    At most ``max_connections`` are served at once, and a request that takes
-    longer than ``request_timeout`` seconds to arrive is dropped.
+    At most ``max_connections`` are served at once (when all are, the one
+    idle longest is closed for a new client), a request that takes longer
+    than ``request_timeout`` seconds to arrive is dropped, and so is every
+    connection after a 401.
     """
 
     def __init__(

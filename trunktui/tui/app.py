@@ -41,6 +41,8 @@ from trunktui.tui.recent import RecentAccounts
 
 __all__ = ["Session", "TrunkApp"]
 
+LABEL_LENGTH = 32
+
 
 class ProfileReady(Outcome):
     """A profile's session, its password obtained: ready to switch to."""
@@ -81,22 +83,28 @@ class TrunkApp(Caller, App[None]):
         self._present()
 
     def _present(self) -> None:
-        """Title and colours that say where this session is and what it may do."""
+        """Title and colours that say where this session is and what it may do.
+
+        The warnings come first: a header too long for the terminal loses
+        its end, and at 80 columns the title has 62. A profile's label,
+        which names the switch in place of "trunktui", is cut to
+        ``LABEL_LENGTH`` so that at 120 columns the login and host after it
+        still show.
+        """
         session = self.session
-        marks = ["trunktui"]
+        warnings = [warning for warning, applies in (
+            ("PRODUCTION", session.production),
+            ("READ-ONLY", session.read_only),
+            ("TLS NOT VERIFIED", session.insecure),
+            ("PLAIN HTTP", session.plain_http),
+        ) if applies]
         if session.demo:
-            marks.append("DEMO")
+            name = "trunktui · DEMO"
         elif session.label:
-            marks.append(("PRODUCTION " if session.production else "") + printable(session.label, 40))
-        elif session.production:
-            marks.append("PRODUCTION")
-        if session.read_only:
-            marks.append("READ-ONLY")
-        if session.insecure:
-            marks.append("TLS NOT VERIFIED")
-        if session.plain_http:
-            marks.append("PLAIN HTTP")
-        self.title = " · ".join(marks)
+            name = printable(session.label, LABEL_LENGTH)
+        else:
+            name = "trunktui"
+        self.title = " · ".join([*warnings, name])
         self.sub_title = session.who
         self.set_class(session.production, "-production")
         self.set_class(session.insecure or session.plain_http, "-insecure")

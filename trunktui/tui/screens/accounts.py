@@ -227,7 +227,7 @@ class AccountsScreen(AppScreen[None]):
     @on(Input.Submitted, "#filter")
     def filter_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             self.open_by(int(text))
         else:
             self.action_open()
