@@ -28,6 +28,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from tests.conftest import Sim
 from tests.hostile import Depth, long_runs
@@ -236,6 +237,38 @@ async def test_quit_then_a_key_that_opens_a_screen_in_one_read(sim: Sim, key: st
         await aftermath(pilot)
         assert not app.is_running, f"q did not quit with {opens} opened behind it"
     assert app.return_code == 0
+
+
+async def test_palette_then_page_down_in_one_read(sim: Sim) -> None:
+    """Ctrl+P and PageDown in one read: the palette opens, its highlight moved down.
+
+    It crashed (KeyError 0 in OptionList._move_page): Textual pages by the
+    lines it has laid out, and the results were not laid out yet.
+    """
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_table(pilot)
+        burst(app, "ctrl+p", "pagedown")
+        await aftermath(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        highlighted = app.screen.query_one(OptionList).highlighted
+        assert highlighted is not None and highlighted > 0
+
+
+async def test_back_palette_and_a_letter_in_one_read(sim: Sim) -> None:
+    """Escape, Ctrl+P and a letter in one read on the trunk table: the app carries on.
+
+    It crashed (NoMatches, CommandList on the palette): Ctrl+P, a priority
+    binding, ran first; the Escape meant for the table then closed the
+    palette, and the letter reached its search box after it closed.
+    """
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_table(pilot)
+        burst(app, "escape", "ctrl+p", "r")
+        await aftermath(pilot)
+        assert app.is_running
+        assert not isinstance(app.screen, CommandPalette)
 
 
 globals().update(long_runs(globals()))

@@ -25,6 +25,7 @@ from rich.traceback import Traceback
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
@@ -251,6 +252,13 @@ class TrunkApp(Caller, App[None]):
         if self.leaving and isinstance(event, events.InputEvent):
             return
         await super().on_event(event)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, made safe against keys that arrive in one burst (see ``Palette``)."""
+        from trunktui.tui.palette import Palette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(Palette(id="--command-palette"))
 
     def switch_profile(self, name: str) -> None:
         """Connect with another profile; its CA bundle is checked and its password_command runs off the UI thread.
