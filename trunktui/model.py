@@ -259,6 +259,12 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+def bounded_repr(value: Any) -> str:
+    """``repr(value)``, with arrays and structs cut as ``format_value`` cuts them
+    (``repr`` of one nested thousands deep raises ``RecursionError``)."""
+    return _CONTAINERS.repr(value) if isinstance(value, (list, tuple, dict)) else repr(value)
+
+
 def _validated(values: Mapping[str, Any], allowed: Callable[[Field], bool], what: str) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for name, value in values.items():

@@ -1,9 +1,10 @@
 """Making server strings safe to put on a terminal.
 
-Anything a switch sends may carry escape sequences, bidi overrides or
-megabytes of text. ``printable`` keeps every visible character and replaces
-the rest with a visible stand-in, so the operator sees that something odd
-is there without the terminal acting on it.
+Anything a switch sends may carry escape sequences, bidi overrides,
+megabytes of text or arrays nested thousands deep. ``printable`` keeps every
+visible character and replaces the rest with a visible stand-in, so the
+operator sees that something odd is there without the terminal acting on
+it, and every value becomes a bounded amount of text.
 
 Stand-ins are for the screen only. ``restore`` turns them back into the
 characters they stand for, so a form can let the operator edit the text
@@ -23,6 +24,14 @@ _UNSAFE = re.compile(
 )
 
 
+TEXT_LIMIT = 10_000
+"""The most characters ``printable`` makes of any value, whatever limit it is given.
+
+About ten times the longest member the trunk model allows (``max_length``), so
+only a hostile value is cut, and a megabyte of text is never copied,
+scanned or laid out whole.
+"""
+
 STAND_INS = re.compile("[\u2400-\u2421]|<U\\+[0-9A-F]{4,6}>")
 """What ``printable`` puts in place of unsafe characters."""
 
@@ -40,9 +49,15 @@ def _stand_in(match: re.Match[str]) -> str:
 
 
 def printable(value: Any, limit: int | None = None) -> str:
-    """``value`` as text with no control characters, cut to ``limit`` characters."""
+    """``value`` as text with no control characters, cut to ``limit`` characters (``TEXT_LIMIT`` at most).
+
+    Arrays and structs, however deep or long, become bounded text
+    (``format_value``), where ``str`` or ``repr`` would go through every
+    level and raise ``RecursionError`` on a value nested thousands deep.
+    """
+    limit = TEXT_LIMIT if limit is None else min(limit, TEXT_LIMIT)
     text = value if isinstance(value, str) else format_value(value)
-    if limit is not None and len(text) > limit:
+    if len(text) > limit:
         text = text[: max(limit - 1, 0)] + "…"
     if text.isascii() and text.isprintable():
         return text
