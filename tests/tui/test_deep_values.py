@@ -32,6 +32,7 @@ from tests.tui.driving import (
     editor,
     field_input,
     make_app,
+    open_account,
     open_trunk,
     plain,
     rendered,
@@ -206,3 +207,20 @@ async def test_a_deep_member_is_exported_bounded(
         (description,) = description
     assert description == "[[[[...]]]]"
     assert rows[str(hostile_trunks)]["name"] == huge_text()
+
+
+async def test_trunks_whose_ids_are_nested_deep_can_be_refreshed(
+    sim: Sim, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every trunk's i_trunk an array nested ``DEPTH`` deep: the table shows them bounded,
+    and a refresh, which looks for the selected trunk among the new rows, does not compare them."""
+    amend(monkeypatch, "list_trunks", lambda trunks: [Trunk({**t.members, "i_trunk": deep_list()}) for t in trunks])
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_account(pilot, WHOLESALE)
+        table = trunk_table(app)
+        assert set(column(table, "i_trunk")) == {"[[[[...]]]]"}
+        await pilot.press("down", "r")
+        await settle(pilot)
+        assert app.is_running
+        assert table.cursor_row == 0
