@@ -16,7 +16,7 @@ import pytest
 
 from trunktui.audit import describe_change, describe_entry, failure_message, read_recent
 from trunktui.export import render
-from trunktui.model import FIELDS_BY_NAME, Trunk
+from trunktui.model import FIELDS_BY_NAME, Trunk, changed_fields
 from trunktui.text import TEXT_LIMIT, printable
 from trunktui.tui.cells import cell, sort_key
 
@@ -95,3 +95,10 @@ def test_an_audit_line_nested_too_deep_to_read_is_skipped(tmp_path: Path) -> Non
     deep = '{"action": "delete", "before": {"name": ' + "[" * DEPTH + "]" * DEPTH + "}}\n"
     path.write_text(deep + json.dumps({"action": "create", "after": {"name": "kept"}}) + "\n", encoding="utf-8")
     assert [entry["after"]["name"] for entry in read_recent(path)] == ["kept"]
+
+
+def test_two_deep_values_from_two_answers_compare() -> None:
+    assert changed_fields({"description": deep_list(), "name": "a"}, {"description": deep_list(), "name": "b"}) == {
+        "name": "b"}
+    deeper = [deep_list()]
+    assert changed_fields({"description": deep_list()}, {"description": deeper}) == {"description": deeper}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -45,6 +46,7 @@ from tests.tui.driving import (
     status_of,
     trunk_table,
     type_text,
+    until,
 )
 from trunktui.api import SippyClient
 from trunktui.model import Account, Trunk
@@ -224,3 +226,30 @@ async def test_trunks_whose_ids_are_nested_deep_can_be_refreshed(
         await settle(pilot)
         assert app.is_running
         assert table.cursor_row == 0
+
+
+async def test_editing_while_a_deep_member_reloads(
+    sim: Sim, client: SippyClient, hostile_trunks: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typing in the form before the trunk's fresh copy arrives: the copy brings a new deep
+    description, and telling the user's edits apart compares it with the one the form showed."""
+    arrived = threading.Event()
+
+    def held(trunk: Trunk) -> Trunk:
+        arrived.wait(10)
+        return trunk
+
+    amend(monkeypatch, "get_trunk", held)
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_by_id(pilot, account_id(client, WHOLESALE))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TrunkScreen)
+        await replace_text(pilot, "typed-early", field="name")
+        arrived.set()
+        await until(pilot, lambda: status_of(app, "#save-status") == "Reloaded; your edits are kept.",
+                    "the fresh copy")
+        await type_text(pilot, "-then-more")
+        assert status_of(app, "#save-status") == "1 unsaved change · Ctrl+S saves"
+        assert field_input(app, "description").value == "[[[[...]]]]"
