@@ -271,4 +271,26 @@ async def test_back_palette_and_a_letter_in_one_read(sim: Sim) -> None:
         assert not isinstance(app.screen, CommandPalette)
 
 
+async def test_palette_again_over_the_discard_question(sim: Sim) -> None:
+    """Ctrl+P, Ctrl+Q and Ctrl+P on a form with an edit: the discard question opens over
+    the palette, and the second Ctrl+P opens no second palette.
+
+    It crashed (DuplicateIds, --command-palette): Textual looks only at the
+    top screen for an open palette. Found in a burst, it needs none.
+    """
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_form(pilot)
+        await replace_text(pilot, "edited", field="description", pasted=True)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert sum(isinstance(screen, CommandPalette) for screen in app.screen_stack) == 1
+
+
 globals().update(long_runs(globals()))

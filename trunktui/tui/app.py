@@ -254,10 +254,15 @@ class TrunkApp(Caller, App[None]):
         await super().on_event(event)
 
     def action_command_palette(self) -> None:
-        """Textual's palette, made safe against keys that arrive in one burst (see ``Palette``)."""
+        """Textual's palette, made safe against keys that arrive in one burst (see ``Palette``).
+
+        One palette at most: Ctrl+Q over an open palette asks about unsaved
+        changes in a dialog on top of it, and a second palette there (Textual
+        looks only at the top screen) would repeat the first one's id and crash.
+        """
         from trunktui.tui.palette import Palette
 
-        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+        if self.use_command_palette and not any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
             self.push_screen(Palette(id="--command-palette"))
 
     def switch_profile(self, name: str) -> None:
