@@ -42,6 +42,7 @@ from tests.tui.driving import (
     replace_text,
     settle,
     start,
+    status_of,
 )
 from trunktui.simulator import SimulatorServer, Store, seed_demo
 from trunktui.tui.app import TrunkApp
@@ -68,6 +69,7 @@ SCREEN_KEYS = ["enter", "escape", "q", "ctrl+q", "s", "y", "d", "delete", "n", "
                "ctrl+p", "ctrl+s", "pagedown", "pageup"]
 """The keys that open, close or page a screen, where bursts race: drawn as often as all the others together."""
 QUITS = {"q", "ctrl+q"}
+SCREENSHOT_DELAY = 0.15
 
 
 def bound_keys(owners: Iterable[type]) -> set[str]:
@@ -85,7 +87,12 @@ def burst(app: TrunkApp, *keys: str) -> None:
 
 
 async def aftermath(pilot: Pilot[None]) -> None:
-    """Let the burst, and the calls and screens it started, play out, or the app end."""
+    """Let the burst, and the calls and screens it started, play out, or the app end.
+
+    Textual's Screenshot command (in the palette) takes its picture 0.1 s
+    after it is chosen, and fails if the app has ended by then: the test
+    ends the app, so it waits that long first.
+    """
     app = pilot.app
     assert isinstance(app, TrunkApp)
     for _ in range(50):
@@ -95,6 +102,7 @@ async def aftermath(pilot: Pilot[None]) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         if not calls_running(app):
+            await pilot.pause(SCREENSHOT_DELAY)
             return
     raise AssertionError("workers kept starting")
 
@@ -269,6 +277,23 @@ async def test_back_palette_and_a_letter_in_one_read(sim: Sim) -> None:
         await aftermath(pilot)
         assert app.is_running
         assert not isinstance(app.screen, CommandPalette)
+
+
+async def test_a_palette_choice_twice_in_one_read(sim: Sim) -> None:
+    """On the form, Ctrl+P, d, Enter, d, Enter in one read: the first choice (Save) runs on the
+    form, and the second, reaching the palette after it closed, does nothing.
+
+    It crashed (NoMatches, TrunkForm on TrunkScreen): the palette acted on
+    the second choice as if it were open, closed itself again, which popped
+    the form, and ran Save on the popped form.
+    """
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_form(pilot)
+        burst(app, "ctrl+p", "d", "enter", "d", "enter")
+        await aftermath(pilot)
+        assert isinstance(app.screen, TrunkScreen)
+        assert status_of(app, "#save-status") == "Nothing to save: no field has changed."
 
 
 async def test_palette_again_over_the_discard_question(sim: Sim) -> None:

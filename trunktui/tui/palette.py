@@ -19,11 +19,14 @@ class Palette(CommandPalette):
     Until the list has a size, PageUp and PageDown go to the first and last
     result, as Textual's list does while nothing is highlighted.
 
-    Ctrl+P jumps ahead of the keys read with it (it is a priority binding),
-    so an Escape typed just before it can close the palette while a letter
-    typed just after it is still on its way to the search box. A search the
-    palette starts once closed looks for its results list, which is gone,
-    and Textual raises NoMatches: a closed palette starts none.
+    What was typed into the search box can reach the palette after it
+    closed: Enter twice in one read (the first choice runs a command and
+    closes the palette), or a letter after an Escape that Ctrl+P, a
+    priority binding, overtook. Textual acts on it as if the palette were
+    open: the second choice closes it again, which pops the screen beneath,
+    and runs the command on that popped screen; the letter starts a search
+    that looks for the results list, which is gone. A closed palette
+    ignores its search box and its results.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -44,6 +47,9 @@ class Palette(CommandPalette):
             results.action_page_up()  # type: ignore[no-untyped-call]  # unannotated in Textual
 
     @on(Input.Changed)
-    def typed_after_closing(self, event: Input.Changed) -> None:
+    @on(Input.Submitted)
+    @on(OptionList.OptionSelected)
+    def arrived_after_closing(self, event: Input.Changed | Input.Submitted | OptionList.OptionSelected) -> None:
         if not self.is_active:
             event.prevent_default()
+            event.stop()
