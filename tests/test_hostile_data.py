@@ -61,7 +61,7 @@ from trunktui.model import (
     format_value,
     redact,
 )
-from trunktui.text import printable, restore
+from trunktui.text import TEXT_LIMIT, printable, restore
 from trunktui.tui.cells import NULL_STYLE, cell, sort_key
 from trunktui.tui.rows import TrunkRows
 from trunktui.tui.screens.confirm import MASK, delete_dialog, save_dialog
@@ -110,13 +110,14 @@ def as_text(renderable: RenderableType, width: int = 8000) -> str:
 def test_printable_keeps_every_visible_character_and_replaces_the_rest(value: Any, limit: int | None) -> None:
     """printable(): no unsafe character comes out; every safe character of the
     (cut) text comes out unchanged, markup included, and each unsafe one as
-    its stand-in; a cut keeps ``limit - 1`` characters and adds an ellipsis;
-    applying it twice changes nothing."""
+    its stand-in; a cut (at ``limit``, never past ``TEXT_LIMIT``) keeps one
+    character less and adds an ellipsis; applying it twice changes nothing."""
     out = printable(value, limit)
     assert_safe(out)
     raw = value if isinstance(value, str) else format_value(value)
-    if limit is not None and len(raw) > limit:
-        raw, tail = raw[: max(limit - 1, 0)], "…"
+    cut = TEXT_LIMIT if limit is None else min(limit, TEXT_LIMIT)
+    if len(raw) > cut:
+        raw, tail = raw[: max(cut - 1, 0)], "…"
     else:
         tail = ""
     assert out == "".join(stand_in(c) if UNSAFE.match(c) else c for c in raw) + tail

@@ -32,11 +32,10 @@ from typing import Any
 from platformdirs import user_log_path
 
 from trunktui.errors import ApiError, FaultError, TrunkTuiError
-from trunktui.model import format_value, redact
-from trunktui.text import printable
+from trunktui.model import bounded_repr, format_value, redact
+from trunktui.text import TEXT_LIMIT, printable
 
 DEPTH_LIMIT = 8
-TEXT_LIMIT = 10_000
 
 
 def audit_path() -> Path:
@@ -130,7 +129,7 @@ def _failure(error: TrunkTuiError) -> dict[str, Any]:
 
 
 def read_recent(path: Path | None = None, count: int = 100) -> list[dict[str, Any]]:
-    """The last ``count`` entries, oldest first; unreadable lines are skipped."""
+    """The last ``count`` entries, oldest first; unreadable lines, and lines nested too deep to read, are skipped."""
     path = path or audit_path()
     entries: deque[dict[str, Any]] = deque(maxlen=count)
     try:
@@ -140,7 +139,7 @@ def read_recent(path: Path | None = None, count: int = 100) -> list[dict[str, An
             for line in source:
                 try:
                     entry = json.loads(line)
-                except ValueError:
+                except (ValueError, RecursionError):
                     continue
                 if isinstance(entry, dict):
                     entries.append(entry)
@@ -153,9 +152,9 @@ def describe_change(entry: Mapping[str, Any]) -> str:
     """What an entry changed: old -> new per field, or the trunk's name."""
     before, after = (value if isinstance(value := entry.get(side), dict) else {} for side in ("before", "after"))
     if entry.get("action") == "update":
-        return ", ".join(f"{k}: {before.get(k)!r} -> {v!r}" for k, v in after.items())
+        return ", ".join(f"{k}: {bounded_repr(before.get(k))} -> {bounded_repr(v)}" for k, v in after.items())
     source = after or before
-    return f"name {source.get('name')!r}" if source else ""
+    return f"name {bounded_repr(source.get('name'))}" if source else ""
 
 
 def failure_message(entry: Mapping[str, Any]) -> str | None:
@@ -163,7 +162,7 @@ def failure_message(entry: Mapping[str, Any]) -> str | None:
     result = entry.get("result")
     if result == "OK" or (isinstance(result, dict) and result.get("read_back") == "applied"):
         return None
-    return str(result.get("message", "")) if isinstance(result, dict) else str(result)
+    return format_value(result.get("message", "")) if isinstance(result, dict) else format_value(result)
 
 
 def describe_result(entry: Mapping[str, Any]) -> str:
@@ -172,15 +171,16 @@ def describe_result(entry: Mapping[str, Any]) -> str:
     if result == "OK":
         return "OK"
     if not isinstance(result, dict):
-        return f"FAILED {result}"
+        return f"FAILED {format_value(result)}"
     if "read_back" in result:
-        return f"READ BACK: {str(result['read_back']).upper()} ({result.get('note', '')})"
+        return f"READ BACK: {format_value(result['read_back']).upper()} ({format_value(result.get('note', ''))})"
     word = "UNKNOWN" if result.get("outcome") == "unknown" else "FAILED"
-    return f"{word} {result.get('message', '')}"
+    return f"{word} {format_value(result.get('message', ''))}"
 
 
 def describe_entry(entry: Mapping[str, Any]) -> str:
     """One audit entry as one readable line."""
-    return (f"{entry.get('time')}  {entry.get('action')}  {entry.get('login')}@{entry.get('server')}"
-            f" [{entry.get('profile')}]  account {entry.get('account')} trunk {entry.get('trunk')}  "
+    time, action, login, server, profile, account, trunk = (
+        format_value(entry.get(key)) for key in ("time", "action", "login", "server", "profile", "account", "trunk"))
+    return (f"{time}  {action}  {login}@{server} [{profile}]  account {account} trunk {trunk}  "
             f"{describe_change(entry)}  {describe_result(entry)}")

@@ -41,7 +41,7 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, (bool, int, float)):
         return format_value(value)
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    text = value if isinstance(value, str) else json.dumps(_json_value(value), default=str)
     return '"' + text.replace('"', '""') + '"'
 
 

@@ -259,6 +259,12 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+def bounded_repr(value: Any) -> str:
+    """``repr(value)``, with arrays and structs cut as ``format_value`` cuts them
+    (``repr`` of one nested thousands deep raises ``RecursionError``)."""
+    return _CONTAINERS.repr(value) if isinstance(value, (list, tuple, dict)) else repr(value)
+
+
 def _validated(values: Mapping[str, Any], allowed: Callable[[Field], bool], what: str) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for name, value in values.items():
@@ -292,9 +298,34 @@ def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[
     return {
         name: value
         for name, value in after.items()
-        if (old := before.get(name, missing)) is not value
-        and (old is missing or type(old) is not type(value) or old != value)
+        if (old := before.get(name, missing)) is missing or not _same(old, value)
     }
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Whether two values are equal, types counted at every level of an array or struct.
+
+    Compared without recursion: ``==`` on two arrays nested thousands deep
+    (two answers of a hostile switch) raises ``RecursionError``.
+    """
+    pending = [(old, new)]
+    while pending:
+        a, b = pending.pop()
+        if a is b:
+            continue
+        if type(a) is not type(b):
+            return False
+        if isinstance(a, (list, tuple)):
+            if len(a) != len(b):
+                return False
+            pending.extend(zip(a, b, strict=True))
+        elif isinstance(a, dict):
+            if a.keys() != b.keys():
+                return False
+            pending.extend((a[key], b[key]) for key in a)
+        elif a != b:
+            return False
+    return True
 
 
 ABSENT: Any = object()

@@ -1,14 +1,15 @@
 """Making server strings safe to put on a terminal.
 
-Anything a switch sends may carry escape sequences, bidi overrides or
-megabytes of text. ``printable`` keeps every visible character and replaces
-the rest with a visible stand-in, so the operator sees that something odd
-is there without the terminal acting on it. The rest is: controls, line
-and paragraph separators, every format character (Unicode category Cf:
-bidi marks, zero-width joiners, tags) and every default-ignorable code
-point (soft hyphen, variation selectors, Hangul fillers and the like),
-which Unicode asks renderers to draw as nothing, so that two names that
-look the same are shown to differ.
+Anything a switch sends may carry escape sequences, bidi overrides,
+megabytes of text or arrays nested thousands deep. ``printable`` keeps every
+visible character and replaces the rest with a visible stand-in, so the
+operator sees that something odd is there without the terminal acting on
+it, and every value becomes a bounded amount of text. The rest is:
+controls, line and paragraph separators, every format character (Unicode
+category Cf: bidi marks, zero-width joiners, tags) and every
+default-ignorable code point (soft hyphen, variation selectors, Hangul
+fillers and the like), which Unicode asks renderers to draw as nothing, so
+that two names that look the same are shown to differ.
 
 Stand-ins are for the screen only. ``restore`` turns them back into the
 characters they stand for, so a form can let the operator edit the text
@@ -46,6 +47,14 @@ def _unsafe(char: str) -> bool:
     return bool(_UNSAFE_PAST_BMP.match(char) if char > "\uffff" else _SUSPECT.match(char))
 
 
+TEXT_LIMIT = 10_000
+"""The most characters ``printable`` makes of any value, whatever limit it is given.
+
+About ten times the longest member the trunk model allows (``max_length``), so
+only a hostile value is cut, and a megabyte of text is never copied,
+scanned or laid out whole.
+"""
+
 STAND_INS = re.compile("[\u2400-\u2421]|<U\\+[0-9A-F]{4,6}>")
 """What ``printable`` puts in place of unsafe characters."""
 
@@ -65,9 +74,15 @@ def _stand_in(match: re.Match[str]) -> str:
 
 
 def printable(value: Any, limit: int | None = None) -> str:
-    """``value`` as text with no control or invisible characters, cut to ``limit`` characters."""
+    """``value`` as text with no control or invisible characters, cut to ``limit`` (``TEXT_LIMIT`` at most).
+
+    Arrays and structs, however deep or long, become bounded text
+    (``format_value``), where ``str`` or ``repr`` would go through every
+    level and raise ``RecursionError`` on a value nested thousands deep.
+    """
+    limit = TEXT_LIMIT if limit is None else min(limit, TEXT_LIMIT)
     text = value if isinstance(value, str) else format_value(value)
-    if limit is not None and len(text) > limit:
+    if len(text) > limit:
         text = text[: max(limit - 1, 0)] + "…"
     if text.isascii() and text.isprintable():
         return text
@@ -95,4 +110,4 @@ def reversible(value: str) -> bool:
 
 def hidden(text: str) -> list[str]:
     """The characters of ``text`` that ``printable`` would replace."""
-    return _UNSAFE.findall(text)
+    return [char for char in _SUSPECT.findall(text) if _unsafe(char)]

@@ -19,11 +19,13 @@ from functools import partial
 from pathlib import Path
 
 import rich
+from rich.console import RenderableType
 from rich.text import Text
 from rich.traceback import Traceback
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
@@ -80,6 +82,7 @@ class TrunkApp(Caller, App[None]):
         self.password_given_at = 0.0
         self.switched = False
         """Whether a profile switch replaced the connection trunktui started with."""
+        self.leaving = False
         self._present()
 
     def _present(self) -> None:
@@ -241,6 +244,34 @@ class TrunkApp(Caller, App[None]):
     async def action_quit(self) -> None:
         """Quit, but ask first if a trunk form holds unsaved changes."""
         self.after_asking(self.exit)
+
+    def exit(self, result: None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
+        """Exit; the input still queued is dropped from now on (see ``on_event``)."""
+        self.leaving = True
+        super().exit(result, return_code, message)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Once the app is leaving, keys and clicks still queued behind the quit are dropped.
+
+        Keys arrive in bursts (``q`` then ``s`` in one read): handled after
+        the quit, a key would open a screen while the app closes, and a
+        screen opened then never gets its widgets.
+        """
+        if self.leaving and isinstance(event, events.InputEvent):
+            return
+        await super().on_event(event)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, made safe against keys that arrive in one burst (see ``Palette``).
+
+        One palette at most: Ctrl+Q over an open palette asks about unsaved
+        changes in a dialog on top of it, and a second palette there (Textual
+        looks only at the top screen) would repeat the first one's id and crash.
+        """
+        from trunktui.tui.palette import Palette
+
+        if self.use_command_palette and not any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
+            self.push_screen(Palette(id="--command-palette"))
 
     def switch_profile(self, name: str) -> None:
         """Connect with another profile; its CA bundle is checked and its password_command runs off the UI thread.

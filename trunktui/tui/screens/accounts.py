@@ -176,7 +176,8 @@ class AccountsScreen(AppScreen[None]):
         for account in self.loaded:
             if isinstance(account.i_account, int) and account.i_account not in seen:
                 seen.add(account.i_account)
-                yield PickerRow(False, account.i_account, str(account.username), str(account.description), account)
+                yield PickerRow(False, account.i_account, printable(account.username),
+                                printable(account.description), account)
 
     def current(self) -> PickerRow | None:
         grid = self.grid

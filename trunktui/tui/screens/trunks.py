@@ -183,14 +183,19 @@ class TrunksScreen(AppScreen[None]):
         return self.shown[row] if 0 <= row < len(self.shown) else None
 
     def rebuild(self) -> None:
-        """Apply the sort and the quick filter, show the result, keep the selection."""
+        """Apply the sort and the quick filter, show the result, keep the selection.
+
+        The selection is kept by a whole-number ``i_trunk`` only: a hostile
+        switch's id may be an array nested thousands deep, and comparing two
+        of those raises ``RecursionError``.
+        """
         keep = self.select_after_load
         if keep is None and (selected := self.current()) is not None:
             keep = selected.i_trunk
         self.select_after_load = None
         wanted = self.query_one("#quick", Input).value.strip().casefold()
         self.shown = self.rows.view(self.sort_by, self.descending, wanted)
-        target = next((i for i, t in enumerate(self.shown) if keep is not None and t.i_trunk == keep), 0)
+        target = next((i for i, t in enumerate(self.shown) if isinstance(keep, int) and t.i_trunk == keep), 0)
         sorted_by = None if self.sort_by is None else (COLUMNS.index(self.sort_by), self.descending)
         self.grid.show(self.shown, self.rows.widths, cursor=target, sorted_by=sorted_by)
         self.describe(wanted)
