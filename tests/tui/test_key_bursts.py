@@ -7,9 +7,10 @@ screen or quit. ``burst`` delivers keys that way, posted to the app at
 once with no pause between them (``Pilot.press`` waits for the app to go
 idle after each key, so it never reproduces such a race).
 
-The property draws bursts from every key the app binds (every binding of
-every screen and widget it shows) plus typing and navigation keys, and
-starts from each screen in turn, each example on a simulator of its own.
+The property draws bursts from the keys bound by the app, its screens and
+dialogs, its table and the command palette, plus typing and navigation
+keys, and starts from each screen in turn, each example on a simulator of
+its own.
 One example per screen runs by default; the ``long`` marker (``pytest -m
 long``) draws many more. Crashes it found keep their smallest case at the end.
 """
@@ -59,7 +60,7 @@ from trunktui.tui.screens.trunks import TrunksScreen
 
 BOUND = (App, TrunkApp, CommandPalette, AccountsScreen, TrunksScreen, TrunkScreen, Grid, ChoiceScreen, Question,
          HelpScreen, ExportScreen, PasswordScreen, AuditScreen)
-"""Every class whose bindings the app's screens answer to."""
+"""The app, its screens and dialogs, its table and the command palette: their bound keys are drawn."""
 CHARACTERS = {"space": " ", "slash": "/", "question_mark": "?", "percent_sign": "%", "backslash": "\\"}
 """The character a named key types; other keys with names longer than one character type none."""
 TYPING = ["enter", "escape", "tab", "shift+tab", "up", "down", "left", "right", "home", "end", "pageup", "pagedown",
