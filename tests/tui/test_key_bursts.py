@@ -214,7 +214,7 @@ async def survives(where: str, keys: list[str]) -> None:
 
 
 bursts = st.lists(st.sampled_from(SCREEN_KEYS) | st.sampled_from(KEYS), min_size=2, max_size=12)
-fuzzed = Depth(quick=1, full=100, deadline=None, derandomize=True, database=None,
+fuzzed = Depth(quick=1, full=30, deadline=None, derandomize=True, database=None,
                phases=[Phase.explicit, Phase.generate],
                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
