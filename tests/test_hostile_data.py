@@ -110,8 +110,9 @@ def as_text(renderable: RenderableType, width: int = 8000) -> str:
 def test_printable_keeps_every_visible_character_and_replaces_the_rest(value: Any, limit: int | None) -> None:
     """printable(): no unsafe character comes out; every safe character of the
     (cut) text comes out unchanged, markup included, and each unsafe one as
-    its stand-in; a cut (at ``limit``, never past ``TEXT_LIMIT``) keeps one
-    character less and adds an ellipsis; applying it twice changes nothing."""
+    its stand-in; a cut (at ``limit``, never past ``TEXT_LIMIT``, of the text
+    and again of the result) keeps one character less and adds an ellipsis;
+    applying it twice changes nothing."""
     out = printable(value, limit)
     assert_safe(out)
     raw = value if isinstance(value, str) else format_value(value)
@@ -120,7 +121,8 @@ def test_printable_keeps_every_visible_character_and_replaces_the_rest(value: An
         raw, tail = raw[: max(cut - 1, 0)], "…"
     else:
         tail = ""
-    assert out == "".join(stand_in(c) if UNSAFE.match(c) else c for c in raw) + tail
+    shown = "".join(stand_in(c) if UNSAFE.match(c) else c for c in raw) + tail
+    assert out == (shown if len(shown) <= cut else shown[: max(cut - 1, 0)] + "…")
     assert printable(out) == out
 
 

@@ -81,12 +81,21 @@ def printable(value: Any, limit: int | None = None) -> str:
     level and raise ``RecursionError`` on a value nested thousands deep.
     """
     limit = TEXT_LIMIT if limit is None else min(limit, TEXT_LIMIT)
-    text = value if isinstance(value, str) else format_value(value)
-    if len(text) > limit:
-        text = text[: max(limit - 1, 0)] + "…"
+    text = _cut(value if isinstance(value, str) else format_value(value), limit)
     if text.isascii() and text.isprintable():
         return text
-    return _SUSPECT.sub(_stand_in, text)
+    return _cut(_SUSPECT.sub(_stand_in, text), limit)
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, the last an ellipsis if any were dropped.
+
+    ``printable`` cuts before replacing, so it never scans more than it
+    shows, and again after, since stand-ins are longer than what they
+    replace: its result is then within the limit, and so left unchanged by
+    a second pass.
+    """
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
 
 
 def _original(match: re.Match[str]) -> str:
