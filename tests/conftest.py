@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -38,8 +39,9 @@ class Sim:
         return SippyClient(self.settings(login, **overrides))
 
 
-@pytest.fixture
-def sim() -> Iterator[Sim]:
+@contextmanager
+def running_sim() -> Iterator[Sim]:
+    """A simulator with the demo data, serving until the block ends."""
     store = Store()
     logins = {login.login: login for login in seed_demo(store)}
     server = SimulatorServer(store).start()
@@ -47,6 +49,12 @@ def sim() -> Iterator[Sim]:
         yield Sim(server, store, logins)
     finally:
         server.stop()
+
+
+@pytest.fixture
+def sim() -> Iterator[Sim]:
+    with running_sim() as running:
+        yield running
 
 
 @pytest.fixture

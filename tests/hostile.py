@@ -413,3 +413,22 @@ def typed_text() -> st.SearchStrategy[str]:
         st.tuples(st.sampled_from(WHITESPACE), typed_numbers(), st.sampled_from(WHITESPACE)).map("".join),
         st.sampled_from(["true", "False", "yes", "OFF", "1", "0", "ja", " on "]),
     )
+
+
+DEPTH = 100_000
+
+
+def deep_list() -> list[Any]:
+    """``[[[…["deep"]…]]]``, nested ``DEPTH`` deep, built without recursion."""
+    value: list[Any] = ["deep"]
+    for _ in range(DEPTH):
+        value = [value]
+    return value
+
+
+def deep_struct() -> dict[str, Any]:
+    """``{"inner": {"inner": … {"leaf": "deep"}}}``, nested ``DEPTH`` deep."""
+    value: dict[str, Any] = {"leaf": "deep"}
+    for _ in range(DEPTH):
+        value = {"inner": value}
+    return value

@@ -14,7 +14,6 @@ from tests.foreign import ForeignSwitch
 from tests.wire import RecordingTransport
 from trunktui.api import ConnectionSettings, SippyClient
 from trunktui.audit import (
-    DEPTH_LIMIT,
     AuditLog,
     audit_path,
     describe_entry,
@@ -24,6 +23,7 @@ from trunktui.audit import (
 )
 from trunktui.cli import main
 from trunktui.errors import ApiError, FaultError, InputError, ReadOnlyError
+from trunktui.model import NESTING_LIMIT
 from trunktui.simulator import FailMode
 
 
@@ -157,7 +157,7 @@ def test_a_member_nested_thousands_deep_is_recorded_bounded(sim: Sim, tmp_path: 
     kept, levels = entry["before"]["odd"], 0
     while isinstance(kept, list):
         kept, levels = kept[0], levels + 1
-    assert levels < DEPTH_LIMIT and isinstance(kept, str) and kept.startswith("[[[")
+    assert levels < NESTING_LIMIT and isinstance(kept, str) and kept.startswith("[[[")
 
 
 def test_an_audit_file_that_cannot_be_written_is_said_apart_from_the_change(sim: Sim, tmp_path: Path) -> None:

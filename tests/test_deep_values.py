@@ -14,28 +14,12 @@ from typing import Any
 
 import pytest
 
+from tests.hostile import DEPTH, deep_list, deep_struct
 from trunktui.audit import describe_change, describe_entry, failure_message, read_recent
 from trunktui.export import render
 from trunktui.model import FIELDS_BY_NAME, Trunk, changed_fields
 from trunktui.text import TEXT_LIMIT, printable
 from trunktui.tui.cells import cell, sort_key
-
-DEPTH = 100_000
-
-
-def deep_list() -> list[Any]:
-    value: list[Any] = ["deep"]
-    for _ in range(DEPTH):
-        value = [value]
-    return value
-
-
-def deep_struct() -> dict[str, Any]:
-    value: dict[str, Any] = {"leaf": "deep"}
-    for _ in range(DEPTH):
-        value = {"inner": value}
-    return value
-
 
 HOSTILE = {
     "deep array": deep_list,

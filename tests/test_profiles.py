@@ -313,6 +313,23 @@ def bundle(tmp_path: Path, kind: str) -> str:
     return str(path)
 
 
+def refused_at_start(argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    """Run ``trunktui argv``, which must end at once, non-zero, with one line on stderr, before reading
+    standard input or starting the app; return that line."""
+    stdin = UnreadStdin()
+    monkeypatch.setattr(sys, "stdin", stdin)
+    started: list[object] = []
+    monkeypatch.setattr(launch, "run_app", lambda *given: started.append(given) or 0)
+    monkeypatch.setattr(launch, "run_demo", lambda *given, **options: started.append(given) or 0)
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code != 0
+    out, err = capsys.readouterr()
+    assert not out and err.count("\n") == 1
+    assert not started and not stdin.read_from
+    return err
+
+
 @pytest.mark.parametrize("command_line", [
     ["--url", "https://sippy.example.net", "--user", "noc", "--ca-bundle", "{bundle}"],
     ["--url", "https://sippy.example.net", "--user", "noc"],
@@ -337,18 +354,9 @@ def test_unusable_ca_certificates_stop_trunktui_before_any_password(
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
     if command_line[-1] != "{bundle}" and command_line[0] != "--profile":
         monkeypatch.setenv("SSL_CERT_FILE", path)
-    stdin = UnreadStdin()
-    monkeypatch.setattr(sys, "stdin", stdin)
-    started: list[object] = []
-    monkeypatch.setattr(launch, "run_app", lambda *given: started.append(given) or 0)
-    monkeypatch.setattr(launch, "run_demo", lambda *given, **options: started.append(given) or 0)
-    with pytest.raises(SystemExit) as exited:
-        main([part.replace("{bundle}", path) for part in command_line])
-    assert exited.value.code != 0
-    out, err = capsys.readouterr()
-    assert not out and err.count("\n") == 1
+    err = refused_at_start([part.replace("{bundle}", path) for part in command_line], monkeypatch, capsys)
     assert err.startswith(f"trunktui: error: CA bundle {path}")
-    assert not started and not stdin.read_from and not ran.exists()
+    assert not ran.exists()
 
 
 @pytest.mark.parametrize("command_line", [
@@ -369,20 +377,11 @@ def test_a_timeout_no_connection_can_keep_stops_trunktui_before_any_password(
                              f"password_command = {json.dumps(shlex.join(['touch', str(ran)]))}\n")
     monkeypatch.setenv("TRUNKTUI_CONFIG", str(config))
     monkeypatch.delenv("TRUNKTUI_PASSWORD", raising=False)
-    stdin = UnreadStdin()
-    monkeypatch.setattr(sys, "stdin", stdin)
-    started: list[object] = []
-    monkeypatch.setattr(launch, "run_app", lambda *given: started.append(given) or 0)
-    monkeypatch.setattr(launch, "run_demo", lambda *given, **options: started.append(given) or 0)
-    with pytest.raises(SystemExit) as exited:
-        main([part.replace("{timeout}", timeout) for part in command_line])
-    assert exited.value.code != 0
-    out, err = capsys.readouterr()
-    assert not out and err.count("\n") == 1
+    err = refused_at_start([part.replace("{timeout}", timeout) for part in command_line], monkeypatch, capsys)
     origin = "--timeout" if "--timeout" in command_line else "timeout of profile 'lab'"
     assert err.startswith("trunktui: error: A timeout must be more than 0 and at most 86,400 seconds")
     assert err.endswith(f" ({origin}).\n")
-    assert not started and not stdin.read_from and not ran.exists()
+    assert not ran.exists()
 
 
 def test_a_connection_that_does_not_verify_reads_no_ca_bundle(tmp_path: Path) -> None:

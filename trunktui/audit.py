@@ -32,10 +32,8 @@ from typing import Any
 from platformdirs import user_log_path
 
 from trunktui.errors import ApiError, FaultError, TrunkTuiError
-from trunktui.model import bounded_repr, format_value, redact
+from trunktui.model import bounded_nesting, bounded_repr, format_value, redact
 from trunktui.text import TEXT_LIMIT, printable
-
-DEPTH_LIMIT = 8
 
 
 def audit_path() -> Path:
@@ -105,17 +103,13 @@ class AuditLog:
             out.write(line)
 
 
-def _bounded(value: Any, depth: int = 0) -> Any:
+def _cut(value: Any) -> Any:
+    return value[:TEXT_LIMIT] + "…" if isinstance(value, str) and len(value) > TEXT_LIMIT else value
+
+
+def _bounded(value: Any) -> Any:
     """``value`` with nesting and text cut to what a line can sensibly hold; deeper levels become text."""
-    if isinstance(value, str):
-        return value if len(value) <= TEXT_LIMIT else value[:TEXT_LIMIT] + "…"
-    if isinstance(value, (list, tuple, dict)) and depth >= DEPTH_LIMIT:
-        return format_value(value)
-    if isinstance(value, (list, tuple)):
-        return [_bounded(item, depth + 1) for item in value]
-    if isinstance(value, dict):
-        return {str(key): _bounded(item, depth + 1) for key, item in value.items()}
-    return value
+    return bounded_nesting(value, _cut)
 
 
 def _failure(error: TrunkTuiError) -> dict[str, Any]:

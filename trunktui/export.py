@@ -14,26 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from trunktui.errors import InputError
-from trunktui.model import Field, Trunk, format_value
+from trunktui.model import Field, Trunk, bounded_nesting, format_value
 
 FORMATS = ("csv", "json")
 
 
-def _json_value(value: Any, depth: int = 0) -> Any:
-    """JSON has no NaN or infinity: such doubles are written as text ("inf", "nan").
+def _json_leaf(value: Any) -> Any:
+    """JSON has no NaN or infinity: such doubles are written as text ("inf", "nan")."""
+    return format_value(value) if isinstance(value, float) and not math.isfinite(value) else value
 
-    Arrays and structs deeper than a few levels (only a hostile switch sends
-    those) are written as their bounded text form.
-    """
-    if isinstance(value, float) and not math.isfinite(value):
-        return format_value(value)
-    if isinstance(value, (list, tuple, dict)):
-        if depth >= 8:
-            return format_value(value)
-        if isinstance(value, dict):
-            return {str(key): _json_value(item, depth + 1) for key, item in value.items()}
-        return [_json_value(item, depth + 1) for item in value]
-    return value
+
+def _json_value(value: Any) -> Any:
+    """A member for JSON; arrays and structs deeper than a few levels (only a hostile switch sends
+    those) are written as their bounded text form."""
+    return bounded_nesting(value, _json_leaf)
 
 
 def _csv_cell(value: Any) -> str:

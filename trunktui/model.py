@@ -265,6 +265,22 @@ def bounded_repr(value: Any) -> str:
     return _CONTAINERS.repr(value) if isinstance(value, (list, tuple, dict)) else repr(value)
 
 
+NESTING_LIMIT = 8
+"""How many levels of arrays and structs are written out as such; real answers have at most four."""
+
+
+def bounded_nesting(value: Any, leaf: Callable[[Any], Any], depth: int = 0) -> Any:
+    """Arrays and structs as lists and dicts down to ``NESTING_LIMIT`` levels, deeper ones as their
+    bounded text, every other value through ``leaf``: what a file (JSON export, the audit trail) can hold."""
+    if isinstance(value, (list, tuple, dict)):
+        if depth >= NESTING_LIMIT:
+            return format_value(value)
+        if isinstance(value, dict):
+            return {str(key): bounded_nesting(item, leaf, depth + 1) for key, item in value.items()}
+        return [bounded_nesting(item, leaf, depth + 1) for item in value]
+    return leaf(value)
+
+
 def _validated(values: Mapping[str, Any], allowed: Callable[[Field], bool], what: str) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for name, value in values.items():

@@ -25,6 +25,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.conftest import Sim
+from tests.hostile import deep_list, deep_struct
 from tests.tui.driving import (
     SIZE,
     WHOLESALE,
@@ -56,23 +57,11 @@ from trunktui.tui.grid import Grid
 from trunktui.tui.screens.trunk import TrunkScreen
 from trunktui.tui.screens.trunks import TrunksScreen
 
-DEPTH = 100_000
 HUGE_LENGTH = 4_000_000
 
 
-def deep_list() -> list[Any]:
-    """``[[[…["deep"]…]]]``, nested ``DEPTH`` deep, built without recursion."""
-    value: list[Any] = ["deep"]
-    for _ in range(DEPTH):
-        value = [value]
-    return value
 
 
-def deep_struct() -> dict[str, Any]:
-    value: dict[str, Any] = {"leaf": "deep"}
-    for _ in range(DEPTH):
-        value = {"inner": value}
-    return value
 
 
 def huge_text() -> str:

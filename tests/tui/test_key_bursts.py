@@ -17,8 +17,7 @@ long``) draws many more. Crashes it found keep their smallest case at the end.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -31,7 +30,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from tests.conftest import Sim
+from tests.conftest import Sim, running_sim
 from tests.hostile import Depth, long_runs
 from tests.tui.driving import (
     SIZE,
@@ -45,7 +44,6 @@ from tests.tui.driving import (
     start,
     status_of,
 )
-from trunktui.simulator import SimulatorServer, Store, seed_demo
 from trunktui.tui.app import TrunkApp
 from trunktui.tui.grid import Grid
 from trunktui.tui.screens.accounts import AccountsScreen
@@ -185,24 +183,12 @@ def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
 
 
-@contextmanager
-def fresh_sim() -> Iterator[Sim]:
-    """A simulator of the example's own: what one burst saved or deleted, the next does not meet."""
-    store = Store()
-    logins = {login.login: login for login in seed_demo(store)}
-    server = SimulatorServer(store).start()
-    try:
-        yield Sim(server, store, logins)
-    finally:
-        server.stop()
-
-
 async def survives(where: str, keys: list[str]) -> None:
     """From ``where``, a burst of ``keys``: the app raises nothing, and ends only if told to quit.
 
     A crash ends the app with its exception, which ``run_test`` raises here.
     """
-    with fresh_sim() as sim:
+    with running_sim() as sim:
         app = make_app(sim)
         async with app.run_test(size=SIZE) as pilot:
             await STARTS[where](pilot)
