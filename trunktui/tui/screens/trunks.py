@@ -117,7 +117,7 @@ class TrunksScreen(AppScreen[None]):
             yield SafeInput(placeholder="Name pattern (server)", id="pattern", compact=True)
             yield SafeInput(placeholder="Quick filter (local)", id="quick", compact=True)
         yield Static(PATTERN_HINT, id="pattern-hint", classes="hint")
-        yield Grid([(spec.name, spec.label) for spec in COLUMNS], row_cells, id="trunks")
+        yield Grid([(spec.name, spec.label) for spec in COLUMNS], row_cells, fixed=2, id="trunks")
         yield Static("", id="empty")
         yield StatusLine(id="status")
         yield Footer(compact=True)
