@@ -119,7 +119,6 @@ class AccountsScreen(AppScreen[None]):
         return self.query_one("#accounts", Grid)
 
     def on_mount(self) -> None:
-        self.sub_title = self.session.who
         self.recent = self.context.recent.load()
         self.rows_changed()
         if self.open_first is not None:

@@ -124,7 +124,7 @@ class TrunksScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         description = f" {printable(self.account.username, 40)}" if self.account.username else ""
-        self.sub_title = f"{self.session.who} · account {self.i_account}{description}"
+        self.sub_title = f"account {self.i_account}{description}"
         self.load()
 
     @property
