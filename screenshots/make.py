@@ -4,7 +4,8 @@ Starts the demo simulator in this process (fresh random login passwords, the
 usual deterministic demo data), drives trunktui headless with Textual's
 pilot, and writes one SVG per screen next to this file. Nothing is saved to
 the simulator and the user's recent-accounts file is not touched: the app's
-state goes to a temporary directory.
+state goes to a temporary directory. The one trunk a picture needs that the
+demo data lacks (a 5,000-character name) is added for that picture alone.
 
 Every picture is read back before the script ends; if any shows a password
 from the demo data, the script says which and exits with status 1.
@@ -16,7 +17,9 @@ import asyncio
 import os
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -27,6 +30,7 @@ from textual.pilot import Pilot  # noqa: E402
 from tests.conftest import Sim  # noqa: E402
 from tests.tui.driving import (  # noqa: E402
     WHOLESALE,
+    add_long_named_trunk,
     leaks,
     make_app,
     open_account,
@@ -36,9 +40,10 @@ from tests.tui.driving import (  # noqa: E402
     select_trunk,
     settle,
 )
-from trunktui.simulator import start_demo  # noqa: E402
+from trunktui.simulator import Store, start_demo  # noqa: E402
 
 SIZE = (110, 32)
+SMALL = (80, 24)
 TRUNK = "cogent-fra-tdm"  # has NULLs and a (masked) password
 TYPED_SECRET = "an-example-secret"
 
@@ -93,21 +98,46 @@ async def help_(pilot: Pilot) -> None:
     await pilot.press("f1")
 
 
-SHOTS: dict[str, Steps] = {
-    "accounts": accounts,
-    "trunks": trunks,
-    "trunk": trunk,
-    "save": save,
-    "new": new,
-    "delete": delete,
-    "help": help_,
+async def trunks_long_name(pilot: Pilot) -> None:
+    """At 80x24, the cursor on a trunk named with 5,000 characters: its name ends in an ellipsis."""
+    await open_account(pilot, WHOLESALE)
+    await pilot.press("end")
+
+
+@dataclass(frozen=True)
+class Shot:
+    steps: Steps
+    size: tuple[int, int] = SIZE
+    long_name: bool = False
+    """Whether the picture needs the trunk with a 5,000-character name."""
+
+
+SHOTS: dict[str, Shot] = {
+    "accounts": Shot(accounts),
+    "trunks": Shot(trunks),
+    "trunk": Shot(trunk),
+    "save": Shot(save),
+    "new": Shot(new),
+    "delete": Shot(delete),
+    "help": Shot(help_),
+    "trunks-long-name": Shot(trunks_long_name, SMALL, long_name=True),
 }
 
 
-async def shoot(sim: Sim, steps: Steps) -> str:
+@contextmanager
+def long_named_trunk(store: Store) -> Iterator[None]:
+    """The trunk with a long name, in account 1 (customer 1) while the block runs."""
+    i_trunk = add_long_named_trunk(store)
+    try:
+        yield
+    finally:
+        store.delete_trunk(1, i_trunk)
+
+
+async def shoot(sim: Sim, shot: Shot) -> str:
     app = make_app(sim)
-    async with app.run_test(size=SIZE) as pilot:
-        await steps(pilot)
+    async with app.run_test(size=shot.size) as pilot:
+        await shot.steps(pilot)
         await settle(pilot)
         await pilot.wait_for_scheduled_animations()
         await pilot.pause()
@@ -124,8 +154,9 @@ def main() -> int:
             sim = Sim(server, server.store, {login.login: login for login in logins})
             secrets = secrets_of(server.store, logins) | {TYPED_SECRET}
             leaked: list[str] = []
-            for name, steps in SHOTS.items():
-                svg = asyncio.run(shoot(sim, steps))
+            for name, shot in SHOTS.items():
+                with long_named_trunk(server.store) if shot.long_name else nullcontext():
+                    svg = asyncio.run(shoot(sim, shot))
                 path = HERE / f"{name}.svg"
                 path.write_text(svg, encoding="utf-8")
                 print(f"wrote {path.relative_to(HERE.parent)}")

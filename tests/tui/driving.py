@@ -93,6 +93,16 @@ def add_accounts(sim: Sim, count: int, prefix: str = "bulk", **details: Any) -> 
     return [sim.store.add_account(customer, f"{prefix}-{n:03d}", **details) for n in range(count)]
 
 
+LONG_NAME = ("lumen-ams-03-imported-from-the-old-switch-" * 120)[:5000]
+
+
+def add_long_named_trunk(store: Store) -> int:
+    """Give account 1 (acme-wholesale) a trunk named with 5,000 characters, last in its list; return its id."""
+    (i_trunk,) = store.insert_trunks([{"i_account": 1, "name": LONG_NAME, "destination": "192.0.2.1:5060",
+                                       "description": "Named at length"}])
+    return i_trunk
+
+
 def account_id(client: SippyClient, username: str) -> int:
     i_account = client.get_account(username=username).i_account
     assert isinstance(i_account, int)

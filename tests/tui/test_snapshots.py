@@ -38,6 +38,7 @@ from textual.pilot import Pilot
 from tests.conftest import Sim
 from tests.tui.driving import (
     WHOLESALE,
+    add_long_named_trunk,
     field_input,
     leaks,
     make_app,
@@ -206,6 +207,12 @@ class TestTrunkTable:
             sim.store.delete_trunk(1, trunk["i_trunk"])
         run_before = account("acme-lab")
         assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
+
+    def test_long_name(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        """A 5,000-character name at 80x24, the cursor on it: its column ends in an ellipsis and the others show."""
+        add_long_named_trunk(sim.store)
+        run_before = then(account(), keys("end"))
+        assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=run_before)
 
     def test_load_fault(self, snap_compare: SnapCompare, sim: Sim) -> None:
         """The switch refuses the trunk list: the fault is in the status line."""

@@ -15,7 +15,7 @@ from typing import Any, Protocol, Self
 
 import httpx
 
-from trunktui.api.connection import Connection, ConnectionSettings
+from trunktui.api.connection import Connection, ConnectionSettings, Progress
 from trunktui.errors import ApiError, InputError, ProtocolError, TrunkTuiError
 from trunktui.model import Account, Trunk, create_params, differing, update_params
 
@@ -96,12 +96,16 @@ class SippyClient:
         answer = self.call("getAccountInfo", **params)
         return Account.from_wire(_struct(answer, "account", "getAccountInfo"))
 
-    def list_trunks(self, i_account: int, name_pattern: str | None = None) -> list[Trunk]:
-        """The account's trunks; ``name_pattern`` uses SQL LIKE syntax."""
+    def list_trunks(self, i_account: int, name_pattern: str | None = None,
+                    progress: Progress | None = None) -> list[Trunk]:
+        """The account's trunks; ``name_pattern`` uses SQL LIKE syntax.
+
+        ``progress`` is told how many bytes of the list have arrived, while they arrive.
+        """
         params: dict[str, Any] = {"i_account": i_account}
         if name_pattern:
             params["name_pattern"] = name_pattern
-        answer = self.call("getTrunksList", **params)
+        answer = self._connection.call("getTrunksList", params, progress)
         # The decoded structs belong to nobody else, so they are wrapped, not
         # copied: a copy would hold a large list twice at its peak.
         return [Trunk(item) for item in _structs(answer, "trunks", "getTrunksList")]

@@ -18,7 +18,7 @@ import threading
 import time
 import weakref
 import xmlrpc.client
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +54,12 @@ _UNANSWERABLE = (KeyError, NotImplementedError, ValueError)
 # httpx's trace events that hand over a newly opened connection.
 _OPENED = frozenset({"connection.connect_tcp.complete", "connection.start_tls.complete"})
 _LONGEST_WAIT = 86_400.0
+PROGRESS_INTERVAL = 0.1
+"""Seconds at least between two reports of an answer's progress."""
+
+Progress = Callable[[int, int | None], None]
+"""Told, in the thread that makes the call, the bytes of an answer received so far and the bytes it will have
+(None when the switch does not say)."""
 
 
 def normalize_url(text: str) -> str:
@@ -267,11 +273,14 @@ class Connection:
         self._deadline.close()
         self._client.close()
 
-    def call(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    def call(self, method: str, params: Mapping[str, Any], progress: Progress | None = None) -> dict[str, Any]:
         """Call ``method`` with one struct of ``params``; return the answer's struct.
 
         The answer must be complete within ``read_timeout`` of the call's
-        start, a retry included.
+        start, a retry included. ``progress`` is told how much of the answer
+        has arrived: once when its first bytes come, then at most every
+        ``PROGRESS_INTERVAL`` seconds, so a caller that shows it is not
+        flooded by a fast answer's many pieces.
         """
         if self.settings.read_only and method in MUTATING_METHODS:
             raise ReadOnlyError(f"This connection is read-only: {method} was not sent.")
@@ -281,22 +290,22 @@ class Connection:
         body = xmlrpc.client.dumps((dict(params),), method, allow_none=True).encode("utf-8")
         with self._lock, self._deadline.watch(self.settings.read_timeout):
             try:
-                return self._exchange(body, method)
+                return self._exchange(body, method, progress)
             except TransportError as exc:
                 if method in MUTATING_METHODS or type(exc) not in _RETRIED or self._abandoned:
                     raise
-                return self._exchange(body, method)
+                return self._exchange(body, method, progress)
 
     def _closed(self, method: str) -> TransportError:
         """What a call meets on a connection closed under it: the user stopped waiting, or trunktui reconnected."""
         return TransportError(f"Stopped waiting: the connection to {self.settings.host} was closed before "
                               "the answer came.", method)
 
-    def _exchange(self, body: bytes, method: str) -> dict[str, Any]:
+    def _exchange(self, body: bytes, method: str, progress: Progress | None) -> dict[str, Any]:
         if self._abandoned:
             raise self._closed(method)
         try:
-            return self._post(body, method)
+            return self._post(body, method, progress)
         except ApiError as error:
             if self._deadline.passed:
                 raise _too_late(self.settings, method) from error
@@ -315,14 +324,19 @@ class Connection:
         if response.status_code == 401:
             self._challenge = "; ".join(response.headers.get_list("www-authenticate"))
 
-    def _post(self, body: bytes, method: str) -> dict[str, Any]:
+    def _post(self, body: bytes, method: str, progress: Progress | None) -> dict[str, Any]:
         extensions = {"trace": self._deadline.trace}
         with self._client.stream("POST", self.settings.url, content=body, extensions=extensions) as response:
             if response.status_code != 200:
                 raise _http_error(response.status_code, _head(response.iter_bytes()), self.settings, method)
             decoder = AnswerDecoder(method, self.settings.host, self.settings.max_response_bytes)
+            expected = _expected_bytes(response)
+            reported = -math.inf
             for chunk in response.iter_bytes():
                 decoder.feed(chunk)
+                if progress is not None and (now := time.monotonic()) - reported >= PROGRESS_INTERVAL:
+                    reported = now
+                    progress(response.num_bytes_downloaded, expected)
         return decoder.close()
 
 
@@ -357,6 +371,12 @@ def _unusable_bundle(settings: ConnectionSettings, exc: OSError) -> InputError:
     else:
         problem = f"{name} cannot be read: {exc.strerror or exc}"
     return InputError(f"{problem}.", field="ca_bundle" if settings.ca_bundle else None)
+
+
+def _expected_bytes(response: httpx.Response) -> int | None:
+    """The answer's size on the wire as the switch announced it, if it did."""
+    length = response.headers.get("Content-Length", "")
+    return int(length) if length.isascii() and length.isdigit() else None
 
 
 def _head(chunks: Iterator[bytes], limit: int = 4096) -> bytes:

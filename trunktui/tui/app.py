@@ -26,9 +26,11 @@ from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.content import Content
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import Header, Static
 
 from trunktui.api import SippyClient
 from trunktui.audit import AuditLog, audit_path
@@ -40,10 +42,13 @@ from trunktui.text import printable
 from trunktui.tui.base import AppScreen, Context, PasswordRefused, palette_commands
 from trunktui.tui.calls import Caller, CallFailed, Outcome
 from trunktui.tui.recent import RecentAccounts
+from trunktui.tui.title import fit_title
 
 __all__ = ["Session", "TrunkApp"]
 
 LABEL_LENGTH = 32
+HEADER_SIDES = 18
+"""Cells of the header that are not its text: Textual's icon (8) and clock space (10)."""
 
 
 class ProfileReady(Outcome):
@@ -88,29 +93,45 @@ class TrunkApp(Caller, App[None]):
     def _present(self) -> None:
         """Title and colours that say where this session is and what it may do.
 
-        The warnings come first: a header too long for the terminal loses
-        its end, and at 80 columns the title has 62. A profile's label,
-        which names the switch in place of "trunktui", is cut to
-        ``LABEL_LENGTH`` so that at 120 columns the login and host after it
-        still show.
+        The header is fit to the terminal's width (``format_title``). A
+        profile's label, which names the switch in place of "trunktui", is
+        cut to ``LABEL_LENGTH`` so that at 120 columns the login and host
+        after it still show.
         """
         session = self.session
-        warnings = [warning for warning, applies in (
+        self.warnings = [warning for warning, applies in (
             ("PRODUCTION", session.production),
             ("READ-ONLY", session.read_only),
             ("TLS NOT VERIFIED", session.insecure),
             ("PLAIN HTTP", session.plain_http),
         ) if applies]
         if session.demo:
-            name = "trunktui · DEMO"
+            self.switch_name = "trunktui · DEMO"
         elif session.label:
-            name = printable(session.label, LABEL_LENGTH)
+            self.switch_name = printable(session.label, LABEL_LENGTH)
         else:
-            name = "trunktui"
-        self.title = " · ".join([*warnings, name])
-        self.sub_title = session.who
+            self.switch_name = "trunktui"
+        self.title = " · ".join([*self.warnings, self.switch_name])
+        self.sub_title = ""
         self.set_class(session.production, "-production")
         self.set_class(session.insecure or session.plain_http, "-insecure")
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header: warnings, switch, login and host, then the place the screen shows (its sub-title).
+
+        Screens name only their place (``account 1 acme-wholesale``); the
+        rest is the session's. All of it is fit to the terminal's width so
+        that the warnings and the place stay whole: the login and the
+        switch's name give way first (see ``trunktui.tui.title``).
+        """
+        width = self.size.width - HEADER_SIDES
+        return super().format_title(*fit_title(self.warnings, self.switch_name, self.session.who, sub_title, width))
+
+    def fit_headers(self) -> None:
+        """Fit every screen's header to the terminal's width: Textual's header redraws its text only when it changes."""
+        for screen in self.screen_stack:
+            for header in screen.query(Header):
+                header.query_one("HeaderTitle", Static).update(header.format_title())
 
     def _fatal_error(self) -> None:
         """A crash shows what failed and where, never the values of local variables.
@@ -256,10 +277,16 @@ class TrunkApp(Caller, App[None]):
         Keys arrive in bursts (``q`` then ``s`` in one read): handled after
         the quit, a key would open a screen while the app closes, and a
         screen opened then never gets its widgets.
+
+        A resize of the terminal fits the headers to it (``fit_headers``):
+        Textual's own handler has taken the new size by then, and stops
+        the event, so no ``on_resize`` would see it.
         """
         if self.leaving and isinstance(event, events.InputEvent):
             return
         await super().on_event(event)
+        if isinstance(event, events.Resize):
+            self.fit_headers()
 
     def action_command_palette(self) -> None:
         """Textual's palette, made safe against keys that arrive in one burst (see ``Palette``).

@@ -15,6 +15,11 @@ only the two lines that changed and posts ``Highlighted``. Cells are
 ``rich.text.Text`` objects built from server values by the caller, so
 nothing is ever read as markup. The header stays on the top line; it
 scrolls sideways with the rows.
+
+No column is wider than a third of the grid (``WIDEST``), so one long value
+cannot push every other column off an 80-column screen: its cells end in
+an ellipsis. The first ``fixed`` columns (a trunk's ID and name) stay on
+the left while the rest scroll sideways, a column or a page at a time.
 """
 
 from __future__ import annotations
@@ -39,6 +44,11 @@ Item = TypeVar("Item")
 PADDING = 1
 """Blank cells either side of every column."""
 SORT_MARKS = {False: " ▲", True: " ▼"}
+WIDEST = 3
+"""A column's text takes at most 1/WIDEST of the grid's width (``NARROWEST`` cells at least)."""
+NARROWEST = 12
+FIXED_SHARE = 2 / 3
+"""Fixed columns wider than this share of the grid scroll with the rest, so some of the rest still shows."""
 
 
 class Grid(ScrollView, Generic[Item], can_focus=True):
@@ -67,13 +77,19 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Select", show=False),
-        Binding("up", "cursor(-1)", show=False),
-        Binding("down", "cursor(1)", show=False),
-        Binding("pageup", "page(-1)", show=False),
-        Binding("pagedown", "page(1)", show=False),
-        Binding("home,ctrl+home", "first", show=False),
-        Binding("end,ctrl+end", "last", show=False),
+        Binding("up", "cursor(-1)", show=False, tooltip="Previous row"),
+        Binding("down", "cursor(1)", show=False, tooltip="Next row"),
+        Binding("pageup", "page(-1)", show=False, tooltip="A page of rows up"),
+        Binding("pagedown", "page(1)", show=False, tooltip="A page of rows down"),
+        Binding("home,ctrl+home", "first", show=False, tooltip="First row"),
+        Binding("end,ctrl+end", "last", show=False, tooltip="Last row"),
+        Binding("left", "column(-1)", show=False, tooltip="Scroll sideways a column left"),
+        Binding("right", "column(1)", show=False, tooltip="Scroll sideways a column right"),
+        Binding("shift+left,ctrl+left", "sideways_page(-1)", show=False, tooltip="Scroll sideways a page left"),
+        Binding("shift+right,ctrl+right", "sideways_page(1)", show=False, tooltip="Scroll sideways a page right"),
     ]
+    """Declared here, with what each does, so the help screen can list them; Home and End move the
+    cursor in every table, and the first columns (``fixed``) never scroll away."""
 
     class _Event(Message):
         def __init__(self, grid: Grid[Any]) -> None:
@@ -114,20 +130,24 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         cells: Callable[[Item], Sequence[Text]],
         *,
         sortable: bool = True,
+        fixed: int = 0,
         id: str | None = None,
     ) -> None:
         """``columns`` are (key, label) pairs; ``cells`` gives one item's cells, one per column.
 
         A ``sortable`` grid leaves room for a sort mark beside each label and
-        posts ``HeaderSelected`` when a label is clicked.
+        posts ``HeaderSelected`` when a label is clicked. The first ``fixed``
+        columns stay in view when the others scroll sideways.
         """
         super().__init__(id=id)
         self.sortable = sortable
+        self.fixed = fixed
         self.keys = tuple(key for key, _ in columns)
         self.labels = tuple(label for _, label in columns)
         self._cells = cells
         self._rows: Sequence[Item] = ()
-        self._widths = self._fit([0] * len(self.labels))
+        self._natural: Sequence[int] = [0] * len(self.labels)
+        self._widths = self._fit(self._natural)
         self._sorted: tuple[int, bool] | None = None
         self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(256)
 
@@ -150,10 +170,9 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         scrollbars fit the new rows.
         """
         self._rows = rows
-        self._widths = self._fit(self.measure(rows) if widths is None else widths)
+        self._natural = self.measure(rows) if widths is None else widths
         self._sorted = sorted_by
-        self._strips.clear()
-        self.virtual_size = Size(sum(self.column_widths), len(rows) + 1)
+        self._refit()
         self.set_reactive(Grid.cursor_row, self.validate_cursor_row(cursor))
         self.post_message(self.Highlighted(self, self.cursor_row))
         self.call_after_refresh(self._scroll_to_cursor)
@@ -168,9 +187,32 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         return widths
 
     def _fit(self, widths: Sequence[int]) -> tuple[int, ...]:
-        """Column widths that also fit each label, with a sort mark beside it if the grid sorts."""
+        """Column widths within the cap that also fit each label, with a sort mark beside it if the grid sorts.
+
+        Before the grid has a size there is no cap; a resize fits the columns again.
+        """
         mark = len(SORT_MARKS[False]) if self.sortable else 0
-        return tuple(max(width, cell_len(label) + mark) for width, label in zip(widths, self.labels, strict=True))
+        cap = max(self.size.width // WIDEST, NARROWEST) if self.size.width else None
+        return tuple(
+            max(width if cap is None else min(width, cap), cell_len(label) + mark)
+            for width, label in zip(widths, self.labels, strict=True)
+        )
+
+    def _refit(self) -> None:
+        """Work the column widths out again for the rows and size the grid has now."""
+        self._widths = self._fit(self._natural)
+        self._strips.clear()
+        self.virtual_size = Size(sum(self.column_widths), len(self._rows) + 1)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._refit()
+
+    @property
+    def fixed_width(self) -> int:
+        """Cells on the left that do not scroll sideways: the fixed columns, unless they would crowd out the rest."""
+        width = sum(self.column_widths[: self.fixed])
+        return width if width <= self.scrollable_content_region.width * FIXED_SHARE else 0
 
     @property
     def column_widths(self) -> tuple[int, ...]:
@@ -229,7 +271,11 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
             if row >= len(self._rows):
                 return Strip.blank(width, self.rich_style)
             strip = self._row(row)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        fixed = self.fixed_width
+        if not fixed:
+            return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return Strip.join([strip.crop_extend(0, fixed, self.rich_style),
+                           strip.crop_extend(fixed + scroll_x, scroll_x + width, self.rich_style)])
 
     def _header(self) -> Strip:
         cells = []
@@ -284,6 +330,41 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
 
     def action_last(self) -> None:
         self.cursor_row = len(self._rows) - 1
+
+    def _stops(self) -> list[int]:
+        """The sideways scroll offsets that put a column's left edge just right of the fixed columns."""
+        fixed = self.fixed_width
+        furthest = round(self.max_scroll_x)
+        stops, x = {0, furthest}, 0
+        for width in self.column_widths:
+            if x >= fixed:
+                stops.add(min(x - fixed, furthest))
+            x += width
+        return sorted(stops)
+
+    def action_column(self, step: int) -> None:
+        """Scroll sideways to the next column's edge (``step`` 1) or the previous one's (-1)."""
+        x = round(self.scroll_x)
+        stops = self._stops()
+        target = next((s for s in stops if s > x), x) if step > 0 else max((s for s in stops if s < x), default=x)
+        self.scroll_to(x=target, animate=False, immediate=True)
+
+    def action_sideways_page(self, step: int) -> None:
+        """Scroll sideways by a screenful: the first column not wholly shown comes next to the fixed ones.
+
+        Back, the columns that fit in a screenful before the current first one come into view.
+        A column wider than the screen still moves one column.
+        """
+        x = round(self.scroll_x)
+        page = self.scrollable_content_region.width - self.fixed_width
+        stops = self._stops()
+        if step > 0:
+            target = max((s for s in stops if x < s <= x + page), default=None)
+            target = next((s for s in stops if s > x), x) if target is None else target
+        else:
+            target = min((s for s in stops if x - page <= s < x), default=None)
+            target = max((s for s in stops if s < x), default=x) if target is None else target
+        self.scroll_to(x=target, animate=False, immediate=True)
 
     def action_select(self) -> None:
         if self._rows:

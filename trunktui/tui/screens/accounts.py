@@ -110,7 +110,7 @@ class AccountsScreen(AppScreen[None]):
         with_hint = "Filter by username, description or id; a number + Enter opens that i_account"
         yield SafeInput(placeholder=with_hint, id="filter", compact=True, classes="toolbar")
         yield Static("★ recently used · Enter opens · ↓ into the list", classes="hint")
-        yield Grid(COLUMNS, picker_cells, sortable=False, id="accounts")
+        yield Grid(COLUMNS, picker_cells, sortable=False, fixed=3, id="accounts")
         yield StatusLine(id="status")
         yield Footer(compact=True)
 
@@ -119,7 +119,6 @@ class AccountsScreen(AppScreen[None]):
         return self.query_one("#accounts", Grid)
 
     def on_mount(self) -> None:
-        self.sub_title = self.session.who
         self.recent = self.context.recent.load()
         self.rows_changed()
         if self.open_first is not None:
@@ -250,10 +249,27 @@ class AccountsScreen(AppScreen[None]):
         self.action_open()
 
     def key_down(self, event: events.Key) -> None:
+        self.into_list(event)
+
+    def key_home(self, event: events.Key) -> None:
+        self.into_list(event, 0)
+
+    def key_end(self, event: events.Key) -> None:
+        self.into_list(event, self.grid.row_count - 1)
+
+    def into_list(self, event: events.Key, row: int | None = None) -> None:
+        """From the filter box, Down goes into the list, and Home and End to its first or last row.
+
+        The picker opens with the filter box focused, where Home and End were
+        the box's own keys; on the trunk table, and now here, they move the
+        cursor. Ctrl+A and Ctrl+E still move within the box.
+        """
         if self.focused is self.query_one("#filter"):
             event.prevent_default()
             event.stop()
             self.grid.focus()
+            if row is not None:
+                self.grid.move_cursor(row)
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter").focus()

@@ -20,6 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker
@@ -59,6 +60,23 @@ class TrunksLoaded(Outcome):
     def __init__(self, rows: TrunkRows) -> None:
         super().__init__("trunks")
         self.rows = rows
+
+
+class LoadProgress(Message, bubble=False):
+    """How much of the list of load number ``load`` has arrived; posted from the thread that reads it."""
+
+    def __init__(self, load: int, received: int, expected: int | None) -> None:
+        super().__init__()
+        self.load = load
+        self.received = received
+        self.expected = expected
+
+
+def received_text(received: int, expected: int | None) -> str:
+    """``12.4 MB received``, or ``12.4 of 30.1 MB received`` when the switch said how much it sends."""
+    unit, scale = ("MB", 1e6) if max(received, expected or 0) >= 1e6 else ("kB", 1e3)
+    done = f"{received / scale:,.1f}"
+    return f"{done} of {expected / scale:,.1f} {unit} received" if expected else f"{done} {unit} received"
 
 
 class TrunkDeleted(Outcome):
@@ -110,6 +128,8 @@ class TrunksScreen(AppScreen[None]):
         self.loaded_once = False
         self.debounce: Timer | None = None
         self.select_after_load: object = None
+        self.loads = 0
+        self.loading_text = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -117,14 +137,14 @@ class TrunksScreen(AppScreen[None]):
             yield SafeInput(placeholder="Name pattern (server)", id="pattern", compact=True)
             yield SafeInput(placeholder="Quick filter (local)", id="quick", compact=True)
         yield Static(PATTERN_HINT, id="pattern-hint", classes="hint")
-        yield Grid([(spec.name, spec.label) for spec in COLUMNS], row_cells, id="trunks")
+        yield Grid([(spec.name, spec.label) for spec in COLUMNS], row_cells, fixed=2, id="trunks")
         yield Static("", id="empty")
         yield StatusLine(id="status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         description = f" {printable(self.account.username, 40)}" if self.account.username else ""
-        self.sub_title = f"{self.session.who} · account {self.i_account}{description}"
+        self.sub_title = f"account {self.i_account}{description}"
         self.load()
 
     @property
@@ -140,9 +160,25 @@ class TrunksScreen(AppScreen[None]):
     def load(self) -> None:
         client, i_account, pattern = self.client, self.i_account, self.pattern
         what = f"matching {pattern!r}" if pattern else "of the account"
-        self.query_one(StatusLine).busy(f"Loading trunks {what}… Escape stops waiting")
-        self.run_call("trunks", lambda: TrunkRows.fetch(lambda: client.list_trunks(i_account, pattern or None),
-                                                        COLUMNS), TrunksLoaded)
+        self.loads += 1
+        load = self.loads
+        self.loading_text = f"Loading trunks {what}…"
+        self.query_one(StatusLine).busy(f"{self.loading_text} Escape stops waiting")
+
+        def progress(received: int, expected: int | None) -> None:
+            self.post_message(LoadProgress(load, received, expected))
+
+        def fetch() -> list[Trunk]:
+            return client.list_trunks(i_account, pattern or None, progress)
+
+        self.run_call("trunks", lambda: TrunkRows.fetch(fetch, COLUMNS), TrunksLoaded)
+
+    @on(LoadProgress)
+    def load_progress(self, progress: LoadProgress) -> None:
+        """Say how much of the list has arrived: only for the newest load, while it is awaited and shown."""
+        if progress.load == self.loads and self.is_active and self.calls_in_flight("trunks"):
+            amount = received_text(progress.received, progress.expected)
+            self.query_one(StatusLine).busy(f"{self.loading_text} {amount} · Escape stops waiting")
 
     def reload(self) -> None:
         self.load()

@@ -1,0 +1,69 @@
+"""The header at 80 columns: every warning and the account being worked on stay readable.
+
+The login, the host and the switch's name give way first; a resize fits the
+header to the new width.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.conftest import Sim
+from tests.tui.driving import WHOLESALE, make_app, open_account, rendered, route_app_through, screen_text
+from tests.wire import ForwardingTransport
+from trunktui.tui.title import fit_title
+
+SMALL = (80, 24)
+
+
+def header_line(pilot: Pilot[None]) -> str:
+    return screen_text(pilot.app).splitlines()[0].split("⭘", 1)[1].strip()
+
+
+@pytest.fixture
+def named_switch(sim: Sim, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Settings naming a switch across the network over plain HTTP; the calls still reach the simulator."""
+    route_app_through(monkeypatch, ForwardingTransport(sim.url))
+    return {"url": "http://10.255.255.1:8080", "read_only": True}
+
+
+async def test_the_header_keeps_the_account_and_every_warning_at_80_columns(
+    sim: Sim, named_switch: dict[str, Any]
+) -> None:
+    app = make_app(sim, label="PROD Amsterdam core switch cluster A", production=True, settings=named_switch)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_account(pilot, WHOLESALE)
+        await rendered(pilot, "account 1 acme-wholesale")
+        header = header_line(pilot)
+        assert header.startswith("PRODUCTION · READ-ONLY · PLAIN HTTP"), header
+        assert header.endswith("account 1 acme-wholesale"), header
+
+        await pilot.resize_terminal(150, 30)
+        await pilot.pause()
+        header = header_line(pilot)
+        assert "PROD Amsterdam" in header and "acme@10.255.255.1:8080" in header, header
+        assert header.endswith("account 1 acme-wholesale"), header
+
+
+async def test_the_login_and_host_give_way_before_the_account(sim: Sim, named_switch: dict[str, Any]) -> None:
+    """With no warning, the switch's name stays whole too; the login and host are shortened."""
+    host = "sippy-lab-amsterdam-core-cluster-a.example.net"
+    app = make_app(sim, label="Lab switch", settings={**named_switch, "url": f"https://{host}", "read_only": False})
+    async with app.run_test(size=SMALL) as pilot:
+        await open_account(pilot, WHOLESALE)
+        await rendered(pilot, "account 1 acme-wholesale")
+        header = header_line(pilot)
+        assert header.startswith("Lab switch — acme@sippy-lab"), header
+        assert host not in header and header.endswith("… · account 1 acme-wholesale"), header
+
+
+def test_the_place_is_cut_last_and_warnings_never() -> None:
+    warnings = ["PRODUCTION", "READ-ONLY"]
+    place = "account 12 " + "wholesale-" * 8
+    title, sub_title = fit_title(warnings, "PROD Amsterdam", "noc-api@sippy-ams.example.net", place, 62)
+    assert title == "PRODUCTION · READ-ONLY"
+    assert sub_title.startswith("account 12 wholesale-") and sub_title.endswith("…")
+    assert len(f"{title} — {sub_title}") == 62
