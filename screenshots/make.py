@@ -17,6 +17,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -35,14 +36,27 @@ from tests.tui.driving import (  # noqa: E402
     secrets_of,
     select_trunk,
     settle,
+    until,
 )
-from trunktui.simulator import start_demo  # noqa: E402
+from trunktui.simulator import add_extra_accounts, start_demo  # noqa: E402
+from trunktui.tui.screens.accounts import PAGE_SIZE, AccountsScreen  # noqa: E402
 
 SIZE = (110, 32)
+SMALL = (80, 24)
 TRUNK = "cogent-fra-tdm"  # has NULLs and a (masked) password
 TYPED_SECRET = "an-example-secret"
 
 Steps = Callable[[Pilot], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Shot:
+    """A picture: the steps to it, at ``size``; ``many_accounts`` first gives acme 230 more, on a slow
+    switch, and the picture is taken with the picker still loading them (not once every call is done)."""
+
+    steps: Steps
+    size: tuple[int, int] = SIZE
+    many_accounts: bool = False
 
 
 # --- the screens ---------------------------------------------------------------------------
@@ -93,25 +107,41 @@ async def help_(pilot: Pilot) -> None:
     await pilot.press("f1")
 
 
-SHOTS: dict[str, Steps] = {
-    "accounts": accounts,
-    "trunks": trunks,
-    "trunk": trunk,
-    "save": save,
-    "new": new,
-    "delete": delete,
-    "help": help_,
+async def accounts_loading(pilot: Pilot) -> None:
+    """233 accounts, the first two pages in and the third on its way, in the list."""
+    screen = pilot.app.screen
+    assert isinstance(screen, AccountsScreen)
+    await until(pilot, lambda: screen.accounts.offset == 2 * PAGE_SIZE, "two pages of accounts")
+    await pilot.press("down", *["down"] * 5)
+
+
+SHOTS: dict[str, Shot] = {
+    "accounts": Shot(accounts),
+    "trunks": Shot(trunks),
+    "trunk": Shot(trunk),
+    "save": Shot(save),
+    "new": Shot(new),
+    "delete": Shot(delete),
+    "help": Shot(help_),
+    "accounts-loading": Shot(accounts_loading, SMALL, many_accounts=True),  # last: it adds accounts
 }
 
 
-async def shoot(sim: Sim, steps: Steps) -> str:
+async def shoot(sim: Sim, shot: Shot) -> str:
+    if shot.many_accounts:
+        add_extra_accounts(sim.store, sim.logins["acme"].i_customer, 230)
+        sim.server.knobs.latency = 1.0
     app = make_app(sim)
-    async with app.run_test(size=SIZE) as pilot:
-        await steps(pilot)
-        await settle(pilot)
-        await pilot.wait_for_scheduled_animations()
-        await pilot.pause()
-        return app.export_screenshot()
+    try:
+        async with app.run_test(size=shot.size) as pilot:
+            await shot.steps(pilot)
+            if not shot.many_accounts:
+                await settle(pilot)
+            await pilot.wait_for_scheduled_animations()
+            await pilot.pause()
+            return app.export_screenshot()
+    finally:
+        sim.server.knobs.latency = 0.0
 
 
 def main() -> int:
@@ -124,8 +154,8 @@ def main() -> int:
             sim = Sim(server, server.store, {login.login: login for login in logins})
             secrets = secrets_of(server.store, logins) | {TYPED_SECRET}
             leaked: list[str] = []
-            for name, steps in SHOTS.items():
-                svg = asyncio.run(shoot(sim, steps))
+            for name, shot in SHOTS.items():
+                svg = asyncio.run(shoot(sim, shot))
                 path = HERE / f"{name}.svg"
                 path.write_text(svg, encoding="utf-8")
                 print(f"wrote {path.relative_to(HERE.parent)}")
