@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from textual import events
 from textual.widgets import Input
 
 from tests.conftest import Sim
@@ -256,3 +257,17 @@ async def test_f5_refreshes_from_the_filter_box_where_r_types(sim: Sim, wire: Re
         await pilot.press("down", "r")
         await settle(pilot)
         assert len(wire.of("listAccounts")) == 3
+
+
+async def test_slash_and_a_name_in_one_read_all_land_in_the_filter(sim: Sim, many: list[int]) -> None:
+    """Over a laggy link `/extra-150` arrives in one read: every key after `/` is typed into the filter."""
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("down")
+        assert app.focused is accounts_grid(app)
+        for key in ("slash", *"extra-150"):
+            app.post_message(events.Key(key, "/" if key == "slash" else key))
+        await settle(pilot)
+        assert picker(app).query_one("#filter", Input).value == "extra-150"
+        assert column(accounts_grid(app), "username") == ["extra-150"]

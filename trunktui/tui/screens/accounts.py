@@ -295,14 +295,32 @@ class AccountsScreen(AppScreen[None]):
     def row_selected(self) -> None:
         self.action_open()
 
+    def on_key(self, event: events.Key) -> None:
+        """``/`` and the text typed after it in one burst (a slow link delivers keys so) all reach the
+        list, queued there before any of them is handled: ``/`` moves the focus here, not in the app's
+        binding (which acts only after the keys behind it), and the keys behind it go to the filter
+        box, not to the list's own keys (``r``, ``q``) or nowhere."""
+        box = self.filter_box
+        if self.focused is box:
+            if event.is_printable:
+                event.stop()
+                event.prevent_default()
+                box.post_message(events.Key(event.key, event.character))
+        elif event.key == "slash":
+            event.stop()
+            event.prevent_default()
+            self.action_focus_filter()
+
     def key_down(self, event: events.Key) -> None:
         if self.focused is self.filter_box:
             event.prevent_default()
             event.stop()
-            self.grid.focus()
+            self.set_focus(self.grid)
 
     def action_focus_filter(self) -> None:
-        self.filter_box.focus()
+        """Focus the filter box at once (``focus()`` waits its turn), so keys typed in the same burst
+        as ``/`` land in it, not in the list."""
+        self.set_focus(self.filter_box)
 
     def action_escape(self) -> None:
         """Stop what is on its way (pages, a lookup, an open); with nothing on its way, clear the filter."""
@@ -319,7 +337,7 @@ class AccountsScreen(AppScreen[None]):
         box = self.filter_box
         if box.value:
             box.value = ""
-        self.grid.focus()
+        self.set_focus(self.grid)
 
     def action_open(self) -> None:
         row = self.current()
