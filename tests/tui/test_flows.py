@@ -160,7 +160,7 @@ class TestAccountPicker:
             table = screen.query_one("#accounts", Grid)
             await type_text(pilot, "retail")
             assert column(table, "username") == ["acme-retail"]
-            assert status_of(app) == "1 of 3 accounts match"
+            assert status_of(app) == "1 of 3 accounts matches"
             await pilot.press("ctrl+u")
             await type_text(pilot, "INTEROP")  # description, case folded
             assert column(table, "username") == ["acme-lab"]

@@ -68,7 +68,7 @@ async def test_a_filter_finds_an_account_on_the_third_page(sim: Sim, many: list[
         await type_text(pilot, "extra-150")
         await settle(pilot)
         assert column(accounts_grid(app), "username") == ["extra-150"]
-        assert status_of(app) == "1 of 233 accounts match"
+        assert status_of(app) == "1 of 233 accounts matches"
         await pilot.press("ctrl+u")
         await type_text(pilot, "extra-229")
         assert column(accounts_grid(app), "username") == ["extra-229"]
@@ -117,7 +117,7 @@ async def test_an_exact_username_or_id_beyond_the_loaded_pages_is_looked_up(
         await type_text(pilot, "50")
         await until(pilot, lambda: column(accounts_grid(app), "username") == ["extra-150"], "the lookup")
         assert wire.of("getAccountInfo") == [{"username": "extra-150"}]
-        assert status_of(app) == "1 of 101 loaded accounts match; loading stopped · F5 loads them all"
+        assert status_of(app) == "1 of 101 loaded accounts matches; loading stopped · F5 loads them all"
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, TrunksScreen) and app.screen.i_account == account_id(sim.client(), "extra-150")
@@ -213,7 +213,7 @@ async def test_after_a_failed_refresh_and_a_restarted_switch_rows_and_count_agre
         await pilot.press("f5")
         await settle(pilot)
         assert column(grid, "id") == [str(wholesale)]
-        assert status_of(app) == "1 of 3 accounts match"
+        assert status_of(app) == "1 of 3 accounts matches"
         await pilot.press("ctrl+u")
         assert column(grid, "id") == [str(a.i_account) for a in sim.client().list_accounts()]
         assert status_of(app) == "3 accounts loaded"

@@ -183,7 +183,7 @@ class AccountList:
         matched = sum(row.account is not None for row in shown)
         remembered = f"{len(shown) - matched} ★ remembered" if len(shown) > matched else ""
         if typed and matched:
-            said = f"{matched:,} of {_accounts(count, loaded=not complete)} match"
+            said = f"{matched:,} of {_accounts(count, loaded=not complete)} match{'es' if matched == 1 else ''}"
         elif typed:
             said = f"No {'loaded ' if not complete else ''}account matches '{typed}'"
         elif count:
