@@ -39,8 +39,10 @@ from tests.tui.driving import (  # noqa: E402
     secrets_of,
     select_trunk,
     settle,
+    until,
 )
-from trunktui.simulator import Store, start_demo  # noqa: E402
+from trunktui.simulator import Store, add_extra_accounts, start_demo  # noqa: E402
+from trunktui.tui.screens.accounts import PAGE_SIZE, AccountsScreen  # noqa: E402
 
 SIZE = (110, 32)
 SMALL = (80, 24)
@@ -48,6 +50,18 @@ TRUNK = "cogent-fra-tdm"  # has NULLs and a (masked) password
 TYPED_SECRET = "an-example-secret"
 
 Steps = Callable[[Pilot], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Shot:
+    """A picture: the steps to it, at ``size``. ``long_name`` adds the trunk with a 5,000-character
+    name for the picture; ``many_accounts`` first gives acme 230 more, on a slow switch, and the
+    picture is taken with the picker still loading them (not once every call is done)."""
+
+    steps: Steps
+    size: tuple[int, int] = SIZE
+    long_name: bool = False
+    many_accounts: bool = False
 
 
 # --- the screens ---------------------------------------------------------------------------
@@ -104,12 +118,12 @@ async def trunks_long_name(pilot: Pilot) -> None:
     await pilot.press("end")
 
 
-@dataclass(frozen=True)
-class Shot:
-    steps: Steps
-    size: tuple[int, int] = SIZE
-    long_name: bool = False
-    """Whether the picture needs the trunk with a 5,000-character name."""
+async def accounts_loading(pilot: Pilot) -> None:
+    """233 accounts, the first two pages in and the third on its way, in the list."""
+    screen = pilot.app.screen
+    assert isinstance(screen, AccountsScreen)
+    await until(pilot, lambda: screen.accounts.offset == 2 * PAGE_SIZE, "two pages of accounts")
+    await pilot.press("down", *["down"] * 5)
 
 
 SHOTS: dict[str, Shot] = {
@@ -121,6 +135,7 @@ SHOTS: dict[str, Shot] = {
     "delete": Shot(delete),
     "help": Shot(help_),
     "trunks-long-name": Shot(trunks_long_name, SMALL, long_name=True),
+    "accounts-loading": Shot(accounts_loading, SMALL, many_accounts=True),  # last: it adds accounts
 }
 
 
@@ -135,13 +150,20 @@ def long_named_trunk(store: Store) -> Iterator[None]:
 
 
 async def shoot(sim: Sim, shot: Shot) -> str:
+    if shot.many_accounts:
+        add_extra_accounts(sim.store, sim.logins["acme"].i_customer, 230)
+        sim.server.knobs.latency = 1.0
     app = make_app(sim)
-    async with app.run_test(size=shot.size) as pilot:
-        await shot.steps(pilot)
-        await settle(pilot)
-        await pilot.wait_for_scheduled_animations()
-        await pilot.pause()
-        return app.export_screenshot()
+    try:
+        async with app.run_test(size=shot.size) as pilot:
+            await shot.steps(pilot)
+            if not shot.many_accounts:
+                await settle(pilot)
+            await pilot.wait_for_scheduled_animations()
+            await pilot.pause()
+            return app.export_screenshot()
+    finally:
+        sim.server.knobs.latency = 0.0
 
 
 def main() -> int:

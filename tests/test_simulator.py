@@ -30,6 +30,7 @@ from trunktui.simulator import (
     SimulatorServer,
     Store,
     add_bulk_trunks,
+    add_extra_accounts,
     seed_demo,
     start_demo,
 )
@@ -645,6 +646,23 @@ def test_bulk_trunks_are_quick_and_unique(store: Store) -> None:
     add_bulk_trunks(store, i_account, 500)
     assert time.perf_counter() - started < 2.0
     assert len(store.trunk_names(i_account)) == len(store.list_trunks(i_account)) == 10_500
+
+
+def test_extra_accounts_come_in_pages_some_with_a_null_description(
+    store: Store, server: SimulatorServer, acme: httpx.Client
+) -> None:
+    """``trunktui sim --accounts 230``: 233 accounts for acme, listed a page at a time; a NULL
+    description travels as <nil/>. Adding them again adds nothing."""
+    customer = store.customer_by_login("acme")
+    assert customer is not None
+    added = add_extra_accounts(store, customer["i_customer"], 230)
+    assert len(added) == 230 and add_extra_accounts(store, customer["i_customer"], 230) == []
+    pages = [ok(rpc(acme, server.url, "listAccounts", {"offset": offset, "limit": 100}))["accounts"]
+             for offset in (0, 100, 200)]
+    assert [len(page) for page in pages] == [100, 100, 33]
+    extra = {a["username"]: a for page in pages for a in page if a["username"].startswith("extra-")}
+    assert len(extra) == 230 and extra["extra-006"]["description"] is None
+    assert ok(rpc(acme, server.url, "getAccountInfo", {"username": "extra-150"}))["account"]["i_account"] == added[150]
 
 
 def test_start_demo_serves_on_loopback() -> None:

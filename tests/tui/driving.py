@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -35,7 +37,7 @@ from trunktui.text import printable
 from trunktui.tui.app import Session, TrunkApp
 from trunktui.tui.form import FieldEditor
 from trunktui.tui.grid import Grid
-from trunktui.tui.screens.accounts import AccountsScreen
+from trunktui.tui.screens.accounts import PAGE_SIZE, AccountsScreen
 from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.screens.confirm import ConfirmScreen
 from trunktui.tui.screens.trunk import TrunkScreen
@@ -270,6 +272,37 @@ async def start(pilot: Pilot[None]) -> AccountsScreen:
     await settle(pilot)
     assert isinstance(pilot.app.screen, AccountsScreen)
     return pilot.app.screen
+
+
+@contextmanager
+def pages_held(sim: Sim, offset: int) -> Iterator[None]:
+    """The switch answers no ``listAccounts`` page from ``offset`` on until the block ends."""
+    gate = threading.Event()
+    listed = sim.store.list_accounts
+
+    def held(i_customer: int, start: int, limit: int) -> list[dict[str, Any]]:
+        if start >= offset:
+            gate.wait(10)
+        return listed(i_customer, start, limit)
+
+    setattr(sim.store, "list_accounts", held)  # noqa: B010 - mypy refuses assigning to a method
+    try:
+        yield
+    finally:
+        gate.set()
+        delattr(sim.store, "list_accounts")
+
+
+async def stop_after_first_page(pilot: Pilot[None], sim: Sim) -> AccountsScreen:
+    """Let the picker load its first page of accounts, then stop the loading with Escape."""
+    screen = pilot.app.screen
+    assert isinstance(screen, AccountsScreen)
+    with pages_held(sim, PAGE_SIZE):
+        await until(pilot, lambda: screen.accounts.offset == PAGE_SIZE, "the first page of accounts")
+        await pilot.press("escape")
+    await settle(pilot)
+    assert screen.accounts.offset == PAGE_SIZE
+    return screen
 
 
 async def open_account(pilot: Pilot[None], username: str) -> TrunksScreen:

@@ -61,6 +61,7 @@ from tests.tui.driving import (
     start,
     static_text,
     status_of,
+    stop_after_first_page,
     trunk_table,
     type_text,
     until,
@@ -159,13 +160,13 @@ class TestAccountPicker:
             table = screen.query_one("#accounts", Grid)
             await type_text(pilot, "retail")
             assert column(table, "username") == ["acme-retail"]
-            assert status_of(app) == "1 of 3 loaded accounts match"
+            assert status_of(app) == "1 of 3 accounts matches"
             await pilot.press("ctrl+u")
             await type_text(pilot, "INTEROP")  # description, case folded
             assert column(table, "username") == ["acme-lab"]
             await type_text(pilot, "-nothing")
             assert table.row_count == 0
-            assert "No loaded account matches 'interop-nothing'" in status_of(app)
+            assert status_of(app) == "No account matches 'INTEROP-nothing'"  # as typed
             await pilot.press("escape")
             assert table.row_count == 3
             assert app.focused is table
@@ -219,66 +220,53 @@ class TestAccountPicker:
             assert isinstance(app.screen, TrunksScreen) and app.screen.i_account == i_account
             assert not wire.of("getAccountInfo")
 
-    async def test_accounts_load_a_page_at_a_time(
+    async def test_every_page_loads_in_the_background(
         self, sim: Sim, client: SippyClient, app: TrunkApp, wire: RecordingTransport
     ) -> None:
-        """With 153 accounts, start-up fetches one page of 100; moving the cursor
-        to the end fetches the next page, and the end of the list fetches no more."""
+        """With 153 accounts, start-up fetches one page of 100 and then, with no
+        scrolling, the next; the short page ends it, and moving about fetches no more."""
         add_accounts(sim, 150)
         everything = client.list_accounts(0, 1000)
         assert len(everything) == 153
         async with app.run_test(size=SIZE) as pilot:
             screen = await start(pilot)
             table = screen.query_one("#accounts", Grid)
-            assert wire.of("listAccounts") == [{"offset": 0, "limit": 100}]
-            assert table.row_count == 100
-            assert status_of(app) == "100 accounts loaded; scroll down for more"
-
-            await pilot.press("down", "ctrl+end")
-            await settle(pilot)
             assert wire.of("listAccounts") == [{"offset": 0, "limit": 100}, {"offset": 100, "limit": 100}]
             assert column(table, "id") == [str(a.i_account) for a in everything]
             assert status_of(app) == "153 accounts loaded"
 
-            await pilot.press("ctrl+home", "ctrl+end")
+            await pilot.press("down", "ctrl+end", "ctrl+home", "ctrl+end")
             await settle(pilot)
             assert len(wire.of("listAccounts")) == 2
 
     async def test_a_typed_id_opens_an_account_not_loaded_yet(
         self, sim: Sim, app: TrunkApp, wire: RecordingTransport
     ) -> None:
-        """An id beyond the first page matches no loaded row, yet Enter looks it
-        up with getAccountInfo and opens it.
-
-        Every bulk description holds the id less its last digit, so no prefix
-        typed on the way leaves 5 rows or fewer, which would fetch pages it
-        should not (see test_typing_a_filter_fetches_no_pages).
-        """
-        last = add_accounts(sim, 1, "probe")[0] + 150  # the store hands out ids in order
-        assert add_accounts(sim, 150, description=f"rack {str(last)[:-1]}")[-1] == last
+        """Loading stopped after the first page: an id beyond it matches no loaded
+        row, yet Enter looks it up with getAccountInfo and opens it."""
+        last = add_accounts(sim, 150)[-1]
         async with app.run_test(size=SIZE) as pilot:
-            screen = await start(pilot)
+            screen = await stop_after_first_page(pilot, sim)
             await type_text(pilot, str(last))
             assert screen.query_one("#accounts", Grid).row_count == 0
-            assert status_of(app) == f"No loaded account matches '{last}'; scroll down for more. " \
-                "Type an account id and Enter to open it."
+            assert status_of(app) == f"No loaded account matches '{last}'; loading stopped · F5 loads them all"
             await pilot.press("enter")
             await settle(pilot)
-            assert wire.calls[:2] == [
-                ("listAccounts", {"offset": 0, "limit": 100}),
-                ("getAccountInfo", {"i_account": last}),
-            ]
+            assert wire.of("getAccountInfo") == [{"i_account": last}]
             assert isinstance(app.screen, TrunksScreen) and app.screen.i_account == last
             await rendered(pilot, "This account has no trunks yet")
 
-    async def test_typing_a_filter_fetches_no_pages(self, sim: Sim, app: TrunkApp, wire: RecordingTransport) -> None:
-        """The filter is local: typing it must not fetch further pages."""
+    async def test_typing_a_filter_fetches_each_page_once(
+        self, sim: Sim, app: TrunkApp, wire: RecordingTransport
+    ) -> None:
+        """The filter is local: typing while pages load asks for no page twice,
+        and text naming a loaded account looks nothing up."""
         add_accounts(sim, 150)
         async with app.run_test(size=SIZE) as pilot:
-            await start(pilot)
             await type_text(pilot, "bulk-001")
             await settle(pilot)
-            assert wire.of("listAccounts") == [{"offset": 0, "limit": 100}]
+            assert wire.of("listAccounts") == [{"offset": 0, "limit": 100}, {"offset": 100, "limit": 100}]
+            assert not wire.of("getAccountInfo")
 
 
 # ===================================================================================

@@ -23,6 +23,7 @@ from tests.tui.driving import (
     calls_running,
     make_app,
     open_account,
+    pages_held,
     server_trunks,
     settle,
     static_text,
@@ -96,21 +97,20 @@ async def test_a_create_answering_behind_help_waits_for_the_form(
 
 
 async def test_refresh_while_a_page_of_accounts_is_on_its_way(app: TrunkApp, sim: Sim) -> None:
-    """r while the second page loads: the list starts again from the first page and, the cursor
-    still being at its end, goes on to load every account."""
+    """r while the second page loads: its answer is dropped, and the list starts again from the
+    first page and goes on to load every account, each once."""
     add_accounts(sim, PAGE_SIZE + 20)
     everyone = [a.i_account for a in sim.client().list_accounts(0, 10 * PAGE_SIZE)]
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
         screen = app.screen
-        assert isinstance(screen, AccountsScreen) and len(screen.loaded) == PAGE_SIZE
-        sim.server.knobs.latency = 0.5
-        await pilot.press("down", "ctrl+end")
-        await until(pilot, lambda: "Loading accounts from 101" in status_of(app), "the second page to be asked for")
-        await pilot.press("r")
-        sim.server.knobs.latency = 0.0
+        assert isinstance(screen, AccountsScreen)
+        with pages_held(sim, PAGE_SIZE):
+            await until(pilot, lambda: screen.accounts.offset == PAGE_SIZE, "the first page")
+            await pilot.press("down", "r")
+            await until(pilot, lambda: (screen.accounts.generation, screen.accounts.offset) == (1, PAGE_SIZE),
+                        "the first page again")
         await settle(pilot)
-        assert [a.i_account for a in screen.loaded] == everyone
+        assert [row.i_account for row in screen.accounts.rows()] == everyone
         assert status_of(app) == f"{len(everyone)} accounts loaded"
 
 
@@ -192,7 +192,7 @@ async def test_a_refused_first_page_says_so_after_the_prompt_is_dismissed(sim: S
         await settle(pilot)
         assert isinstance(app.screen, AccountsScreen)
         assert status_of(app).startswith("✖ Loading accounts failed:")
-        assert status_of(app).endswith("r tries again")
+        assert status_of(app).endswith("F5 tries again")  # the filter box has the focus
 
 
 async def test_a_new_untouched_form_has_nothing_to_lose(app: TrunkApp) -> None:

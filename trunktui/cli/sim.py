@@ -13,13 +13,15 @@ import sqlite3
 import ssl
 import sys
 
-from trunktui.simulator.demo import add_bulk_trunks, seed_demo
+from trunktui.simulator.demo import add_bulk_trunks, add_extra_accounts, seed_demo
 from trunktui.simulator.framing import MAX_CONNECTIONS
 from trunktui.simulator.knobs import FailMode, Knobs
 from trunktui.simulator.server import SimulatorServer
 from trunktui.simulator.store import Store
 
 BULK_ACCOUNT = "bulk"
+BANNER_ACCOUNTS = 5
+"""Accounts listed per login at start; with ``--accounts`` the rest are only said to exist."""
 
 
 def _non_negative_int(text: str) -> int:
@@ -74,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="FILE", help="keep data in this SQLite file (demo data is added if empty)")
     parser.add_argument("--bulk", type=_non_negative_int, default=0, metavar="N",
                         help=f"add an account {BULK_ACCOUNT!r} with N generated trunks to the first customer")
+    parser.add_argument("--accounts", type=_non_negative_int, default=0, metavar="N",
+                        help="add N generated accounts (extra-000 on) to the first customer")
     parser.add_argument("--latency", type=_milliseconds, default=0.0, metavar="MS",
                         help="delay every answer by MS milliseconds")
     parser.add_argument("--fail-every", type=_non_negative_int, default=0, metavar="N",
@@ -99,16 +103,16 @@ def _tls_context(cert: str, key: str | None) -> ssl.SSLContext:
     return context
 
 
-def _open_store(path: str | None, bulk: int) -> Store:
+def _open_store(path: str | None, bulk: int, accounts: int) -> Store:
     """Open the store, seeding demo data only into an empty one."""
     store = Store(path)
     if store.is_empty():
         seed_demo(store)
-    if bulk:
-        first = store.customers()[0]["i_customer"]
-        if store.get_account(first, username=BULK_ACCOUNT) is None:
-            i_account = store.add_account(first, BULK_ACCOUNT, description="Generated trunks")
-            add_bulk_trunks(store, i_account, bulk)
+    first = store.customers()[0]["i_customer"]
+    add_extra_accounts(store, first, accounts)
+    if bulk and store.get_account(first, username=BULK_ACCOUNT) is None:
+        i_account = store.add_account(first, BULK_ACCOUNT, description="Generated trunks")
+        add_bulk_trunks(store, i_account, bulk)
     return store
 
 
@@ -116,8 +120,10 @@ def _print_banner(server: SimulatorServer) -> None:
     print(f"Sippy simulator listening on {server.url}")
     print("Logins (login / password: customer, accounts):")
     for customer in server.store.customers():
-        accounts = server.store.list_accounts(customer["i_customer"], 0, 1000)
-        listed = ", ".join(f"{a['username']}={a['i_account']}" for a in accounts)
+        accounts = server.store.list_accounts(customer["i_customer"], 0, BANNER_ACCOUNTS + 1)
+        listed = ", ".join(f"{a['username']}={a['i_account']}" for a in accounts[:BANNER_ACCOUNTS])
+        if len(accounts) > BANNER_ACCOUNTS:
+            listed += " and more"
         print(f"  {customer['login']} / {customer['password']}: {customer['name']} "
               f"(i_customer {customer['i_customer']}), accounts {listed}")
     print("Press Ctrl-C to stop.", flush=True)
@@ -140,7 +146,7 @@ def main(argv: list[str]) -> int:
         print(f"trunktui sim: error: cannot load the TLS certificate: {error}", file=sys.stderr)
         return 2
     try:
-        store = _open_store(args.db, args.bulk)
+        store = _open_store(args.db, args.bulk, args.accounts)
     except sqlite3.Error as error:
         print(f"trunktui sim: error: cannot use {args.db}: {error}", file=sys.stderr)
         return 2

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 
-from trunktui.simulator.demo import DEMO_LOGINS, DemoLogin, add_bulk_trunks, seed_demo
+from trunktui.simulator.demo import DEMO_LOGINS, DemoLogin, add_bulk_trunks, add_extra_accounts, seed_demo
 from trunktui.simulator.dispatch import Stats
 from trunktui.simulator.knobs import FailMode, Knobs
 from trunktui.simulator.server import SimulatorServer
@@ -23,6 +23,7 @@ __all__ = [
     "Stats",
     "Store",
     "add_bulk_trunks",
+    "add_extra_accounts",
     "seed_demo",
     "start_demo",
 ]

@@ -156,3 +156,24 @@ def add_bulk_trunks(store: Store, i_account: int, count: int) -> None:
         if name not in taken:
             rows.append(_trunk(rng, i_account, name, carrier, city))
     store.insert_trunks(rows)
+
+
+def add_extra_accounts(store: Store, i_customer: int, count: int) -> list[int]:
+    """Give a customer ``count`` generated accounts, ``extra-000`` on; return their ids.
+
+    For trying the account picker with more than one page of accounts.
+    Every seventh has a NULL description, as some switches hold; usernames
+    the store already has are skipped, so a kept database is not filled twice.
+    """
+    rng = random.Random(SEED + count)
+    digits = max(3, len(str(count - 1)))
+    added: list[int] = []
+    for number in range(count):
+        username = f"extra-{number:0{digits}d}"
+        city = rng.choice(tuple(_CITIES.values()))
+        description = None if number % 7 == 6 else f"Reseller {number} · {city}"
+        balance = round(rng.uniform(-500, 25000), 2)
+        if store.get_account(i_customer, username=username) is None:
+            added.append(store.add_account(i_customer, username, description=description, balance=balance,
+                                           blocked=rng.random() < 0.05, base_currency=rng.choice(("USD", "EUR"))))
+    return added

@@ -50,7 +50,7 @@ _FIXED_DDL = (
     i_account INTEGER PRIMARY KEY,
     i_customer INTEGER NOT NULL REFERENCES customers(i_customer),
     username TEXT NOT NULL UNIQUE,
-    description TEXT NOT NULL DEFAULT '',
+    description TEXT DEFAULT '',
     blocked INTEGER NOT NULL DEFAULT 0,
     expired INTEGER NOT NULL DEFAULT 0,
     balance REAL NOT NULL DEFAULT 0,
@@ -183,13 +183,14 @@ class Store:
         i_customer: int,
         username: str,
         *,
-        description: str = "",
+        description: str | None = "",
         blocked: bool = False,
         expired: bool = False,
         balance: float = 0.0,
         credit_limit: float | None = None,
         base_currency: str = "USD",
     ) -> int:
+        """Add an account; its ``description`` may be None (NULL), as on some switches."""
         with self._transaction() as db:
             cursor = db.execute(
                 "INSERT INTO accounts (i_customer, username, description, blocked, expired, balance,"

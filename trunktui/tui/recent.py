@@ -21,9 +21,11 @@ KEEP = 10
 
 @dataclass(frozen=True)
 class RecentAccount:
+    """An opened account as the picker showed it; a NULL username or description stays None."""
+
     i_account: int
-    username: str
-    description: str = ""
+    username: str | None
+    description: str | None = ""
 
 
 class RecentAccounts:
@@ -45,8 +47,8 @@ class RecentAccounts:
         recent: list[RecentAccount] = []
         for entry in entries if isinstance(entries, list) else []:
             try:
-                recent.append(RecentAccount(int(entry["i_account"]), str(entry["username"]),
-                                            str(entry.get("description", ""))))
+                recent.append(RecentAccount(int(entry["i_account"]), _text(entry["username"]),
+                                            _text(entry.get("description", ""))))
             except (KeyError, TypeError, ValueError):
                 continue
         return recent
@@ -63,3 +65,7 @@ class RecentAccounts:
             os.replace(tmp.name, self.path)
         except OSError:
             return
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -1,24 +1,27 @@
-"""The account picker: recent accounts first, the rest page by page.
+"""The account picker: recent accounts first, then every account, loaded page by page in the background.
 
-Accounts are fetched a page at a time as the cursor nears the end of what
-is loaded, so a customer with thousands of accounts costs one small call at
-start-up. Typing filters what is loaded; typing a number and Enter opens
-that ``i_account`` directly, loaded or not.
+Start-up costs one small call before the list can be used; the remaining
+pages follow one at a time while the operator types (Escape stops them),
+and the filter covers everything loaded so far. Text that is exactly a
+username or id not loaded yet is looked up with ``getAccountInfo`` after a
+short pause in typing, and a number and Enter opens that ``i_account``
+loaded or not. What the list and its status line say comes from one
+``AccountList`` (see ``account_list``).
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
+from trunktui.errors import FaultError
 from trunktui.model import Account
 from trunktui.text import printable
+from trunktui.tui.account_list import AccountList, Phase, PickerRow, Tone
 from trunktui.tui.base import AppScreen, Context
 from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell
@@ -27,16 +30,18 @@ from trunktui.tui.recent import RecentAccount
 from trunktui.tui.widgets import SafeInput, StatusLine
 
 PAGE_SIZE = 100
-PREFETCH_ROWS = 5
+LOOKUP_PAUSE = 0.4
+"""Seconds of no typing before filter text that names no loaded account is looked up on the switch."""
 COLUMNS = (("mark", ""), ("id", "ID"), ("username", "Username"), ("description", "Description"),
            ("status", "Status"), ("balance", "Balance"), ("currency", "Currency"))
 
 
 class AccountsPage(Outcome):
-    """One page of ``listAccounts``, fetched from ``offset``."""
+    """One page of ``listAccounts``, fetched from ``offset`` for list ``generation``."""
 
-    def __init__(self, offset: int, accounts: list[Account]) -> None:
+    def __init__(self, generation: int, offset: int, accounts: list[Account]) -> None:
         super().__init__("accounts")
+        self.generation = generation
         self.offset = offset
         self.accounts = accounts
 
@@ -45,22 +50,17 @@ class AccountFound(Outcome):
     """An account looked up by id or username, to open."""
 
     def __init__(self, account: Account) -> None:
-        super().__init__("open-id")
+        super().__init__("open")
         self.account = account
 
 
-@dataclass(frozen=True)
-class PickerRow:
-    """One row of the picker: a recent entry (``account`` None until its page loads) or a loaded account."""
+class AccountLookedUp(Outcome):
+    """An account the filter's text named exactly, looked up for list ``generation``, to show."""
 
-    recent: bool
-    i_account: int
-    username: str
-    description: str
-    account: Account | None
-
-    def matches(self, wanted: str) -> bool:
-        return any(wanted in text.casefold() for text in (str(self.i_account), self.username, self.description))
+    def __init__(self, generation: int, account: Account) -> None:
+        super().__init__("lookup")
+        self.generation = generation
+        self.account = account
 
 
 def picker_cells(row: PickerRow) -> list[Text]:
@@ -88,8 +88,11 @@ class AccountsScreen(AppScreen[None]):
         Binding("enter", "open", "Open", tooltip="Open the highlighted account's trunks"),
         Binding("slash", "focus_filter", "Filter", key_display="/",
                 tooltip="Filter the accounts by username, description or id"),
-        Binding("r", "refresh", "Refresh", tooltip="Refresh the account list from the switch"),
-        Binding("escape", "escape", "Clear", show=False, tooltip="Stop waiting, or clear the filter"),
+        Binding("r", "refresh", "Refresh", tooltip="Load the account list again (in the filter box: F5)"),
+        # Both shown: the footer shows r, or F5 where r types into the filter box.
+        Binding("f5", "refresh", "Refresh", key_display="F5"),
+        Binding("escape", "escape", "Clear", show=False,
+                tooltip="Stop loading or waiting, or clear the filter"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -97,13 +100,12 @@ class AccountsScreen(AppScreen[None]):
         """``open_first``: an i_account or username to open at once, as if picked."""
         super().__init__(context)
         self.open_first = open_first
-        self.trouble = ""
-        self.page_fault = ""
-        self.loaded: list[Account] = []
-        self.picker_rows: list[PickerRow] = []
+        self.accounts = AccountList([])
         self.widths: list[int] = []
-        self.more = True
-        self.recent: list[RecentAccount] = []
+        self.asked_name = ""
+        self.refusal: FaultError | None = None
+        """Why the switch could not look up ``asked_name``, which is then searched for in the list."""
+        self.lookup_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,135 +120,195 @@ class AccountsScreen(AppScreen[None]):
     def grid(self) -> Grid[PickerRow]:
         return self.query_one("#accounts", Grid)
 
+    @property
+    def filter_box(self) -> Input:
+        return self.query_one("#filter", Input)
+
     def on_mount(self) -> None:
-        self.recent = self.context.recent.load()
-        self.rows_changed()
+        self.accounts = AccountList(self.context.recent.load())
+        self.remeasure()
         if self.open_first is not None:
             self.open_by(self.open_first)
-        self.load_page()
+        self.load_next()
 
     def reload(self) -> None:
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        """Start again from the first page; a page still on its way is dropped."""
-        self.loaded, self.more, self.page_fault = [], True, ""
-        self.load_page(restart=True)
+        """Start again from the first page; a page or lookup still on its way is dropped."""
+        self.accounts.restart()
+        self.remeasure()
+        self.load_next()
 
-    def load_page(self, restart: bool = False) -> None:
-        if not self.more or (self.calls_in_flight("accounts") and not restart):
+    def load_next(self) -> None:
+        """Ask for the next page while the list is loading; each page asks for the one after it."""
+        accounts = self.accounts
+        if accounts.phase is not Phase.LOADING:
             return
-        offset = len(self.loaded)
-        client = self.client
-        self.query_one(StatusLine).busy("Loading accounts…" if not offset else f"Loading accounts from {offset + 1}…")
+        offset, generation, client = accounts.offset, accounts.generation, self.client
         self.run_call("accounts", lambda: client.list_accounts(offset, PAGE_SIZE),
-                      lambda page: AccountsPage(offset, page))
+                      lambda page: AccountsPage(generation, offset, page))
 
     @on(AccountsPage)
     def page_loaded(self, page: AccountsPage) -> None:
-        if page.offset != len(self.loaded):
+        accounts = self.accounts
+        if (page.generation, page.offset) != (accounts.generation, accounts.offset) \
+                or accounts.phase is not Phase.LOADING:
             return
-        self.loaded.extend(page.accounts)
-        self.more = len(page.accounts) == PAGE_SIZE
-        self.page_fault = ""
-        self.rows_changed()
+        added = accounts.add_page(page.accounts, complete=len(page.accounts) < PAGE_SIZE)
+        self.seek()
+        self.widen(added)
+        self.load_next()
+
+    @on(AccountLookedUp)
+    def looked_up(self, found: AccountLookedUp) -> None:
+        if found.generation == self.accounts.generation:
+            self.widen(self.accounts.add_found(found.account))
 
     @on(AccountFound)
     def account_found(self, found: AccountFound) -> None:
+        self.accounts.opening = None
         self.open_account(found.account)
 
     @on(CallFailed)
     def call_failed(self, failed: CallFailed) -> None:
+        """A failed page stops the loading; a failed lookup says nothing (the account may not exist);
+        a username the switch cannot look up is searched for in the list instead."""
+        accounts = self.accounts
+        if failed.purpose in ("open-id", "open-name"):
+            accounts.opening = None
         if failed.purpose == "accounts":
-            self.more = False
-            self.page_fault = f"Loading accounts failed: {failed.error} · r tries again"
-        else:
-            self.trouble = f"Cannot open that account: {failed.error}"
+            accounts.phase, accounts.fault = Phase.FAILED, f"Loading accounts failed: {failed.error}"
+            accounts.seeking = None
+        elif failed.purpose == "open-name" and isinstance(failed.error, FaultError):
+            accounts.seeking, self.refusal = self.asked_name, failed.error
+            if accounts.phase in (Phase.STOPPED, Phase.FAILED):
+                self.action_refresh()
+            self.seek()
+        elif failed.purpose != "lookup":
+            accounts.trouble = f"Cannot open that account: {failed.error}"
             self.notify(printable(failed.error), title="Cannot open account", severity="error", markup=False)
-        self.describe(self.query_one("#filter", Input).value.strip().casefold())
+        self.rebuild()
 
-    def rows(self) -> Iterator[PickerRow]:
-        """Recent accounts first, then the loaded ones, each once."""
-        by_id = {a.i_account: a for a in self.loaded if isinstance(a.i_account, int)}
-        seen: set[int] = set()
-        for entry in self.recent:
-            seen.add(entry.i_account)
-            yield PickerRow(True, entry.i_account, entry.username, entry.description, by_id.get(entry.i_account))
-        for account in self.loaded:
-            if isinstance(account.i_account, int) and account.i_account not in seen:
-                seen.add(account.i_account)
-                yield PickerRow(False, account.i_account, printable(account.username),
-                                printable(account.description), account)
+    def seek(self) -> None:
+        """Open the username being searched for once a page holds it; say so if the whole list does not."""
+        accounts = self.accounts
+        name = accounts.seeking
+        if name is None:
+            return
+        account = accounts.find(name)
+        if account is not None:
+            accounts.seeking = None
+            self.open_account(account)
+        elif accounts.phase is Phase.COMPLETE:
+            accounts.seeking = None
+            accounts.trouble = (f"No account named '{name}' in the list "
+                                f"(the switch could not look it up: {self.refusal})")
+
+    def remeasure(self) -> None:
+        """Measure every row again (after a restart, or a change to the recent ones), then show them."""
+        self.widths = self.grid.measure(self.accounts.rows())
+        self.rebuild()
+
+    def widen(self, rows: list[PickerRow]) -> None:
+        """New rows arrived: widen the columns they need, then show the list.
+
+        Columns are as wide as every row needs, so they do not jump as the
+        filter narrows; only the new rows are measured, so a page costs what
+        its own rows do.
+        """
+        self.widths = [max(old, new) for old, new in zip(self.widths, self.grid.measure(rows), strict=True)]
+        self.rebuild()
 
     def current(self) -> PickerRow | None:
         grid = self.grid
         return grid.rows[grid.cursor_row] if grid.cursor_row >= 0 else None
 
-    def rows_changed(self) -> None:
-        """The loaded or recent accounts changed: list and measure the rows once, then show them.
-
-        Columns are as wide as every row needs, so they do not jump as the filter narrows.
-        """
-        self.picker_rows = list(self.rows())
-        self.widths = self.grid.measure(self.picker_rows)
-        self.rebuild()
-
     def rebuild(self) -> None:
-        """Show the rows the filter lets through, keeping the highlighted account."""
-        wanted = self.query_one("#filter", Input).value.strip().casefold()
+        """Show the rows the filter lets through, keeping the highlighted account, and say what they are."""
+        typed = self.filter_box.value.strip()
+        wanted = typed.casefold()
+        rows = self.accounts.rows()
+        shown = [row for row in rows if row.matches(wanted)] if wanted else rows
         selected = self.current()
-        shown = [row for row in self.picker_rows if not wanted or row.matches(wanted)]
         keep = next((i for i, row in enumerate(shown) if selected and row.i_account == selected.i_account), 0)
         self.grid.show(shown, self.widths, cursor=keep)
-        self.describe(wanted)
+        self.describe()
 
-    def describe(self, wanted: str) -> None:
-        """Say what the list shows; a failed open stays said until the next thing is typed or opened,
-        a failed page until the list loads again."""
+    def describe(self) -> None:
+        """Say what the list shows, naming the key that loads it again from where the focus is."""
+        retry = "F5" if self.focused is self.filter_box else "r"
+        message, tone = self.accounts.summary(self.filter_box.value.strip(), self.grid.rows, retry)
         status = self.query_one(StatusLine)
-        count, shown = len(self.loaded), self.grid.row_count
-        if self.trouble or self.page_fault:
-            loaded = f"{count} accounts loaded · " if count and not self.trouble else ""
-            status.fault(loaded + (self.trouble or self.page_fault))
-            return
-        more = "; scroll down for more" if self.more else ""
-        if not shown and wanted:
-            status.show(f"No loaded account matches {wanted!r}{more}. Type an account id and Enter to open it.")
-        elif not shown:
-            status.show("This login has no accounts." if not self.more else "Loading accounts…")
-        elif wanted:
-            status.show(f"{shown} of {count} loaded accounts match{more}")
+        if tone is Tone.FAULT:
+            status.fault(message)
+        elif tone is Tone.BUSY:
+            status.busy(message)
         else:
-            status.show(f"{count} accounts loaded{more}")
+            status.show(message)
+
+    def on_descendant_focus(self) -> None:
+        self.describe()
 
     @on(Input.Changed, "#filter")
     def filter_changed(self) -> None:
-        self.trouble = ""
+        self.accounts.trouble = ""
         self.rebuild()
+        if self.lookup_timer is not None:
+            self.lookup_timer.stop()
+        if self.lookup_text():
+            self.lookup_timer = self.set_timer(LOOKUP_PAUSE, self.look_up)
+
+    def lookup_text(self) -> str:
+        """The filter's text, if it may be an account's exact username or id that is not loaded yet."""
+        text = self.filter_box.value.strip()
+        if not text or self.accounts.phase is Phase.COMPLETE or self.accounts.knows(text):
+            return ""
+        return text
+
+    def look_up(self) -> None:
+        text = self.lookup_text()
+        if not text:
+            return
+        client, generation = self.client, self.accounts.generation
+        if text.isascii() and text.isdigit():
+            self.run_call("lookup", lambda: client.get_account(i_account=int(text)),
+                          lambda account: AccountLookedUp(generation, account))
+        else:
+            self.run_call("lookup", lambda: client.get_account(username=text),
+                          lambda account: AccountLookedUp(generation, account))
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self, event: Input.Submitted) -> None:
+        """A number opens that i_account; other text opens the highlighted row, or, if none is shown,
+        the account with exactly that username."""
         text = event.value.strip()
         if text.isascii() and text.isdigit():
             self.open_by(int(text))
+        elif self.current() is None and text:
+            self.open_by(text)
         else:
             self.action_open()
-
-    @on(Grid.Highlighted)
-    def near_the_end(self, event: Grid.Highlighted) -> None:
-        """Fetch the next page as the cursor nears the end of the full list.
-
-        While a filter is typed the rows shown are few by design, so nearing
-        their end says nothing about wanting more accounts.
-        """
-        if self.query_one("#filter", Input).value.strip():
-            return
-        if event.row >= self.grid.row_count - PREFETCH_ROWS:
-            self.load_page()
 
     @on(Grid.RowSelected)
     def row_selected(self) -> None:
         self.action_open()
+
+    def on_key(self, event: events.Key) -> None:
+        """``/`` and the text typed after it in one burst (a slow link delivers keys so) all reach the
+        list, queued there before any of them is handled: ``/`` moves the focus here, not in the app's
+        binding (which acts only after the keys behind it), and the keys behind it go to the filter
+        box, not to the list's own keys (``r``, ``q``) or nowhere."""
+        box = self.filter_box
+        if self.focused is box:
+            if event.is_printable:
+                event.stop()
+                event.prevent_default()
+                box.post_message(events.Key(event.key, event.character))
+        elif event.key == "slash":
+            event.stop()
+            event.prevent_default()
+            self.action_focus_filter()
 
     def key_down(self, event: events.Key) -> None:
         self.into_list(event)
@@ -264,24 +326,34 @@ class AccountsScreen(AppScreen[None]):
         the box's own keys; on the trunk table, and now here, they move the
         cursor. Ctrl+A and Ctrl+E still move within the box.
         """
-        if self.focused is self.query_one("#filter"):
+        if self.focused is self.filter_box:
             event.prevent_default()
             event.stop()
-            self.grid.focus()
+            self.set_focus(self.grid)
             if row is not None:
                 self.grid.move_cursor(row)
 
     def action_focus_filter(self) -> None:
-        self.query_one("#filter").focus()
+        """Focus the filter box at once (``focus()`` waits its turn), so keys typed in the same burst
+        as ``/`` land in it, not in the list."""
+        self.set_focus(self.filter_box)
 
     def action_escape(self) -> None:
-        if self.stop_waiting():
-            self.query_one(StatusLine).fault("Stopped waiting for the switch. r tries again.")
+        """Stop what is on its way (pages, a lookup, an open); with nothing on its way, clear the filter."""
+        stopped = self.stop_waiting()
+        if stopped:
+            accounts = self.accounts
+            if accounts.phase is Phase.LOADING:
+                accounts.phase = Phase.STOPPED
+            accounts.seeking = accounts.opening = None
+            if stopped & {"open-id", "open-name"}:
+                accounts.trouble = "Stopped waiting for the switch to open the account."
+            self.describe()
             return
-        box = self.query_one("#filter", Input)
+        box = self.filter_box
         if box.value:
             box.value = ""
-        self.grid.focus()
+        self.set_focus(self.grid)
 
     def action_open(self) -> None:
         row = self.current()
@@ -289,29 +361,39 @@ class AccountsScreen(AppScreen[None]):
             self.open_by(row.i_account)
 
     def open_by(self, key: int | str) -> None:
-        """Open an account by i_account (looked up unless loaded) or by username (always looked up)."""
-        self.trouble = ""
-        for account in self.loaded:
-            if account.i_account == key:
-                self.open_account(account)
-                return
+        """Open an account by i_account or username: at once if loaded, otherwise looked up on the switch."""
+        accounts = self.accounts
+        accounts.trouble = ""
+        if self.lookup_timer is not None:
+            self.lookup_timer.stop()
+        account = accounts.find(key)
+        if account is not None:
+            self.open_account(account)
+            return
         client = self.client
-        self.query_one(StatusLine).busy(f"Looking up account {printable(key, 60)}…")
+        accounts.opening = printable(key, 60)
+        self.describe()
         if isinstance(key, int):
             self.run_call("open-id", lambda: client.get_account(i_account=key), AccountFound)
         else:
-            self.run_call("open-id", lambda: client.get_account(username=key), AccountFound)
+            self.asked_name = key
+            self.run_call("open-name", lambda: client.get_account(username=key), AccountFound)
 
     def open_account(self, account: Account) -> None:
         from trunktui.tui.screens.trunks import TrunksScreen
 
         if not isinstance(account.i_account, int):
-            self.query_one(StatusLine).fault(f"Account {printable(account.i_account)!r} has no usable id.")
+            self.accounts.trouble = f"Account {printable(account.i_account)!r} has no usable id."
+            self.describe()
             return
         if not self.open(TrunksScreen(self.context, account)):
             return
         recent = self.context.recent
-        recent.remember(RecentAccount(account.i_account, printable(account.username),
-                                      printable(account.description, 80)))
-        self.recent = recent.load()
-        self.rows_changed()
+        recent.remember(RecentAccount(account.i_account, _remembered(account.username),
+                                      _remembered(account.description, 80)))
+        self.accounts.recent = recent.load()
+        self.remeasure()
+
+
+def _remembered(value: object, limit: int | None = None) -> str | None:
+    return None if value is None else printable(value, limit)
