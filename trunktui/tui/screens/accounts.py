@@ -90,7 +90,7 @@ class AccountsScreen(AppScreen[None]):
                 tooltip="Filter the accounts by username, description or id"),
         Binding("r", "refresh", "Refresh", tooltip="Refresh the account list from the switch"),
         Binding("escape", "escape", "Clear", show=False, tooltip="Stop waiting, or clear the filter"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.ask_quit", "Quit, after asking (Ctrl+Q quits at once)", show=False),
     ]
 
     def __init__(self, context: Context, open_first: int | str | None = None) -> None:
