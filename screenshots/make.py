@@ -1,4 +1,4 @@
-"""Remake the README's screenshots: ``python screenshots/make.py``.
+"""Remake the README's screenshots: ``python screenshots/make.py`` (or only some: ``… make.py help``).
 
 Starts the demo simulator in this process (fresh random login passwords, the
 usual deterministic demo data), drives trunktui headless with Textual's
@@ -44,6 +44,7 @@ from trunktui.simulator import Store, start_demo  # noqa: E402
 
 SIZE = (110, 32)
 SMALL = (80, 24)
+"""Help and the long-named trunk are shown as an operator on an 80x24 terminal sees them."""
 TRUNK = "cogent-fra-tdm"  # has NULLs and a (masked) password
 TYPED_SECRET = "an-example-secret"
 
@@ -119,7 +120,7 @@ SHOTS: dict[str, Shot] = {
     "save": Shot(save),
     "new": Shot(new),
     "delete": Shot(delete),
-    "help": Shot(help_),
+    "help": Shot(help_, SMALL),
     "trunks-long-name": Shot(trunks_long_name, SMALL, long_name=True),
 }
 
@@ -144,7 +145,11 @@ async def shoot(sim: Sim, shot: Shot) -> str:
         return app.export_screenshot()
 
 
-def main() -> int:
+def main(names: list[str]) -> int:
+    unknown = set(names) - SHOTS.keys()
+    if unknown:
+        print(f"No such screenshot: {', '.join(sorted(unknown))} (there are {', '.join(SHOTS)})", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory(prefix="trunktui-screenshots-") as state:
         for variable in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
             os.environ[variable] = str(Path(state) / variable.lower())
@@ -155,6 +160,8 @@ def main() -> int:
             secrets = secrets_of(server.store, logins) | {TYPED_SECRET}
             leaked: list[str] = []
             for name, shot in SHOTS.items():
+                if names and name not in names:
+                    continue
                 with long_named_trunk(server.store) if shot.long_name else nullcontext():
                     svg = asyncio.run(shoot(sim, shot))
                 path = HERE / f"{name}.svg"
@@ -171,4 +178,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
