@@ -96,10 +96,12 @@ def key_name(key: str) -> str:
 
 
 def key_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-    """A row per action (``cursor(-1)`` and ``cursor(1)`` are one): its keys, and what it does.
+    """A row per action: its keys, and what it does.
 
     What it does is the binding's tooltip, else the words ``ACTION_WORDS``
-    has for it, else its description, else the action's own name.
+    has for it, else its description, else the action's own name. Without
+    a tooltip, one action's variants share a row (``cursor(-1)`` and
+    ``cursor(1)``: up or down a row); with one, each has its own.
     """
     keys: dict[str, list[str]] = {}
     does: dict[str, str] = {}
@@ -107,13 +109,14 @@ def key_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
         if not isinstance(binding, Binding):
             continue
         shown = [binding.key_display] if binding.key_display else [key_name(k.strip()) for k in binding.key.split(",")]
-        action = binding.action.split("(")[0]
-        listed = keys.setdefault(action, [])
-        listed.extend(name for name in shown if name not in listed)
-        said = binding.tooltip or ACTION_WORDS.get(action) or binding.description or action.replace("_", " ")
-        if binding.tooltip or action not in does:
-            does[action] = said
-    return [(", ".join(keys[action]), does[action]) for action in keys]
+        name = binding.action.split("(")[0]
+        row = binding.action if binding.tooltip else name
+        listed = keys.setdefault(row, [])
+        listed.extend(key for key in shown if key not in listed)
+        said = binding.tooltip or ACTION_WORDS.get(name) or binding.description or name.replace("_", " ")
+        if binding.tooltip or row not in does:
+            does[row] = said
+    return [(", ".join(keys[row]), does[row]) for row in keys]
 
 
 def sections() -> list[Section]:
