@@ -1,4 +1,4 @@
-"""Remake the README's screenshots: ``python screenshots/make.py``.
+"""Remake the README's screenshots: ``python screenshots/make.py`` (or only some: ``… make.py help``).
 
 Starts the demo simulator in this process (fresh random login passwords, the
 usual deterministic demo data), drives trunktui headless with Textual's
@@ -46,6 +46,7 @@ from trunktui.tui.screens.accounts import PAGE_SIZE, AccountsScreen  # noqa: E40
 
 SIZE = (110, 32)
 SMALL = (80, 24)
+"""Help and the long-named trunk are shown as an operator on an 80x24 terminal sees them."""
 TRUNK = "cogent-fra-tdm"  # has NULLs and a (masked) password
 TYPED_SECRET = "an-example-secret"
 
@@ -133,7 +134,7 @@ SHOTS: dict[str, Shot] = {
     "save": Shot(save),
     "new": Shot(new),
     "delete": Shot(delete),
-    "help": Shot(help_),
+    "help": Shot(help_, SMALL),
     "trunks-long-name": Shot(trunks_long_name, SMALL, long_name=True),
     "accounts-loading": Shot(accounts_loading, SMALL, many_accounts=True),  # last: it adds accounts
 }
@@ -166,7 +167,11 @@ async def shoot(sim: Sim, shot: Shot) -> str:
         sim.server.knobs.latency = 0.0
 
 
-def main() -> int:
+def main(names: list[str]) -> int:
+    unknown = set(names) - SHOTS.keys()
+    if unknown:
+        print(f"No such screenshot: {', '.join(sorted(unknown))} (there are {', '.join(SHOTS)})", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory(prefix="trunktui-screenshots-") as state:
         for variable in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
             os.environ[variable] = str(Path(state) / variable.lower())
@@ -177,6 +182,8 @@ def main() -> int:
             secrets = secrets_of(server.store, logins) | {TYPED_SECRET}
             leaked: list[str] = []
             for name, shot in SHOTS.items():
+                if names and name not in names:
+                    continue
                 with long_named_trunk(server.store) if shot.long_name else nullcontext():
                     svg = asyncio.run(shoot(sim, shot))
                 path = HERE / f"{name}.svg"
@@ -193,4 +200,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

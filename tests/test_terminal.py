@@ -109,7 +109,7 @@ def test_demo_in_a_real_terminal(tmp_path: Path) -> None:
 
         terminal.keys("Enter")
         screen = terminal.wait_for(
-            "the trunk form", lambda s: re.search(r"Trunk \d+ · ", s) and "Up to date with the switch." in s
+            "the trunk form", lambda s: re.search(r"Trunk \d+ · ", s) and "Read from the switch at" in s
         )
         assert "Destination" in screen and "Save" in screen and "Revert" in screen
 

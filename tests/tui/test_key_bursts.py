@@ -160,6 +160,11 @@ async def at_discard_dialog(pilot: Pilot[None]) -> None:
     await after(pilot, "escape", ConfirmScreen)
 
 
+async def at_quit_dialog(pilot: Pilot[None]) -> None:
+    await at_table(pilot)
+    await after(pilot, "q", ConfirmScreen)
+
+
 STARTS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
     "picker": at_picker,
     "table": at_table,
@@ -170,6 +175,7 @@ STARTS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
     "delete-dialog": at_delete_dialog,
     "save-dialog": at_save_dialog,
     "discard-dialog": at_discard_dialog,
+    "quit-dialog": at_quit_dialog,
 }
 
 
@@ -218,7 +224,7 @@ async def test_a_burst_of_keys_never_crashes(where: str, keys: list[str]) -> Non
 @pytest.mark.parametrize(("key", "opens"), [("s", "the sort list"), ("y", "the copy list"),
                                             ("d", "the delete question")])
 async def test_quit_then_a_key_that_opens_a_screen_in_one_read(sim: Sim, key: str, opens: str) -> None:
-    """``q`` and then ``s``, ``y`` or ``d`` in one read on the trunk table: the app quits with status 0.
+    """Ctrl+Q and then ``s``, ``y`` or ``d`` in one read on the trunk table: the app quits with status 0.
 
     It crashed (NoMatches: OptionList on ChoiceScreen, #cancel on
     ConfirmScreen): the key after the quit still ran, and the dialog it
@@ -228,10 +234,28 @@ async def test_quit_then_a_key_that_opens_a_screen_in_one_read(sim: Sim, key: st
     app = make_app(sim)
     async with app.run_test(size=SIZE) as pilot:
         await at_table(pilot)
-        burst(app, "q", key)
+        burst(app, "ctrl+q", key)
         await aftermath(pilot)
-        assert not app.is_running, f"q did not quit with {opens} opened behind it"
+        assert not app.is_running, f"Ctrl+Q did not quit with {opens} opened behind it"
     assert app.return_code == 0
+
+
+@pytest.mark.parametrize("latency", [0.0, 0.3])
+async def test_enter_bursts_on_the_table_open_one_trunk(sim: Sim, latency: float) -> None:
+    """Enter two, three or four times in one read on the trunk table: one trunk screen opens, whether
+    the switch answers at once or slowly; the Enters after it reach the form, which they leave as it is."""
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_table(pilot)
+        sim.server.knobs.latency = latency
+        for count in (2, 3, 4):
+            burst(app, *["enter"] * count)
+            await aftermath(pilot)
+            assert [type(screen) for screen in app.screen_stack[2:]] == [TrunksScreen, TrunkScreen], count
+            assert isinstance(app.screen, TrunkScreen) and app.screen.unsaved() == []
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, TrunksScreen)
 
 
 async def test_palette_then_page_down_in_one_read(sim: Sim) -> None:

@@ -16,7 +16,8 @@ Keeping snapshots stable across runs and machines:
   never from the transport, whose messages name host and port;
 - every call is waited for (``settle``), so no loading spinner is caught,
   and text boxes then stop blinking, so the cursor is always shown;
-- the export dialog's default path (working directory and clock) is pinned.
+- the export dialog's default path (working directory and clock) is pinned,
+  and so is the time the trunk form says it read the trunk.
 
 The app is made and driven with the helpers every pilot test uses
 (``tests/tui/driving.py``).
@@ -53,6 +54,7 @@ from tests.tui.driving import (
 )
 from tests.wire import ForwardingTransport
 from trunktui.simulator import Store, seed_demo
+from trunktui.tui.screens import trunk as trunk_module
 from trunktui.tui.screens import trunks as trunks_module
 
 SnapCompare = Callable[..., bool]
@@ -79,6 +81,14 @@ SCREENSHOTS = TESTS.parent / "screenshots"
 def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's NO_COLOR would turn every snapshot grey."""
     monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def read_at_a_fixed_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The trunk form says when it read the trunk: always 14:02:11 here."""
+    clock = {name: getattr(time, name) for name in dir(time) if not name.startswith("_")}
+    clock["strftime"] = lambda _format, *_: "14:02:11"
+    monkeypatch.setattr(trunk_module, "time", SimpleNamespace(**clock))
 
 
 # --- steps before the picture: each a ``run_before`` -------------------------------------

@@ -76,7 +76,7 @@ class TrunkApp(Caller, App[None]):
         Binding("f1", "help", "Help", key_display="F1",
                 tooltip="Help: every key, name patterns and how NULL is shown"),
         Binding("question_mark", "help", "Help", show=False),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+q", "quit", "Quit at once (asks only about unsaved edits)", show=False, priority=True),
     ]
 
     def __init__(self, session: Session, config: Config | None = None) -> None:
@@ -265,6 +265,17 @@ class TrunkApp(Caller, App[None]):
     async def action_quit(self) -> None:
         """Quit, but ask first if a trunk form holds unsaved changes."""
         self.after_asking(self.exit)
+
+    def action_ask_quit(self) -> None:
+        """``q`` on a list: a stray key must not end the session, so it asks, and Stay is the default."""
+        from trunktui.tui.screens.confirm import ConfirmScreen, quit_dialog
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.after_asking(self.exit)
+
+        if not isinstance(self.screen, ConfirmScreen):
+            self.push_screen(quit_dialog(), answered)
 
     def exit(self, result: None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
         """Exit; the input still queued is dropped from now on (see ``on_event``)."""

@@ -93,7 +93,7 @@ class AccountsScreen(AppScreen[None]):
         Binding("f5", "refresh", "Refresh", key_display="F5"),
         Binding("escape", "escape", "Clear", show=False,
                 tooltip="Stop loading or waiting, or clear the filter"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.ask_quit", "Quit, after asking (Ctrl+Q quits at once)", show=False),
     ]
 
     def __init__(self, context: Context, open_first: int | str | None = None) -> None:

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from trunktui.audit import audit_path, describe_change, describe_result, failure_message, read_recent
 from trunktui.text import printable
@@ -45,17 +45,29 @@ def entry_cells(entry: dict[str, Any]) -> list[Text]:
 
 
 class AuditScreen(Dialog[None]):
-    """Newest first; the file itself is the record, this is a window on it."""
+    """Newest first; the file itself is the record, this is a window on it.
 
-    BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("q", "dismiss", "Close", show=False)]
+    It covers the whole screen, so it has a footer of its own.
+    """
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("q", "dismiss", "Close", show=False),
+        Binding("f5", "reload", "Reload", tooltip="Read the audit trail again"),
+        Binding("r", "reload", "Reload", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
+        yield Footer(compact=True)
         with Vertical(classes="frame"):
-            yield Static(Text(f"Audit trail · {audit_path()} · Escape closes"), classes="title")
+            yield Static(Text(f"Audit trail · {audit_path()} · F5 reads again · Escape closes"), classes="title")
             yield Grid(COLUMNS, entry_cells, sortable=False)
             yield StatusLine()
 
     def on_mount(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
         self.query_one(StatusLine).busy("Reading the audit trail…")
         self.run_call("audit", lambda: read_recent(count=SHOWN), AuditRead)
 

@@ -102,6 +102,7 @@ class ConfirmScreen(Question[bool]):
         if self.type_to_confirm is not None:
             yield Static(Text("This is a production switch. Type the trunk's name to enable Delete:"))
             yield SafeInput(id="typed", compact=True, select_on_focus=False)
+            yield Static(id="mismatch", classes="hint -empty")
 
     def buttons(self) -> ComposeResult:
         yield Button(self.cancel, id="cancel")
@@ -118,11 +119,17 @@ class ConfirmScreen(Question[bool]):
     @on(Input.Changed, "#typed")
     def typed(self, event: Input.Changed) -> None:
         self.query_one("#confirm", Button).disabled = event.value != self.type_to_confirm
+        self.query_one("#mismatch", Static).add_class("-empty")
 
     @on(Input.Submitted, "#typed")
-    def typed_enter(self) -> None:
-        """Enter in the box moves on to the buttons; it never deletes by itself."""
-        self.query_one("#cancel").focus()
+    def typed_enter(self, event: Input.Submitted) -> None:
+        """Enter confirms once the exact name is typed; otherwise it says so, and the dialog stays."""
+        if event.value == self.type_to_confirm:
+            self.dismiss(True)
+        else:
+            mismatch = self.query_one("#mismatch", Static)
+            mismatch.update(Text("Not deleted: that is not the trunk's name. Type it exactly, or Escape to cancel."))
+            mismatch.remove_class("-empty")
 
 
 def delete_dialog(trunk: Trunk, production: bool = False) -> ConfirmScreen:
@@ -159,6 +166,11 @@ def save_dialog(before: dict[str, object], changes: dict[str, object]) -> Confir
 def discard_dialog(labels: list[str]) -> ConfirmScreen:
     body = Text("Unsaved changes to: " + ", ".join(labels) + ".\nLeave and lose them?")
     return ConfirmScreen("Discard your changes?", body, "Discard", danger=True, cancel="Keep editing")
+
+
+def quit_dialog() -> ConfirmScreen:
+    body = Text("Ctrl+Q quits at once from anywhere.")
+    return ConfirmScreen("Quit trunktui?", body, "Quit", danger=True, cancel="Stay")
 
 
 class ConflictChoice(Enum):

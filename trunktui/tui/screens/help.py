@@ -1,53 +1,90 @@
-"""The help screen (F1 or ?): every screen's keys, pattern syntax and how values are shown.
+"""The help screen (F1 or ?): every screen's keys, what types into a box, pattern syntax and NULL.
 
-The key tables are made from the screens' own bindings, so a key, its
-footer text, its help row and its palette entry are declared once.
+The key rows are made from the screens' own bindings, read when help
+opens, so a key, its footer text, its help row and its palette entry are
+declared once. Rows are plain two-column lines without rules, so that at
+80x24 a page holds several screens' keys.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown
+from textual.widgets import Footer, Static
 
 from trunktui.tui.base import Dialog
 
-KEY_NAMES = {"question_mark": "?", "slash": "/", "ctrl": "Ctrl", "shift": "Shift"}
+KEY_NAMES = {"question_mark": "?", "slash": "/", "ctrl": "Ctrl", "shift": "Shift", "up": "↑", "down": "↓",
+             "left": "←", "right": "→", "pageup": "PgUp", "pagedown": "PgDn", "escape": "Escape",
+             "enter": "Enter", "delete": "Del"}
+KEY_WIDTH = 16
 
-EVERYWHERE = """\
-| Ctrl+P | command palette: every action by name |
-| Escape | back, or close a dialog (Cancel) |
-| Tab, Shift+Tab | move between boxes, tables and buttons |
-"""
+ACTION_WORDS = {
+    "select": "Open the highlighted row",
+    "cursor": "Up or down a row",
+    "page": "Up or down a page",
+    "first": "To the first row",
+    "last": "To the last row",
+    "step": "To the next button, round and round",
+    "read_only": "On a read-only connection: says why nothing changes",
+    "to_table": "From a box to the table",
+}
+"""What keys that carry no words, or only a footer's one word, do."""
 
-ACCOUNTS = """\
-Type to filter by username, description or id. Type an account id and
-press Enter to open it even if it is not loaded yet. ★ marks recently used
-accounts; more accounts load as you scroll down.
-"""
+EVERYWHERE = [
+    ("Ctrl+P", "command palette: every action by name"),
+    ("Tab, Shift+Tab", "move between boxes, tables and buttons"),
+]
 
-PATTERNS = """\
-**Name patterns** use SQL LIKE: `%` matches any run of characters, `_`
-exactly one, and `\\` makes the next character literal (`tel\\_%`).
-Matching may be case-sensitive, as the switch decides.
-"""
+PICKER_TYPING = ("In the filter box letters and digits type (q and r too); Enter opens, ↓ goes to the list, "
+                 "Escape clears the filter, F5 refreshes. Every account loads in the background (Escape "
+                 "stops it) and the filter covers all that have arrived; an exact username or id not loaded "
+                 "yet is looked up on the switch. ★ marks recently used accounts.")
+TABLE_TYPING = ("In the pattern and filter boxes every letter types (n, c, d, q, r too): Enter applies the "
+                "pattern and stays in the box, ↓ or Escape goes to the table, F5 still refreshes.")
+PATTERNS = ("Name patterns use SQL LIKE: % matches any run of characters, _ exactly one, and \\ makes the "
+            "next character literal (tel\\_%). Matching may be case-sensitive, as the switch decides. "
+            "The quick filter narrows the loaded rows without asking the switch.")
+FORM_TYPING = ("In a text box every letter types (r too); Ctrl+S, Ctrl+R, F5 and Escape still work, Space "
+               "ticks a switch or NULL box. The Revert button (or Ctrl+P, Revert changes) puts back the "
+               "values read from the switch.")
+FORM = ("A changed field's label turns orange; red marks a value that cannot be sent, with the reason "
+        "under it. NULL is shown in dim italics and differs from an empty value: tick a field's NULL box "
+        "to send NULL (for a capacity or CPS limit, NULL means no limit). Characters that cannot be shown "
+        "safely appear as stand-ins such as ␛.")
+DIALOG_TYPING = ("The focused button is what Enter does; for anything destructive that is Cancel. In a "
+                 "dialog's text box (a production delete, an export path) letters type, and Enter there "
+                 "confirms.")
 
-FORM = """\
-A field's label turns orange once you change it, and red marks a value
-that cannot be sent, with the reason under it.
 
-**NULL** is shown in dim italics and differs from an empty value: tick the
-NULL box of a field to send NULL (for a capacity or CPS limit, NULL means no
-limit). Numbers appear exactly as the switch sent them. Characters that
-cannot be shown safely appear as visible stand-ins such as `␛`.
-"""
+@dataclass(frozen=True)
+class Section:
+    """One screen's part of help: its key rows and notes."""
+
+    title: str
+    rows: Sequence[tuple[str, str]]
+    notes: Sequence[str] = ()
+
+    def render(self) -> RenderableType:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True, min_width=KEY_WIDTH, style="bold")
+        table.add_column(overflow="fold")
+        for keys, does in self.rows:
+            table.add_row(Text(keys), Text(does))
+        parts: list[RenderableType] = [Text(self.title, style="bold reverse"), table]
+        parts.extend(Text(note, style="italic") for note in self.notes)
+        return Group(*parts, Text(""))
 
 
 def key_name(key: str) -> str:
-    """``ctrl+s`` as Ctrl+S, ``f5`` as F5, ``question_mark`` as ?."""
+    """``ctrl+s`` as Ctrl+S, ``f5`` as F5, ``question_mark`` as ?, ``down`` as ↓."""
     *modifiers, last = key.split("+")
     names = [KEY_NAMES.get(modifier, modifier.title()) for modifier in modifiers]
     if last in KEY_NAMES:
@@ -59,36 +96,59 @@ def key_name(key: str) -> str:
     return "+".join(names)
 
 
-def key_rows(bindings: Iterable[BindingType]) -> str:
-    """A Markdown table row per action: its keys, and what it does (tooltip, else description)."""
+def key_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    """A row per action: its keys, and what it does.
+
+    What it does is the binding's tooltip, else the words ``ACTION_WORDS``
+    has for it, else its description, else the action's own name. Without
+    a tooltip, one action's variants share a row (``cursor(-1)`` and
+    ``cursor(1)``: up or down a row); with one, each has its own.
+    """
     keys: dict[str, list[str]] = {}
     does: dict[str, str] = {}
     for binding in bindings:
-        if not isinstance(binding, Binding) or binding.action.startswith("app.focus"):
+        if not isinstance(binding, Binding):
             continue
-        keys.setdefault(binding.action, []).append(binding.key_display or key_name(binding.key))
-        if binding.tooltip or binding.action not in does:
-            does[binding.action] = binding.tooltip or binding.description
-    return "".join(f"| {', '.join(keys[action])} | {does[action]} |\n" for action in keys if does[action])
+        shown = [binding.key_display] if binding.key_display else [key_name(k.strip()) for k in binding.key.split(",")]
+        name = binding.action.split("(")[0]
+        row = binding.action if binding.tooltip else name
+        listed = keys.setdefault(row, [])
+        listed.extend(key for key in shown if key not in listed)
+        said = binding.tooltip or ACTION_WORDS.get(name) or binding.description or name.replace("_", " ")
+        if binding.tooltip or row not in does:
+            does[row] = said
+    return [(", ".join(keys[row]), does[row]) for row in keys]
 
 
-def help_text() -> str:
+def sections() -> list[Section]:
     from trunktui.tui.app import TrunkApp
+    from trunktui.tui.grid import Grid
     from trunktui.tui.screens.accounts import AccountsScreen
+    from trunktui.tui.screens.audit import AuditScreen
+    from trunktui.tui.screens.choose import ChoiceScreen
+    from trunktui.tui.screens.confirm import Question
+    from trunktui.tui.screens.export import ExportScreen
+    from trunktui.tui.screens.password import PasswordScreen
     from trunktui.tui.screens.trunk import TrunkScreen
     from trunktui.tui.screens.trunks import TrunksScreen
 
-    table = "| Key | Does |\n|---|---|\n"
-    return "\n".join([
-        "**trunktui help** · Escape or F1 closes it · ↑ ↓ PgUp PgDn scroll\n",
-        "## Everywhere", table + key_rows(TrunkApp.BINDINGS) + EVERYWHERE,
-        "## Accounts", ACCOUNTS, table + key_rows(AccountsScreen.BINDINGS),
-        "## Trunks", table + key_rows(TrunksScreen.BINDINGS), PATTERNS,
-        "## Trunk form", table + key_rows(TrunkScreen.BINDINGS), FORM,
-    ])
+    return [
+        Section("Everywhere", [*key_rows(TrunkApp.BINDINGS), *EVERYWHERE]),
+        Section("Account picker", key_rows(AccountsScreen.BINDINGS), [PICKER_TYPING]),
+        Section("Trunk table", key_rows(TrunksScreen.BINDINGS), [TABLE_TYPING, PATTERNS]),
+        Section("Every table (accounts, trunks, audit trail)", key_rows(Grid.BINDINGS)),
+        Section("Trunk form", key_rows(TrunkScreen.BINDINGS), [FORM_TYPING, FORM]),
+        Section("Dialogs", [*key_rows(Question.BINDINGS), *key_rows(ChoiceScreen.BINDINGS),
+                            *key_rows(ExportScreen.BINDINGS), *key_rows(PasswordScreen.BINDINGS)],
+                [DIALOG_TYPING]),
+        Section("Audit trail", key_rows(AuditScreen.BINDINGS)),
+        Section("Help", key_rows(HelpScreen.BINDINGS)),
+    ]
 
 
 class HelpScreen(Dialog[None]):
+    """Every key, over the whole screen, with a footer of its own: the keys under it do not work here."""
+
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
         Binding("q", "dismiss", "Close", show=False),
@@ -96,5 +156,8 @@ class HelpScreen(Dialog[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        yield Footer(compact=True)
         with VerticalScroll(classes="frame"):
-            yield Markdown(help_text())
+            yield Static(Text("trunktui help · Escape or F1 closes · ↑ ↓ PgUp PgDn scroll\n", style="bold"))
+            for section in sections():
+                yield Static(section.render())

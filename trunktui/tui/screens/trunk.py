@@ -9,6 +9,7 @@ button. The screen is dismissed with the id of a trunk it saved, or None.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,7 +32,7 @@ from trunktui.tui.form import TrunkForm
 from trunktui.tui.screens.confirm import MASK, ConflictChoice, conflict_dialog, discard_dialog, save_dialog
 from trunktui.tui.widgets import StatusLine
 
-READ_ONLY_NOTE = "Read-only connection: this trunk can be viewed, not changed."
+READ_ONLY_NOTE = "Read-only connection: this trunk can be viewed, not changed"
 
 
 CHANGING_CALLS = ("save", "create", "verify")
@@ -118,16 +119,20 @@ class TrunkScreen(AppScreen[int | None]):
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the changes: shows old → new, then sends only those"),
-        Binding("ctrl+r", "reveal", "Show passwords", tooltip="Show or hide the passwords"),
+        Binding("ctrl+r", "reveal", "Show passwords", tooltip="Show the passwords"),
+        Binding("ctrl+r", "conceal", "Hide passwords", tooltip="Hide the passwords again"),
+        Binding("f5", "reload", "Reload", tooltip="Read the trunk again from the switch, keeping your edits"),
+        Binding("r", "reload", "Reload", show=False),
         Binding("escape", "back", "Back", tooltip="Back to the table (asks first if there are unsaved changes)"),
     ]
 
     def __init__(self, context: Context, i_account: int, trunk: Trunk | None = None,
                  prefill: dict[str, Any] | None = None, source: str = "") -> None:
-        """Edit ``trunk``, or create one (from ``prefill``, described by ``source``)."""
+        """Edit ``trunk``, just read from the switch, or create one (from ``prefill``, described by ``source``)."""
         super().__init__(context)
         self.i_account = i_account
         self.trunk = trunk
+        self.read_at = time.strftime("%H:%M:%S")
         self.creating = trunk is None
         self.saved: int | None = None
         self.revealed = False
@@ -165,18 +170,23 @@ class TrunkScreen(AppScreen[int | None]):
             form.disabled = True
             for button in self.query(Button):
                 button.display = False
-            self.query_one("#save-status", StatusLine).show(READ_ONLY_NOTE)
         else:
             form.editors()[0].query_one("#input").focus()
-        if not self.creating:
-            self.reload()
+        self.show_state()
 
     @property
     def read_only(self) -> bool:
         return self.session.read_only
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action in ("save", "revert") and self.read_only)
+        """Read-only hides saving; Ctrl+R shows or hides, as the footer says; a new trunk has nothing to reload."""
+        if action in ("save", "revert"):
+            return not self.read_only
+        if action in ("reveal", "conceal"):
+            return self.revealed == (action == "conceal")
+        if action == "reload":
+            return not self.creating
+        return True
 
     # --- presentation ---------------------------------------------------------------
 
@@ -216,12 +226,33 @@ class TrunkScreen(AppScreen[int | None]):
 
     # --- calls ------------------------------------------------------------------------
 
+    def show_state(self, undone: bool = False) -> None:
+        """Say where the form stands: how many edits are unsaved (or that the last was ``undone``),
+        and when the trunk was last read."""
+        count = len(self.unsaved())
+        parts = [f"{count} unsaved change{'s' if count != 1 else ''}"] if count else []
+        if undone and not count:
+            parts.append("No unsaved changes")
+        if self.read_only:
+            parts.append(READ_ONLY_NOTE)
+        if not self.creating:
+            parts.append(f"read at {self.read_at}" if parts else f"Read from the switch at {self.read_at}")
+        self.query_one("#save-status", StatusLine).show(" · ".join(parts))
+
     def reload(self) -> None:
         if self.trunk is None:
             return
         client, i_trunk = self.client, self.trunk.i_trunk
-        self.query_one("#save-status", StatusLine).busy("Loading the trunk from the switch…")
+        self.query_one("#save-status", StatusLine).busy("Reading the trunk from the switch… Escape stops waiting")
         self.run_call("load", lambda: client.get_trunk(i_trunk), TrunkLoaded)
+
+    def action_reload(self) -> None:
+        """Read the trunk again: untouched fields take the switch's values, edited ones stay as typed."""
+        if self.calls_in_flight(*CHANGING_CALLS):
+            self.query_one("#save-status", StatusLine).show(
+                "A change is on its way to the switch; wait for its answer (Escape stops waiting).")
+            return
+        self.reload()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Save waits while a change is on its way."""
@@ -232,7 +263,6 @@ class TrunkScreen(AppScreen[int | None]):
         """Show the fresh copy. Fields the user has not touched take the switch's values; an edited
         field keeps the value the edit started from, so a change made to it on the switch meanwhile
         is still caught as a conflict when saving."""
-        untouched = not self.unsaved()
         fresh = dict(loaded.trunk.members)
         for editor in self.query_one(TrunkForm).editors():
             name = editor.spec.name
@@ -243,12 +273,9 @@ class TrunkScreen(AppScreen[int | None]):
             else:
                 fresh.pop(name, None)
         self.trunk, self.start = loaded.trunk, fresh
+        self.read_at = time.strftime("%H:%M:%S")
         self.show_trunk()
-        status = self.query_one("#save-status", StatusLine)
-        if self.read_only:
-            status.show(READ_ONLY_NOTE)
-        else:
-            status.show("Up to date with the switch." if untouched else "Reloaded; your edits are kept.")
+        self.show_state()
 
     @on(TrunkSaved)
     def saved_changes(self, saved: TrunkSaved) -> None:
@@ -348,7 +375,11 @@ class TrunkScreen(AppScreen[int | None]):
     def failed(self, failed: CallFailed) -> None:
         """Show a failed call beside Save; after a change whose outcome is unknown, read back."""
         what, error = WHAT[failed.purpose], failed.error
-        self.query_one("#save-status", StatusLine).fault(f"{what} failed: {error}")
+        status = self.query_one("#save-status", StatusLine)
+        if failed.purpose == "load":
+            status.fault(f"Could not reload: {error} (last read {self.read_at})")
+        else:
+            status.fault(f"{what} failed: {error}")
         self.notify(printable(error), title=f"{what} failed", severity="error", markup=False)
         if isinstance(error, ApiError) and error.may_have_acted:
             self.check_after(failed.purpose, f"{what} failed: {error}", settled=isinstance(error, HttpError))
@@ -466,17 +497,13 @@ class TrunkScreen(AppScreen[int | None]):
     @on(Switch.Changed)
     @on(Checkbox.Changed)
     def edited(self) -> None:
-        """Say how many fields differ from the switch, once the form is shown."""
+        """Say how many fields differ from the switch, once the form is shown, and again when none do."""
         if not self.is_mounted:
             return
-        count = len(self.unsaved())
-        status = self.query_one("#save-status", StatusLine)
-        if count:
-            status.show(f"{count} unsaved change{'s' if count != 1 else ''} · Ctrl+S saves")
-            self.counting = True
-        elif self.counting:
-            status.show("No unsaved changes.")
-            self.counting = False
+        counting = bool(self.unsaved())
+        if counting or self.counting:
+            self.show_state(undone=self.counting)
+        self.counting = counting
         self.settled = False
         self.sending = threading.Event()
 
@@ -490,8 +517,15 @@ class TrunkScreen(AppScreen[int | None]):
         self.query_one("#save-status", StatusLine).show("Reverted to the values loaded from the switch.")
 
     def action_reveal(self) -> None:
-        self.revealed = not self.revealed
-        self.query_one(TrunkForm).reveal(self.revealed)
+        self.show_passwords(True)
+
+    def action_conceal(self) -> None:
+        self.show_passwords(False)
+
+    def show_passwords(self, shown: bool) -> None:
+        self.revealed = shown
+        self.query_one(TrunkForm).reveal(shown)
+        self.refresh_bindings()
 
     def action_back(self) -> None:
         abandoned = self.stop_waiting()
@@ -501,7 +535,8 @@ class TrunkScreen(AppScreen[int | None]):
                 sent = changing == "create" or self.sending.is_set()
                 self.check_after(changing, f"Stopped waiting for the {changing}", settled=not sent)
             else:
-                self.query_one("#save-status", StatusLine).show("Stopped waiting for the switch.")
+                self.query_one("#save-status", StatusLine).show(
+                    f"Stopped waiting for the switch; the form is as read at {self.read_at}.")
             return
         changed = self.unsaved()
         if not changed:

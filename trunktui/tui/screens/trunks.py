@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -21,13 +22,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker
 
 from trunktui.model import TRUNK_FIELDS, Account, Field, Trunk
 from trunktui.text import printable
-from trunktui.tui.base import AppScreen, Context
+from trunktui.tui.base import AppScreen, Context, Shown
 from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell
 from trunktui.tui.grid import Grid
@@ -79,6 +81,14 @@ def received_text(received: int, expected: int | None) -> str:
     return f"{done} of {expected / scale:,.1f} {unit} received" if expected else f"{done} {unit} received"
 
 
+class TrunkRead(Outcome):
+    """The trunk to open, just read from the switch."""
+
+    def __init__(self, trunk: Trunk) -> None:
+        super().__init__("open")
+        self.trunk = trunk
+
+
 class TrunkDeleted(Outcome):
     def __init__(self, trunk: Trunk) -> None:
         super().__init__("delete")
@@ -109,11 +119,12 @@ class TrunksScreen(AppScreen[None]):
         Binding("f5", "refresh", "Refresh", show=False),
         Binding("p", "focus_pattern", "Pattern", tooltip="Pattern: a name pattern, sent to the switch"),
         Binding("slash", "focus_quick", "Filter", key_display="/", tooltip="Filter the loaded rows (quick, local)"),
-        Binding("s", "sort", "Sort", tooltip="Sort the trunks by a column (again to reverse)"),
+        Binding("s", "sort", "Sort", show=False, tooltip="Sort the trunks by a column (again to reverse)"),
         Binding("y", "copy", "Copy", show=False, tooltip="Copy the id, name or destination (works over SSH)"),
         Binding("x", "export", "Export", show=False, tooltip="Write the visible rows as CSV or JSON"),
         Binding("escape", "back", "Back", tooltip="Back to the account picker"),
-        Binding("q", "app.quit", "Quit", show=False),
+        Binding("down", "to_table", show=False),
+        Binding("q", "app.ask_quit", "Quit, after asking (Ctrl+Q quits at once)", show=False),
     ]
 
     def __init__(self, context: Context, account: Account) -> None:
@@ -206,10 +217,12 @@ class TrunksScreen(AppScreen[None]):
 
     @on(CallFailed)
     def call_failed(self, failed: CallFailed) -> None:
-        loading = failed.purpose == "trunks"
-        status = self.query_one(StatusLine)
-        status.fault(f"Loading failed: {failed.error} · r retries" if loading else f"Delete failed: {failed.error}")
-        title = "Loading trunks failed" if loading else "Delete failed"
+        status, error = self.query_one(StatusLine), failed.error
+        title, said = {
+            "trunks": ("Loading trunks failed", f"Loading failed: {error} · r retries"),
+            "open": ("Opening the trunk failed", f"Opening the trunk failed: {error} · Enter tries again"),
+        }.get(failed.purpose, ("Delete failed", f"Delete failed: {error}"))
+        status.fault(said)
         self.notify(printable(failed.error), title=title, severity="error", markup=False)
 
     # --- the table ----------------------------------------------------------------
@@ -229,12 +242,15 @@ class TrunksScreen(AppScreen[None]):
         if keep is None and (selected := self.current()) is not None:
             keep = selected.i_trunk
         self.select_after_load = None
-        wanted = self.query_one("#quick", Input).value.strip().casefold()
+        wanted = self.quick_filter()
         self.shown = self.rows.view(self.sort_by, self.descending, wanted)
         target = next((i for i, t in enumerate(self.shown) if isinstance(keep, int) and t.i_trunk == keep), 0)
         sorted_by = None if self.sort_by is None else (COLUMNS.index(self.sort_by), self.descending)
         self.grid.show(self.shown, self.rows.widths, cursor=target, sorted_by=sorted_by)
         self.describe(wanted)
+
+    def quick_filter(self) -> str:
+        return self.query_one("#quick", Input).value.strip().casefold()
 
     def describe(self, wanted: str) -> None:
         status = self.query_one(StatusLine)
@@ -276,7 +292,6 @@ class TrunksScreen(AppScreen[None]):
             self.debounce.stop()
         if self.check_pattern(event.value):
             self.apply_pattern(event.value, force=True)
-            self.grid.focus()
 
     def check_pattern(self, pattern: str) -> bool:
         hint = self.query_one("#pattern-hint", Static)
@@ -294,10 +309,6 @@ class TrunksScreen(AppScreen[None]):
     def quick_changed(self) -> None:
         self.rebuild()
 
-    @on(Input.Submitted, "#quick")
-    def quick_submitted(self) -> None:
-        self.grid.focus()
-
     @on(Grid.RowSelected)
     def row_selected(self) -> None:
         self.action_open()
@@ -310,6 +321,9 @@ class TrunksScreen(AppScreen[None]):
 
     def action_back(self) -> None:
         abandoned = self.stop_waiting()
+        if abandoned == {"open"}:
+            self.query_one(StatusLine).show("Stopped opening the trunk.")
+            return
         if abandoned:
             self.query_one(StatusLine).fault(
                 "Stopped waiting for the delete: r reloads to show whether it happened." if "delete" in abandoned
@@ -323,6 +337,10 @@ class TrunksScreen(AppScreen[None]):
             return
         self.dismiss()
 
+    def action_to_table(self) -> None:
+        """Down in a box goes to the table; Enter there applies and stays, so typing goes on into the box."""
+        self.grid.focus()
+
     def action_focus_pattern(self) -> None:
         self.query_one("#pattern").focus()
 
@@ -330,11 +348,34 @@ class TrunksScreen(AppScreen[None]):
         self.query_one("#quick").focus()
 
     def action_open(self) -> None:
+        """Read the highlighted trunk from the switch, then show it; Enter again meanwhile is ignored."""
+        trunk = self.selected("open")
+        if trunk is None or self.calls_in_flight("open"):
+            return
+        client, i_trunk = self.client, trunk.i_trunk
+        self.query_one(StatusLine).busy(
+            f"Opening trunk {printable(i_trunk)} {printable(trunk.name, 60)}… Escape stops waiting")
+        self.run_call("open", lambda: client.get_trunk(i_trunk), TrunkRead)
+
+    @on(TrunkRead)
+    def trunk_read(self, read: TrunkRead) -> None:
         from trunktui.tui.screens.trunk import TrunkScreen
 
+        self.describe(self.quick_filter())
+        self.open(TrunkScreen(self.context, self.i_account, trunk=read.trunk), self.returned)
+
+    def open(self, screen: Screen[Shown], done: Callable[[Shown | None], None] | None = None) -> bool:
+        """Whatever is opened from the table drops a trunk still being opened, which would pop up after it."""
+        for worker in self.calls_in_flight("open"):
+            worker.cancel()
+        return super().open(screen, done)
+
+    def selected(self, verb: str) -> Trunk | None:
+        """The highlighted trunk, or None after saying that one must be selected to ``verb`` it."""
         trunk = self.current()
-        if trunk is not None:
-            self.open(TrunkScreen(self.context, self.i_account, trunk=trunk), self.returned)
+        if trunk is None:
+            self.notify(f"Select a trunk to {verb} first.", severity="warning")
+        return trunk
 
     def action_new(self) -> None:
         from trunktui.tui.screens.trunk import TrunkScreen
@@ -344,9 +385,8 @@ class TrunksScreen(AppScreen[None]):
     def action_clone(self) -> None:
         from trunktui.tui.screens.trunk import TrunkScreen
 
-        trunk = self.current()
+        trunk = self.selected("clone")
         if trunk is None:
-            self.notify("Select a trunk to clone first.", severity="warning")
             return
         names = {printable(t.name) for t in self.trunks}
         self.open(TrunkScreen.clone(self.context, self.i_account, trunk, names), self.returned)
@@ -358,7 +398,7 @@ class TrunksScreen(AppScreen[None]):
             self.load()
 
     def action_delete(self) -> None:
-        trunk = self.current()
+        trunk = self.selected("delete")
         if trunk is None:
             return
 
@@ -369,9 +409,12 @@ class TrunksScreen(AppScreen[None]):
             return trunk
 
         def confirmed(yes: bool | None) -> None:
+            status = self.query_one(StatusLine)
             if yes:
-                self.query_one(StatusLine).busy(f"Deleting trunk {printable(trunk.i_trunk)}…")
+                status.busy(f"Deleting trunk {printable(trunk.i_trunk)}…")
                 self.run_call("delete", delete, TrunkDeleted)
+            else:
+                status.show(f"Not deleted: trunk {printable(trunk.i_trunk)} {printable(trunk.name, 60)} is unchanged.")
 
         self.open(delete_dialog(trunk, production=self.session.production), confirmed)
 
@@ -394,7 +437,7 @@ class TrunksScreen(AppScreen[None]):
         self.rebuild()
 
     def action_copy(self) -> None:
-        trunk = self.current()
+        trunk = self.selected("copy from")
         if trunk is None:
             return
         labels = {"i_trunk": "ID", "name": "Name", "destination": "Destination"}

@@ -1,0 +1,252 @@
+"""Every footer fits 80 columns, in every state of every screen: F1 Help is always seen, no key is cut.
+
+A footer that overflows loses its last keys silently, and F1 Help comes
+last; keys that do not fit are hidden from the footer (they stay in help
+and the palette). Each state is reached at 80x24 as an operator would,
+and the footer line is read as rendered: every key the footer holds must
+be there whole, with its words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from tests.conftest import Sim
+from tests.tui.driving import (
+    WHOLESALE,
+    make_app,
+    open_account,
+    open_trunk,
+    replace_text,
+    screen_text,
+    settle,
+    start,
+    until,
+)
+from trunktui.simulator import FailMode
+from trunktui.tui.app import TrunkApp
+from trunktui.tui.base import Dialog
+
+SMALL = (80, 24)
+Steps = Callable[[Pilot[None], Sim], Awaitable[None]]
+
+
+def footer_of(app: TrunkApp) -> Footer:
+    """The footer seen now: the top screen's, or, under a dialog, the one of the screen it covers."""
+    screen: Screen[object]
+    for screen in reversed(app.screen_stack):
+        footers = screen.query(Footer)
+        if footers:
+            return footers.first()
+    raise AssertionError("no screen has a footer")
+
+
+def footer_line(app: TrunkApp) -> str:
+    """The last line of the screen that holds the footer seen (the dialog's own, or the one under it)."""
+    screen = footer_of(app).screen
+    if screen is app.screen:
+        return screen_text(app).splitlines()[-1]
+    return "\n".join(strip.text for strip in screen._compositor.render_strips()).splitlines()[-1]
+
+
+def whole_keys(app: TrunkApp) -> tuple[list[str], list[str]]:
+    """The footer's keys as ``key words``, and those of them the rendered footer line lacks."""
+    keys = []
+    for key in footer_of(app).query(FooterKey):
+        words = f"{key.key_display} {key.description}".strip()
+        keys.append(words)
+    line = footer_line(app)
+    return keys, [words for words in keys if words not in line]
+
+
+# --- the states ----------------------------------------------------------------------
+
+
+async def picker_list(pilot: Pilot[None], sim: Sim) -> None:
+    await start(pilot)
+    await pilot.press("down")
+
+
+async def picker_filter(pilot: Pilot[None], sim: Sim) -> None:
+    await start(pilot)
+    await pilot.press("slash", "a")
+
+
+async def picker_loading(pilot: Pilot[None], sim: Sim) -> None:
+    await start(pilot)
+    sim.server.knobs.latency = 2.0
+    await pilot.press("down", "r")
+
+
+async def picker_failed(pilot: Pilot[None], sim: Sim) -> None:
+    await start(pilot)
+    sim.server.knobs.fail_mode, sim.server.knobs.fail_every = FailMode.FAULT, 1
+    await pilot.press("down", "r")
+    await settle(pilot)
+
+
+async def table(pilot: Pilot[None], sim: Sim) -> None:
+    await open_account(pilot, WHOLESALE)
+
+
+async def table_pattern(pilot: Pilot[None], sim: Sim) -> None:
+    await open_account(pilot, WHOLESALE)
+    await pilot.press("p", *"tel")
+
+
+async def table_quick(pilot: Pilot[None], sim: Sim) -> None:
+    await open_account(pilot, WHOLESALE)
+    await pilot.press("slash", *"tel")
+
+
+async def table_empty(pilot: Pilot[None], sim: Sim) -> None:
+    for trunk in sim.store.list_trunks(3):
+        sim.store.delete_trunk(1, trunk["i_trunk"])
+    await open_account(pilot, "acme-lab")
+
+
+async def table_loading(pilot: Pilot[None], sim: Sim) -> None:
+    await open_account(pilot, WHOLESALE)
+    sim.server.knobs.latency = 2.0
+    await pilot.press("r")
+
+
+async def table_opening(pilot: Pilot[None], sim: Sim) -> None:
+    await open_account(pilot, WHOLESALE)
+    sim.server.knobs.latency = 2.0
+    await pilot.press("enter")
+
+
+async def form(pilot: Pilot[None], sim: Sim) -> None:
+    screen = await open_account(pilot, WHOLESALE)
+    await open_trunk(pilot, screen.trunks[0].i_trunk)
+
+
+async def form_edited(pilot: Pilot[None], sim: Sim) -> None:
+    await form(pilot, sim)
+    await replace_text(pilot, "edited", field="description", pasted=True)
+
+
+async def form_revealed(pilot: Pilot[None], sim: Sim) -> None:
+    await form(pilot, sim)
+    await pilot.press("ctrl+r")
+
+
+async def form_new(pilot: Pilot[None], sim: Sim) -> None:
+    await open_account(pilot, WHOLESALE)
+    await pilot.press("n")
+    await settle(pilot)
+
+
+async def form_vanished(pilot: Pilot[None], sim: Sim) -> None:
+    screen = await open_account(pilot, WHOLESALE)
+    trunk = screen.trunks[0]
+    await open_trunk(pilot, trunk.i_trunk)
+    sim.store.delete_trunk(screen.i_account, trunk.i_trunk)
+    await replace_text(pilot, "edited", field="description", pasted=True)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert pilot.app.screen.vanished  # type: ignore[attr-defined]
+
+
+async def dialog_delete(pilot: Pilot[None], sim: Sim) -> None:
+    await open_account(pilot, WHOLESALE)
+    await pilot.press("d")
+
+
+async def dialog_save(pilot: Pilot[None], sim: Sim) -> None:
+    await form_edited(pilot, sim)
+    await pilot.press("ctrl+s")
+
+
+async def dialog_discard(pilot: Pilot[None], sim: Sim) -> None:
+    await form_edited(pilot, sim)
+    await pilot.press("escape")
+
+
+async def dialog_quit(pilot: Pilot[None], sim: Sim) -> None:
+    await open_account(pilot, WHOLESALE)
+    await pilot.press("q")
+
+
+async def dialog_sort(pilot: Pilot[None], sim: Sim) -> None:
+    await open_account(pilot, WHOLESALE)
+    await pilot.press("s")
+
+
+async def dialog_export(pilot: Pilot[None], sim: Sim) -> None:
+    await open_account(pilot, WHOLESALE)
+    await pilot.press("x")
+
+
+async def help_screen(pilot: Pilot[None], sim: Sim) -> None:
+    await open_account(pilot, WHOLESALE)
+    await pilot.press("f1")
+
+
+async def audit_screen(pilot: Pilot[None], sim: Sim) -> None:
+    await start(pilot)
+    pilot.app.action_audit()  # type: ignore[attr-defined]
+    await settle(pilot)
+
+
+READ_ONLY = {"table_read_only": table, "form_read_only": form}
+STATES: dict[str, Steps] = {
+    "picker_list": picker_list,
+    "picker_filter": picker_filter,
+    "picker_loading": picker_loading,
+    "picker_failed": picker_failed,
+    "table": table,
+    "table_pattern": table_pattern,
+    "table_quick": table_quick,
+    "table_empty": table_empty,
+    "table_loading": table_loading,
+    "table_opening": table_opening,
+    "form": form,
+    "form_edited": form_edited,
+    "form_revealed": form_revealed,
+    "form_new": form_new,
+    "form_vanished": form_vanished,
+    "dialog_delete": dialog_delete,
+    "dialog_save": dialog_save,
+    "dialog_discard": dialog_discard,
+    "dialog_quit": dialog_quit,
+    "dialog_sort": dialog_sort,
+    "dialog_export": dialog_export,
+    "help": help_screen,
+    "audit": audit_screen,
+    **READ_ONLY,
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+async def test_every_footer_fits_80_columns(sim: Sim, state: str, monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app(sim, label="lab", settings={"read_only": True}) if state in READ_ONLY else make_app(sim)
+    async with app.run_test(size=SMALL) as pilot:
+        await STATES[state](pilot, sim)
+
+        # A full-screen dialog (help, the audit trail) has a footer of its own, where F1 does not work.
+        needed = "esc Close" if isinstance(footer_of(app).screen, Dialog) else "F1 Help"
+
+        def fits() -> bool:
+            keys, cut = whole_keys(app)
+            return bool(keys) and not cut and needed in footer_line(app)
+
+        try:
+            await until(pilot, fits, "a footer that fits", timeout=2.0)
+        except AssertionError:
+            keys, cut = whole_keys(app)
+            raise AssertionError(f"{state}: the footer holds {keys}, and shows only:\n"
+                                 f"{footer_line(app)!r}\nso these are cut: {cut}") from None
+        sim.server.knobs.latency, sim.server.knobs.fail_every = 0.0, 0
