@@ -31,6 +31,7 @@ from tests.tui.driving import (
     status_of,
     trunk_table,
     type_text,
+    until,
 )
 from tests.wire import RecordingTransport
 from trunktui.api import SippyClient
@@ -306,8 +307,9 @@ async def test_ctrl_r_footer_says_what_it_will_do(app: TrunkApp) -> None:
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert field_input(app, "password").password is False
-        assert "^r Hide passwords" in footer_words(app) and "^r Show passwords" not in footer_words(app)
+        await until(pilot, lambda: "^r Hide passwords" in footer_words(app), "the footer to offer Hide")
+        assert "^r Show passwords" not in footer_words(app)
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert field_input(app, "password").password is True
-        assert "^r Show passwords" in footer_words(app)
+        await until(pilot, lambda: "^r Show passwords" in footer_words(app), "the footer to offer Show")
