@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import shlex
 import ssl
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -407,3 +409,38 @@ def test_account_names_the_account_to_open(given: str | None, expected: int | st
 def test_an_empty_account_is_refused() -> None:
     with pytest.raises(LaunchError, match="--account needs"):
         plan(namespace(demo=True, account="  "))
+
+
+@pytest.mark.parametrize(("url", "problem"), [
+    ("127.0.0.1:99999", "port must be between 1 and 65535"),
+    ("http://127.0.0.1:0", "port must be between 1 and 65535"),
+    ("https://[::1]:65536/xmlapi/xmlapi", "port must be between 1 and 65535"),
+    ("sw..example.net", "must be a host or IP address"),
+    ("-sw.example.net", "must be a host or IP address"),
+    ("ftp://sw.example.net", "Use http:// or https://"),
+])
+def test_a_switch_address_no_connection_could_use_stops_trunktui_before_any_password(
+    url: str, problem: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An impossible port or host in --url, or in the profile chosen, ends trunktui with exit code 2 and
+    one line saying what is wrong, before the password prompt (or password_command) and before any call."""
+    ran = tmp_path / "password-command-ran"
+    config = write(tmp_path, f"[profiles.lab]\nurl = {json.dumps(url)}\nusername = \"noc\"\n"
+                             f"password_command = {json.dumps(shlex.join(['touch', str(ran)]))}\n")
+    monkeypatch.setenv("TRUNKTUI_CONFIG", str(config))
+    monkeypatch.delenv("TRUNKTUI_PASSWORD", raising=False)
+    for argv in ([f"--url={url}", "--user", "noc"], ["--profile", "lab"]):
+        err = refused_at_start(argv, monkeypatch, capsys)
+        assert err.startswith("trunktui: error: ") and problem in err
+    assert not ran.exists()
+
+
+def test_trunktui_with_an_impossible_port_exits_2_without_asking_for_a_password() -> None:
+    """The command as typed, in its own process with a terminal's worth of nothing on standard input."""
+    done = subprocess.run([sys.executable, "-m", "trunktui", "--url", "127.0.0.1:99999", "--user", "noc"],
+                          capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "TRUNKTUI_PASSWORD": ""})
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == ("trunktui: error: '127.0.0.1:99999' is not a valid switch address: "
+                           "port must be between 1 and 65535.\n")

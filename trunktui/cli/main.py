@@ -65,15 +65,25 @@ def _config_main(arguments: list[str]) -> int:
     return 0
 
 
+def _count(text: str) -> int:
+    """A number of entries: 0 or more, written with the digits 0-9."""
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"must be 0 or a positive whole number, not {text!r}")
+    return int(text)
+
+
 def _audit_main(arguments: list[str]) -> int:
     from trunktui.audit import audit_path, describe_entry, read_recent
     from trunktui.text import printable
 
     parser = argparse.ArgumentParser(prog="trunktui audit", description="Print the audit trail, newest last.")
-    parser.add_argument("-n", "--lines", type=int, default=20, metavar="N", help="how many entries (default 20)")
+    parser.add_argument("-n", "--lines", type=_count, default=20, metavar="N",
+                        help="how many of the latest entries (default 20; 0 prints none)")
     parser.add_argument("--json", action="store_true", help="print the JSON lines as stored")
     args = parser.parse_args(arguments)
-    entries = read_recent(count=max(args.lines, 1))
+    if args.lines == 0:
+        return 0
+    entries = read_recent(count=args.lines)
     if not entries:
         print(f"No changes recorded yet ({audit_path()}).")
     for entry in entries:
