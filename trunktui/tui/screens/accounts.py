@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, Static
 
 from trunktui.model import Account
-from trunktui.text import printable
+from trunktui.text import counted, printable, quoted
 from trunktui.tui.base import AppScreen, Context
 from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell
@@ -139,7 +139,7 @@ class AccountsScreen(AppScreen[None]):
             return
         offset = len(self.loaded)
         client = self.client
-        self.query_one(StatusLine).busy("Loading accounts…" if not offset else f"Loading accounts from {offset + 1}…")
+        self.query_one(StatusLine).busy("Loading accounts…" if not offset else f"Loading accounts from {offset + 1:,}…")
         self.run_call("accounts", lambda: client.list_accounts(offset, PAGE_SIZE),
                       lambda page: AccountsPage(offset, page))
 
@@ -207,18 +207,18 @@ class AccountsScreen(AppScreen[None]):
         status = self.query_one(StatusLine)
         count, shown = len(self.loaded), self.grid.row_count
         if self.trouble or self.page_fault:
-            loaded = f"{count} accounts loaded · " if count and not self.trouble else ""
+            loaded = f"{counted(count, 'account')} loaded · " if count and not self.trouble else ""
             status.fault(loaded + (self.trouble or self.page_fault))
             return
         more = "; scroll down for more" if self.more else ""
         if not shown and wanted:
-            status.show(f"No loaded account matches {wanted!r}{more}. Type an account id and Enter to open it.")
+            status.show(f"No loaded account matches {quoted(wanted)}{more}. Type an account id and Enter to open it.")
         elif not shown:
             status.show("This login has no accounts." if not self.more else "Loading accounts…")
         elif wanted:
-            status.show(f"{shown} of {count} loaded accounts match{more}")
+            status.show(f"{shown:,} of {counted(count, 'loaded account')} match{more}")
         else:
-            status.show(f"{count} accounts loaded{more}")
+            status.show(f"{counted(count, 'account')} loaded{more}")
 
     @on(Input.Changed, "#filter")
     def filter_changed(self) -> None:
@@ -290,7 +290,7 @@ class AccountsScreen(AppScreen[None]):
         from trunktui.tui.screens.trunks import TrunksScreen
 
         if not isinstance(account.i_account, int):
-            self.query_one(StatusLine).fault(f"Account {printable(account.i_account)!r} has no usable id.")
+            self.query_one(StatusLine).fault(f"Account {quoted(account.i_account)} has no usable id.")
             return
         if not self.open(TrunksScreen(self.context, account)):
             return
