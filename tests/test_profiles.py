@@ -25,7 +25,7 @@ from trunktui.profiles import credentials
 from trunktui.profiles.config import SAMPLE, ConfigError, load_config, write_sample
 from trunktui.profiles.credentials import CredentialError, resolve_password, run_password_command
 from trunktui.profiles.session import Overrides, check_trust, session_for
-from trunktui.simulator import SimulatorServer
+from trunktui.simulator import SimulatorServer, Store, seed_demo
 
 GOOD = """\
 default = "lab"
@@ -208,7 +208,7 @@ def test_config_init_writes_a_private_sample_that_loads(tmp_path: Path, monkeypa
     assert path.read_text(encoding="utf-8") == SAMPLE
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     config = load_config(path)
-    assert config is not None and config.default == "lab" and config.profile("production").read_only
+    assert config is not None and config.default == "sim" and config.profile("production").read_only
     assert main(["config", "init"]) == 2
     assert "already exists" in capsys.readouterr().err
     with pytest.raises(ConfigError):
@@ -444,3 +444,38 @@ def test_trunktui_with_an_impossible_port_exits_2_without_asking_for_a_password(
     assert done.stdout == ""
     assert done.stderr == ("trunktui: error: '127.0.0.1:99999' is not a valid switch address: "
                            "port must be between 1 and 65535.\n")
+
+
+def test_config_init_gives_a_newcomer_a_default_profile_that_works_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """After config init, plain trunktui reaches the simulator the sample names: no program runs, nothing is
+    asked, and the file ends with a newline. The simulator runs here as the sample says to start it
+    (trunktui sim --trust 127.0.0.1), on a free port instead of 8080."""
+    path = tmp_path / "conf" / "profiles.toml"
+    monkeypatch.setenv("TRUNKTUI_CONFIG", str(path))
+    monkeypatch.delenv("TRUNKTUI_PASSWORD", raising=False)
+    assert main(["config", "init"]) == 0
+    assert "trunktui sim --trust 127.0.0.1" in capsys.readouterr().out
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("\n") and not text.endswith("\n\n")
+    assert "pass show" not in "".join(line.split("#")[0] for line in text.splitlines())
+
+    def forbidden(*given: object, **options: object) -> None:
+        raise AssertionError("a program was run or a password asked for")
+
+    monkeypatch.setattr(subprocess, "Popen", forbidden)
+    monkeypatch.setattr(credentials, "run_password_command", forbidden)
+    monkeypatch.setattr(sys, "stdin", UnreadStdin())
+    store = Store()
+    seed_demo(store)
+    server = SimulatorServer(store, trusted_hosts=["127.0.0.1"]).start()
+    try:
+        path.write_text(text.replace("127.0.0.1:8080", f"127.0.0.1:{server.port}"), encoding="utf-8")
+        session = plan(namespace()).session
+        assert session is not None and session.profile == "sim" and not session.ask_password
+        with SippyClient(session.settings) as api:
+            assert {account.username for account in api.list_accounts()} >= {"acme-wholesale"}
+    finally:
+        server.stop()
+    assert not sys.stdin.read_from  # type: ignore[attr-defined]

@@ -61,7 +61,9 @@ def _config_main(arguments: list[str]) -> int:
     if args.action == "path":
         print(config_path())
         return 0
-    print(f"Wrote a sample to {write_sample()}; edit it, then run: trunktui --profile NAME")
+    print(f"Wrote a sample to {write_sample()}.\n"
+          "Its default profile is the simulator: run 'trunktui sim --trust 127.0.0.1' in another terminal,\n"
+          "then 'trunktui'. Edit the other profiles for your switches, then: trunktui --profile NAME")
     return 0
 
 
