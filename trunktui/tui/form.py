@@ -36,14 +36,11 @@ from trunktui.errors import InputError
 from trunktui.model import Field, Kind, OnCreate, changed_fields
 from trunktui.text import STAND_INS, hidden, printable, restore, reversible
 from trunktui.tui.cells import NULL_STYLE
+from trunktui.tui.widgets import Tick
 
 
-class NullBox(Checkbox):
-    """The NULL choice; its mark shows without colour, so it reads in any terminal."""
-
-    @property
-    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's name
-        return "X" if self.value else " "
+class NullBox(Tick):
+    """The NULL choice."""
 
 
 class FieldEditor(Widget):
