@@ -207,7 +207,7 @@ def test_trunktui_audit_prints_recent_entries(sim: Sim, capsys: pytest.CaptureFi
         api.create_trunk({"i_account": i_account, "name": "printed", "destination": "192.0.2.7"})
     assert main(["audit", "-n", "5"]) == 0
     out = capsys.readouterr().out
-    assert "create" in out and "'printed'" in out and "OK" in out
+    assert "create" in out and "“printed”" in out and "OK" in out
     assert main(["audit", "--json"]) == 0
     assert json.loads(capsys.readouterr().out.splitlines()[-1])["after"]["name"] == "printed"
 
@@ -233,3 +233,33 @@ def test_a_read_back_allows_for_a_switchs_habits(foreign: ForeignSwitch, tmp_pat
         applied, now = api.check_update(i_trunk, wanted, "answer lost")
     assert applied and now.get("random_call_id") == 0 and "description" not in now.members
     assert read_recent(path)[-1]["result"]["read_back"] == "applied"
+
+
+def test_trunktui_audit_n_counts_entries(capsys: pytest.CaptureFixture[str]) -> None:
+    """-n 0 prints nothing at all, -n 2 the last two; a negative count is refused with exit code 2."""
+    log = AuditLog(profile="lab", server="127.0.0.1", login="acme", path=audit_path())
+    for i_trunk in (1, 2, 3):
+        log.record("delete", account=1, trunk=i_trunk, before={"name": f"t{i_trunk}"})
+    assert main(["audit", "-n", "0"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["audit", "-n", "2"]) == 0
+    assert [line.split("trunk ")[1].split()[0] for line in capsys.readouterr().out.splitlines()] == ["2", "3"]
+    for wrong in ("-1", "٣"):
+        with pytest.raises(SystemExit) as exit_:
+            main(["audit", "-n", wrong])
+        assert exit_.value.code == 2
+        assert "must be 0 or a positive whole number" in capsys.readouterr().err
+
+
+def test_trunktui_audit_says_dash_for_no_trunk_and_null_for_null(capsys: pytest.CaptureFixture[str]) -> None:
+    """A create that failed names no trunk: '-', never 'None'; a member set to NULL reads NULL, and text is shown
+    exactly as typed, between curly quotes."""
+    log = AuditLog(profile="lab", server="127.0.0.1", login="acme", path=audit_path())
+    log.record("create", account=1, after={"name": "it's"}, error=InputError("refused"))
+    log.record("update", account=1, trunk=7, before={"capacity": 5, "name": "x\\_%"},
+               after={"capacity": None, "name": 'a"b'})
+    assert main(["audit"]) == 0
+    created, updated = capsys.readouterr().out.splitlines()
+    assert "account 1 trunk -  name “it's”" in created
+    assert "capacity: 5 -> NULL, name: “x\\_%” -> “a\"b”" in updated
+    assert "None" not in created + updated

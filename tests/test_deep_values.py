@@ -66,11 +66,11 @@ def test_the_audit_description_of_deep_values_is_bounded() -> None:
         "before": {"description": deep_list()}, "after": {"description": deep_struct(), "name": "n"},
         "result": {"message": deep_list()},
     }
-    change = "description: [[[[...]]]] -> {'inner': {'inner': {'inner': {...}}}}, name: None -> 'n'"
+    change = "description: [[[[...]]]] -> {'inner': {'inner': {'inner': {...}}}}, name: NULL -> “n”"
     assert describe_change(entry) == change
     assert failure_message(entry) == "[[[[...]]]]"
-    assert describe_entry(entry) == ("[[[[...]]]]  update  {'inner': {'inner': {'inner': {...}}}}@sip.example [None]"
-                                     f"  account None trunk None  {change}  FAILED [[[[...]]]]")
+    assert describe_entry(entry) == ("[[[[...]]]]  update  {'inner': {'inner': {'inner': {...}}}}@sip.example [-]"
+                                     f"  account - trunk -  {change}  FAILED [[[[...]]]]")
     assert describe_change({"action": "delete", "before": {"name": deep_list()}}) == "name [[[[...]]]]"
 
 

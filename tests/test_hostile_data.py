@@ -266,8 +266,13 @@ def test_the_save_dialog_shows_old_and_new_literally_and_masks_secrets(
             assert (MASK if before.get(name) else "(empty)") in shown
             assert ("(changed)" if new else "(empty)") in shown
         else:
+            spec = FIELDS_BY_NAME[name]
             for value in (before.get(name), new):
-                assert ("NULL" if value is None else printable(value, 200)) in shown
+                truth = spec.truth(value) if spec.kind is Kind.BOOLEAN else None
+                if truth is not None:
+                    assert spec.switch_word(truth) in shown
+                else:
+                    assert ("NULL" if value is None else printable(value, 200)) in shown
 
 
 # ===================================================================================

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import shlex
 import ssl
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,7 +25,7 @@ from trunktui.profiles import credentials
 from trunktui.profiles.config import SAMPLE, ConfigError, load_config, write_sample
 from trunktui.profiles.credentials import CredentialError, resolve_password, run_password_command
 from trunktui.profiles.session import Overrides, check_trust, session_for
-from trunktui.simulator import SimulatorServer
+from trunktui.simulator import SimulatorServer, Store, seed_demo
 
 GOOD = """\
 default = "lab"
@@ -206,7 +208,7 @@ def test_config_init_writes_a_private_sample_that_loads(tmp_path: Path, monkeypa
     assert path.read_text(encoding="utf-8") == SAMPLE
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     config = load_config(path)
-    assert config is not None and config.default == "lab" and config.profile("production").read_only
+    assert config is not None and config.default == "sim" and config.profile("production").read_only
     assert main(["config", "init"]) == 2
     assert "already exists" in capsys.readouterr().err
     with pytest.raises(ConfigError):
@@ -407,3 +409,73 @@ def test_account_names_the_account_to_open(given: str | None, expected: int | st
 def test_an_empty_account_is_refused() -> None:
     with pytest.raises(LaunchError, match="--account needs"):
         plan(namespace(demo=True, account="  "))
+
+
+@pytest.mark.parametrize(("url", "problem"), [
+    ("127.0.0.1:99999", "port must be between 1 and 65535"),
+    ("http://127.0.0.1:0", "port must be between 1 and 65535"),
+    ("https://[::1]:65536/xmlapi/xmlapi", "port must be between 1 and 65535"),
+    ("sw..example.net", "must be a host or IP address"),
+    ("-sw.example.net", "must be a host or IP address"),
+    ("ftp://sw.example.net", "Use http:// or https://"),
+])
+def test_a_switch_address_no_connection_could_use_stops_trunktui_before_any_password(
+    url: str, problem: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An impossible port or host in --url, or in the profile chosen, ends trunktui with exit code 2 and
+    one line saying what is wrong, before the password prompt (or password_command) and before any call."""
+    ran = tmp_path / "password-command-ran"
+    config = write(tmp_path, f"[profiles.lab]\nurl = {json.dumps(url)}\nusername = \"noc\"\n"
+                             f"password_command = {json.dumps(shlex.join(['touch', str(ran)]))}\n")
+    monkeypatch.setenv("TRUNKTUI_CONFIG", str(config))
+    monkeypatch.delenv("TRUNKTUI_PASSWORD", raising=False)
+    for argv in ([f"--url={url}", "--user", "noc"], ["--profile", "lab"]):
+        err = refused_at_start(argv, monkeypatch, capsys)
+        assert err.startswith("trunktui: error: ") and problem in err
+    assert not ran.exists()
+
+
+def test_trunktui_with_an_impossible_port_exits_2_without_asking_for_a_password() -> None:
+    """The command as typed, in its own process with a terminal's worth of nothing on standard input."""
+    done = subprocess.run([sys.executable, "-m", "trunktui", "--url", "127.0.0.1:99999", "--user", "noc"],
+                          capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "TRUNKTUI_PASSWORD": ""})
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == ("trunktui: error: '127.0.0.1:99999' is not a valid switch address: "
+                           "port must be between 1 and 65535.\n")
+
+
+def test_config_init_gives_a_newcomer_a_default_profile_that_works_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """After config init, plain trunktui reaches the simulator the sample names: no program runs, nothing is
+    asked, and the file ends with a newline. The simulator runs here as the sample says to start it
+    (trunktui sim --trust 127.0.0.1), on a free port instead of 8080."""
+    path = tmp_path / "conf" / "profiles.toml"
+    monkeypatch.setenv("TRUNKTUI_CONFIG", str(path))
+    monkeypatch.delenv("TRUNKTUI_PASSWORD", raising=False)
+    assert main(["config", "init"]) == 0
+    assert "trunktui sim --trust 127.0.0.1" in capsys.readouterr().out
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("\n") and not text.endswith("\n\n")
+    assert "pass show" not in "".join(line.split("#")[0] for line in text.splitlines())
+
+    def forbidden(*given: object, **options: object) -> None:
+        raise AssertionError("a program was run or a password asked for")
+
+    monkeypatch.setattr(subprocess, "Popen", forbidden)
+    monkeypatch.setattr(credentials, "run_password_command", forbidden)
+    monkeypatch.setattr(sys, "stdin", UnreadStdin())
+    store = Store()
+    seed_demo(store)
+    server = SimulatorServer(store, trusted_hosts=["127.0.0.1"]).start()
+    try:
+        path.write_text(text.replace("127.0.0.1:8080", f"127.0.0.1:{server.port}"), encoding="utf-8")
+        session = plan(namespace()).session
+        assert session is not None and session.profile == "sim" and not session.ask_password
+        with SippyClient(session.settings) as api:
+            assert {account.username for account in api.list_accounts()} >= {"acme-wholesale"}
+    finally:
+        server.stop()
+    assert not sys.stdin.read_from  # type: ignore[attr-defined]

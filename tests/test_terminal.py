@@ -180,7 +180,7 @@ def test_bytes_that_are_not_utf8_are_typed_as_replacement_characters(tmp_path: P
     try:
         terminal.wait_for("3 accounts loaded")
         terminal.type(b"\xe9a")
-        terminal.wait_for("No account matches '\ufffda'")
+        terminal.wait_for("No account matches “\ufffda”")
         terminal.type(b"\x11")
         assert terminal.exit_status() == 0
         assert b"Traceback" not in terminal.output

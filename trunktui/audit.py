@@ -32,8 +32,8 @@ from typing import Any
 from platformdirs import user_log_path
 
 from trunktui.errors import ApiError, FaultError, TrunkTuiError
-from trunktui.model import bounded_nesting, bounded_repr, format_value, redact
-from trunktui.text import TEXT_LIMIT, printable
+from trunktui.model import bounded_nesting, format_value, redact
+from trunktui.text import TEXT_LIMIT, printable, quoted
 
 
 def audit_path() -> Path:
@@ -142,13 +142,20 @@ def read_recent(path: Path | None = None, count: int = 100) -> list[dict[str, An
     return list(entries)
 
 
+def _shown(value: Any) -> str:
+    """A recorded value as written: text between “ and ” exactly as it is, NULL for null, numbers plain."""
+    if value is None:
+        return "NULL"
+    return quoted(value) if isinstance(value, str) else format_value(value)
+
+
 def describe_change(entry: Mapping[str, Any]) -> str:
     """What an entry changed: old -> new per field, or the trunk's name."""
     before, after = (value if isinstance(value := entry.get(side), dict) else {} for side in ("before", "after"))
     if entry.get("action") == "update":
-        return ", ".join(f"{k}: {bounded_repr(before.get(k))} -> {bounded_repr(v)}" for k, v in after.items())
+        return ", ".join(f"{k}: {_shown(before.get(k))} -> {_shown(v)}" for k, v in after.items())
     source = after or before
-    return f"name {bounded_repr(source.get('name'))}" if source else ""
+    return f"name {_shown(source.get('name'))}" if source else ""
 
 
 def failure_message(entry: Mapping[str, Any]) -> str | None:
@@ -173,8 +180,9 @@ def describe_result(entry: Mapping[str, Any]) -> str:
 
 
 def describe_entry(entry: Mapping[str, Any]) -> str:
-    """One audit entry as one readable line."""
+    """One audit entry as one readable line; ``-`` where it names no account or trunk (a failed create)."""
     time, action, login, server, profile, account, trunk = (
-        format_value(entry.get(key)) for key in ("time", "action", "login", "server", "profile", "account", "trunk"))
+        "-" if (value := entry.get(key)) is None else format_value(value)
+        for key in ("time", "action", "login", "server", "profile", "account", "trunk"))
     return (f"{time}  {action}  {login}@{server} [{profile}]  account {account} trunk {trunk}  "
             f"{describe_change(entry)}  {describe_result(entry)}")

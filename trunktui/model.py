@@ -36,6 +36,8 @@ INT32_MAX = 2**31 - 1
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _HOST_PORT = re.compile(r"^(?:\[(?P<ipv6>[^\]]+)\]|(?P<host>[^:\[\]]+))(?::(?P<port>[0-9]{1,5}))?$")
 _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$")
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 class Kind(Enum):
@@ -55,7 +57,8 @@ class OnCreate(Enum):
     NEVER = "never"
 
 
-def _check_host_port(text: str) -> str | None:
+def host_port_problem(text: str) -> str | None:
+    """What is wrong with ``host``, ``host:port`` or ``[IPv6]:port``, or None; a port is 1 to 65535."""
     match = _HOST_PORT.match(text)
     if match is None:
         return "must be a host or IP address, optionally followed by :port"
@@ -116,6 +119,11 @@ class Field:
             return value == 1
         return None
 
+    @staticmethod
+    def switch_word(truth: bool) -> str:
+        """A boolean member's value in the words of the form's switch, wherever it is shown."""
+        return "on" if truth else "off"
+
     def validate(self, value: Any) -> Any:
         """Return ``value`` ready for the wire, or raise ``InputError``.
 
@@ -161,6 +169,10 @@ class Field:
     def parse(self, text: str) -> Any:
         """Turn what a user typed into a value, then validate it.
 
+        Numbers are written the one way every numeric field accepts: ASCII
+        digits, a sign, and for a double a point and an exponent. Python's
+        ``float`` would also take other scripts' digits (``٣.5``), ``1_000``
+        and ``inf``, which ``int`` refuses or the switch would not read.
         NULL is not typed: a form offers it as a separate choice, so that an
         empty string and NULL stay distinct.
         """
@@ -174,17 +186,17 @@ class Field:
             if lowered in {"false", "no", "off", "0"}:
                 return False
             raise self._error("must be true or false")
+        if not stripped.isascii():
+            raise self._error("must be written with the digits 0-9")
         if self.kind is Kind.INTEGER:
-            if not re.fullmatch(r"[+-]?[0-9]+", stripped):
+            if not _WHOLE.fullmatch(stripped):
                 raise self._error("must be a whole number")
             if len(stripped.lstrip("+-0")) > len(str(INT32_MAX)):
                 raise self._error(f"must be between {INT32_MIN} and {INT32_MAX}")
             return self.validate(int(stripped))
-        try:
-            number = float(stripped)
-        except ValueError:
-            raise self._error("must be a number") from None
-        return self.validate(number)
+        if not _DECIMAL.fullmatch(stripped):
+            raise self._error("must be a number, such as 2 or 2.5")
+        return self.validate(float(stripped))
 
     def _check_minimum(self, value: float) -> None:
         if self.minimum is not None and value < self.minimum:
@@ -205,10 +217,10 @@ TRUNK_FIELDS: tuple[Field, ...] = (
     Field("name", _S, "Name", "Unique within the account.",
           on_create=_REQUIRED, in_table=True, max_length=128),
     Field("destination", _S, "Destination", "Where calls go: host or IP, optionally :port.",
-          on_create=_REQUIRED, in_table=True, max_length=255, check=_check_host_port),
+          on_create=_REQUIRED, in_table=True, max_length=255, check=host_port_problem),
     Field("destination_backup", _S, "Backup destination",
           "Used when the destination fails; NULL for none.",
-          nullable=True, in_table=True, max_length=255, check=_check_host_port),
+          nullable=True, in_table=True, max_length=255, check=host_port_problem),
     Field("capacity", _I, "Capacity", "Most simultaneous calls; NULL for no limit.",
           nullable=True, in_table=True, minimum=0),
     Field("max_cps", _D, "Max CPS", "Most new calls per second; NULL for no limit.",
@@ -257,12 +269,6 @@ def format_value(value: Any) -> str:
     if isinstance(value, (list, tuple, dict)):
         return _CONTAINERS.repr(value)
     return str(value)
-
-
-def bounded_repr(value: Any) -> str:
-    """``repr(value)``, with arrays and structs cut as ``format_value`` cuts them
-    (``repr`` of one nested thousands deep raises ``RecursionError``)."""
-    return _CONTAINERS.repr(value) if isinstance(value, (list, tuple, dict)) else repr(value)
 
 
 NESTING_LIMIT = 8

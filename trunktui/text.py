@@ -120,3 +120,22 @@ def reversible(value: str) -> bool:
 def hidden(text: str) -> list[str]:
     """The characters of ``text`` that ``printable`` would replace."""
     return [char for char in _SUSPECT.findall(text) if _unsafe(char)]
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``count`` and its noun in the right number, with thousands separators: "1 field", "50,000 trunks".
+
+    ``plural`` is for nouns that do not just take an s ("entry", "entries").
+    """
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
+def quoted(value: Any, limit: int | None = None) -> str:
+    """Text the user typed (or a switch sent) exactly as it is, between “ and ”.
+
+    ``repr`` would double every backslash and switch quote styles around an
+    apostrophe, so a pattern ``x\\_%`` would read as ``'x\\\\_%'``; curly
+    quotes are never typed in a pattern, so they cannot be mistaken for part
+    of it. Unsafe characters still become stand-ins (``printable``).
+    """
+    return f"“{printable(value, limit)}”"

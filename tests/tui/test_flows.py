@@ -166,7 +166,7 @@ class TestAccountPicker:
             assert column(table, "username") == ["acme-lab"]
             await type_text(pilot, "-nothing")
             assert table.row_count == 0
-            assert status_of(app) == "No account matches 'INTEROP-nothing'"  # as typed
+            assert status_of(app) == "No account matches “INTEROP-nothing”"  # as typed
             await pilot.press("escape")
             assert table.row_count == 3
             assert app.focused is table
@@ -249,7 +249,7 @@ class TestAccountPicker:
             screen = await stop_after_first_page(pilot, sim)
             await type_text(pilot, str(last))
             assert screen.query_one("#accounts", Grid).row_count == 0
-            assert status_of(app) == f"No loaded account matches '{last}'; loading stopped · F5 loads them all"
+            assert status_of(app) == f"No loaded account matches “{last}”; loading stopped · F5 loads them all"
             await pilot.press("enter")
             await settle(pilot)
             assert wire.of("getAccountInfo") == [{"i_account": last}]
@@ -328,7 +328,7 @@ class TestLargeAccount:
             await pilot.pause()
             names = column(table, "name")
             assert names and all("ams-0001" in name for name in names)
-            assert status_of(app).startswith(f"3000 trunks · filter 'ams-0001' shows {len(names)}")
+            assert status_of(app).startswith(f"3,000 trunks · filter “ams-0001” shows {len(names)}")
             await pilot.press("escape")  # clears the filter; the first match stays selected
             await until(pilot, lambda: names[0] in screen_text(app), "the table to scroll to the selection")
             chosen = app.screen.current()  # type: ignore[attr-defined]
@@ -357,14 +357,14 @@ class TestPattern:
             assert 0 < len(expected) < len(server_trunks(client, screen.i_account))
             assert column(trunk_table(app), "name") == [t.name for t in expected]
             assert wire.of("getTrunksList")[-1] == {"i_account": screen.i_account, "name_pattern": "telia%"}
-            assert status_of(app) == f"{len(expected)} trunks · pattern 'telia%'"
+            assert status_of(app) == f"{len(expected)} trunks · pattern “telia%”"
             assert app.focused is screen.query_one("#pattern")
 
             await pilot.press("ctrl+u", *"TELIA%", "enter")  # LIKE is case-sensitive on this switch
             await settle(pilot)
             assert server_trunks(client, screen.i_account, "TELIA%") == []
             assert trunk_table(app).display is False
-            await rendered(pilot, "No trunk of this account matches the pattern 'TELIA%'")
+            await rendered(pilot, "No trunk of this account matches the pattern “TELIA%”")
 
     async def test_typing_applies_the_pattern_once_after_a_pause(
         self, app: TrunkApp, client: SippyClient, wire: RecordingTransport
@@ -433,11 +433,11 @@ async def test_quick_filter_narrows_loaded_rows_without_a_call(
         expected = [t.name for t in everything if "telia" in visible_text(t).casefold()]
         assert 0 < len(expected) < len(everything)
         assert column(trunk_table(app), "name") == expected
-        assert status_of(app) == f"{len(everything)} trunks · filter 'telia' shows {len(expected)}"
+        assert status_of(app) == f"{len(everything)} trunks · filter “telia” shows {len(expected)}"
 
         await type_text(pilot, "-no-such-thing")
         assert trunk_table(app).display is False
-        await rendered(pilot, f"The quick filter 'telia-no-such-thing' hides all {len(everything)} trunks")
+        await rendered(pilot, f"The quick filter “telia-no-such-thing” hides all {len(everything)} trunks")
 
         await pilot.press("escape")
         assert trunk_table(app).display is True

@@ -396,7 +396,7 @@ async def test_left_and_right_stay_on_the_dialogs_buttons(sim: Sim) -> None:
         assert pilot.app.screen is dialog
 
 
-async def test_the_save_dialog_shows_a_0_1_boolean_as_true_or_false(foreign: ForeignSwitch) -> None:
+async def test_the_save_dialog_shows_a_0_1_boolean_as_on_or_off(foreign: ForeignSwitch) -> None:
     i_trunk = foreign.add(name="ints", destination="192.0.2.8", random_call_id=True)
     async with foreign_app(foreign).run_test(size=SIZE) as pilot:
         await open_account(pilot, "foreign-main")
@@ -405,8 +405,8 @@ async def test_the_save_dialog_shows_a_0_1_boolean_as_true_or_false(foreign: For
         await pilot.press("space")
         dialog = await ask_to_save(pilot)
         table = dialog.body
-        assert [str(c) for c in table.columns[1].cells] == ["true"]
-        assert [str(c) for c in table.columns[3].cells] == ["false"]
+        assert [str(c) for c in table.columns[1].cells] == ["on"]
+        assert [str(c) for c in table.columns[3].cells] == ["off"]
 
 
 async def test_escape_while_an_update_answer_is_on_its_way_is_audited_in_order(

@@ -39,7 +39,7 @@ from trunktui.errors import (
     TlsError,
     TransportError,
 )
-from trunktui.model import INT32_MAX, INT32_MIN
+from trunktui.model import INT32_MAX, INT32_MIN, host_port_problem
 
 DEFAULT_PATH = "/xmlapi/xmlapi"
 MUTATING_METHODS = frozenset({"createTrunk", "updateTrunk", "deleteTrunk"})
@@ -80,6 +80,7 @@ def normalize_url(text: str) -> str:
             "the prompt.",
             field="url",
         )
+    given = text
     if "://" not in text:
         text = f"https://{text}"
     try:
@@ -90,6 +91,9 @@ def normalize_url(text: str) -> str:
         raise InputError(f"Use http:// or https:// for the switch address, not {url.scheme}://.", field="url")
     if not url.host:
         raise InputError(f"{text!r} names no host.", field="url")
+    problem = host_port_problem(url.netloc.decode("ascii"))
+    if problem is not None:
+        raise InputError(f"{given!r} is not a valid switch address: {problem}.", field="url")
     if url.path in ("", "/"):
         url = url.copy_with(path=DEFAULT_PATH)
     return str(url)

@@ -61,8 +61,17 @@ def _config_main(arguments: list[str]) -> int:
     if args.action == "path":
         print(config_path())
         return 0
-    print(f"Wrote a sample to {write_sample()}; edit it, then run: trunktui --profile NAME")
+    print(f"Wrote a sample to {write_sample()}.\n"
+          "Its default profile is the simulator: run 'trunktui sim --trust 127.0.0.1' in another terminal,\n"
+          "then 'trunktui'. Edit the other profiles for your switches, then: trunktui --profile NAME")
     return 0
+
+
+def _count(text: str) -> int:
+    """A number of entries: 0 or more, written with the digits 0-9."""
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"must be 0 or a positive whole number, not {text!r}")
+    return int(text)
 
 
 def _audit_main(arguments: list[str]) -> int:
@@ -70,10 +79,13 @@ def _audit_main(arguments: list[str]) -> int:
     from trunktui.text import printable
 
     parser = argparse.ArgumentParser(prog="trunktui audit", description="Print the audit trail, newest last.")
-    parser.add_argument("-n", "--lines", type=int, default=20, metavar="N", help="how many entries (default 20)")
+    parser.add_argument("-n", "--lines", type=_count, default=20, metavar="N",
+                        help="how many of the latest entries (default 20; 0 prints none)")
     parser.add_argument("--json", action="store_true", help="print the JSON lines as stored")
     args = parser.parse_args(arguments)
-    entries = read_recent(count=max(args.lines, 1))
+    if args.lines == 0:
+        return 0
+    entries = read_recent(count=args.lines)
     if not entries:
         print(f"No changes recorded yet ({audit_path()}).")
     for entry in entries:

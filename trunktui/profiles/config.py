@@ -201,20 +201,29 @@ def load_config(path: Path | None = None) -> Config | None:
 
 SAMPLE = """\
 # trunktui connection profiles.
-# Start with:  trunktui --profile NAME   (or set default below and just run trunktui)
+# Start with:  trunktui --profile NAME   (or just trunktui, for the default)
 # Passwords: $TRUNKTUI_PASSWORD first (for the profile trunktui starts with
 # only, never one switched to later), then password_command, and otherwise a
 # masked prompt. A plain 'password = "..."' is accepted only while this file
 # is private to you (chmod 600).
 
-default = "lab"
+# The default works as it is, with the simulator that comes with trunktui:
+# run  trunktui sim --trust 127.0.0.1  in another terminal, then  trunktui
+default = "sim"
 
+[profiles.sim]
+label = "Local simulator"
+url = "http://127.0.0.1:8080"                # where trunktui sim listens
+mode = "trusted"                             # no login: the simulator trusts this machine (--trust)
+i_customer = 1                               # the demo customer acme
+
+# A real switch: put in its address and your login, and uncomment what you need.
 [profiles.lab]
 label = "Lab switch"
-url = "https://sippy-lab.example.net"      # host, host:port or full URL
+url = "https://sippy-lab.example.net"        # host, host:port or full URL
 mode = "digest"                              # digest (login) or trusted
 username = "noc-api"
-password_command = "pass show sippy/lab"     # prints the password on stdout
+# password_command = "pass show sippy/lab"   # prints the password on stdout; without it you are asked
 # ca_bundle = "~/.config/trunktui/lab-ca.pem" # for a self-signed certificate
 # verify = false                             # no TLS verification: trusted networks only
 timeout = 30
@@ -225,7 +234,7 @@ production = false
 label = "PROD Amsterdam"
 url = "sippy-ams.example.net"
 username = "noc-api"
-password_command = "pass show sippy/prod"
+# password_command = "pass show sippy/prod"
 read_only = true                             # lookups only: no create, edit or delete
 production = true                            # red header; deleting asks for the trunk's name
 

@@ -14,7 +14,7 @@ from enum import Enum, auto
 from typing import Any
 
 from trunktui.model import Account
-from trunktui.text import printable
+from trunktui.text import counted, printable, quoted
 from trunktui.tui.recent import RecentAccount
 
 
@@ -81,7 +81,7 @@ class PickerRow:
 
 
 def _accounts(count: int, loaded: bool = False) -> str:
-    return f"{count:,} {'loaded ' if loaded else ''}account{'' if count == 1 else 's'}"
+    return counted(count, "loaded account" if loaded else "account")
 
 
 class AccountList:
@@ -179,13 +179,13 @@ class AccountList:
             return f"Looking up account {self.opening}…", Tone.BUSY
         count, complete = self.count, self.phase is Phase.COMPLETE
         if self.seeking is not None and self.phase is Phase.LOADING:
-            return f"Looking for '{self.seeking}' in the account list: {count:,} loaded…", Tone.BUSY
+            return f"Looking for {quoted(self.seeking)} in the account list: {count:,} loaded…", Tone.BUSY
         matched = sum(row.account is not None for row in shown)
         remembered = f"{len(shown) - matched} ★ remembered" if len(shown) > matched else ""
         if typed and matched:
             said = f"{matched:,} of {_accounts(count, loaded=not complete)} match{'es' if matched == 1 else ''}"
         elif typed:
-            said = f"No {'loaded ' if not complete else ''}account matches '{typed}'"
+            said = f"No {'loaded ' if not complete else ''}account matches {quoted(typed)}"
         elif count:
             said = f"{_accounts(count)} loaded"
         else:

@@ -36,14 +36,11 @@ from trunktui.errors import InputError
 from trunktui.model import Field, Kind, OnCreate, changed_fields
 from trunktui.text import STAND_INS, hidden, printable, restore, reversible
 from trunktui.tui.cells import NULL_STYLE
+from trunktui.tui.widgets import Tick
 
 
-class NullBox(Checkbox):
-    """The NULL choice; its mark shows without colour, so it reads in any terminal."""
-
-    @property
-    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's name
-        return "X" if self.value else " "
+class NullBox(Tick):
+    """The NULL choice."""
 
 
 class FieldEditor(Widget):
@@ -56,7 +53,8 @@ class FieldEditor(Widget):
     FieldEditor.-required Label { color: $text; }
     FieldEditor Input { width: 1fr; max-width: 64; }
     FieldEditor #state { width: auto; padding-left: 1; color: $text; }
-    FieldEditor Switch { border: none; height: 1; padding: 0; width: auto; }
+    FieldEditor Switch, FieldEditor Switch:focus { border: none; height: 1; padding: 0; width: auto; }
+    FieldEditor Switch:focus { background-tint: $foreground 25%; }
     FieldEditor Checkbox { width: auto; margin-left: 1; }
     FieldEditor .message { padding-left: 22; color: $text-muted; height: auto; }
     FieldEditor.-invalid .message { color: $text-error; }
@@ -86,7 +84,7 @@ class FieldEditor(Widget):
             yield Label(Text(spec.label + (" *" if self.required else "")))
             if spec.kind is Kind.BOOLEAN:
                 yield Switch(id="input")
-                yield Label("off", id="state")
+                yield Label(spec.switch_word(False), id="state")
             else:
                 yield Input(id="input", compact=True, password=spec.secret, select_on_focus=False)
                 if spec.nullable:
@@ -212,7 +210,7 @@ class FieldEditor(Widget):
 
     @on(Switch.Changed)
     def switched(self, event: Switch.Changed) -> None:
-        self.query_one("#state", Label).update("on" if event.value else "off")
+        self.query_one("#state", Label).update(self.spec.switch_word(event.value))
         self.check()
 
     @on(Checkbox.Changed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Input, Static
+from textual.widgets import Checkbox, Input, RadioButton, Static
 
 from trunktui.errors import TrunkTuiError
 from trunktui.text import printable
@@ -46,3 +46,19 @@ class SafeInput(Input):
 
     def validate_value(self, value: str) -> str:
         return printable(value)
+
+
+class Tick(Checkbox):
+    """A checkbox whose mark shows without colour (X or blank), so it reads in any terminal."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's name
+        return "X" if self.value else " "
+
+
+class Pick(RadioButton):
+    """A radio button whose mark shows without colour (● or blank), so it reads in any terminal."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's name
+        return "●" if self.value else " "

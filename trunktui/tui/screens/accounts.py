@@ -20,7 +20,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from trunktui.errors import FaultError
 from trunktui.model import Account
-from trunktui.text import printable
+from trunktui.text import printable, quoted
 from trunktui.tui.account_list import AccountList, Phase, PickerRow, Tone
 from trunktui.tui.base import AppScreen, Context
 from trunktui.tui.calls import CallFailed, Outcome
@@ -202,7 +202,7 @@ class AccountsScreen(AppScreen[None]):
             self.open_account(account)
         elif accounts.phase is Phase.COMPLETE:
             accounts.seeking = None
-            accounts.trouble = (f"No account named '{name}' in the list "
+            accounts.trouble = (f"No account named {quoted(name)} in the list "
                                 f"(the switch could not look it up: {self.refusal})")
 
     def remeasure(self) -> None:
@@ -383,7 +383,7 @@ class AccountsScreen(AppScreen[None]):
         from trunktui.tui.screens.trunks import TrunksScreen
 
         if not isinstance(account.i_account, int):
-            self.accounts.trouble = f"Account {printable(account.i_account)!r} has no usable id."
+            self.accounts.trouble = f"Account {quoted(account.i_account)} has no usable id."
             self.describe()
             return
         if not self.open(TrunksScreen(self.context, account)):

@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
 from trunktui.audit import audit_path, describe_change, describe_result, failure_message, read_recent
-from trunktui.text import printable
+from trunktui.text import counted, printable
 from trunktui.tui.base import Dialog
 from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell
@@ -76,7 +76,7 @@ class AuditScreen(Dialog[None]):
         self.query_one(Grid).show(list(reversed(read.entries)))
         count = len(read.entries)
         self.query_one(StatusLine).show(
-            f"{count} most recent entr{'ies' if count != 1 else 'y'}" if count else "No changes recorded yet.")
+            counted(count, 'most recent entry', 'most recent entries') if count else "No changes recorded yet.")
 
     @on(CallFailed)
     def failed(self, failed: CallFailed) -> None:

@@ -22,8 +22,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
-from trunktui.model import FIELDS_BY_NAME, SECRET_FIELDS, TRUNK_FIELDS, Kind, Trunk, differing
-from trunktui.text import printable
+from trunktui.model import FIELDS_BY_NAME, SECRET_FIELDS, TRUNK_FIELDS, Field, Kind, Trunk, differing
+from trunktui.text import counted, printable
 from trunktui.tui.base import Dialog
 from trunktui.tui.cells import NULL_STYLE, cell
 from trunktui.tui.widgets import SafeInput
@@ -159,8 +159,7 @@ def save_dialog(before: dict[str, object], changes: dict[str, object]) -> Confir
                           Text("(changed)" if new else "(empty)"))
         else:
             table.add_row(labels.get(name, printable(name)), _value(name, old), "→", _value(name, new))
-    count = len(changes)
-    return ConfirmScreen(f"Save {count} changed field{'s' if count != 1 else ''}?", table, "Save", danger=False)
+    return ConfirmScreen(f"Save {counted(len(changes), 'changed field')}?", table, "Save", danger=False)
 
 
 def discard_dialog(labels: list[str]) -> ConfirmScreen:
@@ -194,10 +193,13 @@ class ConflictScreen(Question[ConflictChoice]):
 
 
 def _value(name: str, value: object) -> Text:
-    """A member's value as a cell; a boolean member as true or false, however the switch sent it."""
+    """A member's value as the form shows it: a boolean member as on or off, however the switch sent it,
+    and everything aligned left, as in the form's boxes, whether the switch sent a number or text."""
     spec = FIELDS_BY_NAME.get(name)
     truth = spec.truth(value) if spec is not None and spec.kind is Kind.BOOLEAN else None
-    return cell(value if truth is None else truth, 200)
+    shown = cell(value, 200) if truth is None else Text(Field.switch_word(truth))
+    shown.justify = "left"
+    return shown
 
 
 def _member(members: Mapping[str, object], name: str) -> Text:

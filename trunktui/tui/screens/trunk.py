@@ -24,7 +24,7 @@ from textual.worker import Worker
 
 from trunktui.errors import ApiError, FaultError, HttpError, TrunkTuiError
 from trunktui.model import FIELDS_BY_NAME, Trunk, changed_fields, differing, editable_fields, is_secret
-from trunktui.text import printable
+from trunktui.text import counted, printable
 from trunktui.tui.base import AppScreen, Context
 from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell
@@ -230,7 +230,7 @@ class TrunkScreen(AppScreen[int | None]):
         """Say where the form stands: how many edits are unsaved (or that the last was ``undone``),
         and when the trunk was last read."""
         count = len(self.unsaved())
-        parts = [f"{count} unsaved change{'s' if count != 1 else ''}"] if count else []
+        parts = [counted(count, "unsaved change")] if count else []
         if undone and not count:
             parts.append("No unsaved changes")
         if self.read_only:
@@ -283,8 +283,7 @@ class TrunkScreen(AppScreen[int | None]):
         for editor in self.query_one(TrunkForm).editors():
             if editor.spec.name in saved.changes:
                 editor.rebase(saved.changes[editor.spec.name])
-        count = len(saved.changes)
-        self.notify(f"Saved {count} field{'s' if count != 1 else ''}.")
+        self.notify(f"Saved {counted(len(saved.changes), 'field')}.")
         self.saved = self.trunk.i_trunk if self.trunk else None
         self.reload()
         self.query_one("#save-status", StatusLine).show("Saved.")
@@ -311,8 +310,7 @@ class TrunkScreen(AppScreen[int | None]):
         values, _ = form.collect()
         if invalid:
             invalid[0].query_one("#input").focus()
-            count = len(invalid)
-            status.fault(f"Fix the {count} field{'s' if count != 1 else ''} marked in red first.")
+            status.fault(f"Fix the {counted(len(invalid), 'field')} marked in red first.")
             return
         if self.creating:
             defaults = {f.name: f.default for f in form.fields}
@@ -368,7 +366,7 @@ class TrunkScreen(AppScreen[int | None]):
         sending = self.sending = threading.Event()
         self.pending = changes
         self.query_one("#save-status", StatusLine).busy(
-            f"Saving {len(changes)} changed field(s)… Escape stops waiting")
+            f"Saving {counted(len(changes), 'changed field')}… Escape stops waiting")
         self.run_call("save", save, lambda outcome: outcome)
 
     @on(CallFailed)

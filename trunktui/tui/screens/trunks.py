@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -28,7 +28,7 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker
 
 from trunktui.model import TRUNK_FIELDS, Account, Field, Trunk
-from trunktui.text import printable
+from trunktui.text import counted, printable, quoted
 from trunktui.tui.base import AppScreen, Context, Shown
 from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell
@@ -42,6 +42,7 @@ COLUMNS: tuple[Field, ...] = tuple(f for f in TRUNK_FIELDS if f.in_table)
 DEBOUNCE_SECONDS = 0.4
 CHANGING_ACTIONS = frozenset({"new", "clone", "delete"})
 PATTERN_HINT = "LIKE pattern: % any run · _ one character · \\ escapes · Enter applies now"
+QUICK_HINT = "Quick filter: the loaded rows holding this text in any column · Escape clears"
 _LONE_ESCAPE = re.compile(r"(?<!\\)(\\\\)*\\$")
 
 
@@ -170,7 +171,7 @@ class TrunksScreen(AppScreen[None]):
 
     def load(self) -> None:
         client, i_account, pattern = self.client, self.i_account, self.pattern
-        what = f"matching {pattern!r}" if pattern else "of the account"
+        what = f"matching {quoted(pattern)}" if pattern else "of the account"
         self.loads += 1
         load = self.loads
         self.loading_text = f"Loading trunks {what}…"
@@ -223,6 +224,8 @@ class TrunksScreen(AppScreen[None]):
             "open": ("Opening the trunk failed", f"Opening the trunk failed: {error} · Enter tries again"),
         }.get(failed.purpose, ("Delete failed", f"Delete failed: {error}"))
         status.fault(said)
+        if failed.purpose == "trunks":
+            self.nothing_loaded("The trunks could not be loaded (the reason is below). r tries again.")
         self.notify(printable(failed.error), title=title, severity="error", markup=False)
 
     # --- the table ----------------------------------------------------------------
@@ -252,16 +255,26 @@ class TrunksScreen(AppScreen[None]):
     def quick_filter(self) -> str:
         return self.query_one("#quick", Input).value.strip().casefold()
 
+    def nothing_loaded(self, reason: str) -> None:
+        """When a load failed or was stopped with no rows loaded, the middle of the screen says so.
+
+        It must not go on saying the account has no trunks: nobody knows yet.
+        """
+        if not self.trunks:
+            empty = self.query_one("#empty", Static)
+            empty.update(Text(reason, justify="center"))
+            self.grid.display, empty.display = False, True
+
     def describe(self, wanted: str) -> None:
         status = self.query_one(StatusLine)
         empty = self.query_one("#empty", Static)
         table = self.grid
         total, shown = len(self.trunks), len(self.shown)
-        parts = [f"{total} trunk{'s' if total != 1 else ''}"]
+        parts = [counted(total, "trunk")]
         if self.pattern:
-            parts.append(f"pattern {self.pattern!r}")
+            parts.append(f"pattern {quoted(self.pattern)}")
         if wanted:
-            parts.append(f"filter {wanted!r} shows {shown}")
+            parts.append(f"filter {quoted(wanted)} shows {shown:,}")
         if self.sort_by is not None:
             parts.append(f"sorted by {self.sort_by.label} {'↓' if self.descending else '↑'}")
         status.show(" · ".join(parts))
@@ -269,9 +282,12 @@ class TrunksScreen(AppScreen[None]):
             table.display, empty.display = True, False
             return
         if total and wanted:
-            reason = f"The quick filter {wanted!r} hides all {total} trunks. Escape in the filter clears it."
+            every = "the" if total == 1 else "all"
+            reason = (f"The quick filter {quoted(wanted)} hides {every} {counted(total, 'trunk')}. "
+                      "Escape in the filter clears it.")
         elif self.pattern:
-            reason = f"No trunk of this account matches the pattern {self.pattern!r}.\nClear the pattern to see all."
+            reason = (f"No trunk of this account matches the pattern {quoted(self.pattern)}.\n"
+                      "Clear the pattern to see all.")
         else:
             reason = "This account has no trunks yet." + ("" if self.session.read_only else " Press n to create one.")
         empty.update(Text(reason, justify="center"))
@@ -300,6 +316,17 @@ class TrunksScreen(AppScreen[None]):
         hint.update(problem or PATTERN_HINT)
         return problem is None
 
+    @on(events.DescendantFocus)
+    def hint_for_focus(self) -> None:
+        """The hint line describes the box being typed in: the quick filter, or else the name pattern."""
+        quick = self.query_one("#quick", Input)
+        if self.focused is quick:
+            hint = self.query_one("#pattern-hint", Static)
+            hint.set_class(False, "-error")
+            hint.update(QUICK_HINT)
+        else:
+            self.check_pattern(self.query_one("#pattern", Input).value)
+
     def apply_pattern(self, pattern: str, force: bool = False) -> None:
         if pattern != self.pattern or force:
             self.pattern = pattern
@@ -325,9 +352,14 @@ class TrunksScreen(AppScreen[None]):
             self.query_one(StatusLine).show("Stopped opening the trunk.")
             return
         if abandoned:
-            self.query_one(StatusLine).fault(
-                "Stopped waiting for the delete: r reloads to show whether it happened." if "delete" in abandoned
-                else "Stopped waiting for the switch; the rows shown are from before. r tries again.")
+            if "delete" in abandoned:
+                message = "Stopped waiting for the delete: r reloads to show whether it happened."
+            elif self.trunks:
+                message = "Stopped waiting for the switch; the rows shown are from before. r tries again."
+            else:
+                message = "Stopped waiting for the switch; no trunks are loaded. r tries again."
+                self.nothing_loaded("Nothing loaded: you stopped waiting for the switch. r tries again.")
+            self.query_one(StatusLine).fault(message)
             return
         focused = self.focused
         if isinstance(focused, Input):
