@@ -37,7 +37,7 @@ async def test_a_slow_big_load_shows_what_has_arrived_and_escape_stops_it(sim: S
 
         sim.server.knobs.fail_every = 0
         await pilot.press("r")
-        await until(pilot, lambda: status_of(app).startswith(f"{MANY + 59} trunks"), "the reloaded list")
+        await until(pilot, lambda: status_of(app).startswith(f"{MANY + 59:,} trunks"), "the reloaded list")
 
 
 def test_the_amount_reads_in_kilobytes_or_megabytes() -> None:

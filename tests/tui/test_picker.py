@@ -179,7 +179,7 @@ async def test_a_username_in_no_page_is_said_to_be_missing(blind: UsernameBlind)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, AccountsScreen)
-        assert status_of(app).startswith("✖ No account named 'nobody' in the list (the switch could not look it up:")
+        assert status_of(app).startswith("✖ No account named “nobody” in the list (the switch could not look it up:")
         assert accounts_grid(app).row_count == 150
 
 
@@ -206,7 +206,7 @@ async def test_after_a_failed_refresh_and_a_restarted_switch_rows_and_count_agre
         await pilot.press("slash")
         await type_text(pilot, str(wholesale))
         assert column(grid, "id") == [str(wholesale)]
-        assert status_of(app).startswith(f"✖ No loaded account matches '{wholesale}' · 1 ★ remembered · Loading")
+        assert status_of(app).startswith(f"✖ No loaded account matches “{wholesale}” · 1 ★ remembered · Loading")
         assert status_of(app).endswith("· F5 tries again")
 
         sim.server = SimulatorServer(sim.store, port=port).start()

@@ -195,6 +195,11 @@ class FieldEditor(Widget):
         self.insisted = True
         return self.check()
 
+    def on_descendant_focus(self) -> None:
+        """Bring the whole field into view, its help or error line too, not only the control that took focus:
+        at 80x24 the line under the last visible field would otherwise stay hidden."""
+        self.scroll_visible(animate=False)
+
     def reveal(self, shown: bool) -> None:
         if self.spec.secret:
             self.query_one(Input).password = not shown
