@@ -10,9 +10,12 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Sim
 from tests.foreign import ForeignSwitch
 from trunktui.api import ConnectionSettings, SippyClient
+from trunktui.errors import InputError
 from trunktui.export import ExportOptions, export, render
 from trunktui.model import TRUNK_FIELDS, Trunk
 from trunktui.tui.screens.trunks import COLUMNS
@@ -119,3 +122,15 @@ def test_a_switch_that_leaves_members_out_gets_them_left_out_never_invented(fore
     assert rows[2] == ["2", "1", "full", "192.0.2.8", "30", "2.5", "", "0", ""]
     table = json.loads(render("json", COLUMNS, trunks))
     assert "destination_backup" not in table[0] and table[0]["name"] == "sparse"
+
+
+def test_a_file_or_folder_already_there_is_named_as_what_it_is(sim: Sim, tmp_path: Path) -> None:
+    """Nothing is overwritten; the message says whether the name is taken by a file or by a folder."""
+    trunks = sim_trunks(sim)
+    (tmp_path / "taken.csv").write_text("keep me", encoding="utf-8")
+    (tmp_path / "folder.csv").mkdir()
+    with pytest.raises(InputError, match=r"taken\.csv already exists; choose another name\."):
+        export(tmp_path / "taken.csv", COLUMNS, trunks, ExportOptions())
+    with pytest.raises(InputError, match=r"folder\.csv is a folder; choose another name\."):
+        export(tmp_path / "folder.csv", COLUMNS, trunks, ExportOptions())
+    assert (tmp_path / "taken.csv").read_text(encoding="utf-8") == "keep me"

@@ -128,7 +128,8 @@ def export(path: Path, columns: Sequence[Field], trunks: Sequence[Trunk],
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as out:
             out.write(text)
     except FileExistsError:
-        raise InputError(f"{path} already exists; choose another name.", field="path") from None
+        kind = "is a folder" if path.is_dir() else "already exists"
+        raise InputError(f"{path} {kind}; choose another name.", field="path") from None
     except OSError as exc:
         raise InputError(f"Cannot write {path}: {exc.strerror or exc}.", field="path") from None
     return len(trunks)

@@ -238,7 +238,7 @@ async def test_a_new_trunk_has_nothing_to_reload(app: TrunkApp, wire: RecordingT
         await pilot.press("f5")
         await settle(pilot)
         assert wire.of("getTrunkInfo") == []
-        assert "f5 Reload" not in footer_words(app)
+        assert "F5 Reload" not in footer_words(app)
 
 
 # --- deleting on production ----------------------------------------------------------------

@@ -214,3 +214,13 @@ def test_the_save_preview_aligns_every_value_left_as_the_form_does() -> None:
         line = lines[name]
         assert line.index(old) == lines["Description"].index("d"), line
         assert line.index(new, line.index("→")) == lines["Description"].index("e", lines["Description"].index("→"))
+
+
+def test_the_save_preview_shows_a_change_of_edge_spaces() -> None:
+    """A trailing space added to a value: the two sides of the preview differ on screen, as they do on the switch."""
+    dialog = save_dialog({"cld_translation": "s/^0/+31/"}, {"cld_translation": "s/^0/+31/ "})
+    console = Console(width=70, record=True, color_system=None)
+    console.print(dialog.body)
+    (line,) = [line for line in console.export_text().splitlines() if "→" in line]
+    assert line.split("→")[1].strip() == "“s/^0/+31/ ”", line
+    assert line.split("→")[0].split()[-1] == "s/^0/+31/", line

@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from trunktui.model import FIELDS_BY_NAME, SECRET_FIELDS, TRUNK_FIELDS, Field, Kind, Trunk, differing
-from trunktui.text import counted, printable
+from trunktui.text import counted, printable, quoted
 from trunktui.tui.base import Dialog
 from trunktui.tui.cells import NULL_STYLE, cell
 from trunktui.tui.widgets import SafeInput
@@ -194,10 +194,18 @@ class ConflictScreen(Question[ConflictChoice]):
 
 def _value(name: str, value: object) -> Text:
     """A member's value as the form shows it: a boolean member as on or off, however the switch sent it,
-    and everything aligned left, as in the form's boxes, whether the switch sent a number or text."""
+    and everything aligned left, as in the form's boxes, whether the switch sent a number or text.
+
+    Text that starts or ends with white space is shown between quotes, so a change of a trailing space
+    alone is visible in the preview that confirms it."""
     spec = FIELDS_BY_NAME.get(name)
     truth = spec.truth(value) if spec is not None and spec.kind is Kind.BOOLEAN else None
-    shown = cell(value, 200) if truth is None else Text(Field.switch_word(truth))
+    if truth is not None:
+        shown = Text(Field.switch_word(truth))
+    elif isinstance(value, str) and value != value.strip():
+        shown = Text(quoted(value, 200))
+    else:
+        shown = cell(value, 200)
     shown.justify = "left"
     return shown
 
