@@ -32,6 +32,8 @@ _CONTAINERS.maxstring = _CONTAINERS.maxother = 200
 
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
+FIRST_ID = 1
+"""The lowest id a switch gives a customer, an account or a trunk."""
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _HOST_PORT = re.compile(r"^(?:\[(?P<ipv6>[^\]]+)\]|(?P<host>[^:\[\]]+))(?::(?P<port>[0-9]{1,5}))?$")
@@ -93,8 +95,9 @@ def whole_number(text: str, lowest: int = INT32_MIN, highest: int = INT32_MAX) -
 
     Every number a user types, in a form or on the command line, is written
     one way: ASCII digits after an optional sign. Python's ``int`` would also
-    take other scripts' digits (``١``) and ``1_0``, which nobody means as
-    ten, and converting thousands of digits is slow, so the length is checked first.
+    take other scripts' digits (an Arabic-Indic one) and ``1_0``, which nobody
+    means as ten; and converting thousands of digits is slow, so the length is
+    checked first.
     """
     stripped = text.strip()
     if not stripped.isascii():
@@ -235,9 +238,9 @@ _REQUIRED, _NEVER = OnCreate.REQUIRED, OnCreate.NEVER
 
 TRUNK_FIELDS: tuple[Field, ...] = (
     Field("i_trunk", _I, "ID", "Assigned by the switch when the trunk is created.",
-          on_create=_NEVER, updatable=False, in_table=True, minimum=1),
+          on_create=_NEVER, updatable=False, in_table=True, minimum=FIRST_ID),
     Field("i_account", _I, "Account", "The account the trunk belongs to.",
-          on_create=_REQUIRED, updatable=False, minimum=1),
+          on_create=_REQUIRED, updatable=False, minimum=FIRST_ID),
     Field("name", _S, "Name", "Unique within the account.",
           on_create=_REQUIRED, in_table=True, max_length=128),
     Field("destination", _S, "Destination", "Where calls go: host or IP, optionally :port.",
