@@ -689,12 +689,15 @@ def test_simulator_does_not_import_textual() -> None:
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--port", "http"], "not a whole number"),
-    (["--port", "70000"], "not a TCP port"),
+    (["--port", "http"], "must be a whole number, not 'http'"),
+    (["--port", "70000"], "must be between 0 and 65535, not '70000'"),
+    (["--port", "\u0668\u0660\u0668\u0660"], "must be written with the digits 0-9"),
+    (["--bulk", "1_0"], "must be a whole number, not '1_0'"),
     (["--latency", "-5"], "may not be negative"),
+    (["--latency", "\u0663"], "must be written with the digits 0-9"),
     (["--fail-mode", "explode"], "invalid choice"),
     (["--trust", "my-laptop"], "not an IP address or network"),
-    (["--max-connections", "0"], "must be at least 1"),
+    (["--max-connections", "0"], "must be between 1 and 2147483647"),
     (["--tls-key", "key.pem"], "--tls-key needs --tls-cert"),
     (["--tls-cert", "/nonexistent.pem"], "cannot load the TLS certificate"),
 ])
