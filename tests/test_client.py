@@ -335,6 +335,19 @@ def test_stale_nonce_is_renewed_transparently(sim: Sim) -> None:
         server.stop()
 
 
+def test_a_digest_login_works_from_an_address_the_switch_trusts(sim: Sim) -> None:
+    """``trunktui sim --trust 127.0.0.1`` (what config init advises) serves a Digest login from this
+    machine as well as trusted calls: each sees its own customer's accounts."""
+    server = SimulatorServer(sim.store, trusted_hosts=("127.0.0.1",)).start()
+    try:
+        trusted = ConnectionSettings(server.url, trusted=True, i_customer=sim.logins["acme"].i_customer)
+        with sim.client(url=server.url) as login, SippyClient(trusted) as trusting, sim.client() as elsewhere:
+            assert login.list_accounts() == trusting.list_accounts() == elsewhere.list_accounts()
+        assert server.stats.challenges >= 1
+    finally:
+        server.stop()
+
+
 def test_trusted_mode_sends_i_customer_instead_of_credentials(sim: Sim) -> None:
     server = SimulatorServer(sim.store, trusted_hosts=("127.0.0.1",)).start()
     try:

@@ -167,11 +167,23 @@ def test_trusted_host_needs_no_auth_but_an_i_customer(trusted: SimulatorServer, 
     assert globex is not None
     accounts = ok(rpc(plain, trusted.url, "listAccounts", {"i_customer": globex["i_customer"]}))["accounts"]
     assert [a["i_account"] for a in accounts] == accounts_of(trusted.store, "globex")
-    for params in ({}, {"i_customer": 9999}, {"i_customer": str(globex["i_customer"])}, {"i_customer": True}):
+    for params in ({"i_customer": 9999}, {"i_customer": str(globex["i_customer"])}, {"i_customer": True}):
         refused = fault(rpc(plain, trusted.url, "listAccounts", params))
         assert refused.faultCode == 401
         assert "i_customer" in refused.faultString
     assert trusted.stats.challenges == 0
+
+
+def test_trusted_host_naming_no_customer_is_challenged(trusted: SimulatorServer, plain: httpx.Client) -> None:
+    """A Digest client's first request carries neither credentials nor i_customer: from a trusted address
+    it gets the Digest challenge, as from any other, and its login then works."""
+    challenged = rpc(plain, trusted.url, "listAccounts", {})
+    assert challenged.status_code == 401
+    assert challenged.headers["WWW-Authenticate"].startswith("Digest ")
+    assert trusted.stats.challenges == 1
+    with http_client(*ACME) as acme:
+        accounts = ok(rpc(acme, trusted.url, "listAccounts", {}))["accounts"]
+    assert [a["i_account"] for a in accounts] == accounts_of(trusted.store, "acme")
 
 
 def digest_header(server: SimulatorServer, login: str, password: str) -> str:
