@@ -244,11 +244,22 @@ def test_trunktui_audit_n_counts_entries(capsys: pytest.CaptureFixture[str]) -> 
     assert capsys.readouterr().out == ""
     assert main(["audit", "-n", "2"]) == 0
     assert [line.split("trunk ")[1].split()[0] for line in capsys.readouterr().out.splitlines()] == ["2", "3"]
-    for wrong in ("-1", "٣"):
+    for wrong, problem in (("-1", "must be between 0 and 2147483647"), ("٣", "must be written with the digits 0-9"),
+                           ("1_0", "must be a whole number")):
         with pytest.raises(SystemExit) as exit_:
             main(["audit", "-n", wrong])
         assert exit_.value.code == 2
-        assert "must be 0 or a positive whole number" in capsys.readouterr().err
+        assert f"argument -n/--lines: {problem}, not {wrong!r}" in capsys.readouterr().err
+
+
+def test_trunktui_audit_with_a_huge_line_count_is_a_usage_error_not_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["audit", "-n", "99999999999999999999"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "must be between 0 and 2147483647" in err and "Traceback" not in err
 
 
 def test_trunktui_audit_says_dash_for_no_trunk_and_null_for_null(capsys: pytest.CaptureFixture[str]) -> None:

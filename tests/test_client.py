@@ -96,10 +96,18 @@ def test_trusted_mode_needs_a_customer() -> None:
         ConnectionSettings("sw.example.net", trusted=True)
 
 
-@pytest.mark.parametrize("seconds", [0, -1, math.nan, math.inf, 1e10])
+@pytest.mark.parametrize("i_customer", [0, -1, 2**31])
+def test_trusted_mode_needs_a_customer_id_a_switch_could_have(i_customer: int) -> None:
+    """Ids start at 1: a call for customer 0 or -1 would only come back as a fault, after the app started."""
+    with pytest.raises(InputError, match=r"customer id \(i_customer\) must be between 1 and 2147483647") as caught:
+        ConnectionSettings("sw.example.net", trusted=True, i_customer=i_customer)
+    assert caught.value.field == "i_customer"
+
+
+@pytest.mark.parametrize("seconds", [0, -1, 1e-9, 0.09, math.nan, math.inf, 1e10])
 @pytest.mark.parametrize("which", ["read_timeout", "connect_timeout"])
 def test_a_timeout_no_wait_can_honour_is_refused(which: str, seconds: float) -> None:
-    with pytest.raises(InputError, match="A timeout must be more than 0 and at most 86,400 seconds") as caught:
+    with pytest.raises(InputError, match=r"A timeout must be at least 0\.1 and at most 86,400 seconds") as caught:
         ConnectionSettings("sw.example.net", username="noc", **{which: seconds})
     assert caught.value.field == "timeout"
 
@@ -323,6 +331,19 @@ def test_stale_nonce_is_renewed_transparently(sim: Sim) -> None:
             time.sleep(0.3)
             api.list_accounts()
         assert server.stats.stale >= 1
+    finally:
+        server.stop()
+
+
+def test_a_digest_login_works_from_an_address_the_switch_trusts(sim: Sim) -> None:
+    """``trunktui sim --trust 127.0.0.1`` (what config init advises) serves a Digest login from this
+    machine as well as trusted calls: each sees its own customer's accounts."""
+    server = SimulatorServer(sim.store, trusted_hosts=("127.0.0.1",)).start()
+    try:
+        trusted = ConnectionSettings(server.url, trusted=True, i_customer=sim.logins["acme"].i_customer)
+        with sim.client(url=server.url) as login, SippyClient(trusted) as trusting, sim.client() as elsewhere:
+            assert login.list_accounts() == trusting.list_accounts() == elsewhere.list_accounts()
+        assert server.stats.challenges >= 1
     finally:
         server.stop()
 

@@ -46,7 +46,7 @@ def test_the_model_covers_the_documented_members() -> None:
     ("capacity", "10", "whole number"),
     ("capacity", True, "whole number"),
     ("capacity", INT32_MAX + 1, "between"),
-    ("capacity", -1, "less than 0"),
+    ("capacity", -1, "between 0 and 2147483647"),
     ("max_cps", float("nan"), "finite"),
     ("max_cps", "1", "number"),
     ("random_call_id", 1, "true or false"),
@@ -87,6 +87,26 @@ def test_parse_reads_what_users_type(name: str, text: str, value: Any) -> None:
 def test_parse_refuses_what_is_not_a_value(name: str, text: str) -> None:
     with pytest.raises(InputError):
         FIELDS_BY_NAME[name].parse(text)
+
+
+@pytest.mark.parametrize("typed", ["-1", "2147483648", "99999999999"])
+def test_an_integer_out_of_its_fields_bounds_gets_one_message_typed_or_sent(typed: str) -> None:
+    """Below the minimum and above the 32-bit maximum alike: the field's real range, in one sentence."""
+    capacity = FIELDS_BY_NAME["capacity"]
+    for attempt in (lambda: capacity.parse(typed), lambda: capacity.validate(int(typed))):
+        with pytest.raises(InputError) as caught:
+            attempt()
+        assert caught.value.message == "Capacity must be between 0 and 2147483647."
+    with pytest.raises(InputError, match=r"^ID must be between 1 and 2147483647\.$"):
+        FIELDS_BY_NAME["i_trunk"].validate(0)
+
+
+@pytest.mark.parametrize("given", ["-0", "-0.0", "-0e5", -0.0])
+def test_a_negative_zero_is_zero(given: Any) -> None:
+    """Max CPS -0 is 0: neither kept as -0.0, to be shown and sent so, nor refused as less than 0."""
+    max_cps = FIELDS_BY_NAME["max_cps"]
+    value = max_cps.parse(given) if isinstance(given, str) else max_cps.validate(given)
+    assert format_value(value) == "0.0"
 
 
 def test_numbers_are_shown_as_sent() -> None:

@@ -17,8 +17,8 @@ import pytest
 import trustme
 
 from tests.conftest import Sim
-from trunktui.api import SippyClient
-from trunktui.cli import launch, main
+from trunktui.api import SippyClient, normalize_url
+from trunktui.cli import argument_parser, launch, main
 from trunktui.cli.launch import DEMO_HINT, LaunchError, plan
 from trunktui.errors import InputError, TlsError
 from trunktui.profiles import credentials
@@ -81,7 +81,10 @@ def test_no_file_is_no_config(tmp_path: Path) -> None:
     ('[profiles.lab]\nurl = "x"\n', 1, "needs a username"),
     ('[profiles.lab]\nurl = "x"\nmode = "basic"\n', 3, 'mode must be "digest" or "trusted"'),
     ('[profiles.lab]\nurl = "x"\nmode = "trusted"\n', 1, "no i_customer"),
-    ('[profiles.lab]\nurl = "x"\nusername = "u"\ntimeout = 0\n', 4, "more than 0"),
+    ('[profiles.lab]\nurl = "x"\nusername = "u"\ntimeout = 0\n', 4, "timeout must be at least 0.1"),
+    ('[profiles.lab]\nurl = "x"\nusername = "u"\ntimeout = 1e-9\n', 4, "timeout must be at least 0.1"),
+    ('[profiles.lab]\nurl = "x"\nmode = "trusted"\ni_customer = 0\n', 4, "i_customer must be between 1 and"),
+    ('[profiles.lab]\nurl = "x"\nmode = "trusted"\ni_customer = -1\n', 4, "i_customer must be between 1 and"),
     ('default = "prod"\n[profiles.lab]\nurl = "x"\nusername = "u"\n', 1, "not a profile"),
     ('colour = "red"\n', 1, "unknown top-level key"),
 ])
@@ -224,7 +227,7 @@ def namespace(**given: object) -> argparse.Namespace:
 
 @pytest.mark.parametrize("given", [
     {"demo": True, "url": "x"}, {"profile": "lab", "url": "x"}, {"customer": 3},
-    {"url": "x"}, {"user": "u"}, {"url": "x", "trusted": True, "user": "u"}, {"url": "x", "user": "u", "timeout": 0},
+    {"url": "x"}, {"user": "u"}, {"url": "x", "trusted": True, "user": "u"},
 ])
 def test_contradictory_options_are_refused(given: dict[str, object]) -> None:
     with pytest.raises(LaunchError):
@@ -363,26 +366,53 @@ def test_unusable_ca_certificates_stop_trunktui_before_any_password(
 
 @pytest.mark.parametrize("command_line", [
     ["--url", "http://127.0.0.1:1", "--user", "noc", "--timeout", "{timeout}"],
+    ["--url", "http://127.0.0.1:1", "--trusted", "--customer", "1", "--timeout", "{timeout}"],
     ["--profile", "lab", "--timeout", "{timeout}"],
-    ["--profile", "lab"],
     ["--demo", "--timeout", "{timeout}"],
-], ids=["--url", "--profile --timeout", "profile", "demo"])
-@pytest.mark.parametrize("timeout", ["nan", "inf", "1e10"])
-def test_a_timeout_no_connection_can_keep_stops_trunktui_before_any_password(
+], ids=["--url", "--trusted", "--profile", "demo"])
+@pytest.mark.parametrize(("timeout", "problem"), [
+    ("nan", "must be a number, such as 2 or 2.5"), ("inf", "must be a number, such as 2 or 2.5"),
+    ("\u0663\u0660", "must be written with the digits 0-9"), ("1_0", "must be a number, such as 2 or 2.5"),
+    ("1e10", "must be at least 0.1 and at most 86,400 seconds (a day)"),
+    ("0", "must be at least 0.1 and at most 86,400 seconds (a day)"),
+    ("1e-9", "must be at least 0.1 and at most 86,400 seconds (a day)"),
+])
+def test_a_timeout_option_no_connection_can_keep_stops_trunktui_before_any_password(
+    command_line: list[str], timeout: str, problem: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--timeout is a number of seconds written with the digits 0-9, from 0.1 to a day; anything else ends
+    trunktui at once with a usage error: no password_command runs, standard input is not read."""
+    ran = tmp_path / "password-command-ran"
+    config = write(tmp_path, '[profiles.lab]\nurl = "http://127.0.0.1:1"\nusername = "noc"\n'
+                             f"password_command = {json.dumps(shlex.join(['touch', str(ran)]))}\n")
+    monkeypatch.setenv("TRUNKTUI_CONFIG", str(config))
+    monkeypatch.delenv("TRUNKTUI_PASSWORD", raising=False)
+    monkeypatch.setattr(sys, "stdin", UnreadStdin())
+    monkeypatch.setattr(launch, "run_app", lambda *given: 0)
+    monkeypatch.setattr(launch, "run_demo", lambda *given, **options: 0)
+    with pytest.raises(SystemExit) as exited:
+        main([part.replace("{timeout}", timeout) for part in command_line])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.endswith(f"trunktui: error: argument --timeout: {problem}, not {timeout!r}\n")
+    assert not ran.exists()
+
+
+@pytest.mark.parametrize("timeout", ["nan", "inf", "1e10", "0", "1e-9"])
+@pytest.mark.parametrize("command_line", [["--profile", "lab"], ["--profile", "lab", "--timeout", "5"], []])
+def test_a_profile_timeout_no_connection_can_keep_stops_trunktui_with_its_line(
     command_line: list[str], timeout: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """NaN, infinity or more than a day, from --timeout or a profile, ends trunktui at once with one
-    line naming who gave it: no password_command runs, standard input is not read, the app never starts."""
+    """The profile's timeout obeys the same rule as --timeout, and is reported with the file's line."""
     ran = tmp_path / "password-command-ran"
     config = write(tmp_path, f'[profiles.lab]\nurl = "http://127.0.0.1:1"\nusername = "noc"\ntimeout = {timeout}\n'
                              f"password_command = {json.dumps(shlex.join(['touch', str(ran)]))}\n")
     monkeypatch.setenv("TRUNKTUI_CONFIG", str(config))
     monkeypatch.delenv("TRUNKTUI_PASSWORD", raising=False)
-    err = refused_at_start([part.replace("{timeout}", timeout) for part in command_line], monkeypatch, capsys)
-    origin = "--timeout" if "--timeout" in command_line else "timeout of profile 'lab'"
-    assert err.startswith("trunktui: error: A timeout must be more than 0 and at most 86,400 seconds")
-    assert err.endswith(f" ({origin}).\n")
+    err = refused_at_start(command_line, monkeypatch, capsys)
+    assert err.startswith(f"trunktui: error: {config}, line 4: timeout must be at least 0.1 and at most 86,400 "
+                          "seconds (a day), not ")
     assert not ran.exists()
 
 
@@ -418,6 +448,10 @@ def test_an_empty_account_is_refused() -> None:
     ("sw..example.net", "must be a host or IP address"),
     ("-sw.example.net", "must be a host or IP address"),
     ("ftp://sw.example.net", "Use http:// or https://"),
+    ("127.0.0.1:", "the port after ':' is empty"),
+    ("127.0.0.1:\u0668\u0660\u0668\u0660", "port must be written with the digits 0-9"),
+    ("127.0.0.1:1_0", "port must be a whole number"),
+    ("http://[::1", "the IPv6 address has no closing ']'"),
 ])
 def test_a_switch_address_no_connection_could_use_stops_trunktui_before_any_password(
     url: str, problem: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
@@ -433,6 +467,38 @@ def test_a_switch_address_no_connection_could_use_stops_trunktui_before_any_pass
         err = refused_at_start(argv, monkeypatch, capsys)
         assert err.startswith("trunktui: error: ") and problem in err
     assert not ran.exists()
+
+
+@pytest.mark.parametrize(("typed", "problem"), [
+    ("127.0.0.1:abc", "port must be a whole number"),
+    ("127.0.0.1:", "the port after ':' is empty"),
+    ("http://[::1]:", "the port after ':' is empty"),
+    ("127.0.0.1:\u0668\u0660\u0668\u0660", "port must be written with the digits 0-9"),
+    ("https://sw.example.net:8_443/xmlapi", "port must be a whole number"),
+    ("http://[::1", "the IPv6 address has no closing ']'"),
+    ("http://::1/", "an IPv6 address must be written in [brackets]"),
+    ("http://[::1]x", "must be a host or IP address, optionally followed by :port"),
+])
+def test_a_wrong_switch_address_is_quoted_as_typed_with_its_real_problem(typed: str, problem: str) -> None:
+    """httpx would read other digits or 1_0 as a port, drop an empty one (and connect to 443), and call an
+    IPv6 address without its ']' a port: the address is refused as typed, never as rewritten."""
+    with pytest.raises(InputError) as caught:
+        normalize_url(typed)
+    assert caught.value.message == f"{typed!r} is not a valid switch address: {problem}."
+
+
+@pytest.mark.parametrize(("customer", "problem"), [
+    ("\u0661", "must be written with the digits 0-9"), ("1_0", "must be a whole number"),
+    ("0", "must be between 1 and 2147483647"), ("-1", "must be between 1 and 2147483647"),
+    ("2147483648", "must be between 1 and 2147483647"),
+])
+def test_a_customer_id_is_positive_and_written_with_the_digits_0_9(
+    customer: str, problem: str, capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        argument_parser().parse_args(["--url", "http://127.0.0.1:8080", "--trusted", "--customer", customer])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.endswith(f"argument --customer: {problem}, not {customer!r}\n")
 
 
 def test_trunktui_with_an_impossible_port_exits_2_without_asking_for_a_password() -> None:

@@ -167,11 +167,23 @@ def test_trusted_host_needs_no_auth_but_an_i_customer(trusted: SimulatorServer, 
     assert globex is not None
     accounts = ok(rpc(plain, trusted.url, "listAccounts", {"i_customer": globex["i_customer"]}))["accounts"]
     assert [a["i_account"] for a in accounts] == accounts_of(trusted.store, "globex")
-    for params in ({}, {"i_customer": 9999}, {"i_customer": str(globex["i_customer"])}, {"i_customer": True}):
+    for params in ({"i_customer": 9999}, {"i_customer": str(globex["i_customer"])}, {"i_customer": True}):
         refused = fault(rpc(plain, trusted.url, "listAccounts", params))
         assert refused.faultCode == 401
         assert "i_customer" in refused.faultString
     assert trusted.stats.challenges == 0
+
+
+def test_trusted_host_naming_no_customer_is_challenged(trusted: SimulatorServer, plain: httpx.Client) -> None:
+    """A Digest client's first request carries neither credentials nor i_customer: from a trusted address
+    it gets the Digest challenge, as from any other, and its login then works."""
+    challenged = rpc(plain, trusted.url, "listAccounts", {})
+    assert challenged.status_code == 401
+    assert challenged.headers["WWW-Authenticate"].startswith("Digest ")
+    assert trusted.stats.challenges == 1
+    with http_client(*ACME) as acme:
+        accounts = ok(rpc(acme, trusted.url, "listAccounts", {}))["accounts"]
+    assert [a["i_account"] for a in accounts] == accounts_of(trusted.store, "acme")
 
 
 def digest_header(server: SimulatorServer, login: str, password: str) -> str:
@@ -244,7 +256,7 @@ VALIDATION_CASES: list[tuple[str, dict[str, Any], int, str]] = [
     ("createTrunk", {**GOOD, "colour": "red"}, 400, "'colour' cannot be set on a new trunk"),
     ("createTrunk", {**GOOD, "i_trunk": 5}, 400, "'i_trunk' cannot be set on a new trunk"),
     ("createTrunk", {**GOOD, "capacity": "10"}, 400, "capacity: Capacity must be a whole number."),
-    ("createTrunk", {**GOOD, "capacity": -1}, 400, "capacity: Capacity may not be less than 0."),
+    ("createTrunk", {**GOOD, "capacity": -1}, 400, "capacity: Capacity must be between 0 and 2147483647."),
     ("createTrunk", {**GOOD, "max_cps": "fast"}, 400, "max_cps: Max CPS must be a number."),
     ("createTrunk", {**GOOD, "max_cps": True}, 400, "max_cps: Max CPS must be a number."),
     ("createTrunk", {**GOOD, "random_call_id": 1}, 400, "random_call_id: Random Call-ID must be true or false."),
@@ -303,7 +315,7 @@ def test_out_of_range_integer_faults(server: SimulatorServer, acme: httpx.Client
     )
     refused = fault(acme.post(server.url, content=body))
     assert refused.faultCode == 400
-    assert refused.faultString == "capacity: Capacity must be between -2147483648 and 2147483647."
+    assert refused.faultString == "capacity: Capacity must be between 0 and 2147483647."
     huge_offset = body.replace("updateTrunk", "listAccounts").replace("i_trunk", "limit").replace("capacity", "offset")
     refused = fault(acme.post(server.url, content=huge_offset))
     assert (refused.faultCode, refused.faultString) == (400, "offset: may not be more than 2147483647")
@@ -689,12 +701,15 @@ def test_simulator_does_not_import_textual() -> None:
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--port", "http"], "not a whole number"),
-    (["--port", "70000"], "not a TCP port"),
+    (["--port", "http"], "must be a whole number, not 'http'"),
+    (["--port", "70000"], "must be between 0 and 65535, not '70000'"),
+    (["--port", "\u0668\u0660\u0668\u0660"], "must be written with the digits 0-9"),
+    (["--bulk", "1_0"], "must be a whole number, not '1_0'"),
     (["--latency", "-5"], "may not be negative"),
+    (["--latency", "\u0663"], "must be written with the digits 0-9"),
     (["--fail-mode", "explode"], "invalid choice"),
     (["--trust", "my-laptop"], "not an IP address or network"),
-    (["--max-connections", "0"], "must be at least 1"),
+    (["--max-connections", "0"], "must be between 1 and 2147483647"),
     (["--tls-key", "key.pem"], "--tls-key needs --tls-cert"),
     (["--tls-cert", "/nonexistent.pem"], "cannot load the TLS certificate"),
 ])

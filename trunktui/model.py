@@ -32,6 +32,8 @@ _CONTAINERS.maxstring = _CONTAINERS.maxother = 200
 
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
+FIRST_ID = 1
+"""The lowest id a switch gives a customer, an account or a trunk."""
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _HOST_PORT = re.compile(r"^(?:\[(?P<ipv6>[^\]]+)\]|(?P<host>[^:\[\]]+))(?::(?P<port>[0-9]{1,5}))?$")
@@ -87,6 +89,38 @@ def _check_ip(text: str) -> str | None:
     return None
 
 
+def whole_number(text: str, lowest: int = INT32_MIN, highest: int = INT32_MAX) -> int:
+    """``text`` as a whole number from ``lowest`` to ``highest``; ValueError says what is wrong, in words
+    that follow a name ("must be a whole number").
+
+    Every number a user types, in a form or on the command line, is written
+    one way: ASCII digits after an optional sign. Python's ``int`` would also
+    take other scripts' digits (an Arabic-Indic one) and ``1_0``, which nobody
+    means as ten; and converting thousands of digits is slow, so the length is
+    checked first.
+    """
+    stripped = text.strip()
+    if not stripped.isascii():
+        raise ValueError("must be written with the digits 0-9")
+    if not _WHOLE.fullmatch(stripped):
+        raise ValueError("must be a whole number")
+    widest = max(len(str(abs(lowest))), len(str(abs(highest))))
+    if len(stripped.lstrip("+-0")) > widest or not lowest <= int(stripped) <= highest:
+        raise ValueError(f"must be between {lowest} and {highest}")
+    return int(stripped)
+
+
+def decimal_number(text: str) -> float:
+    """``text`` as a number written with ASCII digits, a sign, a point and an exponent; ValueError says what
+    is wrong. ``float`` would also take other scripts' digits (``٣.5``), ``1_000`` and ``inf``."""
+    stripped = text.strip()
+    if not stripped.isascii():
+        raise ValueError("must be written with the digits 0-9")
+    if not _DECIMAL.fullmatch(stripped):
+        raise ValueError("must be a number, such as 2 or 2.5")
+    return float(stripped)
+
+
 @dataclass(frozen=True)
 class Field:
     """One trunk member: its wire name, type and the rules a value obeys."""
@@ -103,6 +137,11 @@ class Field:
     minimum: float | None = None
     max_length: int | None = None
     check: Callable[[str], str | None] | None = field(default=None, compare=False)
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """The lowest and highest value of an integer member: its minimum, if any, to the 32-bit maximum."""
+        return (INT32_MIN if self.minimum is None else int(self.minimum)), INT32_MAX
 
     @property
     def default(self) -> Any:
@@ -141,17 +180,18 @@ class Field:
         if self.kind is Kind.INTEGER:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise self._error("must be a whole number")
-            if not INT32_MIN <= value <= INT32_MAX:
-                raise self._error(f"must be between {INT32_MIN} and {INT32_MAX}")
-            self._check_minimum(value)
+            lowest, highest = self.bounds
+            if not lowest <= value <= highest:
+                raise self._error(f"must be between {lowest} and {highest}")
             return value
         if self.kind is Kind.DOUBLE:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise self._error("must be a number")
             if abs(value) > sys.float_info.max or not math.isfinite(value):
                 raise self._error("must be a finite number")
-            self._check_minimum(value)
-            return float(value)
+            if self.minimum is not None and value < self.minimum:
+                raise self._error(f"may not be less than {format_value(self.minimum)}")
+            return 0.0 if value == 0 else float(value)
         if not isinstance(value, str):
             raise self._error("must be text")
         if _CONTROL.search(value):
@@ -169,11 +209,8 @@ class Field:
     def parse(self, text: str) -> Any:
         """Turn what a user typed into a value, then validate it.
 
-        Numbers are written the one way every numeric field accepts: ASCII
-        digits, a sign, and for a double a point and an exponent. Python's
-        ``float`` would also take other scripts' digits (``٣.5``), ``1_000``
-        and ``inf``, which ``int`` refuses or the switch would not read.
-        NULL is not typed: a form offers it as a separate choice, so that an
+        Numbers are written the one way every number a user types is (see
+        ``whole_number`` and ``decimal_number``). NULL is not typed: a form offers it as a separate choice, so that an
         empty string and NULL stay distinct.
         """
         if self.kind is Kind.STRING:
@@ -186,21 +223,11 @@ class Field:
             if lowered in {"false", "no", "off", "0"}:
                 return False
             raise self._error("must be true or false")
-        if not stripped.isascii():
-            raise self._error("must be written with the digits 0-9")
-        if self.kind is Kind.INTEGER:
-            if not _WHOLE.fullmatch(stripped):
-                raise self._error("must be a whole number")
-            if len(stripped.lstrip("+-0")) > len(str(INT32_MAX)):
-                raise self._error(f"must be between {INT32_MIN} and {INT32_MAX}")
-            return self.validate(int(stripped))
-        if not _DECIMAL.fullmatch(stripped):
-            raise self._error("must be a number, such as 2 or 2.5")
-        return self.validate(float(stripped))
-
-    def _check_minimum(self, value: float) -> None:
-        if self.minimum is not None and value < self.minimum:
-            raise self._error(f"may not be less than {format_value(self.minimum)}")
+        try:
+            number = whole_number(stripped, *self.bounds) if self.kind is Kind.INTEGER else decimal_number(stripped)
+        except ValueError as problem:
+            raise self._error(str(problem)) from None
+        return self.validate(number)
 
     def _error(self, problem: str) -> InputError:
         return InputError(f"{self.label} {problem}.", field=self.name)
@@ -211,9 +238,9 @@ _REQUIRED, _NEVER = OnCreate.REQUIRED, OnCreate.NEVER
 
 TRUNK_FIELDS: tuple[Field, ...] = (
     Field("i_trunk", _I, "ID", "Assigned by the switch when the trunk is created.",
-          on_create=_NEVER, updatable=False, in_table=True, minimum=1),
+          on_create=_NEVER, updatable=False, in_table=True, minimum=FIRST_ID),
     Field("i_account", _I, "Account", "The account the trunk belongs to.",
-          on_create=_REQUIRED, updatable=False, minimum=1),
+          on_create=_REQUIRED, updatable=False, minimum=FIRST_ID),
     Field("name", _S, "Name", "Unique within the account.",
           on_create=_REQUIRED, in_table=True, max_length=128),
     Field("destination", _S, "Destination", "Where calls go: host or IP, optionally :port.",

@@ -39,7 +39,7 @@ from trunktui.errors import (
     TlsError,
     TransportError,
 )
-from trunktui.model import INT32_MAX, INT32_MIN, host_port_problem
+from trunktui.model import FIRST_ID, INT32_MAX, INT32_MIN, host_port_problem, whole_number
 
 DEFAULT_PATH = "/xmlapi/xmlapi"
 MUTATING_METHODS = frozenset({"createTrunk", "updateTrunk", "deleteTrunk"})
@@ -53,13 +53,25 @@ _TAG = re.compile(r"<[^>]*>")
 _UNANSWERABLE = (KeyError, NotImplementedError, ValueError)
 # httpx's trace events that hand over a newly opened connection.
 _OPENED = frozenset({"connection.connect_tcp.complete", "connection.start_tls.complete"})
-_LONGEST_WAIT = 86_400.0
+SHORTEST_WAIT = 0.1
+LONGEST_WAIT = 86_400.0
 PROGRESS_INTERVAL = 0.1
 """Seconds at least between two reports of an answer's progress."""
 
 Progress = Callable[[int, int | None], None]
 """Told, in the thread that makes the call, the bytes of an answer received so far and the bytes it will have
 (None when the switch does not say)."""
+
+
+def timeout_problem(seconds: float) -> str | None:
+    """What is wrong with waiting ``seconds`` for a switch, or None; the rule for every timeout, however given.
+
+    In less than a tenth of a second not even a switch on this machine
+    answers reliably, and sockets and timers refuse waits much longer than a day.
+    """
+    if SHORTEST_WAIT <= seconds <= LONGEST_WAIT:
+        return None
+    return f"must be at least {SHORTEST_WAIT:g} and at most {LONGEST_WAIT:,.0f} seconds (a day)"
 
 
 def normalize_url(text: str) -> str:
@@ -81,22 +93,54 @@ def normalize_url(text: str) -> str:
             field="url",
         )
     given = text
+    problem = _authority_problem(re.split(r"[/?#]", text.split("://", 1)[-1], maxsplit=1)[0])
+    if problem is not None:
+        raise InputError(f"{given!r} is not a valid switch address: {problem}.", field="url")
     if "://" not in text:
         text = f"https://{text}"
     try:
         url = httpx.URL(text)
     except (httpx.InvalidURL, ValueError) as exc:
-        raise InputError(f"{text!r} is not a valid switch address: {exc}.", field="url") from None
+        raise InputError(f"{given!r} is not a valid switch address: {exc}.", field="url") from None
     if url.scheme not in ("http", "https"):
         raise InputError(f"Use http:// or https:// for the switch address, not {url.scheme}://.", field="url")
     if not url.host:
-        raise InputError(f"{text!r} names no host.", field="url")
+        raise InputError(f"{given!r} names no host.", field="url")
     problem = host_port_problem(url.netloc.decode("ascii"))
     if problem is not None:
         raise InputError(f"{given!r} is not a valid switch address: {problem}.", field="url")
     if url.path in ("", "/"):
         url = url.copy_with(path=DEFAULT_PATH)
     return str(url)
+
+
+def _authority_problem(authority: str) -> str | None:
+    """What is wrong with the host and port as typed, or None.
+
+    Checked before httpx reads the address, because it mends what it
+    should refuse: it reads a port in other scripts' digits or with ``_``
+    as a number, drops an empty one (and so connects to 443), and where
+    the ``]`` of an IPv6 address is missing it calls the address a port.
+    """
+    if authority.startswith("["):
+        _, bracket, after = authority[1:].partition("]")
+        if not bracket:
+            return "the IPv6 address has no closing ']'"
+    elif authority.count(":") > 1:
+        return "an IPv6 address must be written in [brackets]"
+    else:
+        after = authority[len(authority.partition(":")[0]):]
+    if not after:
+        return None
+    if not after.startswith(":"):
+        return "must be a host or IP address, optionally followed by :port"
+    if not (port := after[1:]):
+        return "the port after ':' is empty"
+    try:
+        whole_number(port, 1, 65535)
+    except ValueError as problem:
+        return f"port {problem}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -107,8 +151,7 @@ class ConnectionSettings:
     In trusted mode no credentials are sent and every call carries
     ``i_customer`` instead. A ``read_only`` connection refuses every method
     that changes data before anything is sent. ``read_timeout`` bounds each
-    call's whole answer; it and ``connect_timeout`` may be at most a day,
-    since sockets and timers refuse much longer waits.
+    call's whole answer; it and ``connect_timeout`` obey ``timeout_problem``.
     """
 
     url: str
@@ -125,16 +168,17 @@ class ConnectionSettings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "url", normalize_url(self.url))
-        if self.trusted and self.i_customer is None:
-            raise InputError("Trusted mode needs the customer id (i_customer).", field="i_customer")
-        if not self.trusted and not self.username:
+        if self.trusted:
+            if self.i_customer is None:
+                raise InputError("Trusted mode needs the customer id (i_customer).", field="i_customer")
+            if not FIRST_ID <= self.i_customer <= INT32_MAX:
+                raise InputError(f"The customer id (i_customer) must be between {FIRST_ID} and {INT32_MAX}, "
+                                 f"not {self.i_customer}.", field="i_customer")
+        elif not self.username:
             raise InputError("A username is needed unless trusted mode is used.", field="username")
         for seconds in (self.connect_timeout, self.read_timeout):
-            if not 0 < seconds <= _LONGEST_WAIT:
-                raise InputError(
-                    f"A timeout must be more than 0 and at most {_LONGEST_WAIT:,.0f} seconds (a day), not {seconds}.",
-                    field="timeout",
-                )
+            if (problem := timeout_problem(seconds)) is not None:
+                raise InputError(f"A timeout {problem}, not {seconds:g}.", field="timeout")
 
     @property
     def host(self) -> str:

@@ -16,6 +16,7 @@ from typing import NoReturn
 
 from trunktui import __version__
 from trunktui.errors import TrunkTuiError
+from trunktui.model import FIRST_ID, INT32_MAX, decimal_number, whole_number
 
 _EPILOG = """\
 With no switch and no profile, trunktui opens on its built-in simulator.
@@ -26,6 +27,31 @@ Subcommands:
   trunktui sim       serve the Sippy simulator (trunktui sim --help)
   trunktui config    init | path: the profiles file
   trunktui audit     print the audit trail of changes"""
+
+
+def _refused(problem: ValueError | str, text: str) -> argparse.ArgumentTypeError:
+    return argparse.ArgumentTypeError(f"{problem}, not {text!r}")
+
+
+def _customer(text: str) -> int:
+    """An i_customer, written as every number typed is (``model.whole_number``)."""
+    try:
+        return whole_number(text, FIRST_ID, INT32_MAX)
+    except ValueError as problem:
+        raise _refused(problem, text) from None
+
+
+def _seconds(text: str) -> float:
+    """A timeout, written as every number typed is (``model.decimal_number``), that a connection can keep."""
+    from trunktui.api.connection import timeout_problem
+
+    try:
+        seconds = decimal_number(text)
+    except ValueError as problem:
+        raise _refused(problem, text) from None
+    if (unkept := timeout_problem(seconds)) is not None:
+        raise _refused(unkept, text)
+    return seconds
 
 
 def argument_parser() -> argparse.ArgumentParser:
@@ -42,10 +68,10 @@ def argument_parser() -> argparse.ArgumentParser:
     parser.add_argument("--url", help="switch address: host, host:port or a full URL")
     parser.add_argument("--user", help="web login with API access (digest authentication)")
     parser.add_argument("--trusted", action="store_true", help="trusted mode: no login, calls carry --customer")
-    parser.add_argument("--customer", type=int, metavar="ID", help="i_customer to act for in trusted mode")
+    parser.add_argument("--customer", type=_customer, metavar="ID", help="i_customer to act for in trusted mode")
     parser.add_argument("--ca-bundle", metavar="FILE", help="CA certificates to verify the switch with")
     parser.add_argument("--insecure", action="store_true", help="do not verify the switch's TLS certificate")
-    parser.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for an answer (default 30)")
+    parser.add_argument("--timeout", type=_seconds, metavar="S", help="seconds to wait for an answer (default 30)")
     parser.add_argument("--read-only", action="store_true", help="refuse every create, edit and delete")
     parser.add_argument("--account", metavar="ID|NAME",
                         help="open this account's trunks at once (i_account or username)")
@@ -68,10 +94,11 @@ def _config_main(arguments: list[str]) -> int:
 
 
 def _count(text: str) -> int:
-    """A number of entries: 0 or more, written with the digits 0-9."""
-    if not (text.isascii() and text.isdigit()):
-        raise argparse.ArgumentTypeError(f"must be 0 or a positive whole number, not {text!r}")
-    return int(text)
+    """A number of entries, written as every number typed is; a line count beyond 32 bits is no count."""
+    try:
+        return whole_number(text, 0, INT32_MAX)
+    except ValueError as problem:
+        raise _refused(problem, text) from None
 
 
 def _audit_main(arguments: list[str]) -> int:

@@ -13,6 +13,7 @@ import sqlite3
 import ssl
 import sys
 
+from trunktui.model import INT32_MAX, decimal_number, whole_number
 from trunktui.simulator.demo import add_bulk_trunks, add_extra_accounts, seed_demo
 from trunktui.simulator.framing import MAX_CONNECTIONS
 from trunktui.simulator.knobs import FailMode, Knobs
@@ -24,35 +25,31 @@ BANNER_ACCOUNTS = 5
 """Accounts listed per login at start; with ``--accounts`` the rest are only said to exist."""
 
 
-def _non_negative_int(text: str) -> int:
+def _whole(text: str, lowest: int, highest: int = INT32_MAX) -> int:
+    """A whole number written as every number typed is (``model.whole_number``)."""
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"may not be negative: {value}")
-    return value
+        return whole_number(text, lowest, highest)
+    except ValueError as problem:
+        raise argparse.ArgumentTypeError(f"{problem}, not {text!r}") from None
+
+
+def _non_negative_int(text: str) -> int:
+    return _whole(text, 0)
 
 
 def _positive_int(text: str) -> int:
-    value = _non_negative_int(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+    return _whole(text, 1)
 
 
 def _port(text: str) -> int:
-    value = _non_negative_int(text)
-    if value > 65535:
-        raise argparse.ArgumentTypeError(f"not a TCP port: {value}")
-    return value
+    return _whole(text, 0, 65535)
 
 
 def _milliseconds(text: str) -> float:
     try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of milliseconds: {text!r}") from None
+        value = decimal_number(text)
+    except ValueError as problem:
+        raise argparse.ArgumentTypeError(f"{problem}, not {text!r}") from None
     if not 0 <= value < float("inf"):
         raise argparse.ArgumentTypeError(f"may not be negative: {text}")
     return value

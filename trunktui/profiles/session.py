@@ -94,7 +94,7 @@ def session_for(profile: Profile, password: str | None, overrides: Overrides = O
         i_customer=profile.i_customer,
         verify=profile.verify if overrides.verify is None else overrides.verify,
         ca_bundle=overrides.ca_bundle or profile.ca_bundle,
-        read_timeout=overrides.timeout or profile.timeout,
+        read_timeout=profile.timeout if overrides.timeout is None else overrides.timeout,
         read_only=overrides.read_only or profile.read_only,
     )
     return Session(
@@ -121,7 +121,7 @@ def check_trust(profile: Profile | None, overrides: Overrides = Overrides()) -> 
     try:
         if profile is None:
             settings = ConnectionSettings(_DEMO_URL, username="demo")
-            if overrides.timeout:
+            if overrides.timeout is not None:
                 settings = replace(settings, read_timeout=overrides.timeout)
         else:
             settings = session_for(profile, None, overrides).settings
@@ -139,6 +139,6 @@ def _origin(field: str | None, profile: Profile | None, overrides: Overrides) ->
     if field not in option:
         return None
     name, given = option[field]
-    if given:
+    if given is not None:
         return name
     return f"{field} of profile {profile.name!r}" if profile is not None else None

@@ -84,7 +84,8 @@ class Dispatcher:
 
     ``settings`` (the server) holds the knobs and verbosity, read on every
     request. ``trusted_hosts`` (addresses or networks) may call without an
-    Authorization header, naming the customer with ``i_customer``.
+    Authorization header, naming the customer with ``i_customer``; one that
+    names none is challenged like any other client.
     ``stopping`` cuts injected stalls short.
     """
 
@@ -186,8 +187,15 @@ class Dispatcher:
         return _Call(who, method, caller.i_customer, params[0])
 
     def _trusted_call(self, handler: Handler, method: str, members: dict[str, Any]) -> _Call | Logged:
-        """The call of a trusted host, for the existing customer its ``i_customer`` names."""
-        named = members.get("i_customer")
+        """The call of a trusted host, for the existing customer its ``i_customer`` names.
+
+        A call that names no customer is a Digest client's first request,
+        sent before it has seen a challenge: it gets the challenge, so a
+        login works from a trusted address too.
+        """
+        if "i_customer" not in members:
+            return self.challenge(handler)
+        named = members["i_customer"]
         if isinstance(named, bool) or not isinstance(named, int) or not self.store.customer_exists(named):
             return self._refuse(handler, "trusted", method, UNAUTHORIZED,
                                 "Trusted call needs i_customer naming an existing customer")

@@ -28,7 +28,8 @@ class SimulatorServer:
     Digest authentication is always on. ``trusted_hosts`` (addresses or
     networks) turns on trusted mode for those clients: without an
     Authorization header they skip Digest and name the customer with
-    ``i_customer``. Bind to port 0 for an ephemeral port; ``url`` says which.
+    ``i_customer`` (a call naming none gets the Digest challenge). Bind
+    to port 0 for an ephemeral port; ``url`` says which.
     At most ``max_connections`` are served at once (when all are, the one
     idle longest is closed for a new client), a request that takes longer
     than ``request_timeout`` seconds to arrive is dropped, and so is every
