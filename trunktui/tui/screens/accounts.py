@@ -24,7 +24,7 @@ from trunktui.text import printable, quoted
 from trunktui.tui.account_list import AccountList, Phase, PickerRow, Tone
 from trunktui.tui.base import AppScreen, Context
 from trunktui.tui.calls import CallFailed, Outcome
-from trunktui.tui.cells import cell
+from trunktui.tui.cells import cell, money
 from trunktui.tui.grid import Grid
 from trunktui.tui.recent import RecentAccount
 from trunktui.tui.widgets import SafeInput, StatusLine
@@ -33,7 +33,7 @@ PAGE_SIZE = 100
 LOOKUP_PAUSE = 0.4
 """Seconds of no typing before filter text that names no loaded account is looked up on the switch."""
 COLUMNS = (("mark", ""), ("id", "ID"), ("username", "Username"), ("description", "Description"),
-           ("status", "Status"), ("balance", "Balance"), ("currency", "Currency"))
+           ("status", "Status"), ("balance", "Balance"), ("currency", "Cur."))
 
 
 class AccountsPage(Outcome):
@@ -76,7 +76,7 @@ def picker_cells(row: PickerRow) -> list[Text]:
         cell(row.username),
         cell(row.description),
         status,
-        cell(account.balance) if account else Text(""),
+        money(account.balance) if account else Text(""),
         cell(account.base_currency) if account else Text(""),
     ]
 
