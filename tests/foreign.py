@@ -6,7 +6,8 @@ reached in trusted mode) and answers as some switches in service do:
 
 * members with no value (NULL or an empty string) are left out of a trunk;
 * booleans are sent as ``<int>`` 0 or 1;
-* it knows only the trunk and account calls, nothing else.
+* it knows only the trunk and account calls, nothing else;
+* ``listAccounts`` ignores ``offset`` and ``limit``: every account, every time.
 
 ``ForeignSwitch.calls`` records each call's method and params, so a test can
 say exactly what reached it.
@@ -72,6 +73,15 @@ class ForeignSwitch:
         self._next += 1
         self.trunks[i_trunk] = {"i_trunk": i_trunk, "i_account": 1, **members}
         return i_trunk
+
+    def add_accounts(self, count: int) -> None:
+        """Add ``count`` more accounts, numbered on from the last and named ``far-NNN``, as this switch
+        sends them: with no balance or currency, and every seventh with no description either."""
+        for i_account in range(len(self.accounts) + 1, len(self.accounts) + 1 + count):
+            account: dict[str, Any] = {"i_account": i_account, "username": f"far-{i_account:03d}"}
+            if i_account % 7:
+                account["description"] = f"Far {i_account}"
+            self.accounts.append(account)
 
     def _recorded(self, name: str, method: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[..., Any]:
         def call(params: dict[str, Any]) -> dict[str, Any]:

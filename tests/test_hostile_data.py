@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import io
 import math
+import re
 import tempfile
 import unicodedata
 from collections.abc import Callable
@@ -62,7 +63,7 @@ from trunktui.model import (
     redact,
 )
 from trunktui.text import TEXT_LIMIT, printable, restore
-from trunktui.tui.cells import NULL_STYLE, cell, sort_key
+from trunktui.tui.cells import NULL_STYLE, cell, money, sort_key
 from trunktui.tui.rows import TrunkRows
 from trunktui.tui.screens.confirm import MASK, delete_dialog, save_dialog
 from trunktui.tui.screens.trunks import COLUMNS
@@ -145,6 +146,29 @@ def test_a_cell_is_literal_text(value: Any, limit: int) -> None:
     shown = as_text(text, width=max(8 * limit, 40_000 if number else 0) + 10)
     assert_safe(shown)
     assert shown.rstrip("\n").strip() == text.plain.strip()
+
+
+@FAST(value=wire_values())
+@example(value=18533.2)
+@example(value=-1234567)
+@example(value=10**4000)
+def test_money_is_a_sum_with_two_decimals_or_else_shown_as_a_cell(value: Any) -> None:
+    """money(): a finite number as a sum, right-aligned (18533.2 is "18,533.20"); anything else
+    (NULL, text, NaN, infinity) as cell() shows it."""
+    text = money(value)
+    assert text.spans == []
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and (isinstance(value, int) or math.isfinite(value)):
+        assert text.justify == "right"
+        assert re.fullmatch(r"-?\d{1,3}(,\d{3})*\.\d\d", text.plain)
+        digits = text.plain.replace(",", "")
+        if isinstance(value, int):
+            assert digits == f"{value}.00"
+        else:
+            assert float(digits) == pytest.approx(value, abs=0.005)
+    else:
+        shown = cell(value)
+        assert (text.plain, text.style, text.justify) == (shown.plain, shown.style, shown.justify)
 
 
 @FAST(values=st.lists(wire_values(huge=False), max_size=30), descending=st.booleans())

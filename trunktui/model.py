@@ -455,16 +455,20 @@ ACCOUNT_MEMBERS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Account:
-    """One account, as listAccounts or getAccountInfo described it."""
+    """One account, as listAccounts or getAccountInfo described it.
+
+    A member the switch left out is None, as a NULL is, so each column shows
+    both alike, as the trunk table does.
+    """
 
     i_account: Any
-    username: Any = ""
-    description: Any = ""
+    username: Any = None
+    description: Any = None
     blocked: Any = False
     expired: Any = False
     balance: Any = None
     credit_limit: Any = None
-    base_currency: Any = ""
+    base_currency: Any = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

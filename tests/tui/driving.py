@@ -293,6 +293,24 @@ def pages_held(sim: Sim, offset: int) -> Iterator[None]:
         delattr(sim.store, "list_accounts")
 
 
+@contextmanager
+def lookups_held(sim: Sim) -> Iterator[None]:
+    """The switch answers no ``getAccountInfo`` until the block ends."""
+    gate = threading.Event()
+    looked_up = sim.store.get_account
+
+    def held(i_customer: int, **key: Any) -> dict[str, Any] | None:
+        gate.wait(10)
+        return looked_up(i_customer, **key)
+
+    setattr(sim.store, "get_account", held)  # noqa: B010 - mypy refuses assigning to a method
+    try:
+        yield
+    finally:
+        gate.set()
+        delattr(sim.store, "get_account")
+
+
 async def stop_after_first_page(pilot: Pilot[None], sim: Sim) -> AccountsScreen:
     """Let the picker load its first page of accounts, then stop the loading with Escape."""
     screen = pilot.app.screen

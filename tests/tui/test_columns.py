@@ -103,7 +103,8 @@ async def test_right_moves_a_column_at_a_time_and_id_and_name_stay(sim: Sim, lon
 
 async def test_home_and_end_move_the_cursor_in_the_picker_as_on_the_trunk_table(sim: Sim) -> None:
     """The picker opens with its filter box focused: Home and End go to the list's first and last row."""
-    add_accounts(sim, 30, description="An account with a description long enough to scroll sideways " * 2)
+    add_accounts(sim, 30, prefix="an-account-whose-username-is-long",
+                 description="An account with a description long enough to scroll sideways " * 2)
     app = make_app(sim)
     async with app.run_test(size=SMALL) as pilot:
         screen = await start(pilot)

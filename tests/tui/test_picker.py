@@ -7,6 +7,7 @@ and finds an account by exact username or id on the switch.
 
 from __future__ import annotations
 
+import re
 import xmlrpc.client
 from collections.abc import Iterator
 from typing import Any
@@ -21,9 +22,11 @@ from tests.tui.driving import (
     WHOLESALE,
     account_id,
     column,
+    lookups_held,
     make_app,
     open_account,
     pages_held,
+    rendered,
     settle,
     start,
     status_of,
@@ -108,8 +111,9 @@ async def test_an_exact_username_or_id_beyond_the_loaded_pages_is_looked_up(
     sim: Sim, many: list[int], wire: RecordingTransport
 ) -> None:
     """Loading stopped after the first page: the exact username of an account on a later page
-    goes to getAccountInfo and its row is shown (Enter opens it); so does an exact id. Text that
-    is only part of a name is not looked up."""
+    goes to getAccountInfo and its row is shown, said to be found on the switch, not counted among
+    the loaded ones (Enter opens it); so does an exact id. Text that is only part of a name is not
+    looked up."""
     app = make_app(sim)
     async with app.run_test(size=SIZE) as pilot:
         await stop_after_first_page(pilot, sim)
@@ -117,7 +121,7 @@ async def test_an_exact_username_or_id_beyond_the_loaded_pages_is_looked_up(
         await type_text(pilot, "50")
         await until(pilot, lambda: column(accounts_grid(app), "username") == ["extra-150"], "the lookup")
         assert wire.of("getAccountInfo") == [{"username": "extra-150"}]
-        assert status_of(app) == "1 of 101 loaded accounts matches; loading stopped · F5 loads them all"
+        assert status_of(app) == "1 found on the switch; loading stopped · F5 loads them all"
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, TrunksScreen) and app.screen.i_account == account_id(sim.client(), "extra-150")
@@ -158,16 +162,125 @@ def blind() -> Iterator[UsernameBlind]:
         switch.stop()
 
 
-def blind_app(switch: ForeignSwitch, account: str) -> TrunkApp:
+def foreign_app(switch: ForeignSwitch, account: str | None = None) -> TrunkApp:
     app = TrunkApp(Session(ConnectionSettings(switch.url, trusted=True, i_customer=1), account=account))
     app.theme = "textual-dark"
     return app
 
 
+async def test_a_lookup_says_it_is_on_its_way_and_enter_takes_its_answer(
+    sim: Sim, many: list[int], wire: RecordingTransport
+) -> None:
+    """Loading stopped after the first page, on a slow switch: while an exact id is looked up the
+    status line says so; the account found is counted apart from the loaded ones. An id the switch
+    has no account for is said to be missing, and Enter then says it cannot be opened without
+    asking the switch again."""
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await stop_after_first_page(pilot, sim)
+        last = str(many[-1])
+        with lookups_held(sim):
+            await type_text(pilot, last)
+            await until(pilot, lambda: status_of(app).startswith("⧗ Looking up"), "the lookup")
+            assert status_of(app) == f"⧗ Looking up “{last}” on the switch…"
+        await until(pilot, lambda: column(accounts_grid(app), "id") == [last], "the looked-up row")
+        assert status_of(app) == "1 found on the switch; loading stopped · F5 loads them all"
+        assert wire.of("getAccountInfo") == [{"i_account": many[-1]}]
+
+        await pilot.press("ctrl+u")
+        assert status_of(app) == "100 accounts loaded · 1 found on the switch; loading stopped · F5 loads them all"
+        with lookups_held(sim):
+            await type_text(pilot, "99999")
+            await until(pilot, lambda: status_of(app).startswith("⧗ Looking up"), "the second lookup")
+            assert status_of(app) == "⧗ Looking up “99999” on the switch…"
+        await until(pilot, lambda: "did not find" in status_of(app), "the switch's answer")
+        assert status_of(app) == ("The switch did not find “99999”: Fault 404: Account 99999 not found; "
+                                  "loading stopped · F5 loads them all")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(wire.of("getAccountInfo")) == 2
+        assert isinstance(app.screen, AccountsScreen)
+        assert status_of(app) == "✖ Cannot open that account: Fault 404: Account 99999 not found"
+
+
+@pytest.fixture
+def crowded() -> Iterator[ForeignSwitch]:
+    """A switch of 233 accounts that sends them all for every ``listAccounts``, whatever the page asked."""
+    switch = ForeignSwitch()
+    switch.add_accounts(232)
+    switch.start()
+    try:
+        yield switch
+    finally:
+        switch.stop()
+
+
+class FirstPageOnly(ForeignSwitch):
+    """A switch that honours ``limit`` but not ``offset``: every page is the first one again."""
+
+    def _list_accounts(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"result": "OK", "accounts": self.accounts[:params.get("limit", 100)]}
+
+
+async def test_a_switch_that_ignores_offset_and_limit_is_listed_once(crowded: ForeignSwitch) -> None:
+    """Every account in one answer, longer than the page asked for: that is the whole list."""
+    app = foreign_app(crowded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert [method for method, _ in crowded.calls] == ["listAccounts"]
+        assert accounts_grid(app).row_count == 233
+        assert status_of(app) == "233 accounts loaded"
+
+
+async def test_a_switch_that_ignores_offset_stops_at_a_page_with_nothing_new() -> None:
+    switch = FirstPageOnly()
+    switch.add_accounts(232)
+    switch.start()
+    try:
+        app = foreign_app(switch)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert [params["offset"] for _, params in switch.calls] == [0, PAGE_SIZE]
+            assert accounts_grid(app).row_count == PAGE_SIZE
+            assert status_of(app) == "100 accounts loaded"
+    finally:
+        switch.stop()
+
+
+async def test_members_the_switch_leaves_out_show_as_null_in_every_column(crowded: ForeignSwitch) -> None:
+    """`far-007` comes with no description, balance or currency: each of the three shows NULL, as a
+    member left out of a trunk does in the trunk table."""
+    app = foreign_app(crowded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = accounts_grid(app)
+        cells = grid.get_row_at(column(grid, "username").index("far-007"))
+        for key in ("description", "balance", "currency"):
+            shown = cells[grid.keys.index(key)]
+            assert (shown.plain, shown.style) == ("NULL", NULL_STYLE), key
+
+
+async def test_balances_show_as_money_and_every_header_fits_80_columns(sim: Sim, many: list[int]) -> None:
+    """Two decimals and thousands separators, right-aligned, whatever the float sent (18533.2 is
+    18,533.20); with every column's label in full on an 80-column screen."""
+    sim.store.add_account(sim.logins["acme"].i_customer, "round-sum", balance=18533.2)
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = accounts_grid(app)
+        balances = column(grid, "balance")
+        assert balances[column(grid, "username").index("round-sum")] == "18,533.20"
+        assert all(re.fullmatch(r"-?\d{1,3}(,\d{3})*\.\d\d", balance) for balance in balances)
+        assert grid.get_row_at(0)[grid.keys.index("balance")].justify == "right"
+        header = next(line for line in (await rendered(pilot, "Username")).splitlines() if "Username" in line)
+        assert all(label in header for label in grid.labels)
+        assert sum(grid.column_widths) <= grid.scrollable_content_region.width
+
+
 async def test_a_switch_that_cannot_look_up_a_username_is_searched_instead(blind: UsernameBlind) -> None:
     """--account NAME on a switch that faults on getAccountInfo{username}: the account is found
     in the list's pages (here the second) and opened."""
-    app = blind_app(blind, "far-140")
+    app = foreign_app(blind, "far-140")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, TrunksScreen) and app.screen.i_account == 140
@@ -175,7 +288,7 @@ async def test_a_switch_that_cannot_look_up_a_username_is_searched_instead(blind
 
 
 async def test_a_username_in_no_page_is_said_to_be_missing(blind: UsernameBlind) -> None:
-    app = blind_app(blind, "nobody")
+    app = foreign_app(blind, "nobody")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, AccountsScreen)
@@ -183,40 +296,49 @@ async def test_a_username_in_no_page_is_said_to_be_missing(blind: UsernameBlind)
         assert accounts_grid(app).row_count == 150
 
 
-async def test_after_a_failed_refresh_and_a_restarted_switch_rows_and_count_agree(sim: Sim) -> None:
-    """The switch stops: a refresh fails, and the list shows only the remembered account, said to
-    be only remembered; the filter's count and rows agree. The switch starts again on the same
-    port: F5 brings everything back."""
+async def test_a_failed_refresh_keeps_the_rows_said_to_be_from_before(sim: Sim) -> None:
+    """While a refresh's first page is on its way, and after it fails (the switch stopped), the rows
+    loaded before stay, said to be from before, with the failure and the key that tries again; the
+    filter's count and rows agree. The switch starts again on the same port: F5 replaces them."""
     app = make_app(sim)
     async with app.run_test(size=SIZE) as pilot:
         await open_account(pilot, WHOLESALE)
         await pilot.press("escape")
         await settle(pilot)
         wholesale = account_id(sim.client(), WHOLESALE)
+        everyone = [str(wholesale)] + [str(a.i_account) for a in sim.client().list_accounts()
+                                       if a.i_account != wholesale]
+        grid = accounts_grid(app)
+        with pages_held(sim, 0):
+            await pilot.press("r")
+            await pilot.pause()
+            assert column(grid, "id") == everyone
+            assert status_of(app) == "⧗ 3 accounts from before, refreshing…"
+        await settle(pilot)
+
         port = sim.server.port
         sim.server.stop()
-
         await pilot.press("r")
         await settle(pilot)
-        grid = accounts_grid(app)
-        assert column(grid, "id") == [str(wholesale)] and column(grid, "mark") == ["★"]
-        assert status_of(app).startswith("✖ 1 ★ remembered · Loading accounts failed:")
+        assert column(grid, "id") == everyone and column(grid, "mark") == ["★", "", ""]
+        assert status_of(app).startswith("✖ 3 accounts from before · Refresh failed:")
         assert status_of(app).endswith("· r tries again")
 
         await pilot.press("slash")
         await type_text(pilot, str(wholesale))
         assert column(grid, "id") == [str(wholesale)]
-        assert status_of(app).startswith(f"✖ No loaded account matches “{wholesale}” · 1 ★ remembered · Loading")
+        assert status_of(app).startswith("✖ 1 of 3 accounts from before matches · Refresh failed:")
         assert status_of(app).endswith("· F5 tries again")
 
         sim.server = SimulatorServer(sim.store, port=port).start()
+        sim.store.add_account(sim.logins["acme"].i_customer, "acme-new")
         await pilot.press("f5")
         await settle(pilot)
         assert column(grid, "id") == [str(wholesale)]
-        assert status_of(app) == "1 of 3 accounts matches"
+        assert status_of(app) == "1 of 4 accounts matches"
         await pilot.press("ctrl+u")
-        assert column(grid, "id") == [str(a.i_account) for a in sim.client().list_accounts()]
-        assert status_of(app) == "3 accounts loaded"
+        assert column(grid, "username")[-1] == "acme-new"
+        assert status_of(app) == "4 accounts loaded"
 
 
 async def test_a_null_description_shows_as_null_and_is_not_the_word_none(sim: Sim, client: SippyClient) -> None:

@@ -7,6 +7,7 @@ the terminal as a control character.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from rich.text import Text
@@ -32,6 +33,19 @@ def cell(value: Any, limit: int = CELL_LIMIT) -> Text:
     if value is None:
         return Text("NULL", style=NULL_STYLE)
     return Text(cell_text(value, limit), justify="right" if _is_number(value) else None)
+
+
+def money(value: Any) -> Text:
+    """A sum as the screen shows it: two decimals and thousands separators, right-aligned.
+
+    Only the cell changes; the value itself is kept as the switch sent it.
+    Anything that is not a finite number is shown as ``cell`` shows it.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Text(f"{value:,}.00", justify="right")
+    if isinstance(value, float) and math.isfinite(value):
+        return Text(f"{value:,.2f}", justify="right")
+    return cell(value)
 
 
 def sort_key(value: Any) -> tuple[bool, bool, Any]:

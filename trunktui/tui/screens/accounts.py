@@ -4,9 +4,11 @@ Start-up costs one small call before the list can be used; the remaining
 pages follow one at a time while the operator types (Escape stops them),
 and the filter covers everything loaded so far. Text that is exactly a
 username or id not loaded yet is looked up with ``getAccountInfo`` after a
-short pause in typing, and a number and Enter opens that ``i_account``
-loaded or not. What the list and its status line say comes from one
-``AccountList`` (see ``account_list``).
+short pause in typing; the status line says so until the switch answers,
+and Enter takes that answer, an account or a fault, rather than asking
+again. A number and Enter opens that ``i_account`` loaded or not. What the
+list and its status line say comes from one ``AccountList`` (see
+``account_list``).
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
-from trunktui.errors import FaultError
+from trunktui.errors import FaultError, TrunkTuiError
 from trunktui.model import Account
 from trunktui.text import printable, quoted
 from trunktui.tui.account_list import AccountList, Phase, PickerRow, Tone
 from trunktui.tui.base import AppScreen, Context
 from trunktui.tui.calls import CallFailed, Outcome
-from trunktui.tui.cells import cell
+from trunktui.tui.cells import cell, money
 from trunktui.tui.grid import Grid
 from trunktui.tui.recent import RecentAccount
 from trunktui.tui.widgets import SafeInput, StatusLine
@@ -33,7 +35,7 @@ PAGE_SIZE = 100
 LOOKUP_PAUSE = 0.4
 """Seconds of no typing before filter text that names no loaded account is looked up on the switch."""
 COLUMNS = (("mark", ""), ("id", "ID"), ("username", "Username"), ("description", "Description"),
-           ("status", "Status"), ("balance", "Balance"), ("currency", "Currency"))
+           ("status", "Status"), ("balance", "Balance"), ("currency", "Cur."))
 
 
 class AccountsPage(Outcome):
@@ -55,12 +57,14 @@ class AccountFound(Outcome):
 
 
 class AccountLookedUp(Outcome):
-    """An account the filter's text named exactly, looked up for list ``generation``, to show."""
+    """The switch's answer to filter ``text``, looked up for list ``generation`` as an exact id or username:
+    the account, to show, or the fault that says it found none."""
 
-    def __init__(self, generation: int, account: Account) -> None:
+    def __init__(self, generation: int, text: str, answer: Account | FaultError) -> None:
         super().__init__("lookup")
         self.generation = generation
-        self.account = account
+        self.text = text
+        self.answer = answer
 
 
 def picker_cells(row: PickerRow) -> list[Text]:
@@ -76,7 +80,7 @@ def picker_cells(row: PickerRow) -> list[Text]:
         cell(row.username),
         cell(row.description),
         status,
-        cell(account.balance) if account else Text(""),
+        money(account.balance) if account else Text(""),
         cell(account.base_currency) if account else Text(""),
     ]
 
@@ -135,7 +139,8 @@ class AccountsScreen(AppScreen[None]):
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        """Start again from the first page; a page or lookup still on its way is dropped."""
+        """Start again from the first page; a page or lookup still on its way is dropped, and the rows
+        shown stay until the first page replaces them."""
         self.accounts.restart()
         self.remeasure()
         self.load_next()
@@ -155,15 +160,27 @@ class AccountsScreen(AppScreen[None]):
         if (page.generation, page.offset) != (accounts.generation, accounts.offset) \
                 or accounts.phase is not Phase.LOADING:
             return
-        added = accounts.add_page(page.accounts, complete=len(page.accounts) < PAGE_SIZE)
+        replacing = accounts.stale
+        added = accounts.add_page(page.accounts, PAGE_SIZE)
         self.seek()
-        self.widen(added)
+        if replacing:
+            self.remeasure()
+        else:
+            self.widen(added)
         self.load_next()
 
     @on(AccountLookedUp)
-    def looked_up(self, found: AccountLookedUp) -> None:
-        if found.generation == self.accounts.generation:
-            self.widen(self.accounts.add_found(found.account))
+    def looked_up(self, answer: AccountLookedUp) -> None:
+        accounts = self.accounts
+        if answer.generation != accounts.generation:
+            return
+        if accounts.looking_up == answer.text:
+            accounts.looking_up = None
+        if isinstance(answer.answer, FaultError):
+            accounts.refused[answer.text] = answer.answer
+            self.rebuild()
+        else:
+            self.widen(accounts.add_found(answer.answer))
 
     @on(AccountFound)
     def account_found(self, found: AccountFound) -> None:
@@ -178,17 +195,26 @@ class AccountsScreen(AppScreen[None]):
         if failed.purpose in ("open-id", "open-name"):
             accounts.opening = None
         if failed.purpose == "accounts":
-            accounts.phase, accounts.fault = Phase.FAILED, f"Loading accounts failed: {failed.error}"
-            accounts.seeking = None
+            accounts.fail(failed.error)
+        elif failed.purpose == "lookup":
+            accounts.looking_up = None
         elif failed.purpose == "open-name" and isinstance(failed.error, FaultError):
-            accounts.seeking, self.refusal = self.asked_name, failed.error
-            if accounts.phase in (Phase.STOPPED, Phase.FAILED):
-                self.action_refresh()
-            self.seek()
-        elif failed.purpose != "lookup":
-            accounts.trouble = f"Cannot open that account: {failed.error}"
-            self.notify(printable(failed.error), title="Cannot open account", severity="error", markup=False)
+            self.search_list(self.asked_name, failed.error)
+        else:
+            self.cannot_open(failed.error)
         self.rebuild()
+
+    def cannot_open(self, error: TrunkTuiError) -> None:
+        self.accounts.trouble = f"Cannot open that account: {error}"
+        self.notify(printable(error), title="Cannot open account", severity="error", markup=False)
+
+    def search_list(self, name: str, refusal: FaultError) -> None:
+        """The switch could not look ``name`` up: look for it in the list's pages, loading them all."""
+        accounts = self.accounts
+        accounts.seeking, self.refusal = name, refusal
+        if accounts.phase in (Phase.STOPPED, Phase.FAILED):
+            self.action_refresh()
+        self.seek()
 
     def seek(self) -> None:
         """Open the username being searched for once a page holds it; say so if the whole list does not."""
@@ -260,23 +286,31 @@ class AccountsScreen(AppScreen[None]):
             self.lookup_timer = self.set_timer(LOOKUP_PAUSE, self.look_up)
 
     def lookup_text(self) -> str:
-        """The filter's text, if it may be an account's exact username or id that is not loaded yet."""
+        """The filter's text, if it may be an account's exact username or id that is not loaded yet
+        and the switch has not already answered for."""
         text = self.filter_box.value.strip()
-        if not text or self.accounts.phase is Phase.COMPLETE or self.accounts.knows(text):
+        accounts = self.accounts
+        if not text or accounts.phase is Phase.COMPLETE or text in accounts.refused or accounts.knows(text):
             return ""
         return text
 
     def look_up(self) -> None:
+        """Ask the switch for the account the filter's text names; a fault is its answer that there is none."""
         text = self.lookup_text()
         if not text:
             return
-        client, generation = self.client, self.accounts.generation
-        if text.isascii() and text.isdigit():
-            self.run_call("lookup", lambda: client.get_account(i_account=int(text)),
-                          lambda account: AccountLookedUp(generation, account))
-        else:
-            self.run_call("lookup", lambda: client.get_account(username=text),
-                          lambda account: AccountLookedUp(generation, account))
+        client, accounts = self.client, self.accounts
+        generation, by_id = accounts.generation, text.isascii() and text.isdigit()
+
+        def ask() -> Account | FaultError:
+            try:
+                return client.get_account(i_account=int(text)) if by_id else client.get_account(username=text)
+            except FaultError as refusal:
+                return refusal
+
+        accounts.looking_up = text
+        self.describe()
+        self.run_call("lookup", ask, lambda answer: AccountLookedUp(generation, text, answer))
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self, event: Input.Submitted) -> None:
@@ -345,7 +379,7 @@ class AccountsScreen(AppScreen[None]):
             accounts = self.accounts
             if accounts.phase is Phase.LOADING:
                 accounts.phase = Phase.STOPPED
-            accounts.seeking = accounts.opening = None
+            accounts.seeking = accounts.opening = accounts.looking_up = None
             if stopped & {"open-id", "open-name"}:
                 accounts.trouble = "Stopped waiting for the switch to open the account."
             self.describe()
@@ -361,7 +395,8 @@ class AccountsScreen(AppScreen[None]):
             self.open_by(row.i_account)
 
     def open_by(self, key: int | str) -> None:
-        """Open an account by i_account or username: at once if loaded, otherwise looked up on the switch."""
+        """Open an account by i_account or username: at once if loaded, otherwise looked up on the switch,
+        unless the switch has already said it found none by that id or name."""
         accounts = self.accounts
         accounts.trouble = ""
         if self.lookup_timer is not None:
@@ -369,6 +404,14 @@ class AccountsScreen(AppScreen[None]):
         account = accounts.find(key)
         if account is not None:
             self.open_account(account)
+            return
+        refusal = accounts.refused.get(str(key))
+        if refusal is not None:
+            if isinstance(key, int):
+                self.cannot_open(refusal)
+            else:
+                self.search_list(key, refusal)
+            self.rebuild()
             return
         client = self.client
         accounts.opening = printable(key, 60)
