@@ -171,7 +171,9 @@ async def test_a_refusal_from_before_the_new_password_does_not_ask_again(
         await pilot.press("d")
         await pilot.press("tab", "enter")  # Cancel has the focus: Tab to Delete
         await pilot.press("enter")
+        await until(pilot, lambda: bool(table.calls_in_flight("open")), "the open on its way")
         await until(pilot, lambda: isinstance(app.screen, PasswordScreen), "the password prompt")
+        await until(pilot, lambda: not table.calls_in_flight("open"), "the open's refusal")
         sim.server.knobs.fail_every, sim.server.knobs.latency = 0, 0.0
         await pilot.press(*sim.logins["acme"].password, "enter")
         await settle(pilot)
