@@ -373,14 +373,40 @@ class TrunksScreen(AppScreen[None]):
         """Down in a box goes to the table; Enter there applies and stays, so typing goes on into the box."""
         self.grid.focus()
 
+    def on_key(self, event: events.Key) -> None:
+        """``p`` or ``/`` and the text typed after it in one burst (a slow link delivers keys so) all land
+        in the box: the keys were queued at the table before any was handled, so ``p`` and ``/`` move the
+        focus here, not in the app's binding (which acts only after the keys behind them), and the
+        letters behind them go to the box, not to the table's own keys (``c`` clones, ``d`` deletes)."""
+        focused = self.focused
+        if isinstance(focused, Input):
+            if event.is_printable:
+                event.stop()
+                event.prevent_default()
+                focused.post_message(events.Key(event.key, event.character))
+        elif event.key in ("p", "slash"):
+            event.stop()
+            event.prevent_default()
+            if event.key == "p":
+                self.action_focus_pattern()
+            else:
+                self.action_focus_quick()
+
     def action_focus_pattern(self) -> None:
-        self.query_one("#pattern").focus()
+        """Focus the box at once (``focus()`` waits its turn), so keys typed in the same burst land in it."""
+        self.set_focus(self.query_one("#pattern", Input))
 
     def action_focus_quick(self) -> None:
-        self.query_one("#quick").focus()
+        self.set_focus(self.query_one("#quick", Input))
 
     def action_open(self) -> None:
-        """Read the highlighted trunk from the switch, then show it; Enter again meanwhile is ignored."""
+        """Read the highlighted trunk from the switch, then show it; Enter again meanwhile is ignored.
+
+        An Enter whose row selection is handled after the next key in its burst opened another screen
+        (``n``, ``c``, ``s``) opens nothing: the trunk would wait under that screen and show up when it closes.
+        """
+        if not self.is_active:
+            return
         trunk = self.selected("open")
         if trunk is None or self.calls_in_flight("open"):
             return
@@ -486,6 +512,9 @@ class TrunksScreen(AppScreen[None]):
     def action_export(self) -> None:
         from trunktui.tui.screens.export import ExportScreen
 
+        if not self.shown:
+            self.notify("Nothing to export: the table shows no trunks.", severity="warning")
+            return
         stamp = time.strftime("%Y%m%d-%H%M%S")
         default = Path.cwd() / f"trunks-{self.i_account}-{stamp}.csv"
 
