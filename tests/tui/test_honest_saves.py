@@ -431,3 +431,75 @@ async def test_escape_while_an_update_answer_is_on_its_way_is_audited_in_order(
     attempt, check = read_recent(audit_path())
     assert attempt["result"]["outcome"] == "unknown" and "Stopped waiting" in attempt["result"]["message"]
     assert check["result"] == {"read_back": "applied", "note": "Stopped waiting for the save"}
+
+
+# --- a reload sets what the save measures against ---------------------------------------------
+
+
+async def edited_then_changed_on_the_switch(pilot: Pilot[None], client: SippyClient, i_trunk: int) -> None:
+    """The user edits Destination; a colleague sets it, and the description, on the switch; F5."""
+    await replace_text(pilot, "192.0.2.77", field="destination")
+    client.update_trunk(i_trunk, {"destination": "203.0.113.99:5060", "description": "by a colleague"})
+    await pilot.press("f5")
+    await settle(pilot)
+
+
+async def test_after_a_reload_the_save_preview_shows_what_the_switch_holds_now(sim: Sim, client: SippyClient) -> None:
+    """The edit is kept, the field and the state line say the switch changed it, and the preview's
+    "Now" is the colleague's value, so saving over it is a choice made knowingly."""
+    username, i_trunk = fresh_account(sim, name="moved", destination="192.0.2.1")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await opened(pilot, username, i_trunk)
+        await edited_then_changed_on_the_switch(pilot, client, i_trunk)
+        assert field_input(app, "destination").value == "192.0.2.77"
+        assert field_input(app, "description").value == "by a colleague"
+        assert message(pilot, "destination") == ("The switch changed Destination since you started editing: "
+                                                  "now 203.0.113.99:5060; your edit is kept.")
+        assert status_of(app, "#save-status").startswith("The switch changed Destination; your edit is kept · "
+                                                         "1 unsaved change · read at ")
+        dialog = await ask_to_save(pilot)
+        table = dialog.body
+        assert [str(c) for c in table.columns[1].cells] == ["203.0.113.99:5060"]
+        assert [str(c) for c in table.columns[3].cells] == ["192.0.2.77"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert message(pilot, "destination") == "Where calls go: host or IP, optionally :port."
+    now = client.get_trunk(i_trunk)
+    assert now.get("destination") == "192.0.2.77" and now.get("description") == "by a colleague"
+    (line,) = read_recent(audit_path())
+    assert line["before"] == {"destination": "203.0.113.99:5060"}
+
+
+async def test_a_change_on_the_switch_after_the_reload_is_still_a_conflict(sim: Sim, client: SippyClient) -> None:
+    """The save compares with what the user last read: the value F5 brought, not the first read."""
+    username, i_trunk = fresh_account(sim, name="moved", destination="192.0.2.1")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await opened(pilot, username, i_trunk)
+        await edited_then_changed_on_the_switch(pilot, client, i_trunk)
+        client.update_trunk(i_trunk, {"destination": "198.51.100.5"})
+        await save(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConflictScreen)
+        table = dialog.body.renderables[0]
+        assert [str(c) for c in table.columns[0].cells] == ["Destination"]
+        assert [str(c) for c in table.columns[1].cells] == ["203.0.113.99:5060"]
+        assert [str(c) for c in table.columns[2].cells] == ["198.51.100.5 ← changed"]
+        said = static_text(app.screen_stack[-2].query_one("#save-status", Static))
+        assert said.startswith("✖ Not saved: the trunk was changed on the switch since you read it at ")
+        await pilot.press("escape")
+        await settle(pilot)
+    assert client.get_trunk(i_trunk).get("destination") == "198.51.100.5"
+
+
+async def test_a_reload_that_changed_nothing_under_an_edit_says_nothing_of_it(sim: Sim, client: SippyClient) -> None:
+    username, i_trunk = fresh_account(sim, name="quiet", destination="192.0.2.1")
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await opened(pilot, username, i_trunk)
+        await replace_text(pilot, "192.0.2.77", field="destination")
+        client.update_trunk(i_trunk, {"description": "by a colleague"})
+        await pilot.press("f5")
+        await settle(pilot)
+        assert message(pilot, "destination") == "Where calls go: host or IP, optionally :port."
+        assert status_of(pilot.app, "#save-status").startswith("1 unsaved change · read at ")

@@ -735,7 +735,8 @@ async def test_pasted_control_characters_are_not_rendered(sim: Sim) -> None:
 
 @pytest.mark.parametrize("key", ["slash", "p", "x"], ids=["quick filter", "pattern", "export path"])
 async def test_pasted_control_characters_are_not_rendered_anywhere(sim: Sim, key: str) -> None:
-    _, username = fresh_account(sim)
+    i_account, username = fresh_account(sim)
+    sim.store.insert_trunks([{"i_account": i_account, "name": "exported"}])  # x exports only a table with rows
     async with make_app(sim).run_test(size=WIDE) as pilot:
         await open_account(pilot, username)
         await pilot.press(key)

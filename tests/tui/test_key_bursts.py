@@ -21,14 +21,14 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase
+from hypothesis import HealthCheck, Phase, example
 from hypothesis import strategies as st
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
 from tests.conftest import Sim, running_sim
 from tests.hostile import Depth, long_runs
@@ -216,6 +216,53 @@ fuzzed = Depth(quick=1, full=30, deadline=None, derandomize=True, database=None,
 @pytest.mark.parametrize("where", STARTS)
 async def test_a_burst_of_keys_never_crashes(where: str, keys: list[str]) -> None:
     await survives(where, keys)
+
+
+# --- typing right after the key that moves into a box -----------------------------------
+
+
+PRINTABLE = sorted(key for key in KEYS if len(key) == 1 or key in CHARACTERS)
+"""Every drawn key that types a character, the table's own letters (c clones, d deletes) among them."""
+BOXES = {"p": "#pattern", "slash": "#quick"}
+
+
+def typed_text(keys: Iterable[str]) -> str:
+    return "".join(key if len(key) == 1 else CHARACTERS[key] for key in keys)
+
+
+@fuzzed(into=st.sampled_from(sorted(BOXES)), keys=st.lists(st.sampled_from(PRINTABLE), min_size=1, max_size=10))
+@example(into="p", keys=list("abc"))
+@example(into="slash", keys=list("dcx"))
+@pytest.mark.usefixtures("elsewhere")
+async def test_typing_in_one_read_with_the_key_into_a_box_all_lands_in_the_box(into: str, keys: list[str]) -> None:
+    """Over SSH `p` (or `/`) and what is typed after it arrive in one read: every character lands in the
+    box, none runs a table key (`c` would clone, `d` delete), and the table stays on top."""
+    with running_sim() as sim:
+        app = make_app(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_account(pilot, WHOLESALE)
+            burst(app, into, *keys)
+            await aftermath(pilot)
+            box = screen.query_one(BOXES[into], Input)
+            assert app.screen is screen, f"{into} and {keys} opened {type(app.screen).__name__}"
+            assert app.focused is box and box.value == typed_text(keys)
+
+
+@pytest.mark.parametrize("key", ["n", "c", "s"])
+async def test_enter_then_a_key_that_opens_a_screen_in_one_read_opens_no_trunk_under_it(sim: Sim, key: str) -> None:
+    """Enter, then n (or c, or s) before the trunk arrives: closing what the key opened leads back to
+    the table, not to a trunk screen that was opened underneath meanwhile."""
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_account(pilot, WHOLESALE)
+        sim.server.knobs.latency = 0.3
+        burst(app, "enter", key)
+        await aftermath(pilot)
+        sim.server.knobs.latency = 0.0
+        assert app.screen_stack[-2] is screen, f"a trunk screen opened under the {key} screen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen, f"after Enter, {key} and Escape: {[type(s).__name__ for s in app.screen_stack]}"
 
 
 # --- crashes the bursts found, each with its smallest case ------------------------------

@@ -296,6 +296,36 @@ async def test_an_action_on_an_empty_table_says_a_trunk_is_needed(sim: Sim, key:
         assert said == [f"Select a trunk to {verb} first."]
 
 
+@pytest.mark.parametrize(("key", "verb"), [("c", "clone"), ("d", "delete"), ("y", "copy from"), ("enter", "open")])
+async def test_an_action_on_an_empty_focused_table_says_a_trunk_is_needed(sim: Sim, key: str, verb: str) -> None:
+    """As a user gets there: a pattern that matches nothing, Down to the table, then the key."""
+    app = make_app(sim)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_account(pilot, WHOLESALE)
+        await pilot.press("p", *"zzz%", "enter")
+        await settle(pilot)
+        await pilot.press("down")
+        assert app.focused is trunk_table(app) and not screen.trunks
+        said = told(app)
+        await pilot.press(key)
+        await settle(pilot)
+        assert app.screen is screen
+        assert said == [f"Select a trunk to {verb} first."]
+
+
+async def test_exporting_an_empty_table_says_there_is_nothing_to_export(app: TrunkApp) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_account(pilot, WHOLESALE)
+        await pilot.press("slash", *"no such trunk", "down")
+        await settle(pilot)
+        assert not screen.shown
+        said = told(app)
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.screen is screen
+        assert said == ["Nothing to export: the table shows no trunks."]
+
+
 # --- the footer follows the state -------------------------------------------------------------
 
 

@@ -144,6 +144,36 @@ async def test_a_failed_load_never_says_the_account_has_no_trunks(app: TrunkApp,
         assert empty_text(app).startswith("This account has no trunks yet.")
 
 
+async def test_a_failed_load_names_the_key_that_retries_where_the_focus_is(app: TrunkApp, sim: Sim) -> None:
+    """In the pattern box r types, so the fault says F5 there, and r again once the focus is back on the table."""
+    async with app.run_test(size=SMALL) as pilot:
+        await open_account(pilot, WHOLESALE)
+        sim.server.knobs.fail_mode, sim.server.knobs.fail_every = FailMode.HTTP_500, 1
+        await pilot.press("p", "f5")
+        await settle(pilot)
+        sim.server.knobs.fail_every = 0
+        assert status_of(app).startswith("✖ Loading failed:") and status_of(app).endswith(" · F5 retries")
+        await pilot.press("down")
+        await pilot.pause()
+        assert status_of(app).endswith(" · r retries")
+        await pilot.press("slash")
+        await pilot.pause()
+        assert status_of(app).endswith(" · F5 retries")
+
+
+async def test_stopping_a_load_from_a_box_names_f5(app: TrunkApp, sim: Sim) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_account(pilot, WHOLESALE)
+        sim.server.knobs.latency = 3.0
+        await pilot.press("p", "f5")
+        await until(pilot, lambda: bool(screen.calls_in_flight("trunks")), "the trunks to be asked for")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert status_of(app) == "✖ Stopped waiting for the switch; the rows shown are from before. F5 tries again."
+        sim.server.knobs.latency = 0.0
+    sim.server.stop()
+
+
 async def test_the_hint_line_describes_the_box_that_has_focus(app: TrunkApp) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await open_account(pilot, WHOLESALE)

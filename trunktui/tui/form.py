@@ -34,8 +34,8 @@ from textual.widgets import Checkbox, Input, Label, Static, Switch
 
 from trunktui.errors import InputError
 from trunktui.model import Field, Kind, OnCreate, changed_fields
-from trunktui.text import STAND_INS, hidden, printable, restore, reversible
-from trunktui.tui.cells import NULL_STYLE
+from trunktui.text import STAND_INS, hidden, printable, quoted, restore, reversible
+from trunktui.tui.cells import NULL_STYLE, cell_text
 from trunktui.tui.widgets import Tick
 
 
@@ -77,6 +77,8 @@ class FieldEditor(Widget):
         self.in_place = True
         self.insisted = False
         self.problem: str | None = None
+        self.overtaken: str | None = None
+        """What to say under the field while it is edited: that the switch changed it under the edit."""
 
     def compose(self) -> ComposeResult:
         spec = self.spec
@@ -99,6 +101,7 @@ class FieldEditor(Widget):
 
     def load(self, value: Any) -> None:
         """Show ``value`` as the field's starting point."""
+        self.overtaken = None
         self.rebase(value)
         if self.spec.kind is Kind.BOOLEAN:
             self.query_one(Switch).value = self.shown
@@ -117,6 +120,29 @@ class FieldEditor(Widget):
             self.shown = "" if value is None else printable(value)
             self.in_place = not isinstance(value, str) or reversible(value)
         self.check()
+
+    def overtake(self, value: Any) -> None:
+        """The switch changed this field to ``value`` while the user was editing it: ``value`` becomes
+        what the edit replaces, the edit stays, and the line under the field says so while the edit does."""
+        self.overtaken = (f"The switch changed {self.spec.label} since you started editing: "
+                          f"now {self.described(value)}; your edit is kept.")
+        self.rebase(value)
+
+    def described(self, value: Any) -> str:
+        """``value`` in a sentence, as the field shows it; never a password."""
+        if self.spec.secret:
+            return "a new value (hidden)" if value else "empty"
+        truth = self.spec.truth(value) if self.spec.kind is Kind.BOOLEAN else None
+        if truth is not None:
+            return self.spec.switch_word(truth)
+        if value == "":
+            return "empty"
+        return quoted(value, 60) if isinstance(value, str) and value != value.strip() else cell_text(value, 60)
+
+    @property
+    def overtaken_shown(self) -> bool:
+        """Whether the line under the field says that the switch changed it under the edit."""
+        return self.overtaken is not None and self.has_class("-changed")
 
     @property
     def touched(self) -> bool:
@@ -179,7 +205,9 @@ class FieldEditor(Widget):
             self.problem = None
             changed = bool(changed_fields({"v": self.original}, {"v": value}))
             self.set_class(changed, "-changed")
-            if changed and isinstance(value, str) and value != value.strip():
+            if changed and self.overtaken is not None:
+                warning = self.overtaken
+            elif changed and isinstance(value, str) and value != value.strip():
                 warning = f"{self.spec.label} starts or ends with spaces; they are saved as typed."
             elif not changed and self.spec.kind is Kind.BOOLEAN and self.spec.truth(value) is None:
                 warning = (f"The switch holds {printable(value, 40)} here, not true or false; "

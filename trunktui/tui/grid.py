@@ -32,6 +32,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -367,8 +368,11 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         self.scroll_to(x=target, animate=False, immediate=True)
 
     def action_select(self) -> None:
-        if self._rows:
-            self.post_message(self.RowSelected(self, self.cursor_row))
+        """Enter selects the cursor's row; with no row, it goes on to the screen's own Enter, which says
+        what is missing."""
+        if not self._rows:
+            raise SkipAction
+        self.post_message(self.RowSelected(self, self.cursor_row))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

@@ -217,9 +217,9 @@ def _member(members: Mapping[str, object], name: str) -> Text:
 
 def conflict_dialog(loaded: Mapping[str, object], now: Mapping[str, object], mine: dict[str, object],
                     names: Sequence[str]) -> ConflictScreen:
-    """Every field of ``names`` that changed on either side: as loaded, on the switch now, and the user's edit."""
+    """Every field of ``names`` that changed on either side: as last read, on the switch now, and the user's edit."""
     table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
-    for heading in ("Field", "When you opened it", "On the switch now", "Your edit"):
+    for heading in ("Field", "When you read it", "On the switch now", "Your edit"):
         table.add_column(heading, overflow="fold")
     labels = {f.name: f.label for f in TRUNK_FIELDS}
     theirs = differing(loaded, now, names)

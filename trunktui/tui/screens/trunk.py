@@ -121,7 +121,8 @@ class TrunkScreen(AppScreen[int | None]):
         Binding("ctrl+s", "save", "Save", tooltip="Save the changes: shows old → new, then sends only those"),
         Binding("ctrl+r", "reveal", "Show passwords", tooltip="Show the passwords"),
         Binding("ctrl+r", "conceal", "Hide passwords", tooltip="Hide the passwords again"),
-        Binding("f5", "reload", "Reload", key_display="F5", tooltip="Read the trunk again from the switch, keeping your edits"),
+        Binding("f5", "reload", "Reload", key_display="F5",
+                tooltip="Read the trunk again from the switch, keeping your edits"),
         Binding("r", "reload", "Reload", show=False),
         Binding("escape", "back", "Back", tooltip="Back to the table (asks first if there are unsaved changes)"),
     ]
@@ -227,10 +228,16 @@ class TrunkScreen(AppScreen[int | None]):
     # --- calls ------------------------------------------------------------------------
 
     def show_state(self, undone: bool = False) -> None:
-        """Say where the form stands: how many edits are unsaved (or that the last was ``undone``),
-        and when the trunk was last read."""
+        """Say where the form stands: which edited fields the switch changed meanwhile, how many edits
+        are unsaved (or that the last was ``undone``), and when the trunk was last read."""
         count = len(self.unsaved())
-        parts = [counted(count, "unsaved change")] if count else []
+        overtaken = [e.spec.label for e in self.query_one(TrunkForm).editors() if e.overtaken_shown]
+        parts = []
+        if overtaken:
+            edits = "your edit is" if len(overtaken) == 1 else "your edits are"
+            parts.append(f"The switch changed {', '.join(overtaken)}; {edits} kept")
+        if count:
+            parts.append(counted(count, "unsaved change"))
         if undone and not count:
             parts.append("No unsaved changes")
         if self.read_only:
@@ -260,18 +267,23 @@ class TrunkScreen(AppScreen[int | None]):
 
     @on(TrunkLoaded)
     def loaded(self, loaded: TrunkLoaded) -> None:
-        """Show the fresh copy. Fields the user has not touched take the switch's values; an edited
-        field keeps the value the edit started from, so a change made to it on the switch meanwhile
-        is still caught as a conflict when saving."""
+        """Show the fresh copy, which is from now on what the form's changes are measured against.
+
+        Fields the user has not touched take the switch's values. An edited field keeps the user's
+        text, and the switch's value becomes what the edit replaces: the save preview shows it as
+        the field's value now, and a save stops only for changes made on the switch after this read.
+        Where the switch changed an edited field since the last read, the field says so.
+        """
         fresh = dict(loaded.trunk.members)
         for editor in self.query_one(TrunkForm).editors():
             name = editor.spec.name
+            now = fresh.get(name, editor.spec.default)
             if not editor.touched:
-                editor.load(fresh.get(name, editor.spec.default))
-            elif name in self.start:
-                fresh[name] = self.start[name]
+                editor.load(now)
+            elif differing(self.start, fresh, [name]):
+                editor.overtake(now)
             else:
-                fresh.pop(name, None)
+                editor.rebase(now)
         self.trunk, self.start = loaded.trunk, fresh
         self.read_at = time.strftime("%H:%M:%S")
         self.show_trunk()
@@ -334,8 +346,8 @@ class TrunkScreen(AppScreen[int | None]):
     def send(self, changes: dict[str, Any], overwrite: bool) -> None:
         """Save ``changes``, first checking that nobody changed the trunk meanwhile.
 
-        The trunk is read back and compared with the version the form was
-        loaded from; a difference stops the save (unless ``overwrite``) so
+        The trunk is read back and compared with the version the user last
+        read (opening the form, or F5); a difference stops the save (unless ``overwrite``) so
         that a colleague's change is never overwritten unseen.
         """
         assert self.trunk is not None
@@ -445,7 +457,7 @@ class TrunkScreen(AppScreen[int | None]):
     def conflicted(self, conflict: SaveConflicted) -> None:
         """Someone changed the trunk since it was loaded: show both versions, let the user choose."""
         status = self.query_one("#save-status", StatusLine)
-        status.fault("Not saved: the trunk was changed on the switch after you opened it.")
+        status.fault(f"Not saved: the trunk was changed on the switch since you read it at {self.read_at}.")
         mine = self.pending
 
         def chosen(choice: ConflictChoice | None) -> None:

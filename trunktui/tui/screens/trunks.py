@@ -142,6 +142,8 @@ class TrunksScreen(AppScreen[None]):
         self.select_after_load: object = None
         self.loads = 0
         self.loading_text = ""
+        self.retry_words: tuple[Callable[[str], str], Callable[[str], str] | None] | None = None
+        """The words of the last fault that says how to retry, given the key that does."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -219,14 +221,37 @@ class TrunksScreen(AppScreen[None]):
     @on(CallFailed)
     def call_failed(self, failed: CallFailed) -> None:
         status, error = self.query_one(StatusLine), failed.error
-        title, said = {
-            "trunks": ("Loading trunks failed", f"Loading failed: {error} · r retries"),
-            "open": ("Opening the trunk failed", f"Opening the trunk failed: {error} · Enter tries again"),
-        }.get(failed.purpose, ("Delete failed", f"Delete failed: {error}"))
-        status.fault(said)
         if failed.purpose == "trunks":
-            self.nothing_loaded("The trunks could not be loaded (the reason is below). r tries again.")
+            title = "Loading trunks failed"
+            self.trouble(lambda key: f"Loading failed: {error} · {key} retries",
+                         lambda key: f"The trunks could not be loaded (the reason is below). {key} tries again.")
+        elif failed.purpose == "open":
+            title = "Opening the trunk failed"
+            status.fault(f"Opening the trunk failed: {error} · Enter tries again")
+        else:
+            title = "Delete failed"
+            status.fault(f"Delete failed: {error}")
         self.notify(printable(failed.error), title=title, severity="error", markup=False)
+
+    def retry_key(self) -> str:
+        """The key that loads the trunks again from where the focus is: in a box r types, and F5 works."""
+        return "F5" if isinstance(self.focused, Input) else "r"
+
+    def trouble(self, said: Callable[[str], str], middle: Callable[[str], str] | None = None) -> None:
+        """Show a fault that names the key to retry with (``said(key)``; ``middle(key)`` in an empty table's
+        place); while it is shown, it names the key anew when the focus moves between the table and a box."""
+        self.retry_words = (said, middle)
+        key = self.retry_key()
+        self.query_one(StatusLine).fault(said(key))
+        if middle is not None:
+            self.nothing_loaded(middle(key))
+
+    def retry_said(self) -> bool:
+        """Whether the status line still shows the fault last shown by ``trouble``."""
+        if self.retry_words is None:
+            return False
+        said, _ = self.retry_words
+        return self.query_one(StatusLine).said in (said("r"), said("F5"))
 
     # --- the table ----------------------------------------------------------------
 
@@ -318,7 +343,10 @@ class TrunksScreen(AppScreen[None]):
 
     @on(events.DescendantFocus)
     def hint_for_focus(self) -> None:
-        """The hint line describes the box being typed in: the quick filter, or else the name pattern."""
+        """The hint line describes the box being typed in: the quick filter, or else the name pattern.
+        A fault that says how to retry names the key that works where the focus now is."""
+        if self.retry_words is not None and self.retry_said():
+            self.trouble(*self.retry_words)
         quick = self.query_one("#quick", Input)
         if self.focused is quick:
             hint = self.query_one("#pattern-hint", Static)
@@ -353,13 +381,13 @@ class TrunksScreen(AppScreen[None]):
             return
         if abandoned:
             if "delete" in abandoned:
-                message = "Stopped waiting for the delete: r reloads to show whether it happened."
+                self.trouble(lambda key: f"Stopped waiting for the delete: {key} reloads to show whether it happened.")
             elif self.trunks:
-                message = "Stopped waiting for the switch; the rows shown are from before. r tries again."
+                self.trouble(lambda key: f"Stopped waiting for the switch; the rows shown are from before. "
+                                         f"{key} tries again.")
             else:
-                message = "Stopped waiting for the switch; no trunks are loaded. r tries again."
-                self.nothing_loaded("Nothing loaded: you stopped waiting for the switch. r tries again.")
-            self.query_one(StatusLine).fault(message)
+                self.trouble(lambda key: f"Stopped waiting for the switch; no trunks are loaded. {key} tries again.",
+                             lambda key: f"Nothing loaded: you stopped waiting for the switch. {key} tries again.")
             return
         focused = self.focused
         if isinstance(focused, Input):
@@ -373,14 +401,40 @@ class TrunksScreen(AppScreen[None]):
         """Down in a box goes to the table; Enter there applies and stays, so typing goes on into the box."""
         self.grid.focus()
 
+    def on_key(self, event: events.Key) -> None:
+        """``p`` or ``/`` and the text typed after it in one burst (a slow link delivers keys so) all land
+        in the box: the keys were queued at the table before any was handled, so ``p`` and ``/`` move the
+        focus here, not in the app's binding (which acts only after the keys behind them), and the
+        letters behind them go to the box, not to the table's own keys (``c`` clones, ``d`` deletes)."""
+        focused = self.focused
+        if isinstance(focused, Input):
+            if event.is_printable:
+                event.stop()
+                event.prevent_default()
+                focused.post_message(events.Key(event.key, event.character))
+        elif event.key in ("p", "slash"):
+            event.stop()
+            event.prevent_default()
+            if event.key == "p":
+                self.action_focus_pattern()
+            else:
+                self.action_focus_quick()
+
     def action_focus_pattern(self) -> None:
-        self.query_one("#pattern").focus()
+        """Focus the box at once (``focus()`` waits its turn), so keys typed in the same burst land in it."""
+        self.set_focus(self.query_one("#pattern", Input))
 
     def action_focus_quick(self) -> None:
-        self.query_one("#quick").focus()
+        self.set_focus(self.query_one("#quick", Input))
 
     def action_open(self) -> None:
-        """Read the highlighted trunk from the switch, then show it; Enter again meanwhile is ignored."""
+        """Read the highlighted trunk from the switch, then show it; Enter again meanwhile is ignored.
+
+        An Enter whose row selection is handled after the next key in its burst opened another screen
+        (``n``, ``c``, ``s``) opens nothing: the trunk would wait under that screen and show up when it closes.
+        """
+        if not self.is_active:
+            return
         trunk = self.selected("open")
         if trunk is None or self.calls_in_flight("open"):
             return
@@ -486,6 +540,9 @@ class TrunksScreen(AppScreen[None]):
     def action_export(self) -> None:
         from trunktui.tui.screens.export import ExportScreen
 
+        if not self.shown:
+            self.notify("Nothing to export: the table shows no trunks.", severity="warning")
+            return
         stamp = time.strftime("%Y%m%d-%H%M%S")
         default = Path.cwd() / f"trunks-{self.i_account}-{stamp}.csv"
 
