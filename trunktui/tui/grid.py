@@ -19,7 +19,8 @@ scrolls sideways with the rows.
 No column is wider than a third of the grid (``WIDEST``), so one long value
 cannot push every other column off an 80-column screen: its cells end in
 an ellipsis. The first ``fixed`` columns (a trunk's ID and name) stay on
-the left while the rest scroll sideways, a column or a page at a time.
+the left while the rest scroll sideways, a column or a page at a time; the
+scrolled part always starts at a column's edge, to the very end.
 """
 
 from __future__ import annotations
@@ -202,11 +203,21 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         """Work the column widths out again for the rows and size the grid has now."""
         self._widths = self._fit(self._natural)
         self._strips.clear()
-        self.virtual_size = Size(sum(self.column_widths), len(self._rows) + 1)
+        self._make_room()
         self.refresh()
+
+    def _make_room(self) -> None:
+        """Size the scrolled area so that its furthest scroll is a column's edge (``_furthest``)."""
+        furthest = self._furthest()
+        width = furthest + self.scrollable_content_region.width if furthest else sum(self.column_widths)
+        self.virtual_size = Size(width, len(self._rows) + 1)
 
     def on_resize(self) -> None:
         self._refit()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        """The scrollbar takes width from the rows: the furthest scroll is worked out again for what is left."""
+        self._make_room()
 
     @property
     def fixed_width(self) -> int:
@@ -331,16 +342,31 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
     def action_last(self) -> None:
         self.cursor_row = len(self._rows) - 1
 
-    def _stops(self) -> list[int]:
+    def _edges(self) -> list[int]:
         """The sideways scroll offsets that put a column's left edge just right of the fixed columns."""
         fixed = self.fixed_width
-        furthest = round(self.max_scroll_x)
-        stops, x = {0, furthest}, 0
+        edges, x = [0], 0
         for width in self.column_widths:
-            if x >= fixed:
-                stops.add(min(x - fixed, furthest))
+            if x > fixed:
+                edges.append(x - fixed)
             x += width
-        return sorted(stops)
+        return edges
+
+    def _furthest(self) -> int:
+        """The furthest sideways scroll: the first column edge from which the last column shows whole.
+
+        Blank space may follow the last column there, so no column is ever
+        shown cut at the left. A last column wider than the view starts at
+        the left and is cut at the right.
+        """
+        edges = self._edges()
+        room = self.scrollable_content_region.width - sum(self.column_widths)
+        return next((edge for edge in edges if edge + room >= 0), edges[-1])
+
+    def _stops(self) -> list[int]:
+        """Where sideways scrolling stops: the column edges up to the furthest scroll."""
+        furthest = self._furthest()
+        return [edge for edge in self._edges() if edge <= furthest]
 
     def action_column(self, step: int) -> None:
         """Scroll sideways to the next column's edge (``step`` 1) or the previous one's (-1)."""
