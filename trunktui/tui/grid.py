@@ -77,7 +77,7 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "Select", show=False),
+        Binding("enter", "select", "Open"),
         Binding("up", "cursor(-1)", show=False, tooltip="Previous row"),
         Binding("down", "cursor(1)", show=False, tooltip="Next row"),
         Binding("pageup", "page(-1)", show=False, tooltip="A page of rows up"),
@@ -90,7 +90,8 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         Binding("shift+right,ctrl+right", "sideways_page(1)", show=False, tooltip="Scroll sideways a page right"),
     ]
     """Declared here, with what each does, so the help screen can list them; Home and End move the
-    cursor in every table, and the first columns (``fixed``) never scroll away."""
+    cursor in every table, and the first columns (``fixed``) never scroll away. The footer offers
+    Enter only while it opens a row (``check_action``)."""
 
     class _Event(Message):
         def __init__(self, grid: Grid[Any]) -> None:
@@ -132,17 +133,20 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         *,
         sortable: bool = True,
         fixed: int = 0,
+        opens: bool = True,
         id: str | None = None,
     ) -> None:
         """``columns`` are (key, label) pairs; ``cells`` gives one item's cells, one per column.
 
         A ``sortable`` grid leaves room for a sort mark beside each label and
         posts ``HeaderSelected`` when a label is clicked. The first ``fixed``
-        columns stay in view when the others scroll sideways.
+        columns stay in view when the others scroll sideways. A grid whose
+        rows open (``opens``) offers Enter in the footer while it has rows.
         """
         super().__init__(id=id)
         self.sortable = sortable
         self.fixed = fixed
+        self.opens = opens
         self.keys = tuple(key for key, _ in columns)
         self.labels = tuple(label for _, label in columns)
         self._cells = cells
@@ -170,6 +174,8 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         The cursor is scrolled into view after the next layout, once the
         scrollbars fit the new rows.
         """
+        if bool(rows) != bool(self._rows):
+            self.refresh_bindings()
         self._rows = rows
         self._natural = self.measure(rows) if widths is None else widths
         self._sorted = sorted_by
@@ -391,6 +397,13 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
             target = min((s for s in stops if x - page <= s < x), default=None)
             target = max((s for s in stops if s < x), default=x) if target is None else target
         self.scroll_to(x=target, animate=False, immediate=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter opens the row under the cursor: with no row, or in a table whose rows do not open,
+        it is neither offered nor taken."""
+        if action == "select":
+            return self.opens and bool(self._rows)
+        return True
 
     def action_select(self) -> None:
         if self._rows:

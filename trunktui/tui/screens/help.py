@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trunktui.tui.base import Dialog
 
@@ -147,7 +147,7 @@ def sections() -> list[Section]:
 
 
 class HelpScreen(Dialog[None]):
-    """Every key, over the whole screen, with a footer of its own: the keys under it do not work here."""
+    """Every key, over the whole screen."""
 
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
@@ -156,7 +156,6 @@ class HelpScreen(Dialog[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Footer(compact=True)
         with VerticalScroll(classes="frame"):
             yield Static(Text("trunktui help · Escape or F1 closes · ↑ ↓ PgUp PgDn scroll\n", style="bold"))
             for section in sections():
