@@ -121,7 +121,8 @@ class TrunkScreen(AppScreen[int | None]):
         Binding("ctrl+s", "save", "Save", tooltip="Save the changes: shows old → new, then sends only those"),
         Binding("ctrl+r", "reveal", "Show passwords", tooltip="Show the passwords"),
         Binding("ctrl+r", "conceal", "Hide passwords", tooltip="Hide the passwords again"),
-        Binding("f5", "reload", "Reload", key_display="F5", tooltip="Read the trunk again from the switch, keeping your edits"),
+        Binding("f5", "reload", "Reload", key_display="F5",
+                tooltip="Read the trunk again from the switch, keeping your edits"),
         Binding("r", "reload", "Reload", show=False),
         Binding("escape", "back", "Back", tooltip="Back to the table (asks first if there are unsaved changes)"),
     ]
