@@ -177,9 +177,10 @@ async def test_sideways_scrolling_stops_only_on_column_edges(sim: Sim, named: bo
 async def test_the_end_is_a_column_edge_whether_or_not_the_rows_need_a_scrollbar(sim: Sim) -> None:
     """A filter down to one row drops the vertical scrollbar, which gives the rows more width; clearing it
     brings the scrollbar back. Each time the furthest scroll is worked out again."""
+    username = add_bulk_account(sim)
     app = make_app(sim)
     async with app.run_test(size=SMALL) as pilot:
-        await open_account(pilot, add_bulk_account(sim))
+        await open_account(pilot, username)
         table = trunk_table(app)
         await pilot.press("slash", *"000001")
         await settle(pilot)
