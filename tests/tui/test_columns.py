@@ -25,6 +25,7 @@ from tests.tui.driving import (
     start,
     trunk_table,
 )
+from trunktui.simulator import add_bulk_trunks
 from trunktui.tui.grid import Grid
 
 SMALL = (80, 24)
@@ -132,3 +133,61 @@ async def test_home_and_end_move_the_cursor_in_the_picker_as_on_the_trunk_table(
         await pilot.press("home")
         await pilot.pause()
         assert table.cursor_row == 0
+
+
+def scrolled_labels(pilot: Pilot[None], table: Grid[object]) -> str:
+    """The header's text right of the fixed columns, as shown."""
+    return table_header(pilot)[table.fixed_width:]
+
+
+def add_bulk_account(sim: Sim, count: int = 50) -> str:
+    i_account = sim.store.add_account(sim.store.customers()[0]["i_customer"], "bulk", description="Generated")
+    add_bulk_trunks(sim.store, i_account, count)
+    return "bulk"
+
+
+async def scroll_to_the_end(pilot: Pilot[None], table: Grid[object], key: str) -> str:
+    """Press ``key`` once per scrolled column and more; each time the first column shown starts whole."""
+    scrolled = table.labels[table.fixed:]
+    shown = ""
+    for _ in range(len(scrolled) + 1):
+        await pilot.press(key)
+        await pilot.pause()
+        shown = scrolled_labels(pilot, table)
+        assert shown[1:].startswith(scrolled), shown
+    return shown
+
+
+@pytest.mark.parametrize("named", [False, True], ids=["bulk", "long-name"])
+@pytest.mark.parametrize("key", ["right", "shift+right"])
+async def test_sideways_scrolling_stops_only_on_column_edges(sim: Sim, named: bool, key: str) -> None:
+    """To the very end, the first scrolled column starts whole, and the last column shows whole."""
+    if named:
+        add_long_named_trunk(sim.store)
+    username = WHOLESALE if named else add_bulk_account(sim)
+    app = make_app(sim)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_account(pilot, username)
+        table = trunk_table(app)
+        await pilot.press("end")
+        shown = await scroll_to_the_end(pilot, table, key)
+        assert table.scroll_x == table.max_scroll_x > 0
+        assert shown.rstrip().endswith(table.labels[-1]), shown
+
+
+async def test_the_end_is_a_column_edge_whether_or_not_the_rows_need_a_scrollbar(sim: Sim) -> None:
+    """A filter down to one row drops the vertical scrollbar, which gives the rows more width; clearing it
+    brings the scrollbar back. Each time the furthest scroll is worked out again."""
+    username = add_bulk_account(sim)
+    app = make_app(sim)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_account(pilot, username)
+        table = trunk_table(app)
+        await pilot.press("slash", *"000001")
+        await settle(pilot)
+        assert table.row_count == 1 and not table.show_vertical_scrollbar
+        await pilot.press("escape")
+        await settle(pilot)
+        assert table.show_vertical_scrollbar
+        await scroll_to_the_end(pilot, table, "right")
+        assert table.scroll_x == table.max_scroll_x > 0

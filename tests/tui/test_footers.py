@@ -4,7 +4,9 @@ A footer that overflows loses its last keys silently, and F1 Help comes
 last; keys that do not fit are hidden from the footer (they stay in help
 and the palette). Each state is reached at 80x24 as an operator would,
 and the footer line is read as rendered: every key the footer holds must
-be there whole, with its words.
+be there whole, with its words. A dialog shows its own keys, never those
+of the screen under it, and Enter is offered as Open only where it opens
+a row.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -38,28 +39,21 @@ SMALL = (80, 24)
 Steps = Callable[[Pilot[None], Sim], Awaitable[None]]
 
 
-def footer_of(app: TrunkApp) -> Footer:
-    """The footer seen now: the top screen's, or, under a dialog, the one of the screen it covers."""
-    screen: Screen[object]
-    for screen in reversed(app.screen_stack):
-        footers = screen.query(Footer)
-        if footers:
-            return footers.first()
-    raise AssertionError("no screen has a footer")
+def footer_of(app: TrunkApp) -> Footer | None:
+    """The footer seen now: the top screen's own; a dialog has one too, over the footer of the screen under it."""
+    footers = app.screen.query(Footer)
+    return footers.first() if footers else None
 
 
 def footer_line(app: TrunkApp) -> str:
-    """The last line of the screen that holds the footer seen (the dialog's own, or the one under it)."""
-    screen = footer_of(app).screen
-    if screen is app.screen:
-        return screen_text(app).splitlines()[-1]
-    return "\n".join(strip.text for strip in screen._compositor.render_strips()).splitlines()[-1]
+    return screen_text(app).splitlines()[-1]
 
 
 def whole_keys(app: TrunkApp) -> tuple[list[str], list[str]]:
     """The footer's keys as ``key words``, and those of them the rendered footer line lacks."""
     keys = []
-    for key in footer_of(app).query(FooterKey):
+    footer = footer_of(app)
+    for key in footer.query(FooterKey) if footer else ():
         words = f"{key.key_display} {key.description}".strip()
         keys.append(words)
     line = footer_line(app)
@@ -200,6 +194,10 @@ async def audit_screen(pilot: Pilot[None], sim: Sim) -> None:
 
 
 READ_ONLY = {"table_read_only": table, "form_read_only": form}
+PRODUCTION = {"dialog_delete_production": dialog_delete}
+"""A production delete asks for the trunk's name, in a box where every letter types."""
+OPENS = {"picker_list", "table", "table_loading", "table_opening", "table_read_only"}
+"""The states with rows in a table that has the focus: there, and only there, Enter opens a row."""
 STATES: dict[str, Steps] = {
     "picker_list": picker_list,
     "picker_filter": picker_filter,
@@ -225,6 +223,7 @@ STATES: dict[str, Steps] = {
     "help": help_screen,
     "audit": audit_screen,
     **READ_ONLY,
+    **PRODUCTION,
 }
 
 
@@ -232,12 +231,15 @@ STATES: dict[str, Steps] = {
 async def test_every_footer_fits_80_columns(sim: Sim, state: str, monkeypatch: pytest.MonkeyPatch,
                                             tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
-    app = make_app(sim, label="lab", settings={"read_only": True}) if state in READ_ONLY else make_app(sim)
+    if state in READ_ONLY:
+        app = make_app(sim, label="lab", settings={"read_only": True})
+    else:
+        app = make_app(sim, label="prod", production=True) if state in PRODUCTION else make_app(sim)
     async with app.run_test(size=SMALL) as pilot:
         await STATES[state](pilot, sim)
 
-        # A full-screen dialog (help, the audit trail) has a footer of its own, where F1 does not work.
-        needed = "esc Close" if isinstance(footer_of(app).screen, Dialog) else "F1 Help"
+        # A dialog has a footer of its own, where F1 does not work, and Escape closes or cancels.
+        needed = "esc " if isinstance(app.screen, Dialog) else "F1 Help"
 
         def fits() -> bool:
             keys, cut = whole_keys(app)
@@ -249,4 +251,7 @@ async def test_every_footer_fits_80_columns(sim: Sim, state: str, monkeypatch: p
             keys, cut = whole_keys(app)
             raise AssertionError(f"{state}: the footer holds {keys}, and shows only:\n"
                                  f"{footer_line(app)!r}\nso these are cut: {cut}") from None
+        assert ("⏎ Open" in footer_line(app)) == (state in OPENS), f"{state}: {footer_line(app)!r}"
+        if state.startswith("dialog_"):
+            assert footer_line(app).split() == ["esc", "Cancel"], f"{state}: {footer_line(app)!r}"
         sim.server.knobs.latency, sim.server.knobs.fail_every = 0.0, 0

@@ -67,3 +67,29 @@ def test_the_place_is_cut_last_and_warnings_never() -> None:
     assert title == "PRODUCTION · READ-ONLY"
     assert sub_title.startswith("account 12 wholesale-") and sub_title.endswith("…")
     assert len(f"{title} — {sub_title}") == 62
+
+
+LONG_LABEL = "PROD Amsterdam core switch number 7 · cluster A · rack 12"
+
+
+async def test_a_wide_header_shows_a_long_switch_name_whole(sim: Sim, named_switch: dict[str, Any]) -> None:
+    """At 200 columns there is room for every part: the name is not cut to leave blank space either side."""
+    app = make_app(sim, label=LONG_LABEL, production=True, settings=named_switch)
+    async with app.run_test(size=(200, 30)) as pilot:
+        await open_account(pilot, WHOLESALE)
+        await rendered(pilot, "account 1 acme-wholesale")
+        header = header_line(pilot)
+        assert header == (f"PRODUCTION · READ-ONLY · PLAIN HTTP · {LONG_LABEL} — "
+                          "acme@10.255.255.1:8080 · account 1 acme-wholesale"), header
+
+
+def test_a_long_name_gives_way_first_only_down_to_a_length_that_leaves_the_login_room() -> None:
+    """With room for all, all is whole; a little short, the name is cut before the login; shorter, the login goes."""
+    who, place = "noc-api@sippy-ams.example.net", "account 12 wholesale"
+    whole = fit_title(["PRODUCTION"], LONG_LABEL, who, place, 200)
+    assert whole == (f"PRODUCTION · {LONG_LABEL}", f"{who} · {place}")
+    title, sub_title = fit_title(["PRODUCTION"], LONG_LABEL, who, place, 102)
+    assert sub_title == f"{who} · {place}" and title.endswith("…") and len(f"{title} — {sub_title}") == 102
+    title, sub_title = fit_title(["PRODUCTION"], LONG_LABEL, who, place, 80)
+    assert who not in sub_title and sub_title.endswith(place)
+    assert title.startswith("PRODUCTION · PROD Amsterdam core switch") and len(f"{title} — {sub_title}") <= 80

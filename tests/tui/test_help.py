@@ -100,3 +100,19 @@ async def test_a_page_of_help_at_80x24_shows_several_screens(app: TrunkApp) -> N
         await pilot.press("f1")
         text = await rendered(pilot, "Everywhere", "Account picker", "Trunk table")
         assert "│" not in text and "─" not in text
+
+
+async def test_help_lists_each_key_of_a_part_once_and_says_how_to_switch_profile(app: TrunkApp) -> None:
+    """Dialogs share Escape to cancel: one row says so. How to switch profile and open the audit trail is said."""
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        sections = await help_sections(app)
+        for title, text in sections.items():
+            rows = [" ".join(line.split()) for line in text.splitlines()[1:] if line.strip()]
+            repeated = {row for row in rows if rows.count(row) > 1}
+            assert not repeated, f"{title}: {repeated} listed more than once"
+        everywhere = " ".join(sections["Everywhere"].split())
+        assert "Ctrl+P" in everywhere and "\"Profile: …\" switches" in everywhere, everywhere
+        assert "Ctrl+P, Audit trail opens it" in " ".join(sections["Audit trail"].split())

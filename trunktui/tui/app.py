@@ -46,7 +46,6 @@ from trunktui.tui.title import fit_title
 
 __all__ = ["Session", "TrunkApp"]
 
-LABEL_LENGTH = 32
 HEADER_SIDES = 18
 """Cells of the header that are not its text: Textual's icon (8) and clock space (10)."""
 
@@ -93,10 +92,9 @@ class TrunkApp(Caller, App[None]):
     def _present(self) -> None:
         """Title and colours that say where this session is and what it may do.
 
-        The header is fit to the terminal's width (``format_title``). A
+        The header is fit to the terminal's width (``format_title``): a
         profile's label, which names the switch in place of "trunktui", is
-        cut to ``LABEL_LENGTH`` so that at 120 columns the login and host
-        after it still show.
+        cut there only when the header lacks room for it.
         """
         session = self.session
         self.warnings = [warning for warning, applies in (
@@ -108,7 +106,7 @@ class TrunkApp(Caller, App[None]):
         if session.demo:
             self.switch_name = "trunktui · DEMO"
         elif session.label:
-            self.switch_name = printable(session.label, LABEL_LENGTH)
+            self.switch_name = printable(session.label)
         else:
             self.switch_name = "trunktui"
         self.title = " · ".join([*self.warnings, self.switch_name])

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer
 
 from trunktui.api import SippyClient
 from trunktui.errors import AuthError
@@ -155,4 +156,13 @@ class AppScreen(ScreenCaller[ResultType]):
 
 
 class Dialog(ScreenCaller[ResultType], ModalScreen[ResultType]):
-    """A dialog over the screen that opened it; its look is shared (``app.tcss``)."""
+    """A dialog over the screen that opened it; its look is shared (``app.tcss``).
+
+    Each has a footer of its own, over the footer of the screen under it:
+    that one's keys do not work in a dialog, and in a dialog's text box
+    their letters type.
+    """
+
+    @on(events.Mount)
+    def add_footer(self) -> None:
+        self.mount(Footer(compact=True))

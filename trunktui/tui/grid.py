@@ -19,7 +19,8 @@ scrolls sideways with the rows.
 No column is wider than a third of the grid (``WIDEST``), so one long value
 cannot push every other column off an 80-column screen: its cells end in
 an ellipsis. The first ``fixed`` columns (a trunk's ID and name) stay on
-the left while the rest scroll sideways, a column or a page at a time.
+the left while the rest scroll sideways, a column or a page at a time; the
+scrolled part always starts at a column's edge, to the very end.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "Select", show=False),
+        Binding("enter", "select", "Open"),
         Binding("up", "cursor(-1)", show=False, tooltip="Previous row"),
         Binding("down", "cursor(1)", show=False, tooltip="Next row"),
         Binding("pageup", "page(-1)", show=False, tooltip="A page of rows up"),
@@ -90,7 +91,8 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         Binding("shift+right,ctrl+right", "sideways_page(1)", show=False, tooltip="Scroll sideways a page right"),
     ]
     """Declared here, with what each does, so the help screen can list them; Home and End move the
-    cursor in every table, and the first columns (``fixed``) never scroll away."""
+    cursor in every table, and the first columns (``fixed``) never scroll away. The footer offers
+    Enter only while it opens a row (``check_action``)."""
 
     class _Event(Message):
         def __init__(self, grid: Grid[Any]) -> None:
@@ -132,17 +134,20 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         *,
         sortable: bool = True,
         fixed: int = 0,
+        opens: bool = True,
         id: str | None = None,
     ) -> None:
         """``columns`` are (key, label) pairs; ``cells`` gives one item's cells, one per column.
 
         A ``sortable`` grid leaves room for a sort mark beside each label and
         posts ``HeaderSelected`` when a label is clicked. The first ``fixed``
-        columns stay in view when the others scroll sideways.
+        columns stay in view when the others scroll sideways. A grid whose
+        rows open (``opens``) offers Enter in the footer while it has rows.
         """
         super().__init__(id=id)
         self.sortable = sortable
         self.fixed = fixed
+        self.opens = opens
         self.keys = tuple(key for key, _ in columns)
         self.labels = tuple(label for _, label in columns)
         self._cells = cells
@@ -170,6 +175,8 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         The cursor is scrolled into view after the next layout, once the
         scrollbars fit the new rows.
         """
+        if bool(rows) != bool(self._rows):
+            self.refresh_bindings()
         self._rows = rows
         self._natural = self.measure(rows) if widths is None else widths
         self._sorted = sorted_by
@@ -203,11 +210,21 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         """Work the column widths out again for the rows and size the grid has now."""
         self._widths = self._fit(self._natural)
         self._strips.clear()
-        self.virtual_size = Size(sum(self.column_widths), len(self._rows) + 1)
+        self._make_room()
         self.refresh()
+
+    def _make_room(self) -> None:
+        """Size the scrolled area so that its furthest scroll is a column's edge (``_furthest``)."""
+        furthest = self._furthest()
+        width = furthest + self.scrollable_content_region.width if furthest else sum(self.column_widths)
+        self.virtual_size = Size(width, len(self._rows) + 1)
 
     def on_resize(self) -> None:
         self._refit()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        """The scrollbar takes width from the rows: the furthest scroll is worked out again for what is left."""
+        self._make_room()
 
     @property
     def fixed_width(self) -> int:
@@ -332,16 +349,31 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
     def action_last(self) -> None:
         self.cursor_row = len(self._rows) - 1
 
-    def _stops(self) -> list[int]:
+    def _edges(self) -> list[int]:
         """The sideways scroll offsets that put a column's left edge just right of the fixed columns."""
         fixed = self.fixed_width
-        furthest = round(self.max_scroll_x)
-        stops, x = {0, furthest}, 0
+        edges, x = [0], 0
         for width in self.column_widths:
-            if x >= fixed:
-                stops.add(min(x - fixed, furthest))
+            if x > fixed:
+                edges.append(x - fixed)
             x += width
-        return sorted(stops)
+        return edges
+
+    def _furthest(self) -> int:
+        """The furthest sideways scroll: the first column edge from which the last column shows whole.
+
+        Blank space may follow the last column there, so no column is ever
+        shown cut at the left. A last column wider than the view starts at
+        the left and is cut at the right.
+        """
+        edges = self._edges()
+        room = self.scrollable_content_region.width - sum(self.column_widths)
+        return next((edge for edge in edges if edge + room >= 0), edges[-1])
+
+    def _stops(self) -> list[int]:
+        """Where sideways scrolling stops: the column edges up to the furthest scroll."""
+        furthest = self._furthest()
+        return [edge for edge in self._edges() if edge <= furthest]
 
     def action_column(self, step: int) -> None:
         """Scroll sideways to the next column's edge (``step`` 1) or the previous one's (-1)."""
@@ -366,6 +398,13 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
             target = min((s for s in stops if x - page <= s < x), default=None)
             target = max((s for s in stops if s < x), default=x) if target is None else target
         self.scroll_to(x=target, animate=False, immediate=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter opens the row under the cursor: with no row, or in a table whose rows do not open,
+        it is neither offered nor taken."""
+        if action == "select":
+            return self.opens and bool(self._rows)
+        return True
 
     def action_select(self) -> None:
         """Enter selects the cursor's row; with no row, it goes on to the screen's own Enter, which says

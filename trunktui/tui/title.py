@@ -4,8 +4,9 @@ The header reads ``warnings · name — who · place``: the session's warnings
 (PRODUCTION, READ-ONLY, TLS NOT VERIFIED, PLAIN HTTP), the switch's name
 (a profile's label), the login and host, and the place on the switch the
 screen shows (``account 1 acme-wholesale``). At 80 columns it has 62 cells.
-Warnings are never cut and the place is cut last: the login and host give
-way first, then the name.
+Everything shows whole when it fits. Warnings are never cut and the place
+is cut last: a long name gives way first, down to ``NAME_KEEPS`` cells, then
+the login and host, then the rest of the name.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ JOIN = " · "
 BETWEEN = " — "
 SHORTEST = 10
 """Cells a name or a login cut short keeps; any shorter and it is left out."""
+NAME_KEEPS = 32
+"""Cells a long name is cut to before the login and host give way, so that at 120 columns they still show."""
 
 
 def _cut(text: str, cells: int) -> str:
@@ -43,6 +46,8 @@ def fit_title(warnings: Sequence[str], name: str, who: str, place: str, width: i
     def over() -> int:
         return _length(*_parts(warnings, name, who, place)) - width
 
+    if over() > 0 and name:
+        name = _cut(name, max(cell_len(name) - over(), NAME_KEEPS))
     if over() > 0 and who:
         who = _cut(who, max(cell_len(who) - over(), SHORTEST))
     if over() > 0:

@@ -8,12 +8,18 @@ from textual.widgets import Checkbox, Input, RadioButton, Static
 from trunktui.errors import TrunkTuiError
 from trunktui.text import printable
 
+TOASTS = "#textual-toastrack"
+"""Textual's holder of a screen's notifications, docked at the bottom; ``app.tcss`` places it."""
+
 
 class StatusLine(Static):
     """One line under a table or beside a button: progress, a result or a fault.
 
     Text from the server is shown literally: it is built as a ``Text``
     object, never parsed as markup, and control characters are replaced.
+
+    Notifications sit at the bottom right of the screen, just above it
+    (``lift_toasts``), however many lines it takes.
     """
 
     DEFAULT_CSS = """
@@ -22,25 +28,34 @@ class StatusLine(Static):
     StatusLine.-fault { color: $text-error; text-style: bold; }
     """
 
-    MARKS = {"-busy": "⧗ ", "-fault": "✖ "}
+    def on_resize(self) -> None:
+        self.lift_toasts()
 
-    said = ""
-    """The message shown, as given (without the mark of its state)."""
+    def lift_toasts(self) -> None:
+        """Keep the screen's notifications clear of this line: a line that wraps lifts them.
+
+        Every status line sits at the bottom of its screen, above the footer,
+        so its distance from the screen's bottom edge holds when the terminal
+        is resized; only its own height changes that, and Textual tells of it
+        (``on_resize``).
+        """
+        below = self.screen.size.height - self.region.y
+        for rack in self.screen.query(TOASTS):
+            rack.styles.margin = (0, 0, below, 0)
 
     def show(self, message: str) -> None:
         self._set(message, None)
 
     def busy(self, message: str) -> None:
-        self._set(message, "-busy")
+        self._set(f"⧗ {message}", "-busy")
 
     def fault(self, error: TrunkTuiError | str) -> None:
-        self._set(str(error), "-fault")
+        self._set(f"✖ {error}", "-fault")
 
     def _set(self, message: str, state: str | None) -> None:
-        self.said = message
         self.set_class(state == "-busy", "-busy")
         self.set_class(state == "-fault", "-fault")
-        self.update(Text(printable(self.MARKS.get(state or "", "") + message)))
+        self.update(Text(printable(message)))
 
 
 class SafeInput(Input):

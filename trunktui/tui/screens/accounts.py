@@ -89,7 +89,7 @@ class AccountsScreen(AppScreen[None]):
     """Pick the account whose trunks to browse."""
 
     BINDINGS = [
-        Binding("enter", "open", "Open", tooltip="Open the highlighted account's trunks"),
+        Binding("enter", "open", "Open", show=False, tooltip="Open the highlighted account's trunks"),
         Binding("slash", "focus_filter", "Filter", key_display="/",
                 tooltip="Filter the accounts by username, description or id"),
         Binding("r", "refresh", "Refresh", tooltip="Load the account list again (in the filter box: F5)"),

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trunktui.audit import audit_path, describe_change, describe_result, failure_message, read_recent
 from trunktui.text import counted, printable
@@ -47,21 +47,20 @@ def entry_cells(entry: dict[str, Any]) -> list[Text]:
 class AuditScreen(Dialog[None]):
     """Newest first; the file itself is the record, this is a window on it.
 
-    It covers the whole screen, so it has a footer of its own.
+    It covers the whole screen.
     """
 
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
         Binding("q", "dismiss", "Close", show=False),
-        Binding("f5", "reload", "Reload", tooltip="Read the audit trail again"),
+        Binding("f5", "reload", "Reload", key_display="F5", tooltip="Read the audit trail again"),
         Binding("r", "reload", "Reload", show=False),
     ]
 
     def compose(self) -> ComposeResult:
-        yield Footer(compact=True)
         with Vertical(classes="frame"):
             yield Static(Text(f"Audit trail · {audit_path()} · F5 reads again · Escape closes"), classes="title")
-            yield Grid(COLUMNS, entry_cells, sortable=False)
+            yield Grid(COLUMNS, entry_cells, sortable=False, opens=False)
             yield StatusLine()
 
     def on_mount(self) -> None:

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trunktui.tui.base import Dialog
 
@@ -39,7 +39,7 @@ ACTION_WORDS = {
 """What keys that carry no words, or only a footer's one word, do."""
 
 EVERYWHERE = [
-    ("Ctrl+P", "command palette: every action by name"),
+    ("Ctrl+P", "command palette: actions by name; \"Profile: …\" switches"),
     ("Tab, Shift+Tab", "move between boxes, tables and buttons"),
 ]
 
@@ -62,6 +62,8 @@ FORM = ("A changed field's label turns orange; red marks a value that cannot be 
 DIALOG_TYPING = ("The focused button is what Enter does; for anything destructive that is Cancel. In a "
                  "dialog's text box (a production delete, an export path) letters type, and Enter there "
                  "confirms.")
+
+AUDIT = "Ctrl+P, Audit trail opens it: the latest creates, edits and deletes, failed ones too."
 
 
 @dataclass(frozen=True)
@@ -138,16 +140,15 @@ def sections() -> list[Section]:
         Section("Trunk table", key_rows(TrunksScreen.BINDINGS), [TABLE_TYPING, PATTERNS]),
         Section("Every table (accounts, trunks, audit trail)", key_rows(Grid.BINDINGS)),
         Section("Trunk form", key_rows(TrunkScreen.BINDINGS), [FORM_TYPING, FORM]),
-        Section("Dialogs", [*key_rows(Question.BINDINGS), *key_rows(ChoiceScreen.BINDINGS),
-                            *key_rows(ExportScreen.BINDINGS), *key_rows(PasswordScreen.BINDINGS)],
-                [DIALOG_TYPING]),
-        Section("Audit trail", key_rows(AuditScreen.BINDINGS)),
+        Section("Dialogs", key_rows([*Question.BINDINGS, *ChoiceScreen.BINDINGS, *ExportScreen.BINDINGS,
+                                     *PasswordScreen.BINDINGS]), [DIALOG_TYPING]),
+        Section("Audit trail", key_rows(AuditScreen.BINDINGS), [AUDIT]),
         Section("Help", key_rows(HelpScreen.BINDINGS)),
     ]
 
 
 class HelpScreen(Dialog[None]):
-    """Every key, over the whole screen, with a footer of its own: the keys under it do not work here."""
+    """Every key, over the whole screen."""
 
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
@@ -156,7 +157,6 @@ class HelpScreen(Dialog[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Footer(compact=True)
         with VerticalScroll(classes="frame"):
             yield Static(Text("trunktui help · Escape or F1 closes · ↑ ↓ PgUp PgDn scroll\n", style="bold"))
             for section in sections():

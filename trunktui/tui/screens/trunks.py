@@ -108,7 +108,7 @@ class TrunksScreen(AppScreen[None]):
     """
     AUTO_FOCUS = "#trunks"
     BINDINGS = [
-        Binding("enter", "open", "Open", tooltip="Open the highlighted trunk"),
+        Binding("enter", "open", "Open", show=False, tooltip="Open the highlighted trunk"),
         Binding("n", "new", "New", tooltip="New trunk in this account"),
         Binding("c", "clone", "Clone", tooltip="Clone the highlighted trunk into a new one"),
         Binding("d", "delete", "Delete", tooltip="Delete the highlighted trunk (asks first; Cancel is the default)"),
