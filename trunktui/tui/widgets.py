@@ -28,6 +28,11 @@ class StatusLine(Static):
     StatusLine.-fault { color: $text-error; text-style: bold; }
     """
 
+    MARKS = {"-busy": "⧗ ", "-fault": "✖ "}
+
+    said = ""
+    """The message shown, as given (without the mark of its state)."""
+
     def on_resize(self) -> None:
         self.lift_toasts()
 
@@ -47,15 +52,16 @@ class StatusLine(Static):
         self._set(message, None)
 
     def busy(self, message: str) -> None:
-        self._set(f"⧗ {message}", "-busy")
+        self._set(message, "-busy")
 
     def fault(self, error: TrunkTuiError | str) -> None:
-        self._set(f"✖ {error}", "-fault")
+        self._set(str(error), "-fault")
 
     def _set(self, message: str, state: str | None) -> None:
+        self.said = message
         self.set_class(state == "-busy", "-busy")
         self.set_class(state == "-fault", "-fault")
-        self.update(Text(printable(message)))
+        self.update(Text(printable(self.MARKS.get(state or "", "") + message)))
 
 
 class SafeInput(Input):
