@@ -127,6 +127,51 @@ async def test_stopping_the_first_load_does_not_speak_of_rows_shown(app: TrunkAp
     sim.server.stop()
 
 
+async def test_clearing_a_pattern_then_stopping_the_load_never_says_the_account_has_no_trunks(
+    app: TrunkApp, sim: Sim
+) -> None:
+    """A pattern matching none, Escape in the box (the pattern is cleared and all are asked for), Escape again
+    before they arrive: nothing is loaded, and the quick filter typed or cleared afterwards does not make the
+    screen claim the account has no trunks."""
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_account(pilot, WHOLESALE)
+        await pilot.press("p", *"zzz", "enter")
+        await settle(pilot)
+        assert empty_text(app).startswith("No trunk of this account matches the pattern “zzz”.")
+        sim.server.knobs.latency = 3.0
+        await pilot.press("escape")
+        await until(pilot, lambda: bool(screen.calls_in_flight("trunks")), "all the trunks to be asked for")
+        await pilot.press("escape")
+        await pilot.pause()
+        stopped = "✖ Stopped waiting for the switch; no trunks are loaded. F5 tries again."
+        nothing = "Nothing loaded: you stopped waiting for the switch. F5 tries again."
+        for keys in (("slash",), ("x",), ("escape",)):
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert (status_of(app), empty_text(app)) == (stopped.replace("F5", screen.retry_key()),
+                                                         nothing.replace("F5", screen.retry_key()))
+            assert "no trunks yet" not in screen_text(app)
+        sim.server.knobs.latency = 0.0
+    sim.server.stop()
+
+
+async def test_rows_from_before_a_stopped_pattern_are_not_said_to_match_it(app: TrunkApp, sim: Sim) -> None:
+    """Escape while a pattern's trunks are on their way: the rows shown are all the account's, and a filter
+    typed afterwards counts them without naming the pattern they were never the answer to."""
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_account(pilot, WHOLESALE)
+        total = len(screen.trunks)
+        sim.server.knobs.latency = 3.0
+        await pilot.press("p", *"zzz", "enter")
+        await until(pilot, lambda: bool(screen.calls_in_flight("trunks")), "the pattern's trunks to be asked for")
+        await pilot.press("escape", "down", "slash", "a")
+        await pilot.pause()
+        assert status_of(app).startswith(f"{total} trunks · filter “a” shows "), status_of(app)
+        assert "No trunk" not in screen_text(app)
+        sim.server.knobs.latency = 0.0
+    sim.server.stop()
+
+
 async def test_a_failed_load_never_says_the_account_has_no_trunks(app: TrunkApp, sim: Sim) -> None:
     add_accounts(sim, 1, "hollow")
     async with app.run_test(size=SMALL) as pilot:

@@ -58,11 +58,12 @@ def pattern_problem(pattern: str) -> str | None:
 
 
 class TrunksLoaded(Outcome):
-    """The account's trunks (matching the pattern), prepared for the table."""
+    """The account's trunks matching ``pattern`` ('' for all), prepared for the table."""
 
-    def __init__(self, rows: TrunkRows) -> None:
+    def __init__(self, rows: TrunkRows, pattern: str) -> None:
         super().__init__("trunks")
         self.rows = rows
+        self.pattern = pattern
 
 
 class LoadProgress(Message, bubble=False):
@@ -135,6 +136,8 @@ class TrunksScreen(AppScreen[None]):
         self.rows = TrunkRows.build([], COLUMNS)
         self.shown: list[Trunk] = []
         self.pattern = ""
+        self.answered: str | None = None
+        """The pattern the rows held are the switch's answer to; None while no answer is held."""
         self.sort_by: Field | None = None
         self.descending = False
         self.loaded_once = False
@@ -185,7 +188,7 @@ class TrunksScreen(AppScreen[None]):
         def fetch() -> list[Trunk]:
             return client.list_trunks(i_account, pattern or None, progress)
 
-        self.run_call("trunks", lambda: TrunkRows.fetch(fetch, COLUMNS), TrunksLoaded)
+        self.run_call("trunks", lambda: TrunkRows.fetch(fetch, COLUMNS), lambda rows: TrunksLoaded(rows, pattern))
 
     @on(LoadProgress)
     def load_progress(self, progress: LoadProgress) -> None:
@@ -207,6 +210,7 @@ class TrunksScreen(AppScreen[None]):
     @on(TrunksLoaded)
     def trunks_loaded(self, loaded: TrunksLoaded) -> None:
         self.rows = loaded.rows
+        self.answered = loaded.pattern
         self.loaded_once = True
         self.grid.loading = False
         self.rebuild()
@@ -283,21 +287,27 @@ class TrunksScreen(AppScreen[None]):
     def nothing_loaded(self, reason: str) -> None:
         """When a load failed or was stopped with no rows loaded, the middle of the screen says so.
 
-        It must not go on saying the account has no trunks: nobody knows yet.
+        It must not go on saying the account has no trunks, nor that none matches a pattern, not even
+        after a later sort or filter: no answer is held.
         """
         if not self.trunks:
+            self.answered = None
             empty = self.query_one("#empty", Static)
             empty.update(Text(reason, justify="center"))
             self.grid.display, empty.display = False, True
 
     def describe(self, wanted: str) -> None:
+        """Say in the status line and the middle what the rows held are; while no answer is held (still
+        loading, stopped, failed) both go on saying so."""
+        if self.answered is None:
+            return
         status = self.query_one(StatusLine)
         empty = self.query_one("#empty", Static)
         table = self.grid
         total, shown = len(self.trunks), len(self.shown)
         parts = [counted(total, "trunk")]
-        if self.pattern:
-            parts.append(f"pattern {quoted(self.pattern)}")
+        if self.answered:
+            parts.append(f"pattern {quoted(self.answered)}")
         if wanted:
             parts.append(f"filter {quoted(wanted)} shows {shown:,}")
         if self.sort_by is not None:
@@ -310,8 +320,8 @@ class TrunksScreen(AppScreen[None]):
             every = "the" if total == 1 else "all"
             reason = (f"The quick filter {quoted(wanted)} hides {every} {counted(total, 'trunk')}. "
                       "Escape in the filter clears it.")
-        elif self.pattern:
-            reason = (f"No trunk of this account matches the pattern {quoted(self.pattern)}.\n"
+        elif self.answered:
+            reason = (f"No trunk of this account matches the pattern {quoted(self.answered)}.\n"
                       "Clear the pattern to see all.")
         else:
             reason = "This account has no trunks yet." + ("" if self.session.read_only else " Press n to create one.")
