@@ -265,8 +265,10 @@ class TestTrunkScreen:
             pilot.app.screen.query_one("#field-capacity #null").focus()
             await pilot.press("space")
             await replace_text(pilot, NEW_PASSWORD, field="password")
+            await pilot.wait_for_scheduled_animations()  # the form scrolls to the focused field first
             await pilot.press("ctrl+s")
             await settle(pilot)
+            await pilot.wait_for_scheduled_animations()
 
         assert snap_compare(make_app(sim), terminal_size=size, run_before=run_before)
 
