@@ -51,9 +51,9 @@ _SEPARATOR = "\x00"
 """Joins a row's texts; no filter text contains it, so a match never spans two of them."""
 
 
-def _shown(value: Any) -> str | None:
+def shown_text(value: Any, limit: int | None = None) -> str | None:
     """A server value as the picker shows it: None stays NULL, anything else becomes safe text."""
-    return None if value is None else printable(value)
+    return None if value is None else printable(value, limit)
 
 
 @dataclass(frozen=True)
@@ -75,13 +75,13 @@ class PickerRow:
 
     @classmethod
     def loaded(cls, account: Account, i_account: int) -> PickerRow:
-        return cls(False, i_account, _shown(account.username), _shown(account.description), account)
+        return cls(False, i_account, shown_text(account.username), shown_text(account.description), account)
 
     @classmethod
     def remembered(cls, entry: RecentAccount, account: Account | None) -> PickerRow:
         if account is None:
             return cls(True, entry.i_account, entry.username, entry.description, None)
-        return cls(True, entry.i_account, _shown(account.username), _shown(account.description), account)
+        return cls(True, entry.i_account, shown_text(account.username), shown_text(account.description), account)
 
     def matches(self, wanted: str) -> bool:
         """Whether casefolded ``wanted`` is part of the id, username or description."""

@@ -23,7 +23,7 @@ from textual.widgets import Footer, Header, Input, Static
 from trunktui.errors import FaultError, TrunkTuiError
 from trunktui.model import Account
 from trunktui.text import printable, quoted
-from trunktui.tui.account_list import AccountList, Phase, PickerRow, Tone
+from trunktui.tui.account_list import AccountList, Phase, PickerRow, Tone, shown_text
 from trunktui.tui.base import AppScreen, Context
 from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell, money
@@ -432,11 +432,7 @@ class AccountsScreen(AppScreen[None]):
         if not self.open(TrunksScreen(self.context, account)):
             return
         recent = self.context.recent
-        recent.remember(RecentAccount(account.i_account, _remembered(account.username),
-                                      _remembered(account.description, 80)))
+        recent.remember(RecentAccount(account.i_account, shown_text(account.username),
+                                      shown_text(account.description, 80)))
         self.accounts.recent = recent.load()
         self.remeasure()
-
-
-def _remembered(value: object, limit: int | None = None) -> str | None:
-    return None if value is None else printable(value, limit)

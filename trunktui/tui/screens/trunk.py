@@ -255,11 +255,16 @@ class TrunkScreen(AppScreen[int | None]):
 
     def action_reload(self) -> None:
         """Read the trunk again: untouched fields take the switch's values, edited ones stay as typed."""
-        if self.calls_in_flight(*CHANGING_CALLS):
-            self.query_one("#save-status", StatusLine).show(
-                "A change is on its way to the switch; wait for its answer (Escape stops waiting).")
-            return
-        self.reload()
+        if not self.change_on_its_way():
+            self.reload()
+
+    def change_on_its_way(self) -> bool:
+        """Whether a change is on its way to the switch; if so, the status line says to wait for its answer."""
+        if not self.calls_in_flight(*CHANGING_CALLS):
+            return False
+        self.query_one("#save-status", StatusLine).show(
+            "A change is on its way to the switch; wait for its answer (Escape stops waiting).")
+        return True
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Save waits while a change is on its way."""
@@ -315,8 +320,7 @@ class TrunkScreen(AppScreen[int | None]):
     def action_save(self) -> None:
         form = self.query_one(TrunkForm)
         status = self.query_one("#save-status", StatusLine)
-        if self.calls_in_flight(*CHANGING_CALLS):
-            status.show("A change is on its way to the switch; wait for its answer (Escape stops waiting).")
+        if self.change_on_its_way():
             return
         invalid = form.insist()
         values, _ = form.collect()
