@@ -25,11 +25,19 @@ from pathlib import Path
 from typing import Any
 
 from trunktui.errors import InputError
-from trunktui.model import FIELDS_BY_NAME, TRUNK_FIELDS, Field, Trunk, bounded_nesting, format_value, is_secret
+from trunktui.model import (
+    ABSENT,
+    FIELDS_BY_NAME,
+    TRUNK_FIELDS,
+    Field,
+    Trunk,
+    bounded_nesting,
+    format_value,
+    is_secret,
+)
 
 FORMATS = ("csv", "json")
 MASKED = "***"
-_ABSENT = object()
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ def _json_value(value: Any) -> Any:
 
 
 def _csv_cell(value: Any, null: str = "") -> str:
-    if value is _ABSENT:
+    if value is ABSENT:
         return ""
     if value is None:
         return null
@@ -85,20 +93,23 @@ def _csv_cell(value: Any, null: str = "") -> str:
 
 def _member(trunk: Trunk, name: str, options: ExportOptions) -> Any:
     """The member as written: absent stays absent, a secret is masked unless asked for."""
-    value = trunk.members.get(name, _ABSENT)
-    if is_secret(name) and not options.secrets and value is not _ABSENT and value:
+    value = trunk.members.get(name, ABSENT)
+    if is_secret(name) and not options.secrets and value is not ABSENT and value:
         return MASKED
     return value
 
 
 def render(fmt: str, columns: Sequence[Field], trunks: Sequence[Trunk],
            options: ExportOptions = ExportOptions()) -> str:
-    names = member_names(columns, trunks, options.everything)
+    return _render(fmt, member_names(columns, trunks, options.everything), trunks, options)
+
+
+def _render(fmt: str, names: Sequence[str], trunks: Sequence[Trunk], options: ExportOptions) -> str:
     if fmt == "json":
         rows = []
         for trunk in trunks:
             members = ((name, _member(trunk, name, options)) for name in names)
-            rows.append({name: _json_value(value) for name, value in members if value is not _ABSENT})
+            rows.append({name: _json_value(value) for name, value in members if value is not ABSENT})
         return json.dumps(rows, indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n"
     null = "NULL" if options.null_word else ""
     lines = [",".join(_csv_cell(name) for name in names)]
@@ -121,8 +132,9 @@ def export(path: Path, columns: Sequence[Field], trunks: Sequence[Trunk],
     An existing file is never overwritten. A file holding passwords in clear
     is created readable by its owner only.
     """
-    text = render(file_format(path), columns, trunks, options)
-    private = holds_secrets(member_names(columns, trunks, options.everything), trunks, options)
+    names = member_names(columns, trunks, options.everything)
+    text = _render(file_format(path), names, trunks, options)
+    private = holds_secrets(names, trunks, options)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as out:

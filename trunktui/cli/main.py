@@ -33,12 +33,17 @@ def _refused(problem: ValueError | str, text: str) -> argparse.ArgumentTypeError
     return argparse.ArgumentTypeError(f"{problem}, not {text!r}")
 
 
-def _customer(text: str) -> int:
-    """An i_customer, written as every number typed is (``model.whole_number``)."""
+def _whole(text: str, lowest: int, highest: int = INT32_MAX) -> int:
+    """A whole number written as every number typed is (``model.whole_number``)."""
     try:
-        return whole_number(text, FIRST_ID, INT32_MAX)
+        return whole_number(text, lowest, highest)
     except ValueError as problem:
         raise _refused(problem, text) from None
+
+
+def _customer(text: str) -> int:
+    """An i_customer."""
+    return _whole(text, FIRST_ID)
 
 
 def _seconds(text: str) -> float:
@@ -94,11 +99,8 @@ def _config_main(arguments: list[str]) -> int:
 
 
 def _count(text: str) -> int:
-    """A number of entries, written as every number typed is; a line count beyond 32 bits is no count."""
-    try:
-        return whole_number(text, 0, INT32_MAX)
-    except ValueError as problem:
-        raise _refused(problem, text) from None
+    """A number of entries; a line count beyond 32 bits is no count."""
+    return _whole(text, 0)
 
 
 def _audit_main(arguments: list[str]) -> int:
