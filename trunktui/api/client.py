@@ -9,7 +9,7 @@ Methods block: the UI runs them in worker threads.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol, Self
 
@@ -97,18 +97,31 @@ class SippyClient:
         return Account.from_wire(_struct(answer, "account", "getAccountInfo"))
 
     def list_trunks(self, i_account: int, name_pattern: str | None = None,
-                    progress: Progress | None = None) -> list[Trunk]:
+                    progress: Progress | None = None,
+                    arrived: Callable[[list[Trunk]], None] | None = None) -> list[Trunk]:
         """The account's trunks; ``name_pattern`` uses SQL LIKE syntax.
 
-        ``progress`` is told how many bytes of the list have arrived, while they arrive.
+        ``progress`` is told how many bytes of the list have arrived, while
+        they arrive. ``arrived`` is told the trunks themselves, a batch at a
+        time in the switch's order, as they are decoded; the list returned
+        holds those very objects.
         """
         params: dict[str, Any] = {"i_account": i_account}
         if name_pattern:
             params["name_pattern"] = name_pattern
-        answer = self._connection.call("getTrunksList", params, progress)
-        # The decoded structs belong to nobody else, so they are wrapped, not
-        # copied: a copy would hold a large list twice at its peak.
-        return [Trunk(item) for item in _structs(answer, "trunks", "getTrunksList")]
+        trunks: list[Trunk] = []
+
+        def wrap(items: list[Any]) -> None:
+            # The decoded structs belong to nobody else, so they are wrapped,
+            # not copied: a copy would hold a large list twice at its peak.
+            batch = [Trunk(item) for item in _structs({"trunks": items}, "trunks", "getTrunksList")]
+            trunks.extend(batch)
+            if arrived is not None and batch:
+                arrived(batch)
+
+        answer = self._connection.call("getTrunksList", params, progress, ("trunks", wrap))
+        _structs(answer, "trunks", "getTrunksList")
+        return trunks
 
     def trunks_named(self, i_account: int, name: str) -> list[Trunk]:
         """The account's trunks called exactly ``name``: a pattern that matches it literally, then a check."""

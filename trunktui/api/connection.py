@@ -62,6 +62,10 @@ Progress = Callable[[int, int | None], None]
 """Told, in the thread that makes the call, the bytes of an answer received so far and the bytes it will have
 (None when the switch does not say)."""
 
+Arrived = Callable[[list[Any]], None]
+"""Told, in the thread that makes the call, the items of the answer's streamed array that have arrived since it was
+last told, in order, each item whole."""
+
 
 def timeout_problem(seconds: float) -> str | None:
     """What is wrong with waiting ``seconds`` for a switch, or None; the rule for every timeout, however given.
@@ -321,14 +325,18 @@ class Connection:
         self._deadline.close()
         self._client.close()
 
-    def call(self, method: str, params: Mapping[str, Any], progress: Progress | None = None) -> dict[str, Any]:
+    def call(self, method: str, params: Mapping[str, Any], progress: Progress | None = None,
+             streamed: tuple[str, Arrived] | None = None) -> dict[str, Any]:
         """Call ``method`` with one struct of ``params``; return the answer's struct.
 
         The answer must be complete within ``read_timeout`` of the call's
         start, a retry included. ``progress`` is told how much of the answer
         has arrived: once when its first bytes come, then at most every
         ``PROGRESS_INTERVAL`` seconds, so a caller that shows it is not
-        flooded by a fast answer's many pieces.
+        flooded by a fast answer's many pieces. ``streamed`` names an array
+        member of the answer's struct and who is told its items as they
+        arrive: all of them, in order, by the time the call returns, and
+        never an item of an answer that fails.
         """
         if self.settings.read_only and method in MUTATING_METHODS:
             raise ReadOnlyError(f"This connection is read-only: {method} was not sent.")
@@ -338,11 +346,14 @@ class Connection:
         body = xmlrpc.client.dumps((dict(params),), method, allow_none=True).encode("utf-8")
         with self._lock, self._deadline.watch(self.settings.read_timeout):
             try:
-                return self._exchange(body, method, progress)
+                answer = self._exchange(body, method, progress)
             except TransportError as exc:
                 if method in MUTATING_METHODS or type(exc) not in _RETRIED or self._abandoned:
                     raise
-                return self._exchange(body, method, progress)
+                answer = self._exchange(body, method, progress)
+        if streamed is not None and isinstance(items := answer.get(streamed[0]), list):
+            streamed[1](items)
+        return answer
 
     def _closed(self, method: str) -> TransportError:
         """What a call meets on a connection closed under it: the user stopped waiting, or trunktui reconnected."""
