@@ -335,8 +335,8 @@ class Connection:
         ``PROGRESS_INTERVAL`` seconds, so a caller that shows it is not
         flooded by a fast answer's many pieces. ``streamed`` names an array
         member of the answer's struct and who is told its items as they
-        arrive: all of them, in order, by the time the call returns, and
-        never an item of an answer that fails.
+        arrive: all of them, in order, by the time the call returns. An
+        answer that fails part way may have told some; it is not sent again.
         """
         if self.settings.read_only and method in MUTATING_METHODS:
             raise ReadOnlyError(f"This connection is read-only: {method} was not sent.")
