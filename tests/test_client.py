@@ -441,11 +441,11 @@ def test_broken_answers(sim: Sim, client: SippyClient, mode: FailMode, error: ty
     assert caught.value.method == "listAccounts"
 
 
-def test_response_over_the_cap(sim: Sim, client: SippyClient) -> None:
+def test_response_over_the_text_limit(sim: Sim, client: SippyClient) -> None:
     i_account = first_account(client)
-    with sim.client(max_response_bytes=16384) as api:
+    with sim.client(max_text_bytes=1024) as api:
         assert api.list_trunks(i_account, "zzz%") == []
-        with pytest.raises(ResponseTooLarge, match="larger than the 16 KiB"):
+        with pytest.raises(ResponseTooLarge, match="holds more than 1 KiB of text"):
             api.list_trunks(i_account)
 
 

@@ -7,8 +7,10 @@ name, or a multi-byte character.
 
 from __future__ import annotations
 
+import contextlib
 import xmlrpc.client
 from typing import Any
+from xml.parsers.expat import ExpatError
 
 import pytest
 from hypothesis import given, settings
@@ -29,7 +31,7 @@ ENCODED = xmlrpc.client.dumps((ANSWER,), methodresponse=True, allow_none=True).e
 
 
 def decode(data: bytes, cuts: list[int], limit: int = 1 << 20) -> dict[str, Any]:
-    decoder = AnswerDecoder("getTrunksList", "sw.example.net", limit)
+    decoder = AnswerDecoder("getTrunksList", "sw.example.net", max_text=limit)
     start = 0
     for cut in [*sorted(cuts), len(data)]:
         decoder.feed(data[start:cut])
@@ -70,9 +72,19 @@ def test_broken_answers_are_protocol_errors(data: bytes, words: str) -> None:
         decode(data, [3, 100])
 
 
-def test_the_cap_counts_decoded_bytes_as_they_come() -> None:
-    with pytest.raises(ResponseTooLarge, match="larger than the 1 KiB"):
-        decode(ENCODED, list(range(0, len(ENCODED), 512)), limit=1024)
+def test_the_text_limit_counts_the_text_of_values_not_the_markup() -> None:
+    """The 40 trunks hold 726 characters of text in 16 KB of XML: 1 KiB is room enough, 512 bytes is not."""
+    assert len(ENCODED) > 16 * 1024
+    assert decode(ENCODED, [512], limit=1024) == ANSWER
+    with pytest.raises(ResponseTooLarge, match="holds more than 512 bytes of text"):
+        decode(ENCODED, list(range(0, len(ENCODED), 512)), limit=512)
+
+
+def test_the_text_limit_holds_for_text_not_yet_complete() -> None:
+    """A single string that never ends is refused once the text held passes the limit, not kept for ever."""
+    answer = ENVELOPE % (b"", b"<value><string>" + b"x" * 5000)
+    with pytest.raises(ResponseTooLarge, match="holds more than 1 KiB of text"):
+        decode(answer, list(range(0, len(answer), 100)), limit=1024)
 
 
 # --- What the decoder refuses -------------------------------------------------------
@@ -111,7 +123,7 @@ def test_arrays_and_structs_nest_at_most_max_depth() -> None:
 
 def test_an_array_100000_deep_is_refused_in_its_first_kilobytes() -> None:
     answer = nested(100_000)
-    decoder = AnswerDecoder("getTrunksList", "sw.example.net", 1 << 30)
+    decoder = AnswerDecoder("getTrunksList", "sw.example.net")
     fed = 0
     with pytest.raises(ProtocolError, match="64 arrays and structs deep"):
         for fed in range(0, len(answer), 4096):
@@ -134,10 +146,98 @@ def test_values_past_max_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> 
         return xmlrpc.client.dumps(({"trunks": [{}] * items},), methodresponse=True).encode()
 
     assert len(decode(answer(998), [5000])["trunks"]) == 998
-    with pytest.raises(ProtocolError, match="holds more than 1,000 values"):
+    with pytest.raises(ResponseTooLarge, match="holds more than 1,000 values"):
         decode(answer(999), [5000])
 
 
-def test_max_values_leaves_room_for_the_largest_trunk_list() -> None:
-    largest = 50_000 * (len(TRUNK_FIELDS) + 1)
+def test_max_values_leaves_room_for_twice_the_largest_trunk_list() -> None:
+    largest = 200_000 * (len(TRUNK_FIELDS) + 1)
     assert 2 * largest <= decoding.MAX_VALUES
+
+
+# --- The plain form, read a member at a time ------------------------------------------------------
+
+
+def test_answers_in_the_plain_form_are_scanned_to_the_end() -> None:
+    """The form ``xmlrpc.client`` writes, and the same without newlines or with CRLF, never needs the slow way."""
+    compact = ENCODED.replace(b">\n<", b"><")
+    crlf = ENCODED.replace(b"\n", b"\r\n")
+    declared = ENCODED.replace(b"<?xml version='1.0'?>", b'<?xml version="1.0" encoding="UTF-8"?>')
+    for data in (ENCODED, compact, crlf, declared):
+        decoder = AnswerDecoder("getTrunksList", "sw.example.net")
+        decoder.feed(data)
+        assert decoder.close() == ANSWER
+        assert decoder.scanned
+
+
+@pytest.mark.parametrize("unusual", [
+    b"<!-- a comment -->", b"<?pi here?>", b"<value><string>&#65;</string></value>",
+    b"<value><string><![CDATA[<b>]]></string></value>", b"<value><base64>AAE=</base64></value>",
+], ids=["comment", "processing-instruction", "character-reference", "cdata", "base64"])
+def test_the_general_decoder_reads_on_from_where_the_form_ends(unusual: bytes) -> None:
+    """Half the trunks are read in the plain form; the rest after the unusual text, by the general decoder."""
+    middle = ENCODED.index(b"<value><struct>", len(ENCODED) // 2)
+    extra = unusual if unusual.startswith((b"<!--", b"<?")) else b"<value><struct><member><name>x</name>%s" \
+        b"</member></struct></value>" % unusual
+    data = ENCODED[:middle] + extra + ENCODED[middle:]
+    expected = xmlrpc.client.loads(data, use_builtin_types=True)[0][0]
+    for cuts in ([], [middle - 3, middle + 5], list(range(0, len(data), 97))):
+        decoder = AnswerDecoder("getTrunksList", "sw.example.net", "trunks")
+        start = 0
+        taken: list[Any] = []
+        for cut in [*cuts, len(data)]:
+            decoder.feed(data[start:cut])
+            taken += decoder.take()
+            start = cut
+        answer = decoder.close()
+        assert repr(answer) == repr(expected)
+        assert not decoder.scanned
+        assert taken and all(a is b for a, b in zip(taken, answer["trunks"], strict=False))
+
+
+def test_a_place_in_the_xml_is_told_as_in_the_answer_after_the_general_decoder_took_over() -> None:
+    middle = ENCODED.index(b"<value><struct>", len(ENCODED) // 2)
+    data = ENCODED[:middle] + b"<!-- c -->" + ENCODED[middle:].replace(b"</name>", b"</nam>", 1)
+    with pytest.raises(ExpatError) as original:
+        xmlrpc.client.loads(data)
+    with pytest.raises(ProtocolError) as caught:
+        decode(data, [middle - 40, middle + 200])
+    assert not decoder_scanned(data)
+    assert f"({original.value})" in str(caught.value)
+
+
+def decoder_scanned(data: bytes) -> bool:
+    decoder = AnswerDecoder("getTrunksList", "sw.example.net")
+    with contextlib.suppress(ProtocolError):
+        decoder.feed(data)
+    return decoder.scanned
+
+
+# --- Items handed over while they arrive -------------------------------------------------------------
+
+
+def test_trunks_are_handed_over_while_the_answer_arrives() -> None:
+    decoder = AnswerDecoder("getTrunksList", "sw.example.net", "trunks")
+    half = len(ENCODED) // 2
+    decoder.feed(ENCODED[:half])
+    first = decoder.take()
+    assert 10 < len(first) < 40
+    assert decoder.take() == []
+    decoder.feed(ENCODED[half:])
+    rest = decoder.take()
+    answer = decoder.close()
+    assert first + rest == ANSWER["trunks"]
+    assert all(a is b for a, b in zip(first + rest, answer["trunks"], strict=True))
+
+
+def test_a_streamed_member_given_twice_is_refused() -> None:
+    """Items already handed over would not be the answer's: ``xmlrpc.client`` keeps the second."""
+    twice = xmlrpc.client.dumps(({"trunks": [{"i_trunk": 1}]},), methodresponse=True).encode()
+    twice = twice.replace(b"</struct></value>\n</param>", b"<member><name>trunks</name><value><array><data>"
+                          b"</data></array></value></member></struct></value>\n</param>")
+    assert xmlrpc.client.loads(twice)[0][0] == {"trunks": []}
+    decoder = AnswerDecoder("getTrunksList", "sw.example.net", "trunks")
+    decoder.feed(twice)
+    assert decoder.take() == [{"i_trunk": 1}]
+    with pytest.raises(ProtocolError, match="gives its member 'trunks' more than once"):
+        decoder.close()

@@ -28,7 +28,7 @@ HTTP 404 with an HTML page                       HttpError           FailMode.HT
 HTTP 500 with an HTML page                       HttpError           FailMode.HTTP_500
 200 with malformed XML                           ProtocolError       FailMode.MALFORMED
 200 with truncated XML                           ProtocolError       FailMode.TRUNCATED
-answer over the size cap                         ResponseTooLarge    FailMode.HUGE
+answer past the text limit                       ResponseTooLarge    FailMode.HUGE
 200 with a DOCTYPE, or nested past the limit     ProtocolError       ``RawServer``
 TLS certificate from an untrusted CA             TlsError            trustme, no CA bundle
 TLS certificate for another host name            TlsError            trustme, sippy.example.net
@@ -381,17 +381,17 @@ def test_truncated_xml(sim: Sim, api: SippyClient) -> None:
     assert_operator_message(error, host_of(sim.url), words=("truncated",))
 
 
-@pytest.mark.parametrize(("cap", "words"), [(1 << 20, "1 MiB"), (None, "128 MiB")], ids=["1MiB-cap", "default-cap"])
-def test_answer_over_the_size_cap(sim: Sim, cap: int | None, words: str) -> None:
-    """An answer a quarter larger than the cap: the client stops at its cap instead of reading it all."""
-    with sim.client(**({} if cap is None else {"max_response_bytes": cap})) as api:
+@pytest.mark.parametrize(("cap", "words"), [(1 << 20, "1 MiB"), (None, "256 MiB")], ids=["1MiB-cap", "default-cap"])
+def test_answer_past_the_text_limit(sim: Sim, cap: int | None, words: str) -> None:
+    """A string a quarter longer than the limit: the client stops at its limit instead of reading it all."""
+    with sim.client(**({} if cap is None else {"max_text_bytes": cap})) as api:
         api.list_accounts()
-        fail_always(sim, FailMode.HUGE, huge_bytes=api.settings.max_response_bytes * 5 // 4)
+        fail_always(sim, FailMode.HUGE, huge_bytes=api.settings.max_text_bytes * 5 // 4)
         started = time.perf_counter()
         error = raised(ResponseTooLarge, api.list_accounts)
     assert time.perf_counter() - started < 10
     assert_operator_message(
-        error, host_of(sim.url), words=(f"larger than the {words}",)
+        error, host_of(sim.url), words=(f"holds more than {words} of text",)
     )
 
 

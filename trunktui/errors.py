@@ -16,7 +16,7 @@ remedy differs (ask for the password again, fix a field, retry later)::
         ├── HttpError             an HTTP status other than 200
         │   └── AuthError         401: the login or password was refused
         └── ProtocolError         a 200 whose body is not a usable XML-RPC answer
-            └── ResponseTooLarge  the body passed the size cap
+            └── ResponseTooLarge  the answer holds more than the client reads
 
 The translation of httpx exceptions lives in ``trunktui.api.connection``, of
 xmlrpc.client and expat ones in ``trunktui.api.decoding``. Messages are written for an operator: they say

@@ -250,7 +250,7 @@ async def test_every_fault_during_a_save_keeps_the_form_and_tells_the_truth(
     """The update itself fails in each way the wire can fail. The app stays on
     the form with the edit in it, says what happened beside Save, and, where
     the switch may have acted, reads back and says whether it did."""
-    app = make_app(sim, settings={"read_timeout": 0.5, "max_response_bytes": 1 << 20})
+    app = make_app(sim, settings={"read_timeout": 0.5, "max_text_bytes": 1 << 20})
     _, i_trunk = a_trunk(client)
     before = client.get_trunk(i_trunk)
     sim.server.knobs.stall = 1.5

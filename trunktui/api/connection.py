@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 
 from trunktui import __version__
-from trunktui.api.decoding import AnswerDecoder
+from trunktui.api.decoding import MAX_TEXT, AnswerDecoder
 from trunktui.errors import (
     ApiError,
     AuthError,
@@ -167,7 +167,7 @@ class ConnectionSettings:
     ca_bundle: str | None = None
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
-    max_response_bytes: int = 128 * 1024 * 1024
+    max_text_bytes: int = MAX_TEXT
     read_only: bool = False
 
     def __post_init__(self) -> None:
@@ -344,27 +344,27 @@ class Connection:
             params = {**params, "i_customer": self.settings.i_customer}
         _check_int32(params)
         body = xmlrpc.client.dumps((dict(params),), method, allow_none=True).encode("utf-8")
+        delivery = None if streamed is None else _Delivery(*streamed)
         with self._lock, self._deadline.watch(self.settings.read_timeout):
             try:
-                answer = self._exchange(body, method, progress)
+                return self._exchange(body, method, progress, delivery)
             except TransportError as exc:
-                if method in MUTATING_METHODS or type(exc) not in _RETRIED or self._abandoned:
+                if (method in MUTATING_METHODS or type(exc) not in _RETRIED or self._abandoned
+                        or (delivery is not None and delivery.told)):
                     raise
-                answer = self._exchange(body, method, progress)
-        if streamed is not None and isinstance(items := answer.get(streamed[0]), list):
-            streamed[1](items)
-        return answer
+                return self._exchange(body, method, progress, delivery)
 
     def _closed(self, method: str) -> TransportError:
         """What a call meets on a connection closed under it: the user stopped waiting, or trunktui reconnected."""
         return TransportError(f"Stopped waiting: the connection to {self.settings.host} was closed before "
                               "the answer came.", method)
 
-    def _exchange(self, body: bytes, method: str, progress: Progress | None) -> dict[str, Any]:
+    def _exchange(self, body: bytes, method: str, progress: Progress | None,
+                  delivery: _Delivery | None) -> dict[str, Any]:
         if self._abandoned:
             raise self._closed(method)
         try:
-            return self._post(body, method, progress)
+            return self._post(body, method, progress, delivery)
         except ApiError as error:
             if self._deadline.passed:
                 raise _too_late(self.settings, method) from error
@@ -383,20 +383,57 @@ class Connection:
         if response.status_code == 401:
             self._challenge = "; ".join(response.headers.get_list("www-authenticate"))
 
-    def _post(self, body: bytes, method: str, progress: Progress | None) -> dict[str, Any]:
+    def _post(self, body: bytes, method: str, progress: Progress | None,
+              delivery: _Delivery | None) -> dict[str, Any]:
         extensions = {"trace": self._deadline.trace}
         with self._client.stream("POST", self.settings.url, content=body, extensions=extensions) as response:
             if response.status_code != 200:
                 raise _http_error(response.status_code, _head(response.iter_bytes()), self.settings, method)
-            decoder = AnswerDecoder(method, self.settings.host, self.settings.max_response_bytes)
+            decoder = AnswerDecoder(method, self.settings.host, None if delivery is None else delivery.member,
+                                    self.settings.max_text_bytes)
             expected = _expected_bytes(response)
             reported = -math.inf
             for chunk in response.iter_bytes():
                 decoder.feed(chunk)
+                if delivery is not None:
+                    delivery.offer(decoder.take())
                 if progress is not None and (now := time.monotonic()) - reported >= PROGRESS_INTERVAL:
                     reported = now
                     progress(response.num_bytes_downloaded, expected)
-        return decoder.close()
+        answer = decoder.close()
+        if delivery is not None:
+            delivery.finish(answer)
+        return answer
+
+
+class _Delivery:
+    """Hands a streamed array's items to the caller while they arrive: the first at once, then batches at most
+    every ``PROGRESS_INTERVAL`` seconds, so that each batch is worth the caller's work on it."""
+
+    def __init__(self, member: str, arrived: Arrived) -> None:
+        self.member = member
+        self.told = 0
+        self._arrived = arrived
+        self._held: list[Any] = []
+        self._last = -math.inf
+
+    def offer(self, items: list[Any]) -> None:
+        self._held.extend(items)
+        if self._held and (now := time.monotonic()) - self._last >= PROGRESS_INTERVAL:
+            self._last = now
+            self._tell(self._held)
+            self._held = []
+
+    def finish(self, answer: Mapping[str, Any]) -> None:
+        """Tell the rest: what is held, and what the decoder did not hand over as it came."""
+        items = answer.get(self.member)
+        if isinstance(items, list):
+            self._tell(items[self.told:])
+
+    def _tell(self, items: list[Any]) -> None:
+        if items:
+            self.told += len(items)
+            self._arrived(items)
 
 
 def _verify(settings: ConnectionSettings) -> ssl.SSLContext | bool:

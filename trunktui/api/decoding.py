@@ -1,29 +1,33 @@
 """Decoding an XML-RPC answer while it arrives.
 
-A 50,000-trunk list is about 70 MB of XML. Feeding each decompressed chunk
-to ``xmlrpc.client``'s parser as it comes means that text is never held
-whole, and parsing overlaps the transfer. The size cap counts the decoded
-bytes, so a compressed bomb stops at the cap too.
+A 50,000-trunk list is about 70 MB of XML. Each decompressed chunk is read
+as it comes, so that text is never held whole, decoding overlaps the
+transfer, and the items of a long list can be handed over before its end.
+``scanning.Scanner`` reads the plain form switches write; anything else is
+read by ``xmlrpc.client``'s own unmarshaller from where the scanner stopped.
 
-Bytes are not the only measure of harm: a few megabytes of XML can nest
-elements a million deep or hold millions of tiny values, and either costs
-far more memory than its text. So the decoder also refuses an answer nested
-past ``MAX_DEPTH`` or holding more than ``MAX_VALUES`` values, without
-reading on, and one that declares a DOCTYPE, whose entities would otherwise
-be expanded.
+The limits bound what decoding costs in memory, not the answer's size on
+the wire (most of which is markup that is never kept): the text held in
+strings and names, at most ``MAX_TEXT`` bytes; values, at most
+``MAX_VALUES``, since a value costs memory out of proportion to its text;
+and arrays and structs nested at most ``MAX_DEPTH`` deep. An answer past
+any of them is refused without reading on, as is one that declares a
+DOCTYPE, whose entities would otherwise be expanded.
 """
 
 from __future__ import annotations
 
 import functools
+import secrets
 import sys
 import xmlrpc.client
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
-from xml.parsers.expat import ExpatError, XMLParserType
+from xml.parsers.expat import ErrorString, ExpatError, XMLParserType
 from xml.parsers.expat import errors as expat_errors
 
+from trunktui.api.scanning import Scanner, Unusual
 from trunktui.errors import FaultError, ProtocolError, ResponseTooLarge
 
 _TRUNCATED_XML = {
@@ -42,14 +46,23 @@ answer a switch means to send, and stays far below the depth at which code
 that walks a value recursively (repr, comparison, copies) fails.
 """
 
-MAX_VALUES = 2_000_000
+MAX_VALUES = 8_000_000
 """Values in one answer, at most.
 
-The largest list trunktui is built for, 50,000 trunks of 17 members, is
-about 900,000 values; this leaves room for as many members again. A value
-costs memory out of proportion to its text (an empty struct is 32 bytes of
-XML and about 200 of Python), so within the size cap alone a flood of
-tiny values could take close to a gigabyte.
+A list of 200,000 trunks of 18 members is 3.8 million values; this leaves
+room for twice as many. A value costs memory out of proportion to its text
+(an empty struct is 32 bytes of XML and about 200 of Python), so it is the
+values, not the bytes, that bound what a large answer costs.
+"""
+
+MAX_TEXT = 256 << 20
+"""Text held in one answer's values, at most.
+
+200,000 trunks hold about 50 MB of text. The scanner counts the characters
+of values and of the step it has not finished; markup is not counted, since
+none of it is kept, nor member names, which are shared. The general decoder
+counts every byte it reads, as it keeps the text between elements until
+the next one starts.
 """
 
 # Elements nest three to an array or struct (value, array or struct, data or
@@ -63,6 +76,10 @@ _TOO_DEEP = f"is nested more than {MAX_DEPTH} arrays and structs deep; this clie
 
 class _Refused(Exception):
     """The answer broke a rule or a limit; the message ends "The answer from HOST …"."""
+
+
+class _TooLarge(_Refused):
+    """The answer holds more than this client reads."""
 
 
 class _Tally(Protocol):
@@ -157,64 +174,157 @@ def _size_text(count: int) -> str:
     return f"{count} bytes"
 
 
-class AnswerDecoder:
-    """Turns the chunks of one answer into its struct, or an error that says what was wrong."""
+class _General:
+    """``xmlrpc.client``'s unmarshaller behind expat, with the limits; it reads what the scanner does not."""
 
-    def __init__(self, method: str, host: str, limit: int) -> None:
+    def __init__(self, values: int) -> None:
+        self.unmarshaller = _Bounded()
+        self.parser = _Parser(self.unmarshaller)
+        self.before = values
+
+    def feed(self, data: bytes) -> None:
+        self.parser.feed(data)
+        self.check()
+
+    def check(self) -> None:
+        if self.parser.depth > _MAX_ELEMENT_DEPTH:
+            raise _Refused(_TOO_DEEP)
+        if self.before + _calls(self.unmarshaller.values) > MAX_VALUES:
+            raise _TooLarge(f"holds more than {MAX_VALUES:,} values; this client reads no more")
+
+    def close(self) -> tuple[Any, ...]:
+        self.parser.close()
+        self.check()
+        return self.unmarshaller.close()
+
+
+class AnswerDecoder:
+    """Turns the chunks of one answer into its struct, or an error that says what was wrong.
+
+    The scanner reads the answer while it keeps to the plain form; at the
+    first thing outside it, the general decoder takes over from that
+    point, told by a few start tags where it stands, and the two parts are
+    joined at the end. ``streamed`` names the member of the answer's struct
+    whose array items ``take`` hands over while they arrive.
+    """
+
+    def __init__(self, method: str, host: str, streamed: str | None = None, max_text: int = MAX_TEXT) -> None:
         self.method = method
         self.host = host
-        self.limit = limit
+        self.max_text = max_text
         self.received = 0
-        self._unmarshaller = _Bounded()
-        self._parser = _Parser(self._unmarshaller)
+        self._scanner = Scanner(streamed, MAX_DEPTH, MAX_VALUES)
+        self._scanned = True
+        self._general: _General | None = None
+        self._token = secrets.token_hex(16)
+        self._shift: tuple[int, int, int] | None = None
+        self._text = 0
 
     def feed(self, chunk: bytes) -> None:
-        """Parse ``chunk`` a slice at a time, checking the counts after each.
+        """Read ``chunk`` a slice at a time, checking the limits after each.
 
-        A decompressed chunk can be megabytes; sliced, elements nested past
-        the limit are stopped before expat holds more than a slice's worth.
+        A decompressed chunk can be megabytes; sliced, an answer past a
+        limit is stopped before a slice's worth more is read.
         """
         self.received += len(chunk)
-        if self.received > self.limit:
-            raise ResponseTooLarge(
-                f"The answer from {self.host} was larger than the {_size_text(self.limit)} this client reads.",
-                self.method,
-            )
-        with _translated(self.host, self.method):
-            view = memoryview(chunk)
-            for start in range(0, len(view), _SLICE):
-                self._parser.feed(view[start:start + _SLICE])
-                self._check()
+        with _translated(self.host, self.method, lambda: self._shift):
+            for start in range(0, len(chunk), _SLICE):
+                piece = chunk[start:start + _SLICE]
+                if self._scanned:
+                    self._scan(piece)
+                else:
+                    assert self._general is not None
+                    self._check_text(self._text + len(piece))
+                    self._text += len(piece)
+                    self._general.feed(piece)
+
+    def _scan(self, piece: bytes) -> None:
+        try:
+            self._scanner.feed(piece)
+        except Unusual:
+            self._hand_over()
+        else:
+            self._check_text(self._scanner.text + self._scanner.pending)
+
+    @property
+    def scanned(self) -> bool:
+        """Whether the scanner read everything so far: what the answers of switches allow, and the fast way."""
+        return self._scanned
+
+    def take(self) -> list[Any]:
+        """The items of the streamed array that are complete and not yet taken.
+
+        Those the general decoder reads come only with the answer, from ``close``.
+        """
+        return self._scanner.take()
 
     def close(self) -> dict[str, Any]:
-        with _translated(self.host, self.method):
-            self._parser.close()
-            self._check()
-            (result,) = self._unmarshaller.close()
+        with _translated(self.host, self.method, lambda: self._shift):
+            if self._scanned:
+                try:
+                    return self._struct((self._scanner.close(),))
+                except Unusual:
+                    self._hand_over()
+            assert self._general is not None
+            rest = self._general.close()
+            return self._struct(self._scanner.merge(rest, self._token) if self._shift else rest)
+
+    def _hand_over(self) -> None:
+        """Go on with the general decoder from where the scanner stopped."""
+        self._scanned = False
+        scanner = self._scanner
+        self._general = _General(scanner.values)
+        unread = scanner.unread
+        self._text = scanner.text + len(unread)
+        if scanner.frames or scanner.result is not None:
+            opening = scanner.continuation(self._token)
+            line, column = scanner.where()
+            self._shift = (line, column, len(opening))
+            self._general.feed(opening)
+        for start in range(0, len(unread), _SLICE):
+            self._general.feed(unread[start:start + _SLICE])
+
+    def _check_text(self, text: int) -> None:
+        if text > self.max_text:
+            raise ResponseTooLarge(
+                f"The answer from {self.host} holds more than {_size_text(self.max_text)} of text; "
+                "this client reads no more.", self.method)
+
+    def _struct(self, values: tuple[Any, ...]) -> dict[str, Any]:
+        (result,) = values
         if not isinstance(result, dict):
             raise ProtocolError(f"The answer from {self.host} is a {type(result).__name__}, not a struct.",
                                 self.method)
+        scanner = self._scanner
+        if scanner.taken and result.get(scanner.streamed) is not scanner.streamed_items:
+            raise ProtocolError(f"The answer from {self.host} gives its member {scanner.streamed!r} more "
+                                "than once.", self.method)
         return result
-
-    def _check(self) -> None:
-        if self._parser.depth > _MAX_ELEMENT_DEPTH:
-            raise _Refused(_TOO_DEEP)
-        if _calls(self._unmarshaller.values) > MAX_VALUES:
-            raise _Refused(f"holds more than {MAX_VALUES:,} values; this client reads no more")
 
 
 @contextmanager
-def _translated(host: str, method: str) -> Iterator[None]:
-    """Map what ``xmlrpc.client`` and expat raise to the client's errors."""
+def _translated(host: str, method: str, shift: Callable[[], tuple[int, int, int] | None]) -> Iterator[None]:
+    """Map what ``xmlrpc.client`` and expat raise to the client's errors.
+
+    Where the general decoder took over part way, ``shift()`` is the line
+    and column it took over at and the length of the start tags it was
+    given first, so that a place in the XML is told as in the answer itself.
+    """
     try:
         yield
     except xmlrpc.client.Fault as fault:
         raise FaultError(fault.faultCode, fault.faultString, method) from None
+    except _TooLarge as refusal:
+        raise ResponseTooLarge(f"The answer from {host} {refusal}.", method) from None
     except _Refused as refusal:
         raise ProtocolError(f"The answer from {host} {refusal}.", method) from None
     except ExpatError as exc:
         if exc.code in _TRUNCATED_XML:
             raise ProtocolError(f"The answer from {host} ended early: its XML is truncated.", method) from None
-        raise ProtocolError(f"The answer from {host} is not well-formed XML ({exc}).", method) from None
+        line, column = exc.lineno, exc.offset
+        if (moved := shift()) is not None:
+            line, column = moved[0] + line - 1, moved[1] + column - moved[2] if line == 1 else column
+        where = f"{ErrorString(exc.code)}: line {line}, column {column}"
+        raise ProtocolError(f"The answer from {host} is not well-formed XML ({where}).", method) from None
     except _VALUE_ERRORS as exc:
         raise ProtocolError(f"The answer from {host} is not a valid XML-RPC response ({exc}).", method) from None

@@ -45,7 +45,7 @@ class FailMode(Enum):
         The real answer, valid XML-RPC, with an extra top-level member
         ``padding`` holding ``Knobs.huge_bytes`` of text (80 MiB unless
         changed). It is streamed in 64 KiB writes, never held whole, and is
-        never compressed, so a client's size cap meets the full size.
+        never compressed, so a client's limit on text meets the full size.
     SLOW_BODY
         Status line, headers and half the body, then a pause of
         ``Knobs.stall`` seconds before the rest: a server that stalls
