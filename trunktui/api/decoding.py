@@ -212,7 +212,6 @@ class AnswerDecoder:
         self.method = method
         self.host = host
         self.max_text = max_text
-        self.received = 0
         self._scanner = Scanner(streamed, MAX_DEPTH, MAX_VALUES)
         self._scanned = True
         self._general: _General | None = None
@@ -226,7 +225,6 @@ class AnswerDecoder:
         A decompressed chunk can be megabytes; sliced, an answer past a
         limit is stopped before a slice's worth more is read.
         """
-        self.received += len(chunk)
         with _translated(self.host, self.method, lambda: self._shift):
             for start in range(0, len(chunk), _SLICE):
                 piece = chunk[start:start + _SLICE]
