@@ -66,6 +66,8 @@ NOT_AT_START = [
     "trunktui.tui.screens.export",
     "trunktui.tui.screens.help",
     "trunktui.tui.screens.audit",
+    "rich.traceback",
+    "pygments",
 ]
 
 
@@ -74,3 +76,33 @@ def test_start_up_imports_only_what_the_first_screen_needs() -> None:
         "trunktui.cli.launch, trunktui.tui.app, trunktui.tui.screens.accounts, trunktui.tui.screens.trunks"
     )
     assert not [m for m in NOT_AT_START if m in loaded]
+
+
+def test_the_first_screen_of_a_session_with_its_password_imports_no_more() -> None:
+    """The app started on the demo, its picker shown: no password prompt, crash report or screen
+    for later has been imported."""
+    code = """
+import asyncio, sys
+from trunktui.api import ConnectionSettings
+from trunktui.profiles.session import Session
+from trunktui.simulator import start_demo
+from trunktui.tui.app import TrunkApp
+from trunktui.tui.screens.accounts import AccountsScreen
+
+async def main():
+    server, logins = start_demo()
+    settings = ConnectionSettings(server.url, username=logins[0].login, password=logins[0].password)
+    app = TrunkApp(Session(settings, demo=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        while not isinstance(app.screen, AccountsScreen):
+            await pilot.pause(0.01)
+    server.stop()
+
+asyncio.run(main())
+print("\\n".join(sys.modules))
+"""
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    loaded = set(out.split())
+    serving_the_demo = {"trunktui.simulator", "sqlite3", "http.server"}
+    later = [*(m for m in NOT_AT_START if m not in serving_the_demo), "trunktui.tui.screens.password"]
+    assert not [m for m in later if m in loaded]

@@ -18,8 +18,9 @@ import trustme
 
 from tests.conftest import Sim
 from trunktui.api import SippyClient, normalize_url
+from trunktui.api.connection import Connection, ConnectionSettings
 from trunktui.cli import argument_parser, launch, main
-from trunktui.cli.launch import DEMO_HINT, LaunchError, plan
+from trunktui.cli.launch import DEMO_HINT, Launch, LaunchError, plan
 from trunktui.errors import InputError, TlsError
 from trunktui.profiles import credentials
 from trunktui.profiles.config import SAMPLE, ConfigError, load_config, write_sample
@@ -339,8 +340,7 @@ def refused_at_start(argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: p
     ["--url", "https://sippy.example.net", "--user", "noc", "--ca-bundle", "{bundle}"],
     ["--url", "https://sippy.example.net", "--user", "noc"],
     ["--profile", "lab"],
-    ["--demo"],
-], ids=["--ca-bundle", "SSL_CERT_FILE", "profile", "demo"])
+], ids=["--ca-bundle", "SSL_CERT_FILE", "profile"])
 @pytest.mark.parametrize("kind", ["missing", "directory", "empty", "garbage"])
 def test_unusable_ca_certificates_stop_trunktui_before_any_password(
     command_line: list[str], kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -362,6 +362,29 @@ def test_unusable_ca_certificates_stop_trunktui_before_any_password(
     err = refused_at_start([part.replace("{bundle}", path) for part in command_line], monkeypatch, capsys)
     assert err.startswith(f"trunktui: error: CA bundle {path}")
     assert not ran.exists()
+
+
+@pytest.mark.parametrize("command_line", [
+    ["--demo"],
+    ["--url", "http://127.0.0.1:1", "--trusted", "--customer", "1", "--ca-bundle", "{bundle}"],
+], ids=["demo", "http"])
+def test_a_plain_http_switch_reads_no_ca_certificates(
+    command_line: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over plain HTTP there is no certificate to verify: an unusable bundle, named or in SSL_CERT_FILE,
+    does not stop trunktui, and no certificates are loaded, neither at start nor by the connection."""
+    path = bundle(tmp_path, "garbage")
+    monkeypatch.setenv("SSL_CERT_FILE", path)
+    monkeypatch.setenv("TRUNKTUI_CONFIG", str(tmp_path / "none.toml"))
+    loaded: list[object] = []
+    monkeypatch.setattr(ssl, "create_default_context", lambda *given, **options: loaded.append(given) or 0)
+    started: list[Launch] = []
+    monkeypatch.setattr(launch.Launch, "__call__", lambda self: started.append(self) or 0)
+    assert main([part.replace("{bundle}", path) for part in command_line]) == 0
+    assert len(started) == 1 and not loaded
+    settings = started[0].session.settings if started[0].session else ConnectionSettings("http://127.0.0.1", "demo")
+    Connection(settings).close()
+    assert not loaded
 
 
 @pytest.mark.parametrize("command_line", [

@@ -476,7 +476,7 @@ def test_gzip_only_when_accepted_and_worth_it(server: SimulatorServer, acme: htt
     i_account = accounts_of(server.store, "acme")[0]
     big = rpc(acme, server.url, "getTrunksList", {"i_account": i_account}, **{"Accept-Encoding": "gzip"})
     assert big.headers["content-encoding"] == "gzip"
-    assert int(big.headers["content-length"]) < len(big.content) / 5
+    assert big.num_bytes_downloaded < len(big.content) / 5
     assert len(ok(big)["trunks"]) == len(server.store.list_trunks(i_account))
     for refusal in ("identity", "gzip;q=0, deflate", ""):
         plain = rpc(acme, server.url, "getTrunksList", {"i_account": i_account}, **{"Accept-Encoding": refusal})

@@ -74,6 +74,7 @@ from trunktui.text import printable
 from trunktui.tui.app import TrunkApp
 from trunktui.tui.form import NullBox
 from trunktui.tui.grid import Grid
+from trunktui.tui.recent import RecentAccount, RecentAccounts
 from trunktui.tui.screens import trunks as trunks_module
 from trunktui.tui.screens.accounts import AccountsScreen
 from trunktui.tui.screens.confirm import ConfirmScreen
@@ -291,6 +292,49 @@ class TestOpenAtStart:
             await pilot.press("escape")
             await settle(pilot)
             assert isinstance(app.screen, AccountsScreen)
+            assert "acme-retail" in column(app.screen.query_one("#accounts", Grid), "username")
+
+    async def test_a_recent_account_named_by_id_asks_for_its_trunks_first(
+        self, sim: Sim, client: SippyClient, wire: RecordingTransport
+    ) -> None:
+        """No lookup, no page of accounts before the trunk list; the header names it as remembered,
+        and the picker loads its pages once it is shown."""
+        i_account = account_id(client, "acme-retail")
+        app = make_app(sim, account=i_account)
+        RecentAccounts(app.session.who).remember(RecentAccount(i_account, "acme-retail", "Retail SIP trunking"))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, TrunksScreen) and app.screen.i_account == i_account
+            assert "acme-retail" in str(app.screen.sub_title)
+            assert [method for method, _ in wire.calls] == ["getTrunksList"]
+            await pilot.press("escape")
+            await settle(pilot)
+            assert [method for method, _ in wire.calls] == ["getTrunksList", "listAccounts"]
+
+    @pytest.mark.parametrize("by", ["username", "id"])
+    async def test_the_trunks_are_asked_for_right_after_the_lookup(
+        self, sim: Sim, client: SippyClient, wire: RecordingTransport, by: str
+    ) -> None:
+        """An account not remembered is looked up, and then its trunk list is the next call: the
+        picker's pages wait until the picker is shown."""
+        i_account = account_id(client, "acme-retail")
+        app = make_app(sim, account="acme-retail" if by == "username" else i_account)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, TrunksScreen)
+            assert [method for method, _ in wire.calls] == ["getAccountInfo", "getTrunksList"]
+            await pilot.press("escape")
+            await settle(pilot)
+            assert [method for method, _ in wire.calls][2:] == ["listAccounts"]
+
+    async def test_an_account_that_cannot_be_opened_at_start_leaves_the_picker_loading(
+        self, sim: Sim, wire: RecordingTransport
+    ) -> None:
+        app = make_app(sim, account=99999)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, AccountsScreen) and "99999" in status_of(app)
+            assert [method for method, _ in wire.calls] == ["getAccountInfo", "listAccounts"]
             assert "acme-retail" in column(app.screen.query_one("#accounts", Grid), "username")
 
     async def test_an_unknown_account_stays_on_the_picker_and_says_so(self, sim: Sim) -> None:

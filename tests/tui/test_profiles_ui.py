@@ -267,7 +267,7 @@ async def test_a_profile_with_an_unusable_ca_bundle_is_refused_before_its_passwo
     ran = tmp_path / "command-ran"
     path = tmp_path / "profiles.toml"
     path.write_text(f'[profiles.acme]\nurl = "{sim.url}"\nusername = "acme"\n\n'
-                    f'[profiles.tls]\nurl = "{sim.url}"\nusername = "acme"\n'
+                    f'[profiles.tls]\nurl = "{sim.url.replace("http:", "https:")}"\nusername = "acme"\n'
                     f'ca_bundle = "{tmp_path / "gone.pem"}"\n'
                     f"password_command = {json.dumps(shlex.join(['touch', str(ran)]))}\n", encoding="utf-8")
     app = make_app(sim, profile="acme", config=load_config(path))

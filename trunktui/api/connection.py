@@ -192,9 +192,9 @@ class ConnectionSettings:
 def check_connection_settings(settings: ConnectionSettings) -> None:
     """Raise ``InputError``, with a one-line message, if no connection can be set up from ``settings``.
 
-    That is so when the CA bundle to verify with (``ca_bundle``, or the
-    file ``SSL_CERT_FILE`` names when there is none) is missing, a
-    directory, empty or not PEM, or when the environment names a proxy that
+    That is so when the CA bundle to verify an ``https://`` switch with
+    (``ca_bundle``, or the file ``SSL_CERT_FILE`` names when there is none)
+    is missing, a directory, empty or not PEM, or when the environment names a proxy that
     cannot be used. Setting up a connection checks the same, and this is
     that very set-up: a caller can learn of the mistake before it asks for
     a password, rather than when the first screen connects.
@@ -441,9 +441,11 @@ def _verify(settings: ConnectionSettings) -> ssl.SSLContext | bool:
 
     Without a CA bundle it is httpx's own default, which honours
     ``SSL_CERT_FILE``; httpx would load it as the client is built, and
-    raise what ``ssl`` raised.
+    raise what ``ssl`` raised. A switch reached over plain HTTP has no
+    certificate to verify, so none is loaded for it (loading them is the
+    costliest step of starting a connection).
     """
-    if not settings.verify:
+    if not settings.verify or not settings.url.startswith("https:"):
         return False
     try:
         if settings.ca_bundle:

@@ -114,9 +114,9 @@ def check_trust(profile: Profile | None, overrides: Overrides = Overrides()) -> 
     password is asked for or any password_command runs: the bundle is only
     read when the connection is made, and a mistyped path or number should
     not cost a typed password and then a crash or a failure on every call.
-    ``profile`` None is the demo, which verifies by the defaults
-    (``SSL_CERT_FILE``). The checks are the connection's own; this adds who
-    gave the setting.
+    ``profile`` None is the demo, on plain HTTP, which reads no
+    certificates. The checks are the connection's own; this adds who gave
+    the setting.
     """
     try:
         if profile is None:

@@ -24,7 +24,7 @@ from trunktui.simulator.framing import Handler
 from trunktui.simulator.knobs import FailMode, Knobs
 from trunktui.simulator.log import field, log_exception
 from trunktui.simulator.methods import BAD_PARAMS, PARSE_ERROR, UNAUTHORIZED, Methods
-from trunktui.simulator.outcome import INTERNAL_ERROR, Outcome, describe, encode
+from trunktui.simulator.outcome import INTERNAL_ERROR, Outcome, describe, encode, pieces
 from trunktui.simulator.store import Store
 
 REALM = "sippy-simulator"
@@ -210,7 +210,7 @@ class Dispatcher:
         mode = self._failing(knobs)
         if mode is None:
             outcome = self._run(call)
-            handler.send_xml(encode(outcome))
+            handler.send_xml(pieces(outcome))
             return Logged(call.who, call.method, describe(outcome))
         self._faults.inject(handler, mode, lambda: self._run(call), knobs)
         return Logged(call.who, call.method, f"injected {mode.value}")

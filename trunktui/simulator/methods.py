@@ -1,7 +1,8 @@
 """The XML-RPC methods the simulator answers, with a real server's checks.
 
 Each method takes the customer the call acts for and the call's one struct,
-and returns the answer struct or raises ``xmlrpc.client.Fault``. Trunk
+and returns the answer struct or raises ``xmlrpc.client.Fault``; a trunk
+list is ``Streamed``, read batch by batch as the answer is sent. Trunk
 members are checked with ``model.Field.validate``, the same code the client
 runs before sending, so both sides refuse the same values. Anything that
 belongs to another customer is answered exactly like something that does
@@ -23,6 +24,7 @@ from trunktui.model import (
     create_params,
     update_params,
 )
+from trunktui.simulator.outcome import Streamed
 from trunktui.simulator.store import BadPattern, DuplicateName, Store
 
 PARSE_ERROR = -32700
@@ -154,12 +156,12 @@ class Methods:
         if pattern is not None and not isinstance(pattern, str):
             raise bad_params("name_pattern: must be a string")
         try:
-            trunks = self.store.list_trunks(
+            batches = self.store.trunk_batches(
                 account["i_account"], pattern, case_insensitive=self.case_insensitive_like
             )
         except BadPattern as error:
             raise bad_params(str(error)) from None
-        return {"result": "OK", "trunks": [self._with_extras(t) for t in trunks]}
+        return {"result": "OK", "trunks": Streamed([self._with_extras(t) for t in batch] for batch in batches)}
 
     def get_trunk_info(self, i_customer: int, params: Params) -> dict[str, Any]:
         _require(params, ("i_trunk",))

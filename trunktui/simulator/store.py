@@ -8,7 +8,8 @@ the model appears in the simulator without touching this file.
 
 Every method runs as one transaction under one lock: the HTTP server calls
 in from many threads, and one shared connection keeps an in-memory database
-shared between them.
+shared between them. A long trunk list is read in batches, each its own
+short transaction (``trunk_batches``), so that sending it holds no lock.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ _SQL_TYPES = {Kind.STRING: "TEXT", Kind.INTEGER: "INTEGER", Kind.DOUBLE: "REAL",
 TRUNK_COLUMNS: tuple[str, ...] = tuple(f.name for f in TRUNK_FIELDS)
 _CUSTOMER_COLUMNS = ("i_customer", "name", "login", "password")
 ACCOUNT_COLUMNS = ACCOUNT_MEMBERS
+_I_TRUNK_COLUMN = TRUNK_COLUMNS.index("i_trunk")
 _BOOLEAN_TRUNK_COLUMNS = frozenset(f.name for f in TRUNK_FIELDS if f.kind is Kind.BOOLEAN)
 _BOOLEAN_ACCOUNT_COLUMNS = frozenset(("blocked", "expired"))
 _TRUNK_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in TRUNK_COLUMNS) + " FROM trunks"
@@ -37,6 +39,12 @@ _TRUNK_INSERT = (
     "INSERT INTO trunks (" + ", ".join(f'"{f.name}"' for f in _INSERTED) + ") VALUES ("
     + ", ".join("?" * len(_INSERTED)) + ")"
 )
+# Reads an account's trunks in i_trunk order from any point without sorting, batch after batch.
+_ACCOUNT_ORDER = "trunks_by_account"
+_ACCOUNT_ORDER_DDL = f"CREATE INDEX IF NOT EXISTS {_ACCOUNT_ORDER} ON trunks (i_account, i_trunk)"
+FIRST_BATCH = 64
+"""Trunks in the first batch of a list: few, so that its answer starts at once."""
+LARGEST_BATCH = 4096
 _OWNED_ACCOUNTS = "i_account IN (SELECT i_account FROM accounts WHERE i_customer = ?)"
 
 _FIXED_DDL = (
@@ -134,6 +142,7 @@ class Store:
             for spec in TRUNK_FIELDS:
                 if spec.name not in known:
                     db.execute(f"ALTER TABLE trunks ADD COLUMN {_column_ddl(spec)}")
+            db.execute(_ACCOUNT_ORDER_DDL)
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -221,18 +230,38 @@ class Store:
     def list_trunks(
         self, i_account: int, name_pattern: str | None = None, *, case_insensitive: bool = False
     ) -> list[dict[str, Any]]:
-        query = _TRUNK_SELECT + " WHERE i_account = ?"
-        args: list[Any] = [i_account]
-        if name_pattern is not None:
-            check_like_pattern(name_pattern)
-            if case_insensitive:
-                query += " AND casefold(name) LIKE casefold(?) ESCAPE '\\'"
-            else:
-                query += " AND name LIKE ? ESCAPE '\\'"
-            args.append(name_pattern)
+        """The account's trunks whose name matches ``name_pattern`` (SQL LIKE), in i_trunk order, read at once."""
+        where, args = _trunk_filter(i_account, name_pattern, case_insensitive)
         with self._transaction() as db:
-            rows = db.execute(query + " ORDER BY i_trunk", args).fetchall()
+            rows = db.execute(_TRUNK_SELECT + where + " ORDER BY i_trunk", args).fetchall()
         return [_trunk(row) for row in rows]
+
+    def trunk_batches(
+        self, i_account: int, name_pattern: str | None = None, *, case_insensitive: bool = False
+    ) -> Iterator[list[dict[str, Any]]]:
+        """The trunks ``list_trunks`` returns, read a batch at a time as the caller asks for them.
+
+        A bad pattern is refused now, not at the first batch. Batches grow
+        from ``FIRST_BATCH`` to ``LARGEST_BATCH`` trunks; each is read in a
+        transaction of its own, from the i_trunk after the last one read, so
+        a change made while the list is read shows in the batches still to
+        come, and no trunk comes twice.
+        """
+        where, args = _trunk_filter(i_account, name_pattern, case_insensitive)
+        query = (_TRUNK_SELECT + f" INDEXED BY {_ACCOUNT_ORDER}" + where
+                 + " AND i_trunk > ? ORDER BY i_trunk LIMIT ?")
+        return self._batches(query, args)
+
+    def _batches(self, query: str, args: list[Any]) -> Iterator[list[dict[str, Any]]]:
+        after, size = 0, FIRST_BATCH
+        while True:
+            with self._transaction() as db:
+                rows = db.execute(query, (*args, after, size)).fetchall()
+            if rows:
+                yield [_trunk(row) for row in rows]
+            if len(rows) < size:
+                return
+            after, size = rows[-1][_I_TRUNK_COLUMN], min(size * 4, LARGEST_BATCH)
 
     def trunk_names(self, i_account: int) -> set[str]:
         with self._transaction() as db:
@@ -280,6 +309,18 @@ class Store:
         with self._transaction() as db:
             cursor = db.execute(f"DELETE FROM trunks WHERE i_trunk = ? AND {_OWNED_ACCOUNTS}", (i_trunk, i_customer))
             return cursor.rowcount > 0
+
+
+def _trunk_filter(i_account: int, name_pattern: str | None, case_insensitive: bool) -> tuple[str, list[Any]]:
+    """The WHERE clause, and its arguments, of an account's trunks whose name matches ``name_pattern``."""
+    where = " WHERE i_account = ?"
+    args: list[Any] = [i_account]
+    if name_pattern is not None:
+        check_like_pattern(name_pattern)
+        name = "casefold(name) LIKE casefold(?)" if case_insensitive else "name LIKE ?"
+        where += f" AND {name} ESCAPE '\\'"
+        args.append(name_pattern)
+    return where, args
 
 
 def _new_id(cursor: sqlite3.Cursor) -> int:

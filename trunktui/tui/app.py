@@ -21,7 +21,6 @@ from pathlib import Path
 import rich
 from rich.console import RenderableType
 from rich.text import Text
-from rich.traceback import Traceback
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -137,7 +136,10 @@ class TrunkApp(Caller, App[None]):
         Textual's own report lists every frame's locals, and a frame that
         handled a login holds its password. This is the one hook Textual
         offers for the report, so it is overridden here and nowhere else.
+        Its code is imported only when needed: a crash is no part of starting.
         """
+        from rich.traceback import Traceback
+
         self.bell()
         self.panic(Traceback(show_locals=False, width=None, suppress=[rich]))
 
@@ -158,7 +160,6 @@ class TrunkApp(Caller, App[None]):
 
     def _start(self, session: Session) -> None:
         """Open ``session``, asking for its password first if it has none."""
-        from trunktui.tui.screens.password import PasswordScreen
 
         def given(password: str | None) -> None:
             if password:
@@ -167,6 +168,8 @@ class TrunkApp(Caller, App[None]):
                 self.exit()
 
         if session.ask_password:
+            from trunktui.tui.screens.password import PasswordScreen
+
             self.push_screen(PasswordScreen(session.who, environment=self.context is None), given)
         else:
             self._open(session)

@@ -2,7 +2,9 @@
 
 Start-up costs one small call before the list can be used; the remaining
 pages follow one at a time while the operator types (Escape stops them),
-and the filter covers everything loaded so far. Text that is exactly a
+and the filter covers everything loaded so far. An account to open at start
+goes first: its trunks are the first call (after looking it up, unless it is
+a recent account named by id), and the pages wait until the picker is shown. Text that is exactly a
 username or id not loaded yet is looked up with ``getAccountInfo`` after a
 short pause in typing; the status line says so until the switch answers,
 and Enter takes that answer, an account or a fault, rather than asking
@@ -110,6 +112,7 @@ class AccountsScreen(AppScreen[None]):
         self.refusal: FaultError | None = None
         """Why the switch could not look up ``asked_name``, which is then searched for in the list."""
         self.lookup_timer: Timer | None = None
+        self.pages_asked = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -131,9 +134,34 @@ class AccountsScreen(AppScreen[None]):
     def on_mount(self) -> None:
         self.accounts = AccountList(self.context.recent.load())
         self.remeasure()
-        if self.open_first is not None:
-            self.open_by(self.open_first)
-        self.load_next()
+        if self.open_first is None:
+            self.load_pages()
+        else:
+            self.open_at_start(self.open_first)
+
+    def on_screen_resume(self) -> None:
+        """Shown, and not waiting to open an account: the pages are wanted now."""
+        if self.is_active and self.accounts.opening is None:
+            self.load_pages()
+
+    def open_at_start(self, key: int | str) -> None:
+        """Open the account asked for at start, its trunks the first call made if it can be.
+
+        A recent account named by id opens at once, named as remembered:
+        the trunk list checks that it still exists. Any other is looked up
+        first, for its id and name.
+        """
+        remembered = next((entry for entry in self.accounts.recent if entry.i_account == key), None)
+        if isinstance(key, int) and remembered is not None:
+            self.open_account(Account(key, username=remembered.username, description=remembered.description))
+        else:
+            self.open_by(key)
+
+    def load_pages(self) -> None:
+        """Start loading the list's pages, unless they have been asked for already."""
+        if not self.pages_asked:
+            self.pages_asked = True
+            self.load_next()
 
     def reload(self) -> None:
         self.action_refresh()
@@ -194,6 +222,7 @@ class AccountsScreen(AppScreen[None]):
         accounts = self.accounts
         if failed.purpose in ("open-id", "open-name"):
             accounts.opening = None
+            self.load_pages()
         if failed.purpose == "accounts":
             accounts.fail(failed.error)
         elif failed.purpose == "lookup":
@@ -377,7 +406,9 @@ class AccountsScreen(AppScreen[None]):
         stopped = self.stop_waiting()
         if stopped:
             accounts = self.accounts
-            if accounts.phase is Phase.LOADING:
+            if not self.pages_asked:
+                self.load_pages()
+            elif accounts.phase is Phase.LOADING:
                 accounts.phase = Phase.STOPPED
             accounts.seeking = accounts.opening = accounts.looking_up = None
             if stopped & {"open-id", "open-name"}:
