@@ -104,7 +104,7 @@ class Figure:
     def cells(self) -> tuple[str, ...]:
         show = _shower(self.unit)
         if not self.runs:
-            return self.name, "failed", "", "", "", "", self.verdict
+            return self.name, self.failed or "failed", "", "", "", "", self.verdict
         spread = f"{show(min(self.runs))}–{show(max(self.runs))}"
         floor = f"{self.floor_name} {show(self.floor)}" if self.floor is not None else ""
         ratio = f"{self.ratio:.2f}" if self.ratio is not None else ""
@@ -218,8 +218,9 @@ def trunktui_run(server: Server, trunks: int, timeout: float) -> TrunktuiRun:
     with tempfile.TemporaryDirectory() as home:
         watched = watch(argv, env=child_env(home), size=SIZE, timeout=timeout, linger=0.3, stop=sights.failed,
                         sights={"first_rows": sights.first_rows, "whole_list": sights.loaded(trunks)})
-    lines = [line for line in watched.screen.splitlines() if line.strip()]
-    said = lines[-2].strip() if len(lines) >= 2 else watched.screen
+    lines = [line.strip() for line in watched.screen.splitlines() if line.strip()]
+    status = lines[-2] if len(lines) >= 2 else watched.screen
+    said = next((line for line in lines if sights.failed(line)), status)
     return TrunktuiRun(watched.seen.get("first_rows"), watched.seen.get("whole_list"), watched.peak_rss_mb, said)
 
 
