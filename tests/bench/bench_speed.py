@@ -42,7 +42,7 @@ import sys
 import tempfile
 import time
 import xmlrpc.client
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -78,6 +78,7 @@ class Figure:
 
     name: str
     unit: str
+    """How it is shown: "s" and "ms" both hold seconds, "MB" megabytes, "count" a number."""
     runs: list[float]
     floor_name: str = ""
     floor: float | None = None
@@ -118,7 +119,7 @@ class Figure:
         return self.name, median, spread, floor, ratio, target, self.verdict
 
 
-def _shower(unit: str) -> Any:
+def _shower(unit: str) -> Callable[[float], str]:
     if unit == "s":
         return lambda v: f"{v:.2f} s"
     if unit == "ms":
