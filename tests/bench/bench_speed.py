@@ -67,6 +67,8 @@ PER_CALL_RATIO = 1.2
 SORT_SECONDS = 0.100
 LOOP_BLOCK_SECONDS = 0.050
 FIRST_BYTE_SECONDS = 0.1
+SAID_IN_TABLE = 100
+"""Characters of a failure's words shown in the table; the JSON has them all."""
 LOOP_PHASES = {"gap_startup": "start-up, the first screens opening", "gap_load": "loading the list",
                "gap_filter": "typing in the quick filter", "gap_sort": "the first sort by name",
                "gap_open": "a trunk's screen opening and closing", "gap_call": "a reload from a 1 s switch"}
@@ -105,7 +107,7 @@ class Figure:
     def cells(self) -> tuple[str, ...]:
         show = _shower(self.unit)
         if not self.runs:
-            return self.name, self.failed or "failed", "", "", "", "", self.verdict
+            return self.name, self.failed[:SAID_IN_TABLE] or "failed", "", "", "", "", self.verdict
         spread = f"{show(min(self.runs))}–{show(max(self.runs))}"
         floor = f"{self.floor_name} {show(self.floor)}" if self.floor is not None else ""
         ratio = f"{self.ratio:.2f}" if self.ratio is not None else ""
@@ -115,7 +117,7 @@ class Figure:
             target = f"≤ {self.target:g} × {self.floor_name}"
         else:
             target = f"≤ {show(self.target)}"
-        median = f"{show(self.median)}" + (f" ({self.failed})" if self.failed else "")
+        median = f"{show(self.median)}" + (f" ({self.failed[:SAID_IN_TABLE]})" if self.failed else "")
         return self.name, median, spread, floor, ratio, target, self.verdict
 
 
@@ -221,7 +223,7 @@ def trunktui_run(server: Server, trunks: int, timeout: float) -> TrunktuiRun:
                         sights={"first_rows": sights.first_rows, "whole_list": sights.loaded(trunks)})
     lines = [line.strip() for line in watched.screen.splitlines() if line.strip()]
     status = lines[-2] if len(lines) >= 2 else watched.screen
-    said = next((line for line in lines if sights.failed(line)), status)
+    said = next((line for words in sights.FAILED for line in lines if words in line), status)
     return TrunktuiRun(watched.seen.get("first_rows"), watched.seen.get("whole_list"), watched.peak_rss_mb, said)
 
 
