@@ -1,64 +1,57 @@
-"""API-layer figures: per-call latency and the cost of a large trunk list.
+"""Per-call overhead: trunktui's client beside a bare httpx POST of the same request.
 
-Run it from the repository root (pytest does not collect it):
+``bench_speed.py`` runs this in a fresh process against its simulator; it
+works against any switch in trusted mode too (pytest does not collect it):
 
-    python tests/bench/bench_api.py [--calls 200] [--trunks 10000] [--runs 5]
+    python tests/bench/bench_api.py URL I_CUSTOMER I_ACCOUNT [--calls 200]
 
-It starts the simulator in-process on a loopback port, with generated
-trunks in one account, and prints each figure as the median of the runs.
+Both send ``getAccountInfo`` for the same account, alternately (so a
+change of load hits both alike), through one transport and so over the
+same kept-alive connection: ``SippyClient.get_account`` (encoding, the
+call, decoding, the model) and ``httpx.Client.post`` of the same bytes,
+its answer read but not decoded. It prints one JSON line: each one's
+median in milliseconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
+import xmlrpc.client
+
+import httpx
 
 from trunktui.api import ConnectionSettings, SippyClient
-from trunktui.simulator import SimulatorServer, Store, add_bulk_trunks, seed_demo
-
-
-def per_call_ms(client: SippyClient, i_account: int, calls: int) -> float:
-    samples = []
-    for _ in range(calls):
-        start = time.perf_counter()
-        client.get_account(i_account=i_account)
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
-
-
-def big_list_s(client: SippyClient, i_account: int) -> tuple[float, int]:
-    start = time.perf_counter()
-    trunks = client.list_trunks(i_account)
-    return time.perf_counter() - start, len(trunks)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("url")
+    parser.add_argument("i_customer", type=int)
+    parser.add_argument("i_account", type=int)
     parser.add_argument("--calls", type=int, default=200)
-    parser.add_argument("--trunks", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    store = Store()
-    login = seed_demo(store)[0]
-    i_account = store.add_account(login.i_customer, "bench", description="Generated trunks")
-    add_bulk_trunks(store, i_account, args.trunks)
-    with SimulatorServer(store) as server:
-        settings = ConnectionSettings(server.url, username=login.login, password=login.password)
-        latencies, lists = [], []
-        for _ in range(args.runs):
-            with SippyClient(settings) as client:
-                client.get_account(i_account=i_account)
-                latencies.append(per_call_ms(client, i_account, args.calls))
-                seconds, count = big_list_s(client, i_account)
-                assert count == args.trunks, count
-                lists.append(seconds)
-    print(f"per-call latency, median of {args.calls} calls on one connection "
-          f"(median of {args.runs} runs): {statistics.median(latencies):.2f} ms  "
-          f"[runs: {', '.join(f'{v:.2f}' for v in latencies)}]")
-    print(f"fetch and decode {args.trunks} trunks (median of {args.runs} runs): "
-          f"{statistics.median(lists):.3f} s  [runs: {', '.join(f'{v:.3f}' for v in lists)}]")
+    settings = ConnectionSettings(args.url, trusted=True, i_customer=args.i_customer)
+    params = {"i_account": args.i_account, "i_customer": args.i_customer}
+    body = xmlrpc.client.dumps((params,), "getAccountInfo", allow_none=True).encode()
+    headers = {"Content-Type": "text/xml"}
+    ours: list[float] = []
+    bare: list[float] = []
+    shared = httpx.HTTPTransport()
+    with SippyClient(settings, transport=shared) as client, httpx.Client(transport=shared) as plain:
+        client.get_account(i_account=args.i_account)
+        plain.post(args.url, content=body, headers=headers).raise_for_status()
+        for _ in range(args.calls):
+            started = time.perf_counter()
+            client.get_account(i_account=args.i_account)
+            ours.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            plain.post(args.url, content=body, headers=headers).raise_for_status()
+            bare.append(time.perf_counter() - started)
+    print(json.dumps({"trunktui_ms": statistics.median(ours) * 1000, "httpx_ms": statistics.median(bare) * 1000}))
 
 
 if __name__ == "__main__":

@@ -1,39 +1,48 @@
-"""The dashboard, started as a user would, reporting what ``bench_ui.py`` measures.
+"""The dashboard, started as a user would, timing the interaction figures from inside.
 
-``bench_ui.py`` runs this in a fresh process per measurement (pytest does
-not collect it). It starts trunktui through its own command line
-(``trunktui --url … --user … --account …``), headless at a given size, and
-watches the app from inside:
+``bench_speed.py`` runs this in a fresh process per run (pytest does not
+collect it). It builds trunktui's session from its own command line
+(``--url … --trusted --customer … --account …``), runs the app headless at
+120x40 and, with a 10 ms timer ticking, reports:
 
-- when the trunk table first shows rows (wall-clock seconds since the Unix
-  epoch, so the parent can subtract the moment it started this process),
-  the modules loaded by then, and the peak RSS once the list is loaded;
-- with ``--watch-loop``: the longest gap between ticks of a 10 ms timer
-  while the list loads, while the quick filter is typed into, and while a
-  slow call is in flight, and how long each quick-filter keystroke takes
-  to show its rows. The timer itself slows the loading thread (it takes
-  the GIL a hundred times a second), so start-up is timed without it.
+- the longest gap between ticks (the longest the event loop was blocked)
+  while the first screens open, while the list loads, while the quick
+  filter is typed into, while the table is sorted, while a trunk's screen
+  opens and closes, and while a reload from a switch that takes a second
+  to answer is in flight;
+- each quick-filter keystroke's time until its rows are painted
+  (``keystrokes.py``, as floor K is timed), and the first sort by name's;
+- the modules loaded once the list is shown.
 
-It prints one JSON object on stdout and exits.
+Where the list is loaded is read from the status line, so this works
+whether the rows come at once or while they arrive: loaded means it says
+"{N:,} trunks" and neither "Loading" nor "arrived". It prints one JSON
+object on stdout and exits.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
-import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from textual import events
 from textual.widgets import Input
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.bench import sights
+from tests.bench.keystrokes import FILTER_TEXT, finish, type_timed
+
 TICK = 0.010
-FILTER_TEXT = "ams-0"
+
+
+class Unfinished(Exception):
+    """A phase did not finish: the list failed to load, or something took longer than ``--timeout``."""
 
 
 class LoopWatch:
@@ -49,137 +58,115 @@ class LoopWatch:
         self.last = now
 
     def reset(self) -> float:
-        longest, self.longest, self.last = self.longest, 0.0, time.perf_counter()
+        self.tick()
+        longest, self.longest = self.longest, 0.0
         return longest
 
 
-def peak_rss_mb() -> float:
-    """This process's peak RSS. Linux's ``ru_maxrss`` keeps the parent's peak across exec, so VmHWM is read."""
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def finish(future: asyncio.Future[float]) -> None:
-    """Mark the moment the table has been redrawn."""
-    if not future.done():
-        future.set_result(time.perf_counter())
-
-
 def main() -> None:
-    import argparse
-
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
-    parser.add_argument("--user", required=True)
+    parser.add_argument("--slow-url", required=True, help="a switch on the same data that answers in a second")
+    parser.add_argument("--customer", required=True)
     parser.add_argument("--account", required=True)
-    parser.add_argument("--latency-url", help="a simulator on the same data that answers slowly")
-    parser.add_argument("--watch-loop", action="store_true",
-                        help="tick a 10 ms timer and measure the loop; otherwise only start-up is timed")
-    parser.add_argument("--size", default="120x40")
+    parser.add_argument("--trunks", type=int, required=True, help="how many trunks the account holds")
+    parser.add_argument("--timeout", type=float, default=300.0)
     args = parser.parse_args()
-    width, height = (int(n) for n in args.size.split("x"))
+    loaded = sights.loaded(args.trunks)
 
-    from dataclasses import replace
-
+    from trunktui.api import ConnectionSettings
     from trunktui.cli import argument_parser
     from trunktui.cli.launch import plan
-
-    launch = plan(argument_parser().parse_args(["--url", args.url, "--user", args.user, "--account", args.account]))
-    assert launch.session is not None
-    session = replace(launch.session, account=launch.account)
-
     from trunktui.tui.app import TrunkApp
-    from trunktui.tui.screens import trunks
+    from trunktui.tui.screens.trunks import TrunksScreen
 
+    launch = plan(argument_parser().parse_args(
+        ["--url", args.url, "--trusted", "--customer", args.customer, "--account", args.account]))
+    assert launch.session is not None
+    from dataclasses import replace
+
+    session = replace(launch.session, account=launch.account)
     report: dict[str, Any] = {}
     watch = LoopWatch()
-
-    class ReportingTrunksScreen(trunks.TrunksScreen):
-        """Says when its table first holds rows; no polling timer, which would slow the loading thread."""
-
-        def load(self) -> None:
-            if "gap_startup" not in report:
-                report["gap_startup"] = watch.reset()
-            super().load()
-
-        def rebuild(self) -> None:
-            super().rebuild()
-            if self.shown and "first_rows" not in report:
-                report["first_rows"] = "pending"
-                self.call_after_refresh(probe.shown_first_rows, self)
-
-    trunks.TrunksScreen = ReportingTrunksScreen  # type: ignore[misc]
 
     class Probe(TrunkApp):
         def on_mount(self) -> None:
             """Textual runs TrunkApp's own on_mount as well, after this one."""
-            if args.watch_loop:
-                self.set_interval(TICK, watch.tick)
+            watch.reset()
+            self.set_interval(TICK, watch.tick)
+            self.run_worker(self.measure(), group="probe")
 
-        def shown_first_rows(self, screen: trunks.TrunksScreen) -> None:
-            report["first_rows"] = time.time()
-            report["modules"] = sorted(sys.modules)
-            report["rows"] = len(screen.trunks)
+        async def until(self, condition: Callable[[], bool], what: str) -> None:
+            started = time.perf_counter()
+            while not condition():
+                if sights.failed(self.said()):
+                    raise Unfinished(f"waiting for {what}, the screen says {self.said()!r}")
+                if time.perf_counter() - started > args.timeout:
+                    raise Unfinished(f"{what} did not happen in {args.timeout:g} s; the screen says "
+                                       f"{self.said()!r}")
+                await asyncio.sleep(0.005)
+
+        def said(self) -> str:
+            statuses = self.screen.query("#status")
+            return str(getattr(statuses.first(), "said", "")) if statuses else ""
+
+        async def painted(self) -> float:
+            """The moment the screen has been refreshed with what is done so far."""
+            done: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+            self.call_after_refresh(finish, done)
+            return await done
+
+        async def measure(self) -> None:
+            try:
+                await self.phases()
+            except Unfinished as problem:
+                report["failed"] = str(problem)
+            self.exit()
+
+        async def phases(self) -> None:
+            await self.until(lambda: isinstance(self.screen, TrunksScreen), "the trunk table opening")
+            screen = self.screen
+            assert isinstance(screen, TrunksScreen)
+            report["gap_startup"] = watch.reset()
+            await self.until(lambda: self.screen is screen and loaded(self.said()), "loading the list")
+            await self.painted()
             report["gap_load"] = watch.reset()
-            self.run_worker(self.measure(screen) if args.watch_loop else self.settle(), exclusive=True)
+            report["modules"] = sorted(sys.modules)
 
-        async def settle(self) -> None:
-            await asyncio.sleep(0.5)
-            report["peak_rss_mb"] = peak_rss_mb()
-            self.exit()
-
-        async def measure(self, screen: trunks.TrunksScreen) -> None:
             await asyncio.sleep(0.3)
-            watch.reset()
-            report["keystrokes"] = await self.type_filter(screen)
-            report["gap_filter"] = watch.reset()
-            screen.query_one("#quick", Input).value = ""
-            await asyncio.sleep(0.3)
-            if args.latency_url:
-                report["gap_call"] = await self.slow_call(screen)
-            self.exit()
-
-        async def type_filter(self, screen: trunks.TrunksScreen) -> list[dict[str, float]]:
-            """Each keystroke's time until the table has been redrawn with its rows."""
             quick = screen.query_one("#quick", Input)
-            screen.set_focus(quick)
-            await asyncio.sleep(0.05)
-            typed = []
-            for char in FILTER_TEXT:
-                before = screen.shown
-                started = time.perf_counter()
-                done: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-                quick.post_message(events.Key(char, char))
-                while screen.shown is before and time.perf_counter() - started < 5:
-                    await asyncio.sleep(0)
-                self.call_after_refresh(finish, done)
-                finished = await done
-                typed.append({"char": char, "seconds": finished - started, "rows": len(screen.shown)})
-                await asyncio.sleep(0.05)
-            return typed
-
-        async def slow_call(self, screen: trunks.TrunksScreen) -> float:
-            """Reload from a switch that takes a second to answer; the loop must stay free meanwhile."""
-            from trunktui.api import ConnectionSettings
-
-            client = screen.client
-            client.reconnect(ConnectionSettings(args.latency_url, username=args.user,
-                                                password=client.settings.password))
-            status = screen.query_one("#status")
             watch.reset()
+            report["keystrokes"] = await type_timed(self, quick, FILTER_TEXT, lambda: screen.shown)
+            quick.value = ""
+            await asyncio.sleep(0.3)
+            report["gap_filter"] = watch.reset()
+
+            screen.grid.focus()
+            await asyncio.sleep(0.1)
+            watch.reset()
+            started = time.perf_counter()
+            screen.sort_on("name")
+            report["sort"] = await self.painted() - started
+            await asyncio.sleep(0.1)
+            report["gap_sort"] = watch.reset()
+
+            screen.action_open()
+            await self.until(lambda: self.screen is not screen, "a trunk's screen opening")
+            await asyncio.sleep(0.3)
+            self.pop_screen()
+            await self.until(lambda: self.screen is screen, "the trunk table coming back")
+            await self.painted()
+            report["gap_open"] = watch.reset()
+
+            screen.client.reconnect(ConnectionSettings(args.slow_url, trusted=True, i_customer=int(args.customer)))
             screen.load()
-            while not status.has_class("-busy"):
-                await asyncio.sleep(0.01)
-            while status.has_class("-busy"):
-                await asyncio.sleep(0.01)
-            return watch.reset()
+            await self.until(lambda: not loaded(self.said()), "a reload starting")
+            await self.until(lambda: loaded(self.said()), "the reload finishing")
+            await self.painted()
+            report["gap_call"] = watch.reset()
 
     probe = Probe(session)
-    probe.run(headless=True, size=(width, height))
+    probe.run(headless=True, size=(120, 40))
     print(json.dumps(report))
 
 
