@@ -9,6 +9,7 @@ deadline, and turns every failure on the way into an error from
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -184,8 +185,9 @@ class ConnectionSettings:
             if (problem := timeout_problem(seconds)) is not None:
                 raise InputError(f"A timeout {problem}, not {seconds:g}.", field="timeout")
 
-    @property
+    @functools.cached_property
     def host(self) -> str:
+        """The host and port, as messages name the switch; worked out once, since every call's decoding names it."""
         return httpx.URL(self.url).netloc.decode("ascii", "replace")
 
 
@@ -303,6 +305,7 @@ class Connection:
         self._deadline = _Deadline()
         self._challenge = ""
         self._abandoned = False
+        self._url = httpx.URL(settings.url)
         verify = _verify(settings)
         try:
             self._client = httpx.Client(
@@ -386,7 +389,7 @@ class Connection:
     def _post(self, body: bytes, method: str, progress: Progress | None,
               delivery: _Delivery | None) -> dict[str, Any]:
         extensions = {"trace": self._deadline.trace}
-        with self._client.stream("POST", self.settings.url, content=body, extensions=extensions) as response:
+        with self._client.stream("POST", self._url, content=body, extensions=extensions) as response:
             if response.status_code != 200:
                 raise _http_error(response.status_code, _head(response.iter_bytes()), self.settings, method)
             decoder = AnswerDecoder(method, self.settings.host, None if delivery is None else delivery.member,
