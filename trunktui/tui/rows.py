@@ -43,6 +43,15 @@ def _columns(members: list[Mapping[str, Any]], names: list[str]) -> list[Sequenc
     return [[row.get(name) for row in members] for name in names]
 
 
+def _values(trunks: list[Trunk], name: str) -> list[Any]:
+    """One member of each trunk, a member a trunk lacks as None; read in C while every trunk has it."""
+    members = [trunk.members for trunk in trunks]
+    try:
+        return list(map(itemgetter(name), members))
+    except KeyError:
+        return [row.get(name) for row in members]
+
+
 @dataclass(frozen=True)
 class RowBatch:
     """Trunks just arrived, in the server's order, with their table text."""
@@ -186,7 +195,7 @@ class TrunkRows:
         self.haystacks.extend(batch.haystacks)
         self.widths = tuple(map(max, self.widths, batch.widths))
         for name, order in self._orders.items():
-            order.add([trunk.members.get(name) for trunk in batch.trunks])
+            order.add(_values(batch.trunks, name))
 
     def view(self, column: Field | None, descending: bool, wanted: str) -> list[Trunk]:
         """The trunks to show: sorted, NULLs last either way, narrowed to those whose cells contain ``wanted``.
@@ -207,7 +216,7 @@ class TrunkRows:
         """A column's sort order, worked out the first time it is asked for and kept."""
         if name not in self._orders:
             order = self._orders[name] = _ColumnOrder()
-            order.add([trunk.members.get(name) for trunk in self.trunks])
+            order.add(_values(self.trunks, name))
         return self._orders[name]
 
     def without(self, gone: Trunk) -> TrunkRows:

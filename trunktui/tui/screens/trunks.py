@@ -180,6 +180,8 @@ class TrunksScreen(AppScreen[None]):
         self.loads = 0
         self.arrivals: Arrivals | None = None
         """The trunks of the load in flight, as they arrive; None while no load is in flight."""
+        self.replaced = False
+        """Whether a load's first trunks have just replaced the rows held, the selected trunk's with them."""
         self.loading_text = ""
         self.received: tuple[int, int | None] | None = None
         self.retry_words: tuple[Callable[[str], str], Callable[[str], str] | None] | None = None
@@ -285,7 +287,7 @@ class TrunksScreen(AppScreen[None]):
             self.arrivals = None
         elif not batches:
             return
-        self.rebuild(replaced=first)
+        self.rebuild()
 
     @on(TrunksLoaded)
     def trunks_loaded(self, loaded: TrunksLoaded) -> None:
@@ -309,13 +311,14 @@ class TrunksScreen(AppScreen[None]):
         self.add_rows(batches, first)
         self.arrivals = None
         if batches:
-            self.rebuild(replaced=first)
+            self.rebuild()
 
     def add_rows(self, batches: list[RowBatch], first: bool) -> None:
         """Add a load's batches to the rows held; its first replace them."""
         if batches and first:
             self.rows = TrunkRows.empty(COLUMNS)
             self.answered = None
+            self.replaced = True
         for batch in batches:
             self.rows.extend(batch)
 
@@ -373,19 +376,16 @@ class TrunksScreen(AppScreen[None]):
         row = self.grid.cursor_row
         return self.shown[row] if 0 <= row < len(self.shown) else None
 
-    def rebuild(self, replaced: bool = False) -> None:
-        """Apply the sort and the quick filter, show the result, keep the selection (``position``).
-
-        ``replaced``: the rows held are a new load's, so the trunk selected is not among them.
-        """
+    def rebuild(self) -> None:
+        """Apply the sort and the quick filter, show the result, keep the selection (``position``)."""
         selected = self.current()
         wanted = self.quick_filter()
         self.shown = self.rows.view(self.sort_by, self.descending, wanted)
         sorted_by = None if self.sort_by is None else (COLUMNS.index(self.sort_by), self.descending)
-        self.grid.show(self.shown, self.rows.widths, cursor=self.position(selected, replaced), sorted_by=sorted_by)
+        self.grid.show(self.shown, self.rows.widths, cursor=self.position(selected), sorted_by=sorted_by)
         self.describe(wanted)
 
-    def position(self, selected: Trunk | None, replaced: bool) -> int:
+    def position(self, selected: Trunk | None) -> int:
         """Where the cursor goes in the rows shown: on the trunk just saved once it has arrived, else on the
         trunk selected before (after a reload, the one with its id), else the first row.
 
@@ -401,6 +401,7 @@ class TrunksScreen(AppScreen[None]):
                 self.select_after_load = None
             if at is not None:
                 return at
+        replaced, self.replaced = self.replaced, False
         if selected is None:
             return 0
         if replaced:
