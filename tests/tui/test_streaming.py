@@ -25,7 +25,7 @@ from textual.widgets import LoadingIndicator, Static
 
 import trunktui.tui.app as app_module
 from tests.conftest import Sim
-from tests.test_progress import add_trunks
+from tests.test_progress import add_trunks, stall_every_call
 from tests.tui.driving import (
     WHOLESALE,
     choose,
@@ -62,7 +62,11 @@ def arrived_line(count: int) -> re.Pattern[str]:
 
 
 class Batches(SippyClient):
-    """The simulator's trunk list, handed on ``size`` trunks at a time, each batch when ``let`` allows."""
+    """The simulator's trunk list, handed on ``size`` trunks at a time, each batch when ``let`` allows.
+
+    However the connection batches the trunks it hands over, the test sees batches of ``size`` (the
+    last one smaller), so it knows what each release brings.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,20 +78,33 @@ class Batches(SippyClient):
 
     def list_trunks(self, i_account: int, name_pattern: str | None = None, progress: Progress | None = None,
                     arrived: Callable[[list[Trunk]], None] | None = None) -> list[Trunk]:
-        size, fail_after = self.size, self.fail_after
-        if not size or arrived is None:
+        size, fail_after, told = self.size, self.fail_after, arrived
+        if not size or told is None:
             return super().list_trunks(i_account, name_pattern, progress, arrived)
         gate = threading.Semaphore(0)
         self.gates.append(gate)
+        waiting: list[Trunk] = []
+        handed = 0
+
+        def hand() -> None:
+            nonlocal handed
+            gate.acquire(timeout=10)
+            if fail_after is not None and handed >= fail_after:
+                raise TransportError(BROKEN)
+            handed += 1
+            batch = waiting[:size]
+            del waiting[:size]
+            told(batch)
 
         def held(batch: list[Trunk]) -> None:
-            for number, first in enumerate(range(0, len(batch), size)):
-                gate.acquire(timeout=10)
-                if fail_after is not None and number >= fail_after:
-                    raise TransportError(BROKEN)
-                arrived(batch[first:first + size])
+            waiting.extend(batch)
+            while len(waiting) >= size:
+                hand()
 
-        return super().list_trunks(i_account, name_pattern, progress, held)
+        trunks = super().list_trunks(i_account, name_pattern, progress, held)
+        while waiting:
+            hand()
+        return trunks
 
     def let(self, batches: int = 1000, load: int = -1) -> None:
         self.gates[load].release(batches)
@@ -273,6 +290,24 @@ async def test_a_reload_keeps_the_rows_until_its_first_trunks_arrive_and_an_olde
         await pilot.pause(0.5)
         assert [id(t) for t in screen.trunks] == [id(t) for t in after], "the older load's batches do nothing"
         assert status_of(app) == f"{WHOLESALE_TRUNKS} trunks"
+
+
+async def test_a_reload_does_not_wait_behind_a_list_still_arriving(sim: Sim) -> None:
+    """r while the switch is half way through a long answer (it stalls there): the new list is asked
+    for over a fresh connection and arrives, instead of queueing behind the rest of the old one."""
+    add_trunks(sim, MORE)
+    app = make_app(sim, settings={"read_timeout": 30.0})
+    async with app.run_test(size=SIZE) as pilot:
+        picker = await start(pilot)
+        stall_every_call(sim, 30.0)
+        table = picker.query_one("#accounts", Grid)
+        await pilot.press("down")
+        await select_row(pilot, table, column(table, "username").index(WHOLESALE))
+        await pilot.press("enter")
+        await until(pilot, lambda: " of " in status_of(app), "half the answer")
+        sim.server.knobs.fail_every = 0
+        await pilot.press("r")
+        await until(pilot, lambda: status_of(app) == f"{ALL:,} trunks", "the new list")
 
 
 def test_the_loading_line_fits_80_columns() -> None:

@@ -214,7 +214,13 @@ class TrunksScreen(AppScreen[None]):
     # --- loading ----------------------------------------------------------------
 
     def load(self) -> None:
-        """Ask for the trunks; the rows held stay until the answer's first trunks arrive (or it is whole)."""
+        """Ask for the trunks; the rows held stay until the answer's first trunks arrive (or it is whole).
+
+        A list still arriving for an earlier load is given up: its connection is replaced (when no other
+        call would be cut off with it), so the new list does not wait behind the rest of the old one.
+        """
+        if {worker.group for worker in self.calls_in_flight()} == {"trunks"}:
+            self.client.reconnect()
         client, i_account, pattern = self.client, self.i_account, self.pattern
         what = f"matching {quoted(pattern)}" if pattern else "of the account"
         self.loads += 1
