@@ -28,9 +28,12 @@ from tests.conftest import Sim
 from tests.test_progress import add_trunks, stall_every_call
 from tests.tui.driving import (
     WHOLESALE,
+    ask_to_save,
     choose,
     column,
     make_app,
+    open_trunk,
+    replace_text,
     select_row,
     settle,
     start,
@@ -290,6 +293,35 @@ async def test_a_reload_keeps_the_rows_until_its_first_trunks_arrive_and_an_olde
         await pilot.pause(0.5)
         assert [id(t) for t in screen.trunks] == [id(t) for t in after], "the older load's batches do nothing"
         assert status_of(app) == f"{WHOLESALE_TRUNKS} trunks"
+
+
+async def test_the_trunk_just_saved_is_selected_once_its_row_arrives(sim: Sim, clients: list[Batches]) -> None:
+    """Back from saving the list's last trunk, the reload's first rows do not hold it: the cursor waits
+    on the first row, and moves to the saved trunk when its row arrives."""
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        (client,) = clients
+        screen = await open_held(pilot, client, WHOLESALE_TRUNKS)
+        client.let()
+        await until(pilot, lambda: status_of(app) == f"{WHOLESALE_TRUNKS} trunks", "the list")
+        last = screen.trunks[-1]
+        await open_trunk(pilot, last.i_trunk)
+        await replace_text(pilot, "Saved while the list arrives", field="description", pasted=True)
+        await ask_to_save(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        client.size = 10
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen and len(client.gates) == 2, "the reload")
+        client.let(1)
+        await arrived(pilot, 10)
+        assert trunk_table(app).cursor_row == 0
+        client.let()
+        await until(pilot, lambda: status_of(app) == f"{WHOLESALE_TRUNKS} trunks", "the reloaded list")
+        selected = screen.current()
+        assert selected is not None and selected.i_trunk == last.i_trunk
+        assert selected.get("description") == "Saved while the list arrives"
 
 
 async def test_a_reload_does_not_wait_behind_a_list_still_arriving(sim: Sim) -> None:
