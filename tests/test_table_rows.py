@@ -46,9 +46,13 @@ def widest(texts: list[str]) -> int:
 @example(values=[1, None, 2.5])
 def test_a_column_at_once_is_each_cell_text(values: list[Any]) -> None:
     """The texts of a column made at once are those ``cell_text`` makes one value at a time, and the
-    width is the widest of them in terminal cells."""
+    width is the widest of them in terminal cells; a column said to be plain short ASCII is, and
+    its sort keys are then folded without another look."""
     texts = [cell_text(value) for value in values]
-    assert cell_column(values) == (texts, widest(texts))
+    plain = all(isinstance(v, str) and len(v) <= CELL_LIMIT and v.isascii() and v.isprintable() for v in values)
+    assert cell_column(values) == (texts, widest(texts), plain)
+    if plain:
+        assert text_keys(values, plain=True) == [printable(value).casefold() for value in values]
 
 
 @FAST(values=st.lists(st.one_of(wire_values(huge=False), hostile_text(huge=False)), max_size=20))

@@ -52,14 +52,16 @@ def width(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
 
-def cell_column(values: Sequence[Any]) -> tuple[list[str], int]:
-    """``cell_text`` of each of a column's values, and the widest of them: the same texts, made faster.
+def cell_column(values: Sequence[Any]) -> tuple[list[str], int, bool]:
+    """``cell_text`` of each of a column's values, the widest of them, and whether every value is a short
+    printable ASCII string (which is then its own text, and sorts as itself folded: ``text_keys``).
 
-    A string that is short printable ASCII, the usual kind, is its own
-    text; NULL, a whole number and a float have texts of their own. Whether
-    every string was such is told in a few passes over the whole column,
-    each in C; only a column that holds others goes through ``printable`` a
-    value at a time, which made a table of 50,000 trunks slow to build.
+    The same texts, made faster: a string that is short printable ASCII,
+    the usual kind, is its own text; NULL, a whole number and a float have
+    texts of their own. Whether every string was such is told in a few
+    passes over the whole column, each in C; only a column that holds
+    others goes through ``printable`` a value at a time, which made a table
+    of 50,000 trunks slow to build.
     """
     texts = [value if value.__class__ is str else "NULL" if value is None
              else str(value) if value.__class__ is int else repr(value) if value.__class__ is float
@@ -67,9 +69,9 @@ def cell_column(values: Sequence[Any]) -> tuple[list[str], int]:
     widest = max(map(len, texts), default=0)
     joined = "".join(texts)
     if widest <= CELL_LIMIT and joined.isascii() and joined.isprintable():
-        return texts, widest
+        return texts, widest, set(map(type, values)) <= {str}
     texts = list(map(_text, values))
-    return texts, max(map(width, texts), default=0)
+    return texts, max(map(width, texts), default=0), False
 
 
 def cell(value: Any, limit: int = CELL_LIMIT) -> Text:
@@ -115,9 +117,12 @@ def text_key(value: Any) -> str:
     return value.casefold() if _plain(value, TEXT_LIMIT) else printable(value).casefold()
 
 
-def text_keys(values: Sequence[Any]) -> list[str]:
-    """``text_key`` of each value, a column of short printable ASCII strings folded in one pass."""
-    if set(map(type, values)) == {str} and _all_plain(values, TEXT_LIMIT):
+def text_keys(values: Sequence[Any], plain: bool = False) -> list[str]:
+    """``text_key`` of each value, a column of short printable ASCII strings folded in one pass.
+
+    ``plain``: the values are known to be such (``cell_column`` said so), and are not looked at again.
+    """
+    if plain or (set(map(type, values)) == {str} and _all_plain(values, TEXT_LIMIT)):
         joined = "".join(values)
         # ASCII folds a character at a time, so a column that folding leaves as it is folds to itself.
         return list(values) if joined.casefold() == joined else list(map(str.casefold, values))

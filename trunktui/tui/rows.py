@@ -59,14 +59,18 @@ class RowBatch:
     trunks: list[Trunk]
     widths: tuple[int, ...]
     haystacks: list[str]
+    plain: frozenset[str]
+    """The columns whose every value here is a short printable ASCII string: a sort folds them unlooked at."""
 
     @classmethod
     def prepare(cls, trunks: list[Trunk], columns: Sequence[Field]) -> RowBatch:
         """Work out the batch's text, in the worker that received it."""
-        made = [cell_column(values) for values in _columns([t.members for t in trunks], [c.name for c in columns])]
-        texts = [texts for texts, _ in made]
+        names = [column.name for column in columns]
+        made = [cell_column(values) for values in _columns([t.members for t in trunks], names)]
+        texts = [texts for texts, _, _ in made]
         haystacks = list(map(str.casefold, map(_SEPARATOR.join, zip(*texts, strict=True))))
-        return cls(trunks, tuple(widest for _, widest in made), haystacks)
+        plain = frozenset(name for name, (_, _, is_plain) in zip(names, made, strict=True) if is_plain)
+        return cls(trunks, tuple(widest for _, widest, _ in made), haystacks, plain)
 
 
 class Arrivals:
@@ -124,15 +128,16 @@ class _ColumnOrder:
         self.nulls: list[int] = []
         self._sorted: dict[bool, tuple[list[int], list[int]]] = {}
 
-    def add(self, values: list[Any]) -> None:
+    def add(self, values: list[Any], plain: bool) -> None:
+        """Take in the values of rows added after those held; ``plain`` as ``RowBatch.plain`` says."""
         start = len(self.keys)
-        kinds = set(map(type, values))
+        kinds = {str} if plain else set(map(type, values))
         numbers: list[int] = []
         nulls: list[int] = []
         texts: list[int] = []
         if kinds == {str}:
             texts = list(range(start, start + len(values)))
-            self.keys.extend(text_keys(values))
+            self.keys.extend(text_keys(values, plain))
         elif kinds and kinds <= {int, float}:
             numbers = list(range(start, start + len(values)))
             self.keys.extend(map(number_key, values))
@@ -170,10 +175,14 @@ class _ColumnOrder:
 class TrunkRows:
     """The trunks of one load held so far, in the server's order, with their table text."""
 
-    def __init__(self, trunks: list[Trunk], widths: tuple[int, ...], haystacks: list[str]) -> None:
+    def __init__(self, trunks: list[Trunk], widths: tuple[int, ...], haystacks: list[str],
+                 plain: frozenset[str] | None = None) -> None:
         self.trunks = trunks
         self.widths = widths
         self.haystacks = haystacks
+        self.plain = plain
+        """The columns whose every value held is a short printable ASCII string (``RowBatch.plain``);
+        None while no batch has been added, when that is said of every column."""
         self._orders: dict[str, _ColumnOrder] = {}
 
     @classmethod
@@ -194,8 +203,9 @@ class TrunkRows:
         self.trunks.extend(batch.trunks)
         self.haystacks.extend(batch.haystacks)
         self.widths = tuple(map(max, self.widths, batch.widths))
+        self.plain = batch.plain if self.plain is None else self.plain & batch.plain
         for name, order in self._orders.items():
-            order.add(_values(batch.trunks, name))
+            order.add(_values(batch.trunks, name), name in batch.plain)
 
     def view(self, column: Field | None, descending: bool, wanted: str) -> list[Trunk]:
         """The trunks to show: sorted, NULLs last either way, narrowed to those whose cells contain ``wanted``.
@@ -216,10 +226,10 @@ class TrunkRows:
         """A column's sort order, worked out the first time it is asked for and kept."""
         if name not in self._orders:
             order = self._orders[name] = _ColumnOrder()
-            order.add(_values(self.trunks, name))
+            order.add(_values(self.trunks, name), self.plain is not None and name in self.plain)
         return self._orders[name]
 
     def without(self, gone: Trunk) -> TrunkRows:
         """These rows less one trunk (after a delete); the widths stay."""
         keep = [i for i, trunk in enumerate(self.trunks) if trunk is not gone]
-        return TrunkRows([self.trunks[i] for i in keep], self.widths, [self.haystacks[i] for i in keep])
+        return TrunkRows([self.trunks[i] for i in keep], self.widths, [self.haystacks[i] for i in keep], self.plain)
