@@ -43,15 +43,6 @@ def _columns(members: list[Mapping[str, Any]], names: list[str]) -> list[Sequenc
     return [[row.get(name) for row in members] for name in names]
 
 
-def _values(trunks: list[Trunk], name: str) -> list[Any]:
-    """One member of each trunk, a member a trunk lacks as None; read in C while every trunk has it."""
-    members = [trunk.members for trunk in trunks]
-    try:
-        return list(map(itemgetter(name), members))
-    except KeyError:
-        return [row.get(name) for row in members]
-
-
 @dataclass(frozen=True)
 class RowBatch:
     """Trunks just arrived, in the server's order, with their table text."""
@@ -59,6 +50,8 @@ class RowBatch:
     trunks: list[Trunk]
     widths: tuple[int, ...]
     haystacks: list[str]
+    values: dict[str, Sequence[Any]]
+    """Each column's values, read here once: a sort reads them from here, not from each trunk again."""
     plain: frozenset[str]
     """The columns whose every value here is a short printable ASCII string: a sort folds them unlooked at."""
 
@@ -66,11 +59,13 @@ class RowBatch:
     def prepare(cls, trunks: list[Trunk], columns: Sequence[Field]) -> RowBatch:
         """Work out the batch's text, in the worker that received it."""
         names = [column.name for column in columns]
-        made = [cell_column(values) for values in _columns([t.members for t in trunks], names)]
+        values = _columns([t.members for t in trunks], names)
+        made = [cell_column(column) for column in values]
         texts = [texts for texts, _, _ in made]
         haystacks = list(map(str.casefold, map(_SEPARATOR.join, zip(*texts, strict=True))))
         plain = frozenset(name for name, (_, _, is_plain) in zip(names, made, strict=True) if is_plain)
-        return cls(trunks, tuple(widest for _, widest, _ in made), haystacks, plain)
+        return cls(trunks, tuple(widest for _, widest, _ in made), haystacks, dict(zip(names, values, strict=True)),
+                   plain)
 
 
 class Arrivals:
@@ -128,7 +123,7 @@ class _ColumnOrder:
         self.nulls: list[int] = []
         self._sorted: dict[bool, tuple[list[int], list[int]]] = {}
 
-    def add(self, values: list[Any], plain: bool) -> None:
+    def add(self, values: Sequence[Any], plain: bool) -> None:
         """Take in the values of rows added after those held; ``plain`` as ``RowBatch.plain`` says."""
         start = len(self.keys)
         kinds = {str} if plain else set(map(type, values))
@@ -176,10 +171,12 @@ class TrunkRows:
     """The trunks of one load held so far, in the server's order, with their table text."""
 
     def __init__(self, trunks: list[Trunk], widths: tuple[int, ...], haystacks: list[str],
-                 plain: frozenset[str] | None = None) -> None:
+                 values: dict[str, list[Any]], plain: frozenset[str] | None = None) -> None:
         self.trunks = trunks
         self.widths = widths
         self.haystacks = haystacks
+        self.values = values
+        """Each column's values, in the trunks' order."""
         self.plain = plain
         """The columns whose every value held is a short printable ASCII string (``RowBatch.plain``);
         None while no batch has been added, when that is said of every column."""
@@ -187,7 +184,7 @@ class TrunkRows:
 
     @classmethod
     def empty(cls, columns: Sequence[Field]) -> TrunkRows:
-        return cls([], (0,) * len(columns), [])
+        return cls([], (0,) * len(columns), [], {column.name: [] for column in columns})
 
     @classmethod
     def build(cls, trunks: list[Trunk], columns: Sequence[Field]) -> TrunkRows:
@@ -204,8 +201,10 @@ class TrunkRows:
         self.haystacks.extend(batch.haystacks)
         self.widths = tuple(map(max, self.widths, batch.widths))
         self.plain = batch.plain if self.plain is None else self.plain & batch.plain
+        for name, values in batch.values.items():
+            self.values[name].extend(values)
         for name, order in self._orders.items():
-            order.add(_values(batch.trunks, name), name in batch.plain)
+            order.add(batch.values[name], name in batch.plain)
 
     def view(self, column: Field | None, descending: bool, wanted: str) -> list[Trunk]:
         """The trunks to show: sorted, NULLs last either way, narrowed to those whose cells contain ``wanted``.
@@ -226,10 +225,11 @@ class TrunkRows:
         """A column's sort order, worked out the first time it is asked for and kept."""
         if name not in self._orders:
             order = self._orders[name] = _ColumnOrder()
-            order.add(_values(self.trunks, name), self.plain is not None and name in self.plain)
+            order.add(self.values[name], self.plain is not None and name in self.plain)
         return self._orders[name]
 
     def without(self, gone: Trunk) -> TrunkRows:
         """These rows less one trunk (after a delete); the widths stay."""
         keep = [i for i, trunk in enumerate(self.trunks) if trunk is not gone]
-        return TrunkRows([self.trunks[i] for i in keep], self.widths, [self.haystacks[i] for i in keep], self.plain)
+        return TrunkRows([self.trunks[i] for i in keep], self.widths, [self.haystacks[i] for i in keep],
+                         {name: [values[i] for i in keep] for name, values in self.values.items()}, self.plain)
