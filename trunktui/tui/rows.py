@@ -3,8 +3,8 @@
 The switch's answer comes in batches. Each batch's table text (``RowBatch``)
 is worked out in the worker thread that received it, a column at a time,
 and handed to the event loop through ``Arrivals``; ``TrunkRows.extend`` then
-only appends. ``TrunkRows`` holds each column's width and each trunk's
-case-folded cell text for the quick filter; a column's sort order is worked
+only appends. ``TrunkRows`` holds each column's width and values, and each
+trunk's case-folded cell text for the quick filter; a column's sort order is worked
 out the first time it is asked for, kept, and merged with each later batch
 (a sorted run and a new batch, not a whole new sort). Filtering and sorting
 produce lists of indices, which stay cheap at 50,000 trunks.
