@@ -51,6 +51,7 @@ from tests.tui.driving import (
     until,
 )
 from trunktui.api import SippyClient
+from trunktui.api.connection import Progress
 from trunktui.model import Account, Trunk
 from trunktui.text import TEXT_LIMIT, printable
 from trunktui.tui.cells import CELL_LIMIT, cell
@@ -74,6 +75,27 @@ def amend(monkeypatch: pytest.MonkeyPatch, method: str, change: Callable[[Any], 
     """Every client's ``method`` answers as the simulator does over HTTP, then ``change``d."""
     real = getattr(SippyClient, method)
     monkeypatch.setattr(SippyClient, method, lambda self, *args, **kwargs: change(real(self, *args, **kwargs)))
+
+
+def amend_trunks(monkeypatch: pytest.MonkeyPatch, change: Callable[[Trunk], Trunk]) -> None:
+    """Every client's trunk list is the simulator's over HTTP, each trunk ``change``d: those it hands
+    over as they arrive, which the table shows, and so those it returns."""
+    real = SippyClient.list_trunks
+
+    def listed(self: SippyClient, i_account: int, name_pattern: str | None = None,
+               progress: Progress | None = None, arrived: Callable[[list[Trunk]], None] | None = None) -> list[Trunk]:
+        trunks: list[Trunk] = []
+
+        def changed(batch: list[Trunk]) -> None:
+            batch = [change(trunk) for trunk in batch]
+            trunks.extend(batch)
+            if arrived is not None:
+                arrived(batch)
+
+        real(self, i_account, name_pattern, progress, changed)
+        return trunks
+
+    monkeypatch.setattr(SippyClient, "list_trunks", listed)
 
 
 @pytest.fixture
@@ -138,7 +160,7 @@ def hostile_trunks(monkeypatch: pytest.MonkeyPatch, client: SippyClient) -> int:
     def amended(trunk: Trunk) -> Trunk:
         return hostile_trunk(trunk) if trunk.i_trunk == i_trunk else trunk
 
-    amend(monkeypatch, "list_trunks", lambda trunks: [amended(trunk) for trunk in trunks])
+    amend_trunks(monkeypatch, amended)
     amend(monkeypatch, "get_trunk", amended)
     return i_trunk
 
@@ -206,7 +228,7 @@ async def test_trunks_whose_ids_are_nested_deep_can_be_refreshed(
 ) -> None:
     """Every trunk's i_trunk an array nested ``DEPTH`` deep: the table shows them bounded,
     and a refresh, which looks for the selected trunk among the new rows, does not compare them."""
-    amend(monkeypatch, "list_trunks", lambda trunks: [Trunk({**t.members, "i_trunk": deep_list()}) for t in trunks])
+    amend_trunks(monkeypatch, lambda trunk: Trunk({**trunk.members, "i_trunk": deep_list()}))
     app = make_app(sim)
     async with app.run_test(size=SIZE) as pilot:
         await open_account(pilot, WHOLESALE)

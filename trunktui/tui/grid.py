@@ -156,6 +156,10 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         self._widths = self._fit(self._natural)
         self._sorted: tuple[int, bool] | None = None
         self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(256)
+        self._metas = tuple(Style.from_meta({"column": column}) for column in range(len(self.labels)))
+        """Each column's tag, which clicks read."""
+        self._style: Style | None = None
+        """The grid's own style, kept until its styles change: Textual works it out from every ancestor."""
 
     # --- what is shown ------------------------------------------------------------
 
@@ -248,10 +252,6 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
     def get_row_at(self, row: int) -> list[Text]:
         return list(self._cells(self._rows[row]))
 
-    def watch_loading(self) -> None:
-        """A loading table takes no keys: the footer must show the keys that work now."""
-        self.refresh_bindings()
-
     def validate_cursor_row(self, row: int) -> int:
         return max(0, min(row, len(self._rows) - 1)) if self._rows else -1
 
@@ -279,21 +279,28 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
 
     # --- drawing ------------------------------------------------------------------
 
+    @property
+    def own_style(self) -> Style:
+        if self._style is None:
+            self._style = self.rich_style
+        return self._style
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
+        style = self.own_style
         if y == 0:
             strip = self._header()
         else:
             row = scroll_y + y - 1
             if row >= len(self._rows):
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, style)
             strip = self._row(row)
         fixed = self.fixed_width
         if not fixed:
-            return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
-        return Strip.join([strip.crop_extend(0, fixed, self.rich_style),
-                           strip.crop_extend(fixed + scroll_x, scroll_x + width, self.rich_style)])
+            return strip.crop_extend(scroll_x, scroll_x + width, style)
+        return Strip.join([strip.crop_extend(0, fixed, style),
+                           strip.crop_extend(fixed + scroll_x, scroll_x + width, style)])
 
     def _header(self) -> Strip:
         cells = []
@@ -317,23 +324,44 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         return strip
 
     def _line(self, cells: Sequence[Text], style: Style) -> Strip:
-        """One line: each cell padded to its column and tagged with its index, which clicks read."""
+        """One line: each cell padded to its column and tagged with its index, which clicks read.
+
+        A cell of one style and printable ASCII, nearly every cell, is cut and
+        padded here as Rich would, into the same segments; Rich's own
+        rendering of each cell took most of the time a keystroke in the quick
+        filter took to show its rows.
+        """
         console = self.app.console
-        base = self.rich_style + style
+        base = self.own_style + style
         segments: list[Segment] = []
-        for column, (text, width) in enumerate(zip(cells, self._widths, strict=True)):
-            piece = Text(end="")
-            piece.append_text(text)
-            piece.truncate(width, overflow="ellipsis")
-            piece.align("right" if text.justify == "right" else "left", width)
-            piece.pad(PADDING)
-            segments.extend(Segment.apply_style(piece.render(console), base, Style.from_meta({"column": column})))
+        for text, width, meta in zip(cells, self._widths, self._metas, strict=True):
+            plain = text.plain
+            if text.spans or not (plain.isascii() and plain.isprintable()):
+                piece = Text(end="")
+                piece.append_text(text)
+                piece.truncate(width, overflow="ellipsis")
+                piece.align("right" if text.justify == "right" else "left", width)
+                piece.pad(PADDING)
+                segments.extend(Segment.apply_style(piece.render(console), base, meta))
+                continue
+            if len(plain) > width:
+                plain = plain[: width - 1] + "…"
+            room = width - len(plain)
+            left = " " * (PADDING + (room if text.justify == "right" else 0))
+            right = " " * (PADDING + (0 if text.justify == "right" else room))
+            if not text.style:
+                segments.append(Segment(left + plain + right, base + meta))
+                continue
+            cell_style = base + console.get_style(text.style, default=Style.null())
+            segments.extend(Segment(part, part_style + meta)
+                            for part, part_style in ((left, base), (plain, cell_style), (right, base)) if part)
         return Strip(segments, sum(self.column_widths))
 
     def notify_style_update(self) -> None:
         """Styles changed (focus, theme): rows drawn in the old ones are dropped."""
         super().notify_style_update()
         self._strips.clear()
+        self._style = None
 
     # --- keys and mouse -----------------------------------------------------------
 

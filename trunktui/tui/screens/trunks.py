@@ -2,11 +2,14 @@
 
 The name pattern goes to the switch (SQL LIKE, debounced, Enter applies at
 once); the quick filter narrows what is loaded without a call. Columns come
-from the trunk model's ``in_table`` fields. The list is prepared for the
-table (``TrunkRows``) in the worker that fetched it, and ``Grid`` draws only
-the rows in view, so 50,000 trunks load, filter and sort without freezing
-the screen. Rows are positions, not ``i_trunk`` keys, so a server that
-repeats an id cannot break the table.
+from the trunk model's ``in_table`` fields. The list shows as it arrives:
+each batch is prepared for the table (``RowBatch``) in the worker that
+receives it and added to the rows held (``TrunkRows``), so the first rows
+can be read, opened and scrolled while the rest arrives, and the count is
+final only once the answer is whole. ``Grid`` draws only the rows in view,
+so 50,000 trunks load, filter and sort without freezing the screen. Rows
+are positions, not ``i_trunk`` keys, so a server that repeats an id cannot
+break the table.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
-from textual.worker import Worker
 
 from trunktui.model import TRUNK_FIELDS, Account, Field, Trunk
 from trunktui.text import counted, printable, quoted
@@ -33,7 +35,7 @@ from trunktui.tui.base import AppScreen, Context, Shown
 from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell
 from trunktui.tui.grid import Grid
-from trunktui.tui.rows import TrunkRows
+from trunktui.tui.rows import Arrivals, RowBatch, TrunkRows
 from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.screens.confirm import delete_dialog
 from trunktui.tui.widgets import SafeInput, StatusLine
@@ -50,6 +52,11 @@ def row_cells(trunk: Trunk) -> list[Text]:
     return [cell(trunk.members.get(spec.name)) for spec in COLUMNS]
 
 
+def _with_id(trunks: list[Trunk], i_trunk: int) -> int | None:
+    """The position of the first trunk with this whole-number id, or None."""
+    return next((i for i, trunk in enumerate(trunks) if trunk.members.get("i_trunk") == i_trunk), None)
+
+
 def pattern_problem(pattern: str) -> str | None:
     """What is wrong with a LIKE pattern, or None; checked before it is sent."""
     if _LONE_ESCAPE.search(pattern):
@@ -58,12 +65,23 @@ def pattern_problem(pattern: str) -> str | None:
 
 
 class TrunksLoaded(Outcome):
-    """The account's trunks matching ``pattern`` ('' for all), prepared for the table."""
+    """The whole answer to load number ``load`` has arrived: the account's trunks matching ``pattern`` ('' for all).
 
-    def __init__(self, rows: TrunkRows, pattern: str) -> None:
+    The trunks themselves came before it, a batch at a time (``RowsArrived``).
+    """
+
+    def __init__(self, load: int, pattern: str) -> None:
         super().__init__("trunks")
-        self.rows = rows
+        self.load = load
         self.pattern = pattern
+
+
+class RowsArrived(Message, bubble=False):
+    """Trunks of load number ``load`` wait to be shown (in its ``Arrivals``); posted from the thread that reads them."""
+
+    def __init__(self, load: int) -> None:
+        super().__init__()
+        self.load = load
 
 
 class LoadProgress(Message, bubble=False):
@@ -76,11 +94,26 @@ class LoadProgress(Message, bubble=False):
         self.expected = expected
 
 
-def received_text(received: int, expected: int | None) -> str:
-    """``12.4 MB received``, or ``12.4 of 30.1 MB received`` when the switch said how much it sends."""
+def amount_text(received: int, expected: int | None) -> str:
+    """``12.4 MB``, or ``12.4 of 30.1 MB`` when the switch said how much it sends."""
     unit, scale = ("MB", 1e6) if max(received, expected or 0) >= 1e6 else ("kB", 1e3)
     done = f"{received / scale:,.1f}"
-    return f"{done} of {expected / scale:,.1f} {unit} received" if expected else f"{done} {unit} received"
+    return f"{done} of {expected / scale:,.1f} {unit}" if expected else f"{done} {unit}"
+
+
+def loading_line(loading: str, arrived: int, received: tuple[int, int | None] | None) -> str:
+    """What the status line says while trunks load (``loading``: which): how many have arrived and how much of
+    the answer, each as soon as the switch sends any.
+
+    It stands in for a spinner: Textual's loading indicator repainted the
+    table sixteen times a second, which took the event loop from a list
+    being read and decoded at the same moment.
+    """
+    amount = "" if received is None else amount_text(*received)
+    if arrived:
+        size = f"{amount} · " if amount else ""
+        return f"Loading trunks… {arrived:,} arrived · {size}Escape stops waiting"
+    return f"{loading} {amount + ' · ' if amount else ''}Escape stops waiting"
 
 
 class TrunkRead(Outcome):
@@ -134,18 +167,23 @@ class TrunksScreen(AppScreen[None]):
         super().__init__(context)
         self.account = account
         self.i_account: int = account.i_account
-        self.rows = TrunkRows.build([], COLUMNS)
+        self.rows = TrunkRows.empty(COLUMNS)
         self.shown: list[Trunk] = []
         self.pattern = ""
         self.answered: str | None = None
-        """The pattern the rows held are the switch's answer to; None while no answer is held."""
+        """The pattern the rows held are the switch's whole answer to; None while no whole answer is held
+        (nothing held, or only the part of one that has arrived)."""
         self.sort_by: Field | None = None
         self.descending = False
-        self.loaded_once = False
         self.debounce: Timer | None = None
         self.select_after_load: object = None
         self.loads = 0
+        self.arrivals: Arrivals | None = None
+        """The trunks of the load in flight, as they arrive; None while no load is in flight."""
+        self.replaced = False
+        """Whether a load's first trunks have just replaced the rows held, the selected trunk's with them."""
         self.loading_text = ""
+        self.received: tuple[int, int | None] | None = None
         self.retry_words: tuple[Callable[[str], str], Callable[[str], str] | None] | None = None
         """The words of the last fault that says how to retry, given the key that does."""
 
@@ -176,27 +214,46 @@ class TrunksScreen(AppScreen[None]):
     # --- loading ----------------------------------------------------------------
 
     def load(self) -> None:
+        """Ask for the trunks; the rows held stay until the answer's first trunks arrive (or it is whole).
+
+        A list still arriving for an earlier load is given up: its connection is replaced (when no other
+        call would be cut off with it), so the new list does not wait behind the rest of the old one.
+        """
+        if {worker.group for worker in self.calls_in_flight()} == {"trunks"}:
+            self.client.reconnect()
         client, i_account, pattern = self.client, self.i_account, self.pattern
         what = f"matching {quoted(pattern)}" if pattern else "of the account"
         self.loads += 1
         load = self.loads
+        arrivals = self.arrivals = Arrivals(load)
         self.loading_text = f"Loading trunks {what}…"
-        self.query_one(StatusLine).busy(f"{self.loading_text} Escape stops waiting")
+        self.received = None
+        self.query_one(StatusLine).busy(self.loading_line())
+        if self.answered is None and not self.trunks:
+            self.nothing_loaded("Loading the trunks…")
 
         def progress(received: int, expected: int | None) -> None:
             self.post_message(LoadProgress(load, received, expected))
 
-        def fetch() -> list[Trunk]:
-            return client.list_trunks(i_account, pattern or None, progress)
+        def arrived(batch: list[Trunk]) -> None:
+            if arrivals.add(batch, COLUMNS):
+                self.post_message(RowsArrived(load))
 
-        self.run_call("trunks", lambda: TrunkRows.fetch(fetch, COLUMNS), lambda rows: TrunksLoaded(rows, pattern))
+        def fetch() -> None:
+            client.list_trunks(i_account, pattern or None, progress, arrived)
+
+        self.run_call("trunks", fetch, lambda _: TrunksLoaded(load, pattern))
+
+    def loading_line(self) -> str:
+        return loading_line(self.loading_text, 0 if self.arrivals is None else self.arrivals.taken, self.received)
 
     @on(LoadProgress)
     def load_progress(self, progress: LoadProgress) -> None:
         """Say how much of the list has arrived: only for the newest load, while it is awaited and shown."""
-        if progress.load == self.loads and self.is_active and self.calls_in_flight("trunks"):
-            amount = received_text(progress.received, progress.expected)
-            self.query_one(StatusLine).busy(f"{self.loading_text} {amount} · Escape stops waiting")
+        if progress.load == self.loads and self.arrivals is not None:
+            self.received = (progress.received, progress.expected)
+            if self.is_active:
+                self.query_one(StatusLine).busy(self.loading_line())
 
     def reload(self) -> None:
         self.load()
@@ -204,17 +261,72 @@ class TrunksScreen(AppScreen[None]):
     def action_refresh(self) -> None:
         self.load()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The table shows a loading indicator until its first list arrives."""
-        self.grid.loading = not self.loaded_once and bool(self.calls_in_flight("trunks"))
+    @on(RowsArrived)
+    def rows_arrived(self, message: RowsArrived) -> None:
+        """Show the trunks of the load in flight that wait, only while this screen is shown; a batch of an
+        older load does nothing."""
+        arrivals = self.arrivals
+        if arrivals is not None and message.load == arrivals.load and self.is_active:
+            self.take_rows(arrivals)
+
+    @on(events.ScreenResume)
+    def take_waiting_rows(self) -> None:
+        """Trunks that arrived while another screen covered this one are shown now."""
+        if self.arrivals is not None:
+            self.take_rows(self.arrivals)
+
+    def take_rows(self, arrivals: Arrivals) -> None:
+        """Add the next of the trunks waiting (``CHUNK`` at most, so the screen never freezes) and come back
+        for the rest; once the answer is whole and every trunk is shown, the count is final.
+
+        The first trunks of a load replace the rows held before it.
+        """
+        first = not arrivals.taken
+        batches, more = arrivals.take()
+        self.add_rows(batches, first)
+        if more:
+            self.post_message(RowsArrived(arrivals.load))
+        elif arrivals.whole is not None:
+            if first and not batches:
+                self.rows = TrunkRows.empty(COLUMNS)
+            self.answered = arrivals.whole
+            self.arrivals = None
+        elif not batches:
+            return
+        self.rebuild()
 
     @on(TrunksLoaded)
     def trunks_loaded(self, loaded: TrunksLoaded) -> None:
-        self.rows = loaded.rows
-        self.answered = loaded.pattern
-        self.loaded_once = True
-        self.grid.loading = False
-        self.rebuild()
+        arrivals = self.arrivals
+        if arrivals is not None and loaded.load == arrivals.load:
+            arrivals.whole = loaded.pattern
+            self.take_rows(arrivals)
+
+    def stop_loading(self) -> None:
+        """The load in flight ends before its answer is whole (stopped, failed): the trunks that arrived
+        are all shown, and the rest is not waited for."""
+        arrivals = self.arrivals
+        if arrivals is None:
+            return
+        first = not arrivals.taken
+        batches: list[RowBatch] = []
+        more = True
+        while more:
+            taken, more = arrivals.take()
+            batches += taken
+        self.add_rows(batches, first)
+        self.arrivals = None
+        if batches:
+            self.rebuild()
+
+    def add_rows(self, batches: list[RowBatch], first: bool) -> None:
+        """Add a load's batches to the rows held; its first replace them."""
+        if batches and first:
+            self.rows = TrunkRows.empty(COLUMNS)
+            self.answered = None
+            self.replaced = True
+        for batch in batches:
+            self.rows.extend(batch)
 
     @on(TrunkDeleted)
     def trunk_deleted(self, deleted: TrunkDeleted) -> None:
@@ -228,8 +340,14 @@ class TrunksScreen(AppScreen[None]):
         status, error = self.query_one(StatusLine), failed.error
         if failed.purpose == "trunks":
             title = "Loading trunks failed"
-            self.trouble(lambda key: f"Loading failed: {error} · {key} retries",
-                         lambda key: f"The trunks could not be loaded (the reason is below). {key} tries again.")
+            self.stop_loading()
+            if self.incomplete():
+                count = len(self.trunks)
+                self.trouble(lambda key: f"Loading failed part way: {error} · only {count:,} of the trunks arrived "
+                                         f"· {key} retries")
+            else:
+                self.trouble(lambda key: f"Loading failed: {error} · {key} retries",
+                             lambda key: f"The trunks could not be loaded (the reason is below). {key} tries again.")
         elif failed.purpose == "open":
             title = "Opening the trunk failed"
             status.fault(f"Opening the trunk failed: {error} · Enter tries again")
@@ -265,28 +383,43 @@ class TrunksScreen(AppScreen[None]):
         return self.shown[row] if 0 <= row < len(self.shown) else None
 
     def rebuild(self) -> None:
-        """Apply the sort and the quick filter, show the result, keep the selection.
-
-        The selection is kept by a whole-number ``i_trunk`` only: a hostile
-        switch's id may be an array nested thousands deep, and comparing two
-        of those raises ``RecursionError``.
-        """
-        keep = self.select_after_load
-        if keep is None and (selected := self.current()) is not None:
-            keep = selected.i_trunk
-        self.select_after_load = None
+        """Apply the sort and the quick filter, show the result, keep the selection (``position``)."""
+        selected = self.current()
         wanted = self.quick_filter()
         self.shown = self.rows.view(self.sort_by, self.descending, wanted)
-        target = next((i for i, t in enumerate(self.shown) if isinstance(keep, int) and t.i_trunk == keep), 0)
         sorted_by = None if self.sort_by is None else (COLUMNS.index(self.sort_by), self.descending)
-        self.grid.show(self.shown, self.rows.widths, cursor=target, sorted_by=sorted_by)
+        self.grid.show(self.shown, self.rows.widths, cursor=self.position(selected), sorted_by=sorted_by)
         self.describe(wanted)
+
+    def position(self, selected: Trunk | None) -> int:
+        """Where the cursor goes in the rows shown: on the trunk just saved once it has arrived, else on the
+        trunk selected before (after a reload, the one with its id), else the first row.
+
+        Ids are compared only when whole numbers: a hostile switch's id may be
+        an array nested thousands deep, and comparing two of those raises
+        ``RecursionError``.
+        """
+        shown = self.shown
+        saved = self.select_after_load
+        if isinstance(saved, int):
+            at = _with_id(shown, saved)
+            if at is not None or self.arrivals is None:
+                self.select_after_load = None
+            if at is not None:
+                return at
+        replaced, self.replaced = self.replaced, False
+        if selected is None:
+            return 0
+        if replaced:
+            return (isinstance(selected.i_trunk, int) and _with_id(shown, selected.i_trunk)) or 0
+        return next((i for i, trunk in enumerate(shown) if trunk is selected), 0)
 
     def quick_filter(self) -> str:
         return self.query_one("#quick", Input).value.strip().casefold()
 
     def nothing_loaded(self, reason: str) -> None:
-        """When a load failed or was stopped with no rows loaded, the middle of the screen says so.
+        """While no rows are held (the first load waits, or a load failed or was stopped before any trunk
+        arrived), the middle of the screen says why.
 
         It must not go on saying the account has no trunks, nor that none matches a pattern, not even
         after a later sort or filter: no answer is held.
@@ -297,30 +430,41 @@ class TrunksScreen(AppScreen[None]):
             empty.update(Text(reason, justify="center"))
             self.grid.display, empty.display = False, True
 
+    def incomplete(self) -> bool:
+        """Whether the rows held are the part of an answer that arrived before its load stopped or failed."""
+        return self.answered is None and self.arrivals is None and bool(self.trunks)
+
     def describe(self, wanted: str) -> None:
-        """Say in the status line and the middle what the rows held are; while no answer is held (still
-        loading, stopped, failed) both go on saying so."""
-        if self.answered is None:
-            return
+        """Say in the status line and the middle what the rows held are. While trunks load the status line
+        says how many have arrived; only a whole answer's count is said as final. While no whole answer is
+        held and none loads (stopped, failed), the status line goes on saying so, and the middle says why
+        nothing is shown."""
         status = self.query_one(StatusLine)
         empty = self.query_one("#empty", Static)
         table = self.grid
         total, shown = len(self.trunks), len(self.shown)
-        parts = [counted(total, "trunk")]
-        if self.answered:
-            parts.append(f"pattern {quoted(self.answered)}")
-        if wanted:
-            parts.append(f"filter {quoted(wanted)} shows {shown:,}")
-        if self.sort_by is not None:
-            parts.append(f"sorted by {self.sort_by.label} {'↓' if self.descending else '↑'}")
-        status.show(" · ".join(parts))
+        if self.arrivals is not None:
+            status.busy(self.loading_line())
+        elif self.answered is not None:
+            parts = [counted(total, "trunk")]
+            if self.answered:
+                parts.append(f"pattern {quoted(self.answered)}")
+            if wanted:
+                parts.append(f"filter {quoted(wanted)} shows {shown:,}")
+            if self.sort_by is not None:
+                parts.append(f"sorted by {self.sort_by.label} {'↓' if self.descending else '↑'}")
+            status.show(" · ".join(parts))
         if shown:
             table.display, empty.display = True, False
             return
+        if not total and self.answered is None:
+            return
         if total and wanted:
             every = "the" if total == 1 else "all"
-            reason = (f"The quick filter {quoted(wanted)} hides {every} {counted(total, 'trunk')}. "
-                      "Escape in the filter clears it.")
+            held = counted(total, "trunk")
+            if self.answered is None:
+                held += " arrived so far" if self.arrivals is not None else " that arrived before loading stopped"
+            reason = f"The quick filter {quoted(wanted)} hides {every} {held}. Escape in the filter clears it."
         elif self.answered:
             reason = (f"No trunk of this account matches the pattern {quoted(self.answered)}.\n"
                       "Clear the pattern to see all.")
@@ -387,12 +531,18 @@ class TrunksScreen(AppScreen[None]):
 
     def action_back(self) -> None:
         abandoned = self.stop_waiting()
+        if "trunks" in abandoned:
+            self.stop_loading()
         if abandoned == {"open"}:
             self.query_one(StatusLine).show("Stopped opening the trunk.")
             return
         if abandoned:
             if "delete" in abandoned:
                 self.trouble(lambda key: f"Stopped waiting for the delete: {key} reloads to show whether it happened.")
+            elif self.incomplete():
+                count = len(self.trunks)
+                self.trouble(lambda key: f"Stopped waiting: only {count:,} of the trunks arrived · "
+                                         f"{key} loads them all")
             elif self.trunks:
                 self.trouble(lambda key: f"Stopped waiting for the switch; the rows shown are from before. "
                                          f"{key} tries again.")
