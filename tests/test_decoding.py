@@ -241,3 +241,14 @@ def test_a_streamed_member_given_twice_is_refused() -> None:
     assert decoder.take() == [{"i_trunk": 1}]
     with pytest.raises(ProtocolError, match="gives its member 'trunks' more than once"):
         decoder.close()
+
+
+@pytest.mark.parametrize("value", [b"<int>5</i4>", b"<i4>5</int>", b"<string>a</int>", b"<nil></string>"])
+def test_a_type_closed_by_another_is_refused_as_xmlrpc_client_refuses_it(value: bytes) -> None:
+    """Not well-formed XML; read a run at a time, the member must not just go missing."""
+    answer = ENVELOPE % (b"", b"<value>%s</value></member><member><name>y</name><value><int>1</int></value>" % value)
+    with pytest.raises(ExpatError) as original:
+        xmlrpc.client.loads(answer)
+    with pytest.raises(ProtocolError) as caught:
+        decode(answer, [])
+    assert f"({original.value})" in str(caught.value)

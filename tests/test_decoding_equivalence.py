@@ -64,6 +64,8 @@ REWRITES: dict[str, Callable[[bytes, int], bytes]] = {
     "attribute": lambda data, _: data.replace(b"<struct>", b'<struct id="1">', 1),
     "trailing comment": lambda data, _: data + b"<!-- end -->\n",
     "junk after the answer": lambda data, _: data + b"x",
+    "mismatched string": lambda data, _: data.replace(b"</string>", b"</int>", 1),
+    "mismatched integer": lambda data, _: data.replace(b"</int>", b"</i4>", 1),
     "byte deleted": lambda data, at: data[:at] + data[at + 1:],
     "byte changed": lambda data, at: data[:at] + b"<" + data[at + 1:],
 }

@@ -33,8 +33,7 @@ _MEMBER = _WS + rb"<member>" + _WS + rb"<name>([^<]*)</name>" + _WS + _SCALAR + 
 
 
 def _without_groups(pattern: bytes) -> bytes:
-    """``pattern`` with its groups made non-capturing; the type that closes is then any of them."""
-    pattern = pattern.replace(rb"(?P<typed>", b"(").replace(rb"</(?P=typed)>", rb"</(?:" + _TYPED + rb")>")
+    """``pattern`` with its groups made non-capturing, but for the type, which its own closing tag must name."""
     return re.sub(rb"\((?!\?)", b"(?:", pattern)
 
 
