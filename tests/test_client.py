@@ -33,7 +33,7 @@ from trunktui.errors import (
     TlsError,
     TransportError,
 )
-from trunktui.model import TRUNK_FIELDS
+from trunktui.model import TRUNK_FIELDS, Trunk
 from trunktui.simulator import FailMode, SimulatorServer, add_bulk_trunks
 
 
@@ -310,11 +310,41 @@ def test_duplicate_name_is_a_fault_with_code_and_string(client: SippyClient) -> 
 # --- Authentication and scope ---------------------------------------------------
 
 
-def test_a_run_of_calls_pays_one_digest_challenge(sim: Sim, client: SippyClient) -> None:
+def test_a_run_of_calls_pays_one_digest_challenge_per_connection(sim: Sim, client: SippyClient) -> None:
+    """Trunk lists come over a connection of their own: it pays one challenge too, once."""
     i_account = first_account(client)
     for _ in range(20):
-        client.list_trunks(i_account, "zzz%")
+        client.get_account(i_account)
     assert sim.server.stats.challenges == 1
+    for _ in range(20):
+        client.list_trunks(i_account, "zzz%")
+        client.get_account(i_account)
+    assert sim.server.stats.challenges == 2
+
+
+def test_a_trunk_opens_while_a_long_list_is_still_arriving(sim: Sim, client: SippyClient) -> None:
+    """The list holds its connection until its last byte; a single call does not wait behind it."""
+    i_account = first_account(client)
+    sim.store.insert_trunks([{"i_account": i_account, "name": f"bulk-{n:05d}", "destination": "192.0.2.1:5060"}
+                             for n in range(3000)])
+    sim.server.knobs.stall = 3.0
+    sim.server.knobs.fail_mode, sim.server.knobs.fail_every = FailMode.SLOW_BODY, sim.server.stats.calls + 1
+    opened: list[float] = []
+    openers: list[threading.Thread] = []
+
+    def open_trunk(i_trunk: int) -> None:
+        client.get_trunk(i_trunk)
+        opened.append(time.monotonic())
+
+    def arrived(batch: list[Trunk]) -> None:
+        if not openers:
+            openers.append(threading.Thread(target=open_trunk, args=(batch[0].i_trunk,)))
+            openers[0].start()
+
+    client.list_trunks(i_account, arrived=arrived)
+    whole = time.monotonic()
+    openers[0].join()
+    assert opened and opened[0] < whole - 2, "the trunk opened only after the whole list had come"
 
 
 def test_wrong_password_is_an_auth_error(sim: Sim) -> None:

@@ -324,6 +324,37 @@ async def test_the_trunk_just_saved_is_selected_once_its_row_arrives(sim: Sim, c
         assert selected.get("description") == "Saved while the list arrives"
 
 
+@pytest.mark.parametrize("moved", [False, True], ids=["left-alone", "moved-meanwhile"])
+async def test_a_reload_keeps_the_selected_trunk_once_its_row_arrives_unless_the_cursor_moved(
+    sim: Sim, clients: list[Batches], moved: bool
+) -> None:
+    """r on the list's last trunk: the reload's first rows do not hold it, so the cursor waits on the
+    first row and goes back to it when it arrives; moved meanwhile, the cursor stays where it was put."""
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        (client,) = clients
+        screen = await open_held(pilot, client, WHOLESALE_TRUNKS)
+        client.let()
+        await until(pilot, lambda: status_of(app) == f"{WHOLESALE_TRUNKS} trunks", "the list")
+        await pilot.press("end")
+        last = screen.current()
+        assert last is not None
+        client.size = 10
+        await pilot.press("r")
+        await until(pilot, lambda: len(client.gates) == 2, "the reload")
+        client.let(1)
+        await arrived(pilot, 10)
+        assert trunk_table(app).cursor_row == 0
+        if moved:
+            await pilot.press("down", "down")
+        client.let()
+        await until(pilot, lambda: status_of(app) == f"{WHOLESALE_TRUNKS} trunks", "the reloaded list")
+        selected = screen.current()
+        assert selected is not None
+        assert selected.i_trunk == (screen.shown[2].i_trunk if moved else last.i_trunk)
+
+
 async def test_a_reload_does_not_wait_behind_a_list_still_arriving(sim: Sim) -> None:
     """r while the switch is half way through a long answer (it stalls there): the new list is asked
     for over a fresh connection and arrives, instead of queueing behind the rest of the old one."""

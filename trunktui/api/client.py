@@ -9,6 +9,7 @@ Methods block: the UI runs them in worker threads.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol, Self
@@ -42,7 +43,12 @@ class AuditSink(Protocol):
 
 
 class SippyClient:
-    """A client for one switch, as one login (or one trusted customer)."""
+    """A client for one switch, as one login (or one trusted customer).
+
+    Trunk lists come over a connection of their own, so that while a long
+    list is still arriving its first trunks can be opened, saved or
+    deleted over the other.
+    """
 
     def __init__(
         self,
@@ -54,6 +60,8 @@ class SippyClient:
         self.audit = audit
         self._transport = transport
         self._connection = Connection(settings, transport)
+        self._lists: Connection | None = None
+        self._lists_made = threading.Lock()
 
     def __enter__(self) -> Self:
         return self
@@ -63,6 +71,7 @@ class SippyClient:
 
     def close(self) -> None:
         self._connection.close()
+        self.give_up_lists()
 
     def reconnect(self, settings: ConnectionSettings | None = None) -> None:
         """Go on over a fresh connection, with new ``settings`` (a new password) if given.
@@ -76,6 +85,15 @@ class SippyClient:
             self.settings = settings
         self._connection = Connection(self.settings, self._transport)
         old.close()
+        self.give_up_lists()
+
+    def give_up_lists(self) -> None:
+        """Close the connection trunk lists come over: a list still arriving fails at once, and the next list
+        is asked for over a fresh connection instead of waiting behind the rest of it."""
+        with self._lists_made:
+            lists, self._lists = self._lists, None
+        if lists is not None:
+            lists.close()
 
     def call(self, method: str, **params: Any) -> dict[str, Any]:
         """Make any call; the answer's struct is returned undecorated."""
@@ -119,7 +137,11 @@ class SippyClient:
             if arrived is not None and batch:
                 arrived(batch)
 
-        answer = self._connection.call("getTrunksList", params, progress, ("trunks", wrap))
+        with self._lists_made:
+            if self._lists is None:
+                self._lists = Connection(self.settings, self._transport)
+            lists = self._lists
+        answer = lists.call("getTrunksList", params, progress, ("trunks", wrap))
         _structs(answer, "trunks", "getTrunksList")
         return trunks
 

@@ -177,6 +177,8 @@ class TrunksScreen(AppScreen[None]):
         self.descending = False
         self.debounce: Timer | None = None
         self.select_after_load: object = None
+        self.placed: Trunk | None = None
+        """The trunk the last rebuild put the cursor on."""
         self.loads = 0
         self.arrivals: Arrivals | None = None
         """The trunks of the load in flight, as they arrive; None while no load is in flight."""
@@ -216,11 +218,12 @@ class TrunksScreen(AppScreen[None]):
     def load(self) -> None:
         """Ask for the trunks; the rows held stay until the answer's first trunks arrive (or it is whole).
 
-        A list still arriving for an earlier load is given up: its connection is replaced (when no other
-        call would be cut off with it), so the new list does not wait behind the rest of the old one.
+        A list still arriving for an earlier load is given up with the connection lists come over, so the
+        new list does not wait behind the rest of the old one.
         """
-        if {worker.group for worker in self.calls_in_flight()} == {"trunks"}:
-            self.client.reconnect()
+        if self.calls_in_flight("trunks"):
+            self.client.give_up_lists()
+        self.placed = self.current()
         client, i_account, pattern = self.client, self.i_account, self.pattern
         what = f"matching {quoted(pattern)}" if pattern else "of the account"
         self.loads += 1
@@ -388,21 +391,28 @@ class TrunksScreen(AppScreen[None]):
         wanted = self.quick_filter()
         self.shown = self.rows.view(self.sort_by, self.descending, wanted)
         sorted_by = None if self.sort_by is None else (COLUMNS.index(self.sort_by), self.descending)
-        self.grid.show(self.shown, self.rows.widths, cursor=self.position(selected), sorted_by=sorted_by)
+        cursor = self.position(selected)
+        self.placed = self.shown[cursor] if 0 <= cursor < len(self.shown) else None
+        self.grid.show(self.shown, self.rows.widths, cursor=cursor, sorted_by=sorted_by)
         self.describe(wanted)
 
     def position(self, selected: Trunk | None) -> int:
         """Where the cursor goes in the rows shown: on the trunk just saved once it has arrived, else on the
         trunk selected before (after a reload, the one with its id), else the first row.
 
+        A trunk not among the rows yet is waited for while the list arrives, as long as the cursor stays
+        where it was put meanwhile: once the operator moves it, it is theirs.
+
         Ids are compared only when whole numbers: a hostile switch's id may be
         an array nested thousands deep, and comparing two of those raises
         ``RecursionError``.
         """
         shown = self.shown
-        saved = self.select_after_load
-        if isinstance(saved, int):
-            at = _with_id(shown, saved)
+        awaited = self.select_after_load
+        if isinstance(awaited, int) and selected is not self.placed:
+            awaited = self.select_after_load = None
+        if isinstance(awaited, int):
+            at = _with_id(shown, awaited)
             if at is not None or self.arrivals is None:
                 self.select_after_load = None
             if at is not None:
@@ -411,7 +421,10 @@ class TrunksScreen(AppScreen[None]):
         if selected is None:
             return 0
         if replaced:
-            return (isinstance(selected.i_trunk, int) and _with_id(shown, selected.i_trunk)) or 0
+            at = _with_id(shown, selected.i_trunk) if isinstance(selected.i_trunk, int) else None
+            if at is None and self.arrivals is not None and isinstance(selected.i_trunk, int):
+                self.select_after_load = selected.i_trunk
+            return at or 0
         return next((i for i, trunk in enumerate(shown) if trunk is selected), 0)
 
     def quick_filter(self) -> str:
