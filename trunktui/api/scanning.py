@@ -150,11 +150,15 @@ def _scalar(typed: str, text: str, empty: str, plain: str) -> Any:
 
 
 def _advanced(line: int, chars: int, text: bytes) -> tuple[int, int]:
-    """The line and column reached from ``line``, column ``chars`` by ``text``, which ends between characters."""
-    last = text.rfind(b"\n")
+    """The line and column reached from ``line``, column ``chars`` by ``text``, which ends between characters.
+
+    Lines end as XML ends them: at a newline, a carriage return, or both together.
+    """
+    last = max(text.rfind(b"\n"), text.rfind(b"\r"))
     if last < 0:
         return line, chars + len(text.decode("utf-8", "replace"))
-    return line + text.count(b"\n"), len(text[last + 1:].decode("utf-8", "replace"))
+    breaks = text.count(b"\n") + text.count(b"\r") - text.count(b"\r\n")
+    return line + breaks, len(text[last + 1:].decode("utf-8", "replace"))
 
 
 class _Frame:
