@@ -13,6 +13,7 @@ produce lists of indices, which stay cheap at 50,000 trunks.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -26,6 +27,34 @@ _SEPARATOR = "\x00"
 
 CHUNK = 10_000
 """The most trunks the event loop takes in at once: merging them into a kept sort order stays well under 50 ms."""
+
+_FREED_AT_ONCE = 2_000
+"""Items let go of in one step by ``release``: a few milliseconds of work."""
+
+
+def release(*held: Sequence[Any]) -> None:
+    """Let go of what long sequences hold a slice at a time, in a thread of their own.
+
+    Freeing 50,000 trunks and their text happens in one uninterrupted stretch
+    of about 100 ms in whichever thread drops the last reference (threads
+    take turns only between steps of Python code), so the screen would
+    freeze. Each sequence is copied (a quick copy of references, which the
+    caller's own then outlive only as references), and the copies are
+    emptied a slice at a time, the event loop getting its turn between.
+    The sequences themselves are not changed: others may still read them.
+    """
+    copies = [list(items) for items in held if len(items) > _FREED_AT_ONCE]
+    if copies:
+        threading.Thread(target=_free, args=(copies,), name="trunktui-release", daemon=True).start()
+
+
+def _free(copies: list[list[Any]]) -> None:
+    while copies:
+        items = copies[-1]
+        del items[-_FREED_AT_ONCE:]
+        if not items:
+            copies.pop()
+        time.sleep(0)
 
 
 def _columns(members: list[Mapping[str, Any]], names: list[str]) -> list[Sequence[Any]]:
@@ -194,6 +223,10 @@ class TrunkRows:
 
     def __len__(self) -> int:
         return len(self.trunks)
+
+    def held(self) -> list[Sequence[Any]]:
+        """Every long sequence these rows hold, for ``release``."""
+        return [self.trunks, self.haystacks, *self.values.values(), *(order.keys for order in self._orders.values())]
 
     def extend(self, batch: RowBatch) -> None:
         """Add a batch after the rows held; kept sort orders take it in."""

@@ -35,7 +35,7 @@ from trunktui.tui.base import AppScreen, Context, Shown
 from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell
 from trunktui.tui.grid import Grid
-from trunktui.tui.rows import Arrivals, RowBatch, TrunkRows
+from trunktui.tui.rows import Arrivals, RowBatch, TrunkRows, release
 from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.screens.confirm import delete_dialog
 from trunktui.tui.widgets import SafeInput, StatusLine
@@ -291,7 +291,7 @@ class TrunksScreen(AppScreen[None]):
             self.post_message(RowsArrived(arrivals.load))
         elif arrivals.whole is not None:
             if first and not batches:
-                self.rows = TrunkRows.empty(COLUMNS)
+                self.replace_rows()
             self.answered = arrivals.whole
             self.arrivals = None
         elif not batches:
@@ -325,11 +325,20 @@ class TrunksScreen(AppScreen[None]):
     def add_rows(self, batches: list[RowBatch], first: bool) -> None:
         """Add a load's batches to the rows held; its first replace them."""
         if batches and first:
-            self.rows = TrunkRows.empty(COLUMNS)
+            self.replace_rows()
             self.answered = None
             self.replaced = True
         for batch in batches:
             self.rows.extend(batch)
+
+    def replace_rows(self) -> None:
+        """Start again from no rows; the trunks held before are let go of a slice at a time (``release``)."""
+        release(*self.rows.held(), self.shown)
+        self.rows = TrunkRows.empty(COLUMNS)
+
+    def on_unmount(self) -> None:
+        """A long list is let go of a slice at a time, so leaving it never freezes the screen left for."""
+        release(*self.rows.held(), self.shown)
 
     @on(TrunkDeleted)
     def trunk_deleted(self, deleted: TrunkDeleted) -> None:
