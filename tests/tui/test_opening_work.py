@@ -63,3 +63,19 @@ async def test_a_form_is_built_without_styling_anything(app: TrunkApp, monkeypat
         styled.clear()
         TrunkForm(editable_fields(creating=False), False, screen.trunk.members)
         assert styled == []
+
+
+async def test_a_form_is_drawn_a_few_fields_at_a_time(app: TrunkApp) -> None:
+    """The first fields are drawn with the screen and the rest in the frames after it, all of them
+    holding their values from the start."""
+    async with app.run_test() as pilot:
+        await open_account(pilot, WHOLESALE)
+        screen = await open_trunk(pilot, 1)
+        assert screen.trunk is not None
+        fields = list(editable_fields(creating=False))
+        form = TrunkForm(fields, False, screen.trunk.members)
+        first = TrunkForm.SHOWN_FIRST
+        assert 0 < first < len(fields)
+        assert [editor.display for editor in form.editors()] == [True] * first + [False] * (len(fields) - first)
+        assert [editor.value() for editor in form.editors()] == [screen.trunk.get(f.name, f.default) for f in fields]
+        assert all(editor.display for editor in screen.query_one(TrunkForm).editors())

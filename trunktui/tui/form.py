@@ -280,9 +280,18 @@ class FieldEditor(StyledOnMount):
 
 
 class TrunkForm(Widget):
-    """Editors for a set of fields, with whole-form validation."""
+    """Editors for a set of fields, with whole-form validation.
+
+    The first fields are laid out and drawn with the screen, the others a few
+    at a time in the frames after it (``show_more``): laying out and drawing a
+    hundred widgets at once held the whole app for the time of several frames.
+    Every editor exists, holding its value, from the start, so the form's
+    values and checks never depend on what has been drawn.
+    """
 
     DEFAULT_CSS = "TrunkForm { height: auto; }"
+    SHOWN_FIRST = 6
+    SHOWN_PER_FRAME = 5
 
     def __init__(self, fields: Iterable[Field], creating: bool, values: Mapping[str, Any],
                  disabled: bool = False) -> None:
@@ -291,9 +300,24 @@ class TrunkForm(Widget):
         self.fields = tuple(fields)
         self.creating = creating
         self._editors = [FieldEditor(spec, creating, values.get(spec.name, spec.default)) for spec in self.fields]
+        self._hidden = self._editors[self.SHOWN_FIRST:]
+        for editor in self._hidden:
+            editor.display = False
 
     def compose(self) -> ComposeResult:
         yield from self._editors
+
+    def on_mount(self) -> None:
+        if self._hidden:
+            self.call_after_refresh(self.show_more)
+
+    def show_more(self) -> None:
+        """Show the next few fields, and the ones after them once these are drawn."""
+        shown, self._hidden = self._hidden[:self.SHOWN_PER_FRAME], self._hidden[self.SHOWN_PER_FRAME:]
+        for editor in shown:
+            editor.display = True
+        if self._hidden:
+            self.call_after_refresh(self.show_more)
 
     def editors(self) -> list[FieldEditor]:
         return list(self._editors)
