@@ -96,18 +96,6 @@ class ScreenCaller(Caller, Screen[ResultType]):
 class AppScreen(ScreenCaller[ResultType]):
     """A full screen of trunktui."""
 
-    def render(self) -> RenderableType:
-        """The screen's own background, as the app draws it: never the screen beneath.
-
-        Its background is transparent, and Textual draws a screen whose
-        background lets light through as a copy of the screen beneath, so each
-        repaint of a trunk's screen would draw the table of thousands of trunks
-        under it. A full screen's widgets cover it whole, so none of that is seen.
-        """
-        background = self.styles.background
-        blank = Blank(self.app.styles.background if background.is_transparent else background)
-        return blank  # type: ignore[return-value]  # Textual's Screen.render returns a Blank too
-
     def __init__(self, context: Context) -> None:
         super().__init__()
         self.context = context
@@ -125,6 +113,20 @@ class AppScreen(ScreenCaller[ResultType]):
         if not self.been_shown:
             self.been_shown = True
             resume.refresh_styles = False
+
+    def render(self) -> RenderableType:
+        """The screen's own background, as the app draws it: never the screen beneath.
+
+        Textual's CSS for screens does not reach trunktui's (their first base
+        is ``Caller``), so their background is transparent, and Textual draws
+        a screen whose background lets light through as a copy of the screen
+        beneath: each repaint of a trunk's screen drew the table of thousands
+        of trunks under it. A full screen's widgets cover it whole, so none of
+        that was ever seen.
+        """
+        background = self.styles.background
+        blank = Blank(self.app.styles.background if background.is_transparent else background)
+        return blank  # type: ignore[return-value]  # Textual's Screen.render returns a Blank too
 
     @property
     def client(self) -> SippyClient:

@@ -98,8 +98,8 @@ class FieldEditor(StyledOnMount):
             self.state = Label(spec.switch_word(self.shown), id="state")
         else:
             with self.prevent(Input.Changed):
-                self.box = FieldInput(self.shown, id="input", compact=True, password=spec.secret, select_on_focus=False,
-                                 disabled=null)
+                self.box = FieldInput(self.shown, id="input", compact=True, password=spec.secret,
+                                      select_on_focus=False, disabled=null)
         self.null = NullBox("NULL", null, id="null", compact=True) if spec.nullable else None
         self.message = Static(Text(spec.help), classes="message")
         self.check()
