@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
+from rich.console import RenderableType
 from textual import events, on
 from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.message import Message
+from textual.renderables.blank import Blank
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
@@ -97,6 +99,34 @@ class AppScreen(ScreenCaller[ResultType]):
     def __init__(self, context: Context) -> None:
         super().__init__()
         self.context = context
+        self.been_shown = False
+
+    @on(events.ScreenResume)
+    def styled_already(self, resume: events.ScreenResume) -> None:
+        """Shown for the first time: its widgets are not styled again.
+
+        Textual styles each widget as it is mounted and, when the screen is
+        first shown moments later, all of them once more. For a trunk's form
+        that is a hundred widgets restyled for nothing while the user waits.
+        Later returns to the screen restyle as usual.
+        """
+        if not self.been_shown:
+            self.been_shown = True
+            resume.refresh_styles = False
+
+    def render(self) -> RenderableType:
+        """The screen's own background, as the app draws it: never the screen beneath.
+
+        Textual's CSS for screens does not reach trunktui's (their first base
+        is ``Caller``), so their background is transparent, and Textual draws
+        a screen whose background lets light through as a copy of the screen
+        beneath: each repaint of a trunk's screen drew the table of thousands
+        of trunks under it. A full screen's widgets cover it whole, so none of
+        that was ever seen.
+        """
+        background = self.styles.background
+        blank = Blank(self.app.styles.background if background.is_transparent else background)
+        return blank  # type: ignore[return-value]  # Textual's Screen.render returns a Blank too
 
     @property
     def client(self) -> SippyClient:

@@ -36,14 +36,18 @@ from trunktui.errors import InputError
 from trunktui.model import Field, Kind, OnCreate, changed_fields
 from trunktui.text import STAND_INS, hidden, printable, quoted, restore, reversible
 from trunktui.tui.cells import NULL_STYLE, cell_text
-from trunktui.tui.widgets import Tick
+from trunktui.tui.widgets import StyledOnMount, Tick
 
 
-class NullBox(Tick):
+class NullBox(Tick, StyledOnMount):
     """The NULL choice."""
 
 
-class FieldEditor(Widget):
+class FieldInput(Input, StyledOnMount):
+    """A field's text box."""
+
+
+class FieldEditor(StyledOnMount):
     """One field: label, input, optional NULL box, and a help or error line."""
 
     DEFAULT_CSS = """
@@ -66,60 +70,79 @@ class FieldEditor(Widget):
     FieldEditor.-changed Label { color: $text-warning; text-style: bold; }
     """
 
-    def __init__(self, spec: Field, creating: bool) -> None:
+    def __init__(self, spec: Field, creating: bool, value: Any) -> None:
+        """An editor showing ``value`` from the start.
+
+        Its controls are made here, holding ``value``, and it is checked before it is mounted, so
+        opening a form restyles nothing and posts no change messages for values nobody typed.
+        """
         super().__init__(id=f"field-{spec.name}")
         self.spec = spec
         self.creating = creating
         self.required = creating and spec.on_create is OnCreate.REQUIRED
         self.set_class(self.required, "-required")
-        self.original: Any = spec.default
-        self.shown: Any = None
+        self.original: Any
+        self.shown: Any
         self.in_place = True
         self.insisted = False
         self.problem: str | None = None
         self.overtaken: str | None = None
         """What to say under the field while it is edited: that the switch changed it under the edit."""
+        self._take(value)
+        null = spec.nullable and value is None
+        self.set_class(null, "-null")
+        self.state: Label | None = None
+        self.box: Input | Switch
+        if spec.kind is Kind.BOOLEAN:
+            self.box = Switch(self.shown, id="input")
+            self.state = Label(spec.switch_word(self.shown), id="state")
+        else:
+            with self.prevent(Input.Changed):
+                self.box = FieldInput(self.shown, id="input", compact=True, password=spec.secret,
+                                      select_on_focus=False, disabled=null)
+        self.null = NullBox("NULL", null, id="null", compact=True) if spec.nullable else None
+        self.message = Static(Text(spec.help), classes="message")
+        self.check()
 
     def compose(self) -> ComposeResult:
         spec = self.spec
         with Horizontal():
             yield Label(Text(spec.label + (" *" if self.required else "")))
-            if spec.kind is Kind.BOOLEAN:
-                yield Switch(id="input")
-                yield Label(spec.switch_word(False), id="state")
-            else:
-                yield Input(id="input", compact=True, password=spec.secret, select_on_focus=False)
-                if spec.nullable:
-                    yield Label(Text("NULL", style=NULL_STYLE), id="null-mark")
-            if spec.nullable:
-                yield NullBox("NULL", id="null", compact=True)
-        yield Static(Text(spec.help), classes="message")
+            yield self.box
+            if self.state is not None:
+                yield self.state
+            if spec.nullable and spec.kind is not Kind.BOOLEAN:
+                yield Label(Text("NULL", style=NULL_STYLE), id="null-mark")
+            if self.null is not None:
+                yield self.null
+        yield self.message
 
     @property
     def is_null(self) -> bool:
-        return self.spec.nullable and self.query_one("#null", NullBox).value
+        return self.null is not None and self.null.value
 
     def load(self, value: Any) -> None:
         """Show ``value`` as the field's starting point."""
         self.overtaken = None
-        self.rebase(value)
-        if self.spec.kind is Kind.BOOLEAN:
-            self.query_one(Switch).value = self.shown
-        else:
-            self.query_one(Input).value = self.shown
-        if self.spec.nullable:
-            self.query_one("#null", NullBox).value = value is None
+        self._take(value)
+        self.box.value = self.shown
+        if self.null is not None:
+            self.null.value = value is None
         self.check()
 
     def rebase(self, value: Any) -> None:
         """Take ``value`` as what the switch holds, leaving what the widget shows alone."""
+        self._take(value)
+        self.check()
+
+    def _take(self, value: Any) -> None:
+        """Hold ``value`` as what the switch holds, and what a control shows for it, without checking."""
         self.original = value
         if self.spec.kind is Kind.BOOLEAN:
             self.shown = self.spec.truth(value) is True
         else:
             self.shown = "" if value is None else printable(value)
             self.in_place = not isinstance(value, str) or reversible(value)
-        self.check()
 
     def overtake(self, value: Any) -> None:
         """The switch changed this field to ``value`` while the user was editing it: ``value`` becomes
@@ -147,10 +170,10 @@ class FieldEditor(Widget):
     @property
     def touched(self) -> bool:
         """Whether the widget shows something other than what ``load`` put there."""
-        if self.spec.kind is Kind.BOOLEAN:
-            return bool(self.query_one(Switch).value != self.shown)
+        if isinstance(self.box, Switch):
+            return bool(self.box.value != self.shown)
         null_shown = self.spec.nullable and self.original is None
-        return self.query_one(Input).value != self.shown or self.is_null != null_shown
+        return self.box.value != self.shown or self.is_null != null_shown
 
     def value(self) -> Any:
         """The field's value for the wire; raises ``InputError`` if invalid.
@@ -159,12 +182,12 @@ class FieldEditor(Widget):
         original object, whatever it is (NaN, a string in a boolean member),
         so an untouched field is never an edit.
         """
-        if self.spec.kind is Kind.BOOLEAN:
-            switched = self.query_one(Switch).value
+        if isinstance(self.box, Switch):
+            switched = self.box.value
             return self.original if switched == self.shown and not self.creating else switched
         if self.is_null:
             return None
-        text = self.query_one(Input).value
+        text = self.box.value
         untouched = text == self.shown and (self.original is not None or not self.spec.nullable)
         if untouched and not (self.required and not text.strip()):
             return self.spec.validate(self.original) if self.creating else self.original
@@ -215,7 +238,7 @@ class FieldEditor(Widget):
         shown = self.problem if self.problem is not None and (self.touched or self.insisted) else None
         self.set_class(shown is not None, "-invalid")
         self.set_class(shown is None and warning is not None, "-warned")
-        self.query_one(".message", Static).update(Text(shown or warning or self.spec.help))
+        self.message.update(Text(shown or warning or self.spec.help))
         return self.problem
 
     def insist(self) -> str | None:
@@ -229,8 +252,8 @@ class FieldEditor(Widget):
         self.scroll_visible(animate=False)
 
     def reveal(self, shown: bool) -> None:
-        if self.spec.secret:
-            self.query_one(Input).password = not shown
+        if isinstance(self.box, Input) and self.spec.secret:
+            self.box.password = not shown
 
     @on(Input.Changed)
     def edited(self, event: Input.Changed) -> None:
@@ -243,34 +266,61 @@ class FieldEditor(Widget):
 
     @on(Switch.Changed)
     def switched(self, event: Switch.Changed) -> None:
-        self.query_one("#state", Label).update(self.spec.switch_word(event.value))
+        if self.state is not None:
+            self.state.update(self.spec.switch_word(event.value))
         self.check()
 
     @on(Checkbox.Changed)
     def null_toggled(self, event: Checkbox.Changed) -> None:
         """NULL puts the word in place of the box, styled as the table shows NULL, so it never
         looks like an empty string; unticking brings the box back as it was."""
-        self.query_one(Input).disabled = event.value
+        self.box.disabled = event.value
         self.set_class(event.value, "-null")
         self.check()
 
 
 class TrunkForm(Widget):
-    """Editors for a set of fields, with whole-form validation."""
+    """Editors for a set of fields, with whole-form validation.
+
+    The first fields are laid out and drawn with the screen, the others a few
+    at a time in the frames after it (``show_more``): laying out and drawing a
+    hundred widgets at once held the whole app for the time of several frames.
+    Every editor exists, holding its value, from the start, so the form's
+    values and checks never depend on what has been drawn.
+    """
 
     DEFAULT_CSS = "TrunkForm { height: auto; }"
+    SHOWN_FIRST = 6
+    SHOWN_PER_FRAME = 5
 
-    def __init__(self, fields: Iterable[Field], creating: bool) -> None:
-        super().__init__()
+    def __init__(self, fields: Iterable[Field], creating: bool, values: Mapping[str, Any],
+                 disabled: bool = False) -> None:
+        """Editors for ``fields``, each showing its member of ``values`` (or its default)."""
+        super().__init__(disabled=disabled)
         self.fields = tuple(fields)
         self.creating = creating
+        self._editors = [FieldEditor(spec, creating, values.get(spec.name, spec.default)) for spec in self.fields]
+        self._hidden = self._editors[self.SHOWN_FIRST:]
+        for editor in self._hidden:
+            editor.display = False
 
     def compose(self) -> ComposeResult:
-        for spec in self.fields:
-            yield FieldEditor(spec, self.creating)
+        yield from self._editors
+
+    def on_mount(self) -> None:
+        if self._hidden:
+            self.call_after_refresh(self.show_more)
+
+    def show_more(self) -> None:
+        """Show the next few fields, and the ones after them once these are drawn."""
+        shown, self._hidden = self._hidden[:self.SHOWN_PER_FRAME], self._hidden[self.SHOWN_PER_FRAME:]
+        for editor in shown:
+            editor.display = True
+        if self._hidden:
+            self.call_after_refresh(self.show_more)
 
     def editors(self) -> list[FieldEditor]:
-        return list(self.query(FieldEditor))
+        return list(self._editors)
 
     def load(self, values: Mapping[str, Any]) -> None:
         for editor in self.editors():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, RadioButton, Static
 
 from trunktui.errors import TrunkTuiError
@@ -10,6 +11,22 @@ from trunktui.text import printable
 
 TOASTS = "#textual-toastrack"
 """Textual's holder of a screen's notifications, docked at the bottom; ``app.tcss`` places it."""
+
+
+class StyledOnMount(Widget):
+    """A widget that is styled as it is mounted, not at each change of its classes before that.
+
+    Textual restyles a widget, and all it holds, whenever its classes change,
+    even before it is mounted, and styles it once more as it is mounted: the
+    passes made while it is built (for its value, its compact look) are wasted,
+    and a trunk's form builds dozens of such widgets at once. Name it after
+    the widget class it adapts (``class FieldInput(Input, StyledOnMount)``):
+    Textual takes a widget's CSS from its first base only.
+    """
+
+    def update_node_styles(self, animate: bool = True) -> None:
+        if self.is_attached:
+            super().update_node_styles(animate)
 
 
 class StatusLine(Static):

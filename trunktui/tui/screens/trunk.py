@@ -117,6 +117,9 @@ class TrunkScreen(AppScreen[int | None]):
     TrunkScreen #savebar Button { margin-right: 1; }
     TrunkScreen #save-status { width: 1fr; }
     """
+    AUTO_FOCUS = "FieldEditor #input"
+    """The first field takes the focus as the screen is made: focusing anything else first would
+    restyle the whole form twice (the form's scroller takes focus, then gives it up)."""
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the changes: shows old → new, then sends only those"),
         Binding("ctrl+r", "reveal", "Show passwords", tooltip="Show the passwords"),
@@ -156,7 +159,7 @@ class TrunkScreen(AppScreen[int | None]):
         yield Static(id="heading")
         with VerticalScroll(id="form"):
             yield Static(id="readonly")
-            yield TrunkForm(editable_fields(self.creating), self.creating)
+            yield TrunkForm(editable_fields(self.creating), self.creating, self.start, disabled=self.read_only)
         with Horizontal(id="savebar"):
             yield Button("Create" if self.creating else "Save", id="save", variant="primary", compact=True)
             yield Button("Reset" if self.creating else "Revert", id="revert", compact=True)
@@ -165,14 +168,10 @@ class TrunkScreen(AppScreen[int | None]):
 
     def on_mount(self) -> None:
         self.show_trunk()
-        form = self.query_one(TrunkForm)
-        form.load(self.start)
         if self.read_only:
-            form.disabled = True
             for button in self.query(Button):
                 button.display = False
-        else:
-            form.editors()[0].query_one("#input").focus()
+            self.query_one("#form").focus()
         self.show_state()
 
     @property
