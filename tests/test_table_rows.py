@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
+import weakref
 from typing import Any
 
 from hypothesis import HealthCheck, example
@@ -21,7 +23,7 @@ from tests.hostile import Depth, hostile_text, long_runs, trunk_structs, wire_va
 from trunktui.model import Field, Trunk
 from trunktui.text import TEXT_LIMIT, printable
 from trunktui.tui.cells import CELL_LIMIT, cell, cell_column, cell_text, sort_key, text_keys
-from trunktui.tui.rows import CHUNK, Arrivals, RowBatch, TrunkRows
+from trunktui.tui.rows import CHUNK, Arrivals, RowBatch, TrunkRows, release
 from trunktui.tui.screens.trunks import COLUMNS
 
 OPTIONS: dict[str, Any] = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
@@ -130,3 +132,22 @@ def test_arrivals_tell_the_loop_once_and_hand_over_a_chunk_at_a_time() -> None:
 
 
 globals().update(long_runs(globals()))
+
+
+def test_release_lets_go_a_slice_at_a_time_and_leaves_the_sequences_as_they_were() -> None:
+    """The caller's lists still read the same; the objects die once the caller lets go and the thread is done."""
+
+    class Held:
+        pass
+
+    items = [Held() for _ in range(10_000)]
+    alive = [weakref.ref(item) for item in items[::1000]]
+    texts = [f"text {n}" for n in range(10_000)]
+    before = list(items)
+    release(items, texts)
+    assert items == before and len(texts) == 10_000
+    del items, before
+    deadline = time.monotonic() + 10
+    while any(ref() is not None for ref in alive) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert all(ref() is None for ref in alive)

@@ -69,6 +69,20 @@ async def test_a_closed_trunk_list_is_collected(app: TrunkApp) -> None:
         assert rows() is None, "the closed list's rows are still alive"
 
 
+async def test_a_whole_list_is_set_aside_from_the_collector_while_its_screen_is_shown(app: TrunkApp) -> None:
+    """A full collection would look at every trunk again and again; once the list is whole its rows are
+    set aside (``gc.freeze``), and looked at again when the screen goes, so nothing held there outlives it."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_account(pilot, WHOLESALE)
+        await until(pilot, lambda: gc.get_freeze_count() > 0, "the rows set aside")
+        trunk_ids = {id(trunk) for trunk in screen.trunks}
+        assert not trunk_ids & {id(held) for held in gc.get_objects()}, "a trunk is still in the collector's rounds"
+        del screen
+        await pilot.press("escape")
+        await settle(pilot)
+        assert gc.get_freeze_count() == 0
+
+
 async def test_a_create_answering_behind_help_waits_for_the_form(
     app: TrunkApp, sim: Sim, client: SippyClient
 ) -> None:
