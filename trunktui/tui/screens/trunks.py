@@ -292,6 +292,8 @@ class TrunksScreen(AppScreen[None]):
         first = not arrivals.taken
         batches, more = arrivals.take()
         self.add_rows(batches, first)
+        if first and batches:
+            self.set_aside(whole=False)
         if more:
             self.post_message(RowsArrived(arrivals.load))
         elif arrivals.whole is not None:
@@ -331,8 +333,9 @@ class TrunksScreen(AppScreen[None]):
             self.rebuild()
         self.set_aside()
 
-    def set_aside(self) -> None:
-        """The rows of a load that is over are set aside from the garbage collector's rounds (``gc.freeze``).
+    def set_aside(self, whole: bool = True) -> None:
+        """The rows of a load that is over (or has begun: what the program held before it) are set aside from
+        the garbage collector's rounds (``gc.freeze``).
 
         A full round looks at every object the program holds: with 50,000
         trunks that is over 100,000 objects and 40 to 150 ms in one stretch,
@@ -352,7 +355,7 @@ class TrunksScreen(AppScreen[None]):
         else:
             gc.collect(1)
         gc.freeze()
-        if self.set_aside_at is None:
+        if whole and self.set_aside_at is None:
             self.set_aside_at = gc.get_freeze_count()
 
     def add_rows(self, batches: list[RowBatch], first: bool) -> None:
