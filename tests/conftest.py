@@ -52,6 +52,15 @@ def running_sim() -> Iterator[Sim]:
 
 
 @pytest.fixture
+def store() -> Iterator[Store]:
+    """A simulator's data with the demo customers, accounts and trunks, without a server."""
+    store = Store()
+    seed_demo(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture
 def sim() -> Iterator[Sim]:
     with running_sim() as running:
         yield running

@@ -74,14 +74,6 @@ def accounts_of(store: Store, login: str) -> list[int]:
 
 
 @pytest.fixture
-def store() -> Iterator[Store]:
-    store = Store()
-    seed_demo(store)
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def server(store: Store) -> Iterator[SimulatorServer]:
     with SimulatorServer(store) as server:
         yield server

@@ -24,21 +24,13 @@ import httpx
 import pytest
 
 from tests.wire import logged_line
-from trunktui.simulator import SimulatorServer, Store, seed_demo
+from trunktui.simulator import SimulatorServer, Store
 from trunktui.simulator.digest import DigestAuthenticator
 from trunktui.simulator.dispatch import REALM
 from trunktui.simulator.framing import XMLAPI_PATH
 
 ACME = ("acme", "acme-demo")
 LIST_ACCOUNTS = xmlrpc.client.dumps(({"i_customer": 1},), "listAccounts").encode()
-
-
-@pytest.fixture
-def store() -> Iterator[Store]:
-    store = Store()
-    seed_demo(store)
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from tests.hostile import Depth, long_runs, wire_values
 from trunktui.model import TRUNK_FIELDS
-from trunktui.simulator import SimulatorServer, Store, seed_demo
+from trunktui.simulator import SimulatorServer, Store
 from trunktui.simulator.framing import STREAM_THRESHOLD
 from trunktui.simulator.outcome import Streamed, encode, pieces
 
@@ -42,14 +42,6 @@ def hostile_row(i_account: int, number: int) -> dict[str, Any]:
         elif isinstance(spec.default, str):
             row[spec.name] = f"{text} {spec.name} {number}"
     return row
-
-
-@pytest.fixture
-def store() -> Iterator[Store]:
-    store = Store()
-    seed_demo(store)
-    yield store
-    store.close()
 
 
 @pytest.fixture
