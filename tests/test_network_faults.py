@@ -48,6 +48,7 @@ import socket
 import ssl
 import threading
 import time
+import xmlrpc.client
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,7 @@ from trunktui.errors import (
     TlsError,
     TransportError,
 )
+from trunktui.model import Trunk
 from trunktui.simulator import FailMode, SimulatorServer
 
 # --- What an operator may be shown --------------------------------------------------------
@@ -247,6 +249,39 @@ def test_an_answer_that_trickles_is_cut_off_at_the_timeout(script: Script) -> No
         error = raised(CallTimeout, api.list_accounts)
         assert time.perf_counter() - started < 5
     assert_operator_message(error, host_of(server.url), words=("did not answer within 0.5 s",))
+
+
+def slow_list(pieces_sent: int, then_wait: float) -> Script:
+    """A 40-trunk list sent in eight pieces 0.2 s apart, after the first ``pieces_sent`` a wait of ``then_wait``."""
+    body = xmlrpc.client.dumps(({"trunks": [{"i_trunk": n, "name": f"t{n}"} for n in range(40)]},),
+                               methodresponse=True).encode()
+    size = len(body) // 8 + 1
+    pieces = [body[at:at + size] for at in range(0, len(body), size)]
+
+    def script(request: bytes) -> Iterator[bytes | float]:
+        yield b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body)
+        for number, piece in enumerate(pieces):
+            yield piece
+            yield then_wait if number + 1 == pieces_sent else 0.2
+
+    return script
+
+
+def test_a_list_that_keeps_arriving_outlasts_the_timeout() -> None:
+    """1.6 s of trunks arriving, a few every 0.2 s: the 0.5 s timeout counts from the last trunk."""
+    with RawServer(slow_list(8, 0.2)) as server, raw_client(server, read_timeout=0.5) as api:
+        told: list[Trunk] = []
+        assert len(api.list_trunks(1, arrived=told.extend)) == len(told) == 40
+
+
+def test_a_list_that_stops_arriving_is_cut_off_and_says_so() -> None:
+    with RawServer(slow_list(3, 5.0)) as server, raw_client(server, read_timeout=0.5) as api:
+        told: list[Trunk] = []
+        started = time.perf_counter()
+        error = raised(CallTimeout, lambda: api.list_trunks(1, arrived=told.extend))
+        assert time.perf_counter() - started < 3
+    assert 0 < len(told) < 40 and error.method == "getTrunksList"
+    assert "sent no more of its answer for 0.5 s" in error.message and host_of(server.url) in error.message
 
 
 def test_a_call_after_a_timeout_has_its_own_time(sim: Sim) -> None:

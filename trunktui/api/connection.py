@@ -156,7 +156,9 @@ class ConnectionSettings:
     In trusted mode no credentials are sent and every call carries
     ``i_customer`` instead. A ``read_only`` connection refuses every method
     that changes data before anything is sent. ``read_timeout`` bounds each
-    call's whole answer; it and ``connect_timeout`` obey ``timeout_problem``.
+    call's whole answer, but for a list whose items are told as they arrive
+    it counts from the last item: a long list over a slow link goes on as
+    long as it keeps coming. It and ``connect_timeout`` obey ``timeout_problem``.
     """
 
     url: str
@@ -256,6 +258,12 @@ class _Deadline:
                 self._due = None
                 if self._closed:
                     self._changed.notify()
+
+    def extend(self, seconds: float) -> None:
+        """Give the call running ``seconds`` more from now: it is making progress."""
+        with self._changed:
+            if self._due is not None:
+                self._due = max(self._due, time.monotonic() + seconds)
 
     def close(self) -> None:
         """End the watch; a call still running is cut off now, since nobody waits for its answer."""
@@ -370,12 +378,15 @@ class Connection:
             return self._post(body, method, progress, delivery)
         except ApiError as error:
             if self._deadline.passed:
-                raise _too_late(self.settings, method) from error
+                raise _too_late(self.settings, method, _part_way(delivery)) from error
             raise
         except (httpx.HTTPError, *_UNANSWERABLE) as exc:
             if self._abandoned:
                 raise self._closed(method) from exc
-            raise _translate(exc, self.settings, method, self._challenge, self._deadline.passed) from exc
+            failure = _translate(exc, self.settings, method, self._challenge, self._deadline.passed)
+            if isinstance(failure, CallTimeout) and _part_way(delivery):
+                failure = _too_late(self.settings, method, part_way=True)
+            raise failure from exc
         except RuntimeError:
             if self._abandoned:
                 raise self._closed(method) from None
@@ -398,8 +409,9 @@ class Connection:
             reported = -math.inf
             for chunk in response.iter_bytes():
                 decoder.feed(chunk)
-                if delivery is not None:
-                    delivery.offer(decoder.take())
+                if delivery is not None and (items := decoder.take()):
+                    self._deadline.extend(self.settings.read_timeout)
+                    delivery.offer(items)
                 if progress is not None and (now := time.monotonic()) - reported >= PROGRESS_INTERVAL:
                     reported = now
                     progress(response.num_bytes_downloaded, expected)
@@ -551,7 +563,14 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
-def _too_late(settings: ConnectionSettings, method: str) -> CallTimeout:
+def _part_way(delivery: _Delivery | None) -> bool:
+    """Whether the call's answer had begun to be told when it failed."""
+    return delivery is not None and delivery.told > 0
+
+
+def _too_late(settings: ConnectionSettings, method: str, part_way: bool = False) -> CallTimeout:
+    if part_way:
+        return CallTimeout(f"{settings.host} sent no more of its answer for {settings.read_timeout:g} s.", method)
     return CallTimeout(f"{settings.host} did not answer within {settings.read_timeout:g} s.", method)
 
 
