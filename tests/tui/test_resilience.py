@@ -177,6 +177,28 @@ class TestLostAnswers:
             assert field_input(app, "description").value == "never arrives"
         assert server_trunk(client, i_trunk) == before
 
+    @pytest.mark.parametrize(("purpose", "done"), [("save", "applied"), ("create", "created")])
+    async def test_a_change_not_found_that_may_still_come_is_said_in_plain_words(
+        self, app: TrunkApp, client: SippyClient, purpose: str, done: str
+    ) -> None:
+        """The read-back after a lost answer finds no change, but the request may still reach the switch."""
+        i_account, i_trunk = a_trunk(client)
+        async with app.run_test(size=SIZE) as pilot:
+            if purpose == "save":
+                screen = await edit_description(pilot, i_trunk, "still on its way")
+                screen.pending = {"description": "still on its way"}
+            else:
+                await open_account(pilot, WHOLESALE)
+                await pilot.press("n")
+                await until(pilot, lambda: isinstance(app.screen, TrunkScreen), "the new trunk form")
+                assert isinstance(app.screen, TrunkScreen)
+                screen = app.screen
+                screen.pending = {"i_account": i_account, "name": "still-on-its-way"}
+            screen.check_after(purpose, "The answer was lost", settled=False)
+            await settle(pilot)
+            status = status_of(app, "#save-status")
+            assert f"The answer was lost · when read back, the switch had not {done} it; it still may" in status
+
 
 class TestAbandon:
     """Each test ends by stopping the simulator, which cuts the abandoned call's

@@ -50,7 +50,7 @@ from trunktui.model import Trunk
 from trunktui.tui.cells import sort_key
 from trunktui.tui.grid import Grid
 from trunktui.tui.screens.trunk import TrunkScreen
-from trunktui.tui.screens.trunks import TrunksScreen, loading_line
+from trunktui.tui.screens.trunks import TrunksScreen, incomplete_line, loading_line
 
 SIZE = (100, 30)
 WHOLESALE_TRUNKS = 59
@@ -374,10 +374,132 @@ async def test_a_reload_does_not_wait_behind_a_list_still_arriving(sim: Sim) -> 
 
 
 def test_the_loading_line_fits_80_columns() -> None:
-    """Room for the status line's mark and padding, even at 200,000 trunks and hundreds of megabytes."""
+    """Room for the status line's mark and padding, even at 200,000 trunks and hundreds of megabytes, with
+    the quick filter on, and once a list with a long pattern stopped part way."""
     loading = "Loading trunks of the account…"
     lines = [loading_line(loading, 200_000, (171_200_000, 271_200_000)),
              loading_line(loading, 0, (171_200_000, 271_200_000)),
-             loading_line(loading, 0, None)]
+             loading_line(loading, 0, None),
+             loading_line(loading, 200_000, (171_200_000, 271_200_000), 199_999),
+             incomplete_line("Stopped waiting:", 200_000, "a-very-long-pattern%", "F5 loads them all")]
     assert lines[0] == "Loading trunks… 200,000 arrived · 171.2 of 271.2 MB · Escape stops waiting"
+    assert lines[-1] == "Stopped waiting: only 200,000 matching “a-very…” arrived · F5 loads them all"
     assert all(len(line) <= 80 - 4 for line in lines), lines
+
+
+@pytest.mark.parametrize("ending", ["stopped", "failed"])
+@pytest.mark.parametrize("burst", [False, True], ids=["opened-then-closed", "enter-escape-at-once"])
+async def test_back_from_a_trunk_the_status_line_still_says_the_list_is_incomplete(
+    sim: Sim, clients: list[Batches], ending: str, burst: bool
+) -> None:
+    add_trunks(sim, MORE)
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        (client,) = clients
+        if ending == "failed":
+            client.fail_after = 1
+        screen = await open_held(pilot, client, 100)
+        if ending == "stopped":
+            client.let(1)
+            await arrived(pilot, 100)
+            await pilot.press("escape")
+            client.let()
+            incomplete = "✖ Stopped waiting: only 100 of the trunks arrived · r loads them all"
+        else:
+            client.let()
+            await settle(pilot)
+            incomplete = f"✖ Loading failed part way: {BROKEN} · only 100 of the trunks arrived · r retries"
+        assert status_of(app) == incomplete
+        if burst:
+            await pilot.press("enter", "escape")
+            await settle(pilot)
+        else:
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, TrunkScreen), "the trunk screen")
+            await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen, "the trunk table")
+        await settle(pilot)
+        assert status_of(app) == incomplete
+        await pilot.press("slash")
+        assert status_of(app) == incomplete.replace(" r ", " F5 ")
+
+
+async def test_an_incomplete_list_is_not_exported(sim: Sim, clients: list[Batches]) -> None:
+    """x while the list arrives, and after it stopped part way, says why nothing is exported; once the
+    list is whole, the export dialog opens."""
+    from tests.tui.test_keyboard import told
+    from trunktui.tui.screens.export import ExportScreen
+
+    add_trunks(sim, MORE)
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        (client,) = clients
+        screen = await open_held(pilot, client, 100)
+        said = told(app)
+        client.let(1)
+        await arrived(pilot, 100)
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.screen is screen
+        assert said == ["The list is not whole yet (100 of the trunks arrived): export once it has all arrived."]
+        await pilot.press("escape", "x")
+        await pilot.pause()
+        client.let()
+        assert app.screen is screen
+        assert said[1:] == ["The list is not whole: only 100 of the trunks arrived. r loads them all, then export."]
+        client.size = 0
+        await pilot.press("r")
+        await until(pilot, lambda: status_of(app) == f"{ALL:,} trunks", "the whole list")
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the export dialog")
+
+
+async def test_escape_in_the_quick_filter_clears_it_and_the_list_goes_on_arriving(
+    sim: Sim, clients: list[Batches]
+) -> None:
+    """While the list arrives, the status line says how many rows the quick filter shows; Escape in the
+    filter holding text clears it, as its hint says, and the load goes on. Escape in the empty filter stops
+    waiting."""
+    add_trunks(sim, MORE)
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        (client,) = clients
+        screen = await open_held(pilot, client, 100)
+        client.let(1)
+        await arrived(pilot, 100)
+        await pilot.press("slash")
+        await type_text(pilot, "bulk-0000")
+        assert status_of(app) == "⧗ Loading trunks… 100 arrived, filter shows 10 · Escape stops waiting"
+        await pilot.press("escape")
+        assert screen.quick_filter() == "" and screen.arrivals is not None
+        client.let(1)
+        await arrived(pilot, 200)
+
+        await pilot.press("slash", "escape")
+        assert screen.arrivals is None
+        assert status_of(app) == "✖ Stopped waiting: only 200 of the trunks arrived · F5 loads them all"
+        client.let()
+
+
+async def test_a_pattern_list_stopped_part_way_names_its_pattern(sim: Sim, clients: list[Batches]) -> None:
+    add_trunks(sim, MORE)
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        (client,) = clients
+        await open_held(pilot, client, MORE)
+        client.let()
+        await until(pilot, lambda: status_of(app) == f"{ALL:,} trunks", "the whole list")
+        client.size = 100
+        await pilot.press("p")
+        await type_text(pilot, "bulk%")
+        await pilot.press("enter")
+        await until(pilot, lambda: len(client.gates) == 2, "the pattern's list")
+        client.let(1)
+        await arrived(pilot, 100)
+        await pilot.press("escape")
+        assert status_of(app) == "✖ Stopped waiting: only 100 matching “bulk%” arrived · F5 loads them all"
+        client.let()

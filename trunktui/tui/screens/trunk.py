@@ -409,12 +409,14 @@ class TrunkScreen(AppScreen[int | None]):
         elif purpose == "create":
             self.verify_create(reason)
 
-    def not_done(self, reason: str, what: str, keep: str) -> None:
-        """Say that the read-back did not find the change, as surely as the failure allows."""
+    def not_done(self, reason: str, what: tuple[str, str], keep: str) -> None:
+        """Say that the read-back did not find the change, as surely as the failure allows (``what``: the verb,
+        and the form after "had")."""
+        verb, done = what
         if self.settled:
-            text = f"{reason} · the switch did NOT {what} it. {keep}; Ctrl+S tries again."
+            text = f"{reason} · the switch did NOT {verb} it. {keep}; Ctrl+S tries again."
         else:
-            text = (f"{reason} · when read back, the switch had not {what}d it; it still may, if the request "
+            text = (f"{reason} · when read back, the switch had not {done} it; it still may, if the request "
                     f"reached it. {keep}: reopen the trunk list to see where it stands before trying again.")
         self.query_one("#save-status", StatusLine).fault(text)
 
@@ -441,7 +443,7 @@ class TrunkScreen(AppScreen[int | None]):
                         markup=False)
             self.done_creating(i_trunk)
         else:
-            self.not_done(verified.reason, "create", "Your form is still here")
+            self.not_done(verified.reason, ("create", "created"), "Your form is still here")
 
     @on(SaveVerified)
     def verified(self, verified: SaveVerified) -> None:
@@ -454,7 +456,7 @@ class TrunkScreen(AppScreen[int | None]):
             self.query_one(TrunkForm).load(self.start)
             status.show(f"{reason} · but the switch did apply your change: the trunk now has your values.")
         else:
-            self.not_done(reason, "apply", "Your edits are still here")
+            self.not_done(reason, ("apply", "applied"), "Your edits are still here")
 
     @on(SaveConflicted)
     def conflicted(self, conflict: SaveConflicted) -> None:

@@ -104,19 +104,31 @@ def amount_text(received: int, expected: int | None) -> str:
     return f"{done} of {expected / scale:,.1f} {unit}" if expected else f"{done} {unit}"
 
 
-def loading_line(loading: str, arrived: int, received: tuple[int, int | None] | None) -> str:
+def loading_line(loading: str, arrived: int, received: tuple[int, int | None] | None,
+                 filtered: int | None = None) -> str:
     """What the status line says while trunks load (``loading``: which): how many have arrived and how much of
-    the answer, each as soon as the switch sends any.
+    the answer, each as soon as the switch sends any; while the quick filter is on, how many of those it shows
+    instead of the amount (the line must fit 80 columns).
 
     It stands in for a spinner: Textual's loading indicator repainted the
     table sixteen times a second, which took the event loop from a list
     being read and decoded at the same moment.
     """
     amount = "" if received is None else amount_text(*received)
+    if arrived and filtered is not None:
+        return f"Loading trunks… {arrived:,} arrived, filter shows {filtered:,} · Escape stops waiting"
     if arrived:
         size = f"{amount} · " if amount else ""
         return f"Loading trunks… {arrived:,} arrived · {size}Escape stops waiting"
     return f"{loading} {amount + ' · ' if amount else ''}Escape stops waiting"
+
+
+def incomplete_line(ended: str, arrived: int, pattern: str, retry: str) -> str:
+    """What the status line says while the rows held are the part of a list that arrived before it ended
+    (``ended``: how), and what the retry key does (``retry``: the key and its words). A long pattern is cut
+    so the line fits 80 columns."""
+    which = f"matching {quoted(pattern, 7)}" if pattern else "of the trunks"
+    return f"{ended} only {arrived:,} {which} arrived · {retry}"
 
 
 class TrunkRead(Outcome):
@@ -190,6 +202,12 @@ class TrunksScreen(AppScreen[None]):
         self.replaced = False
         """Whether a load's first trunks have just replaced the rows held, the selected trunk's with them."""
         self.loading_text = ""
+        self.loading_pattern = ""
+        self.rows_pattern = ""
+        """The pattern the rows held were asked for with ('' for all), whole or not."""
+        self.cut_short: tuple[str, str] | None = None
+        """How the last load that ended part way ended, and what the retry key does then: said again, with
+        how many trunks arrived, whenever the status line is redrawn while those rows are held."""
         self.received: tuple[int, int | None] | None = None
         self.retry_words: tuple[Callable[[str], str], Callable[[str], str] | None] | None = None
         """The words of the last fault that says how to retry, given the key that does."""
@@ -235,6 +253,7 @@ class TrunksScreen(AppScreen[None]):
         load = self.loads
         arrivals = self.arrivals = Arrivals(load)
         self.loading_text = f"Loading trunks {what}…"
+        self.loading_pattern = pattern
         self.received = None
         self.query_one(StatusLine).busy(self.loading_line())
         if self.answered is None and not self.trunks:
@@ -253,7 +272,9 @@ class TrunksScreen(AppScreen[None]):
         self.run_call("trunks", fetch, lambda _: TrunksLoaded(load, pattern))
 
     def loading_line(self) -> str:
-        return loading_line(self.loading_text, 0 if self.arrivals is None else self.arrivals.taken, self.received)
+        filtered = len(self.shown) if self.quick_filter() else None
+        return loading_line(self.loading_text, 0 if self.arrivals is None else self.arrivals.taken, self.received,
+                            filtered)
 
     @on(LoadProgress)
     def load_progress(self, progress: LoadProgress) -> None:
@@ -364,6 +385,7 @@ class TrunksScreen(AppScreen[None]):
             self.replace_rows()
             self.answered = None
             self.replaced = True
+            self.rows_pattern = self.loading_pattern
         for batch in batches:
             self.rows.extend(batch)
 
@@ -392,9 +414,7 @@ class TrunksScreen(AppScreen[None]):
             title = "Loading trunks failed"
             self.stop_loading()
             if self.incomplete():
-                count = len(self.trunks)
-                self.trouble(lambda key: f"Loading failed part way: {error} · only {count:,} of the trunks arrived "
-                                         f"· {key} retries")
+                self.say_incomplete((f"Loading failed part way: {error} ·", "retries"))
             else:
                 self.trouble(lambda key: f"Loading failed: {error} · {key} retries",
                              lambda key: f"The trunks could not be loaded (the reason is below). {key} tries again.")
@@ -418,6 +438,16 @@ class TrunksScreen(AppScreen[None]):
         self.query_one(StatusLine).fault(said(key))
         if middle is not None:
             self.nothing_loaded(middle(key))
+
+    def say_incomplete(self, cut_short: tuple[str, str] | None = None) -> None:
+        """Say that the rows held are only part of a list, and how it ended (``cut_short``: just now, or else
+        as last said), with how many trunks arrived and what the retry key does."""
+        self.cut_short = cut_short or self.cut_short
+        if self.cut_short is None:
+            return
+        ended, again = self.cut_short
+        count, pattern = len(self.trunks), self.rows_pattern
+        self.trouble(lambda key: incomplete_line(ended, count, pattern, f"{key} {again}"))
 
     def retry_said(self) -> bool:
         """Whether the status line still shows the fault last shown by ``trouble``."""
@@ -505,6 +535,8 @@ class TrunksScreen(AppScreen[None]):
         total, shown = len(self.trunks), len(self.shown)
         if self.arrivals is not None:
             status.busy(self.loading_line())
+        elif self.incomplete():
+            self.say_incomplete()
         elif self.answered is not None:
             parts = [counted(total, "trunk")]
             if self.answered:
@@ -590,6 +622,14 @@ class TrunksScreen(AppScreen[None]):
     # --- actions --------------------------------------------------------------------
 
     def action_back(self) -> None:
+        """Escape in the quick filter holding text clears it (a list loading goes on); else it stops waiting for
+        the switch, or clears the box it is in, or goes back to the account picker."""
+        focused = self.focused
+        quick = self.query_one("#quick", Input)
+        if focused is quick and quick.value:
+            quick.value = ""
+            self.grid.focus()
+            return
         abandoned = self.stop_waiting()
         if "trunks" in abandoned:
             self.stop_loading()
@@ -600,9 +640,7 @@ class TrunksScreen(AppScreen[None]):
             if "delete" in abandoned:
                 self.trouble(lambda key: f"Stopped waiting for the delete: {key} reloads to show whether it happened.")
             elif self.incomplete():
-                count = len(self.trunks)
-                self.trouble(lambda key: f"Stopped waiting: only {count:,} of the trunks arrived · "
-                                         f"{key} loads them all")
+                self.say_incomplete(("Stopped waiting:", "loads them all"))
             elif self.trunks:
                 self.trouble(lambda key: f"Stopped waiting for the switch; the rows shown are from before. "
                                          f"{key} tries again.")
@@ -610,7 +648,6 @@ class TrunksScreen(AppScreen[None]):
                 self.trouble(lambda key: f"Stopped waiting for the switch; no trunks are loaded. {key} tries again.",
                              lambda key: f"Nothing loaded: you stopped waiting for the switch. {key} tries again.")
             return
-        focused = self.focused
         if isinstance(focused, Input):
             if focused.value:
                 focused.value = ""
@@ -759,10 +796,20 @@ class TrunksScreen(AppScreen[None]):
         self.open(ChoiceScreen("Copy to the clipboard", options), chosen)
 
     def action_export(self) -> None:
+        """Export the rows shown, only once the list is whole: a file of part of it would pass for all of it."""
         from trunktui.tui.screens.export import ExportScreen
 
         if not self.shown:
             self.notify("Nothing to export: the table shows no trunks.", severity="warning")
+            return
+        if self.answered is None:
+            arrived = len(self.trunks)
+            if self.arrivals is not None:
+                self.notify(f"The list is not whole yet ({arrived:,} of the trunks arrived): export once it has "
+                            "all arrived.", severity="warning")
+            else:
+                self.notify(f"The list is not whole: only {arrived:,} of the trunks arrived. {self.retry_key()} "
+                            "loads them all, then export.", severity="warning")
             return
         stamp = time.strftime("%Y%m%d-%H%M%S")
         default = Path.cwd() / f"trunks-{self.i_account}-{stamp}.csv"
