@@ -134,8 +134,13 @@ def test_an_array_100000_deep_is_refused_in_its_first_kilobytes() -> None:
 def test_elements_nested_deeper_than_any_answer_are_refused() -> None:
     """Not XML-RPC, but each open element costs expat memory: a million would cost over 100 MB."""
     answer = b"<?xml version='1.0'?>\n<methodResponse><params><param>" + b"<x>" * 1_000_000
-    with pytest.raises(ProtocolError, match="nested more than"):
+    with pytest.raises(ProtocolError, match="nests its elements more than 197 deep, deeper than any XML-RPC answer"):
         decode(answer, [], limit=1 << 30)
+    inside_a_string = (b"<?xml version='1.0'?>\n<methodResponse><params><param><value><struct><member>"
+                       b"<name>x</name><value><string>" + b"<b>" * 1_000)
+    with pytest.raises(ProtocolError, match="nests its elements more than 197 deep") as caught:
+        decode(inside_a_string, [], limit=1 << 30)
+    assert "arrays and structs" not in str(caught.value)
 
 
 def test_values_past_max_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -72,6 +72,8 @@ _MAX_ELEMENT_DEPTH = 3 * MAX_DEPTH + 5
 # Expat is fed at most this much between checks of the counts.
 _SLICE = 64 * 1024
 _TOO_DEEP = f"is nested more than {MAX_DEPTH} arrays and structs deep; this client reads no deeper"
+_ELEMENTS_TOO_DEEP = (f"nests its elements more than {_MAX_ELEMENT_DEPTH} deep, deeper than any XML-RPC answer; "
+                      "this client reads no deeper")
 
 
 class _Refused(Exception):
@@ -188,7 +190,7 @@ class _General:
 
     def check(self) -> None:
         if self.parser.depth > _MAX_ELEMENT_DEPTH:
-            raise _Refused(_TOO_DEEP)
+            raise _Refused(_ELEMENTS_TOO_DEEP)
         if self.before + _calls(self.unmarshaller.values) > MAX_VALUES:
             raise _TooLarge(f"holds more than {MAX_VALUES:,} values; this client reads no more")
 
