@@ -147,6 +147,12 @@ async def arrived(pilot: Pilot[None], count: int) -> None:
     await until(pilot, lambda: bool(arrived_line(count).match(status_of(pilot.app))), f"{count} arrived")
 
 
+async def let_batch(pilot: Pilot[None], client: Batches, count: int) -> None:
+    """Let the next batch through and wait until the status line says ``count`` trunks have arrived."""
+    client.let(1)
+    await arrived(pilot, count)
+
+
 async def test_the_first_rows_show_and_open_while_the_rest_arrives(sim: Sim, clients: list[Batches]) -> None:
     add_trunks(sim, MORE)
     app = make_app(sim)
@@ -157,8 +163,7 @@ async def test_the_first_rows_show_and_open_while_the_rest_arrives(sim: Sim, cli
         assert not screen.query(LoadingIndicator), "no spinner repaints the screen while the list loads"
         assert static_text(screen.query_one("#empty", Static)) == "Loading the trunks…"
 
-        client.let(1)
-        await arrived(pilot, 100)
+        await let_batch(pilot, client, 100)
         table = trunk_table(app)
         assert table.row_count == 100 and table.display
         await pilot.press("end", "up")
@@ -190,8 +195,7 @@ async def test_a_sort_and_a_filter_chosen_while_loading_stay_right_as_rows_arriv
         await start(pilot)
         (client,) = clients
         screen = await open_held(pilot, client, 50)
-        client.let(1)
-        await arrived(pilot, 50)
+        await let_batch(pilot, client, 50)
         await pilot.press("s")
         await choose(pilot, "name")
         await pilot.press("down", "down")
@@ -224,8 +228,7 @@ async def test_stopping_part_way_keeps_what_arrived_and_says_the_list_is_incompl
         await start(pilot)
         (client,) = clients
         screen = await open_held(pilot, client, 100)
-        client.let(1)
-        await arrived(pilot, 100)
+        await let_batch(pilot, client, 100)
         held = list(screen.trunks)
         await pilot.press("escape")
         stopped = "✖ Stopped waiting: only 100 of the trunks arrived · r loads them all"
@@ -282,8 +285,7 @@ async def test_a_reload_keeps_the_rows_until_its_first_trunks_arrive_and_an_olde
         await pilot.pause(0.2)
         assert screen.trunks == before and status_of(app).startswith("⧗ Loading trunks of the account…")
 
-        client.let(1)
-        await arrived(pilot, 10)
+        await let_batch(pilot, client, 10)
         assert len(screen.trunks) == 10 and not set(map(id, screen.trunks)) & set(map(id, before))
         client.let()
         await until(pilot, lambda: status_of(app) == f"{WHOLESALE_TRUNKS} trunks", "the reload's whole list")
@@ -314,8 +316,7 @@ async def test_the_trunk_just_saved_is_selected_once_its_row_arrives(sim: Sim, c
         client.size = 10
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen and len(client.gates) == 2, "the reload")
-        client.let(1)
-        await arrived(pilot, 10)
+        await let_batch(pilot, client, 10)
         assert trunk_table(app).cursor_row == 0
         client.let()
         await until(pilot, lambda: status_of(app) == f"{WHOLESALE_TRUNKS} trunks", "the reloaded list")
@@ -343,8 +344,7 @@ async def test_a_reload_keeps_the_selected_trunk_once_its_row_arrives_unless_the
         client.size = 10
         await pilot.press("r")
         await until(pilot, lambda: len(client.gates) == 2, "the reload")
-        client.let(1)
-        await arrived(pilot, 10)
+        await let_batch(pilot, client, 10)
         assert trunk_table(app).cursor_row == 0
         if moved:
             await pilot.press("down", "down")
@@ -401,8 +401,7 @@ async def test_back_from_a_trunk_the_status_line_still_says_the_list_is_incomple
             client.fail_after = 1
         screen = await open_held(pilot, client, 100)
         if ending == "stopped":
-            client.let(1)
-            await arrived(pilot, 100)
+            await let_batch(pilot, client, 100)
             await pilot.press("escape")
             client.let()
             incomplete = "✖ Stopped waiting: only 100 of the trunks arrived · r loads them all"
@@ -438,8 +437,7 @@ async def test_an_incomplete_list_is_not_exported(sim: Sim, clients: list[Batche
         (client,) = clients
         screen = await open_held(pilot, client, 100)
         said = told(app)
-        client.let(1)
-        await arrived(pilot, 100)
+        await let_batch(pilot, client, 100)
         await pilot.press("x")
         await pilot.pause()
         assert app.screen is screen
@@ -468,15 +466,13 @@ async def test_escape_in_the_quick_filter_clears_it_and_the_list_goes_on_arrivin
         await start(pilot)
         (client,) = clients
         screen = await open_held(pilot, client, 100)
-        client.let(1)
-        await arrived(pilot, 100)
+        await let_batch(pilot, client, 100)
         await pilot.press("slash")
         await type_text(pilot, "bulk-0000")
         assert status_of(app) == "⧗ Loading trunks… 100 arrived, filter shows 10 · Escape stops waiting"
         await pilot.press("escape")
         assert screen.quick_filter() == "" and screen.arrivals is not None
-        client.let(1)
-        await arrived(pilot, 200)
+        await let_batch(pilot, client, 200)
 
         await pilot.press("slash", "escape")
         assert screen.arrivals is None
@@ -498,8 +494,7 @@ async def test_a_pattern_list_stopped_part_way_names_its_pattern(sim: Sim, clien
         await type_text(pilot, "bulk%")
         await pilot.press("enter")
         await until(pilot, lambda: len(client.gates) == 2, "the pattern's list")
-        client.let(1)
-        await arrived(pilot, 100)
+        await let_batch(pilot, client, 100)
         await pilot.press("escape")
         assert status_of(app) == "✖ Stopped waiting: only 100 matching “bulk%” arrived · F5 loads them all"
         client.let()
