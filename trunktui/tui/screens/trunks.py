@@ -201,8 +201,8 @@ class TrunksScreen(AppScreen[None]):
         """The trunks of the load in flight, as they arrive; None while no load is in flight."""
         self.replaced = False
         """Whether a load's first trunks have just replaced the rows held, the selected trunk's with them."""
-        self.loading_text = ""
         self.loading_pattern = ""
+        """The pattern the load in flight asks for ('' for all)."""
         self.rows_pattern = ""
         """The pattern the rows held were asked for with ('' for all), whole or not."""
         self.cut_short: tuple[str, str] | None = None
@@ -248,11 +248,9 @@ class TrunksScreen(AppScreen[None]):
             self.client.give_up_lists()
         self.placed = self.current()
         client, i_account, pattern = self.client, self.i_account, self.pattern
-        what = f"matching {quoted(pattern)}" if pattern else "of the account"
         self.loads += 1
         load = self.loads
         arrivals = self.arrivals = Arrivals(load)
-        self.loading_text = f"Loading trunks {what}…"
         self.loading_pattern = pattern
         self.received = None
         self.query_one(StatusLine).busy(self.loading_line())
@@ -272,9 +270,11 @@ class TrunksScreen(AppScreen[None]):
         self.run_call("trunks", fetch, lambda _: TrunksLoaded(load, pattern))
 
     def loading_line(self) -> str:
+        pattern = self.loading_pattern
+        what = f"matching {quoted(pattern)}" if pattern else "of the account"
         filtered = len(self.shown) if self.quick_filter() else None
-        return loading_line(self.loading_text, 0 if self.arrivals is None else self.arrivals.taken, self.received,
-                            filtered)
+        return loading_line(f"Loading trunks {what}…", 0 if self.arrivals is None else self.arrivals.taken,
+                            self.received, filtered)
 
     @on(LoadProgress)
     def load_progress(self, progress: LoadProgress) -> None:
