@@ -27,7 +27,7 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.renderables.blank import Blank
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 
 from trunktui.api import SippyClient
 from trunktui.errors import AuthError
@@ -172,6 +172,30 @@ class AppScreen(ScreenCaller[ResultType]):
         if stopped:
             self.client.reconnect()
         return stopped
+
+    def retry_key(self) -> str:
+        """The key that loads the screen's list again from where the focus is: in a box r types, and F5 works."""
+        return "F5" if isinstance(self.focused, Input) else "r"
+
+    def keys_of_a_burst(self, event: events.Key, focusers: dict[str, Callable[[], None]]) -> None:
+        """A key and the text typed after it in one burst (a slow link delivers keys so) all land in a box.
+
+        The keys were queued at the list before any was handled, so a key of
+        ``focusers`` moves the focus at once (its action), not in the app's
+        binding, which acts only after the keys behind it; and while a box has
+        the focus, the printable keys behind it go to the box, not to the
+        list's own keys.
+        """
+        focused = self.focused
+        if isinstance(focused, Input):
+            if event.is_printable:
+                event.stop()
+                event.prevent_default()
+                focused.post_message(events.Key(event.key, event.character))
+        elif event.key in focusers:
+            event.stop()
+            event.prevent_default()
+            focusers[event.key]()
 
     def unsaved(self) -> list[str]:
         """Labels of the fields this screen would lose if it closed now."""

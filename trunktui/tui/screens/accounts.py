@@ -292,8 +292,7 @@ class AccountsScreen(AppScreen[None]):
 
     def describe(self) -> None:
         """Say what the list shows, naming the key that loads it again from where the focus is."""
-        retry = "F5" if self.focused is self.filter_box else "r"
-        message, tone = self.accounts.summary(self.filter_box.value.strip(), self.grid.rows, retry)
+        message, tone = self.accounts.summary(self.filter_box.value.strip(), self.grid.rows, self.retry_key())
         status = self.query_one(StatusLine)
         if tone is Tone.FAULT:
             status.fault(message)
@@ -358,20 +357,9 @@ class AccountsScreen(AppScreen[None]):
         self.action_open()
 
     def on_key(self, event: events.Key) -> None:
-        """``/`` and the text typed after it in one burst (a slow link delivers keys so) all reach the
-        list, queued there before any of them is handled: ``/`` moves the focus here, not in the app's
-        binding (which acts only after the keys behind it), and the keys behind it go to the filter
-        box, not to the list's own keys (``r``, ``q``) or nowhere."""
-        box = self.filter_box
-        if self.focused is box:
-            if event.is_printable:
-                event.stop()
-                event.prevent_default()
-                box.post_message(events.Key(event.key, event.character))
-        elif event.key == "slash":
-            event.stop()
-            event.prevent_default()
-            self.action_focus_filter()
+        """``/`` and the text typed after it in one burst land in the filter box, not in the list's own
+        keys (``r``, ``q``) or nowhere."""
+        self.keys_of_a_burst(event, {"slash": self.action_focus_filter})
 
     def key_down(self, event: events.Key) -> None:
         self.into_list(event)

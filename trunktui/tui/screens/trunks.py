@@ -426,10 +426,6 @@ class TrunksScreen(AppScreen[None]):
             status.fault(f"Delete failed: {error}")
         self.notify(printable(failed.error), title=title, severity="error", markup=False)
 
-    def retry_key(self) -> str:
-        """The key that loads the trunks again from where the focus is: in a box r types, and F5 works."""
-        return "F5" if isinstance(self.focused, Input) else "r"
-
     def trouble(self, said: Callable[[str], str], middle: Callable[[str], str] | None = None) -> None:
         """Show a fault that names the key to retry with (``said(key)``; ``middle(key)`` in an empty table's
         place); while it is shown, it names the key anew when the focus moves between the table and a box."""
@@ -660,23 +656,9 @@ class TrunksScreen(AppScreen[None]):
         self.grid.focus()
 
     def on_key(self, event: events.Key) -> None:
-        """``p`` or ``/`` and the text typed after it in one burst (a slow link delivers keys so) all land
-        in the box: the keys were queued at the table before any was handled, so ``p`` and ``/`` move the
-        focus here, not in the app's binding (which acts only after the keys behind them), and the
-        letters behind them go to the box, not to the table's own keys (``c`` clones, ``d`` deletes)."""
-        focused = self.focused
-        if isinstance(focused, Input):
-            if event.is_printable:
-                event.stop()
-                event.prevent_default()
-                focused.post_message(events.Key(event.key, event.character))
-        elif event.key in ("p", "slash"):
-            event.stop()
-            event.prevent_default()
-            if event.key == "p":
-                self.action_focus_pattern()
-            else:
-                self.action_focus_quick()
+        """``p`` or ``/`` and the text typed after it in one burst land in the box, not in the table's own
+        keys (``c`` clones, ``d`` deletes)."""
+        self.keys_of_a_burst(event, {"p": self.action_focus_pattern, "slash": self.action_focus_quick})
 
     def action_focus_pattern(self) -> None:
         """Focus the box at once (``focus()`` waits its turn), so keys typed in the same burst land in it."""
