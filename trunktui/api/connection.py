@@ -368,7 +368,7 @@ class Connection:
                 return self._exchange(body, method, progress, delivery)
             except TransportError as exc:
                 if (method in MUTATING_METHODS or type(exc) not in _RETRIED or self._abandoned
-                        or (delivery is not None and delivery.told)):
+                        or _part_way(delivery)):
                     raise
                 return self._exchange(body, method, progress, delivery)
 
