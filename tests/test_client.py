@@ -19,6 +19,7 @@ import pytest
 import trustme
 
 from tests.conftest import Sim
+from tests.foreign import ForeignSwitch
 from tests.wire import RecordingTransport
 from trunktui.api import ConnectionSettings, SippyClient, check_connection_settings, normalize_url
 from trunktui.errors import (
@@ -469,6 +470,17 @@ def test_broken_answers(sim: Sim, client: SippyClient, mode: FailMode, error: ty
     with pytest.raises(error, match=words) as caught:
         client.list_accounts()
     assert caught.value.method == "listAccounts"
+
+
+@pytest.mark.parametrize("trunks", [None, "x", [1], [{"i_trunk": 1}, 2]], ids=["missing", "text", "int", "mixed"])
+def test_a_trunk_list_that_is_not_an_array_of_structs_is_refused(foreign: ForeignSwitch, trunks: Any) -> None:
+    """Whether the fault is in the list itself or in one of its items, the list is refused in one sentence."""
+    answer = {"result": "OK"} if trunks is None else {"result": "OK", "trunks": trunks}
+    foreign._server.register_function(lambda params: answer, "getTrunksList")
+    told: list[Trunk] = []
+    with (SippyClient(ConnectionSettings(foreign.url, trusted=True, i_customer=1)) as api,
+          pytest.raises(ProtocolError, match=r"^getTrunksList returned no 'trunks' array of structs\.$")):
+        api.list_trunks(1, arrived=told.extend)
 
 
 def test_response_over_the_text_limit(sim: Sim, client: SippyClient) -> None:

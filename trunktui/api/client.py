@@ -130,9 +130,11 @@ class SippyClient:
         trunks: list[Trunk] = []
 
         def wrap(items: list[Any]) -> None:
+            if not all(isinstance(item, Mapping) for item in items):
+                raise _no_structs("trunks", "getTrunksList")
             # The decoded structs belong to nobody else, so they are wrapped,
             # not copied: a copy would hold a large list twice at its peak.
-            batch = [Trunk(item) for item in _structs({"trunks": items}, "trunks", "getTrunksList")]
+            batch = [Trunk(item) for item in items]
             trunks.extend(batch)
             if arrived is not None and batch:
                 arrived(batch)
@@ -142,7 +144,9 @@ class SippyClient:
                 self._lists = Connection(self.settings, self._transport)
             lists = self._lists
         answer = lists.call("getTrunksList", params, progress, ("trunks", wrap))
-        _structs(answer, "trunks", "getTrunksList")
+        # Every item was told to ``wrap``, which checked it.
+        if not isinstance(answer.get("trunks"), list):
+            raise _no_structs("trunks", "getTrunksList")
         return trunks
 
     def trunks_named(self, i_account: int, name: str) -> list[Trunk]:
@@ -237,5 +241,9 @@ def _struct(answer: Mapping[str, Any], member: str, method: str) -> Mapping[str,
 def _structs(answer: Mapping[str, Any], member: str, method: str) -> list[Mapping[str, Any]]:
     value = answer.get(member)
     if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
-        raise ProtocolError(f"{method} returned no {member!r} array of structs.", method)
+        raise _no_structs(member, method)
     return value
+
+
+def _no_structs(member: str, method: str) -> ProtocolError:
+    return ProtocolError(f"{method} returned no {member!r} array of structs.", method)

@@ -79,6 +79,13 @@ def timeout_problem(seconds: float) -> str | None:
     return f"must be at least {SHORTEST_WAIT:g} and at most {LONGEST_WAIT:,.0f} seconds (a day)"
 
 
+def customer_id_problem(i_customer: int) -> str | None:
+    """What is wrong with acting for ``i_customer``, or None; the rule for every customer id, however given."""
+    if FIRST_ID <= i_customer <= INT32_MAX:
+        return None
+    return f"must be between {FIRST_ID} and {INT32_MAX}"
+
+
 def normalize_url(text: str) -> str:
     """Accept ``host``, ``host:port`` or a full URL; default to Sippy's endpoint.
 
@@ -178,9 +185,9 @@ class ConnectionSettings:
         if self.trusted:
             if self.i_customer is None:
                 raise InputError("Trusted mode needs the customer id (i_customer).", field="i_customer")
-            if not FIRST_ID <= self.i_customer <= INT32_MAX:
-                raise InputError(f"The customer id (i_customer) must be between {FIRST_ID} and {INT32_MAX}, "
-                                 f"not {self.i_customer}.", field="i_customer")
+            if (problem := customer_id_problem(self.i_customer)) is not None:
+                raise InputError(f"The customer id (i_customer) {problem}, not {self.i_customer}.",
+                                 field="i_customer")
         elif not self.username:
             raise InputError("A username is needed unless trusted mode is used.", field="username")
         for seconds in (self.connect_timeout, self.read_timeout):
@@ -361,7 +368,7 @@ class Connection:
                 return self._exchange(body, method, progress, delivery)
             except TransportError as exc:
                 if (method in MUTATING_METHODS or type(exc) not in _RETRIED or self._abandoned
-                        or (delivery is not None and delivery.told)):
+                        or _part_way(delivery)):
                     raise
                 return self._exchange(body, method, progress, delivery)
 

@@ -215,7 +215,6 @@ class AnswerDecoder:
         self.host = host
         self.max_text = max_text
         self._scanner = Scanner(streamed, MAX_DEPTH, MAX_VALUES)
-        self._scanned = True
         self._general: _General | None = None
         self._token = secrets.token_hex(16)
         self._shift: tuple[int, int, int] | None = None
@@ -230,13 +229,12 @@ class AnswerDecoder:
         with _translated(self.host, self.method, lambda: self._shift):
             for start in range(0, len(chunk), _SLICE):
                 piece = chunk[start:start + _SLICE]
-                if self._scanned:
+                if (general := self._general) is None:
                     self._scan(piece)
                 else:
-                    assert self._general is not None
                     self._check_text(self._text + len(piece))
                     self._text += len(piece)
-                    self._general.feed(piece)
+                    general.feed(piece)
 
     def _scan(self, piece: bytes) -> None:
         try:
@@ -249,7 +247,7 @@ class AnswerDecoder:
     @property
     def scanned(self) -> bool:
         """Whether the scanner read everything so far: what the answers of switches allow, and the fast way."""
-        return self._scanned
+        return self._general is None
 
     def take(self) -> list[Any]:
         """The items of the streamed array that are complete and not yet taken.
@@ -260,7 +258,7 @@ class AnswerDecoder:
 
     def close(self) -> dict[str, Any]:
         with _translated(self.host, self.method, lambda: self._shift):
-            if self._scanned:
+            if self._general is None:
                 try:
                     return self._struct((self._scanner.close(),))
                 except Unusual:
@@ -271,7 +269,6 @@ class AnswerDecoder:
 
     def _hand_over(self) -> None:
         """Go on with the general decoder from where the scanner stopped."""
-        self._scanned = False
         scanner = self._scanner
         self._general = _General(scanner.values)
         unread = scanner.unread

@@ -177,10 +177,11 @@ class Scanner:
     """Reads an answer in the plain form as it arrives, keeping only the text of the step not yet complete.
 
     ``values`` counts ``<value>`` elements read, as the general decoder
-    does; ``text`` counts the bytes of every string and name. Both, and the
-    nesting, are checked against the limits given, by the caller's
-    ``check`` after each feed. ``streamed`` names a member of the answer's
-    struct whose array items ``take`` hands over as each is complete.
+    does; ``text`` counts the characters of every string and name, for the
+    caller to hold to its limit. A value or a nesting past the limits given
+    is left to the general decoder (``Unusual``), which refuses it.
+    ``streamed`` names a member of the answer's struct whose array items
+    ``take`` hands over as each is complete.
     """
 
     def __init__(self, streamed: str | None, max_depth: int, max_values: int) -> None:

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from trunktui import __version__
+from trunktui.cli.arguments import refused, whole
 from trunktui.errors import TrunkTuiError
-from trunktui.model import FIRST_ID, INT32_MAX, decimal_number, whole_number
+from trunktui.model import FIRST_ID, decimal_number
 
 _EPILOG = """\
 With no switch and no profile, trunktui opens on its built-in simulator.
@@ -29,21 +30,9 @@ Subcommands:
   trunktui audit     print the audit trail of changes"""
 
 
-def _refused(problem: ValueError | str, text: str) -> argparse.ArgumentTypeError:
-    return argparse.ArgumentTypeError(f"{problem}, not {text!r}")
-
-
-def _whole(text: str, lowest: int, highest: int = INT32_MAX) -> int:
-    """A whole number written as every number typed is (``model.whole_number``)."""
-    try:
-        return whole_number(text, lowest, highest)
-    except ValueError as problem:
-        raise _refused(problem, text) from None
-
-
 def _customer(text: str) -> int:
     """An i_customer."""
-    return _whole(text, FIRST_ID)
+    return whole(text, FIRST_ID)
 
 
 def _seconds(text: str) -> float:
@@ -53,9 +42,9 @@ def _seconds(text: str) -> float:
     try:
         seconds = decimal_number(text)
     except ValueError as problem:
-        raise _refused(problem, text) from None
+        raise refused(problem, text) from None
     if (unkept := timeout_problem(seconds)) is not None:
-        raise _refused(unkept, text)
+        raise refused(unkept, text)
     return seconds
 
 
@@ -100,7 +89,7 @@ def _config_main(arguments: list[str]) -> int:
 
 def _count(text: str) -> int:
     """A number of entries; a line count beyond 32 bits is no count."""
-    return _whole(text, 0)
+    return whole(text, 0)
 
 
 def _audit_main(arguments: list[str]) -> int:

@@ -13,7 +13,8 @@ import sqlite3
 import ssl
 import sys
 
-from trunktui.model import INT32_MAX, decimal_number, whole_number
+from trunktui.cli.arguments import refused, whole
+from trunktui.model import decimal_number
 from trunktui.simulator.demo import add_bulk_trunks, add_extra_accounts, seed_demo
 from trunktui.simulator.framing import MAX_CONNECTIONS
 from trunktui.simulator.knobs import FailMode, Knobs
@@ -25,31 +26,23 @@ BANNER_ACCOUNTS = 5
 """Accounts listed per login at start; with ``--accounts`` the rest are only said to exist."""
 
 
-def _whole(text: str, lowest: int, highest: int = INT32_MAX) -> int:
-    """A whole number written as every number typed is (``model.whole_number``)."""
-    try:
-        return whole_number(text, lowest, highest)
-    except ValueError as problem:
-        raise argparse.ArgumentTypeError(f"{problem}, not {text!r}") from None
-
-
 def _non_negative_int(text: str) -> int:
-    return _whole(text, 0)
+    return whole(text, 0)
 
 
 def _positive_int(text: str) -> int:
-    return _whole(text, 1)
+    return whole(text, 1)
 
 
 def _port(text: str) -> int:
-    return _whole(text, 0, 65535)
+    return whole(text, 0, 65535)
 
 
 def _milliseconds(text: str) -> float:
     try:
         value = decimal_number(text)
     except ValueError as problem:
-        raise argparse.ArgumentTypeError(f"{problem}, not {text!r}") from None
+        raise refused(problem, text) from None
     if not 0 <= value < float("inf"):
         raise argparse.ArgumentTypeError(f"may not be negative: {text}")
     return value

@@ -20,9 +20,8 @@ from typing import Any
 
 from platformdirs import user_config_path
 
-from trunktui.api.connection import timeout_problem
+from trunktui.api.connection import customer_id_problem, timeout_problem
 from trunktui.errors import TrunkTuiError
-from trunktui.model import FIRST_ID, INT32_MAX
 
 CONFIG_VARIABLE = "TRUNKTUI_CONFIG"
 MODES = ("digest", "trusted")
@@ -154,9 +153,8 @@ def _profile(path: Path, text: str, name: str, table: Any) -> Profile:
     if mode == "digest" and not values.get("username"):
         raise ConfigError(path, f"profile {name!r} needs a username (or mode = \"trusted\")",
                           _line_of(text, name, None))
-    if "i_customer" in values and not FIRST_ID <= values["i_customer"] <= INT32_MAX:
-        raise ConfigError(path, f"i_customer must be between {FIRST_ID} and {INT32_MAX}, not {values['i_customer']}",
-                          _line_of(text, name, "i_customer"))
+    if "i_customer" in values and (problem := customer_id_problem(values["i_customer"])) is not None:
+        raise ConfigError(path, f"i_customer {problem}, not {values['i_customer']}", _line_of(text, name, "i_customer"))
     if "timeout" in values and (problem := timeout_problem(values["timeout"])) is not None:
         raise ConfigError(path, f"timeout {problem}, not {values['timeout']:g}", _line_of(text, name, "timeout"))
     mode_text = oct(stat.S_IMODE(path.stat().st_mode))[2:]
