@@ -34,8 +34,9 @@ from textual.widgets import Checkbox, Input, Label, Static, Switch
 
 from trunktui.errors import InputError
 from trunktui.model import Field, Kind, OnCreate, changed_fields
-from trunktui.text import STAND_INS, hidden, printable, quoted, restore, reversible
-from trunktui.tui.cells import NULL_STYLE, cell_text
+from trunktui.text import STAND_INS, hidden, printable, restore, reversible
+from trunktui.tui.cells import NULL_STYLE
+from trunktui.tui.screens.confirm import value_text
 from trunktui.tui.widgets import StyledOnMount, Tick
 
 
@@ -155,12 +156,9 @@ class FieldEditor(StyledOnMount):
         """``value`` in a sentence, as the field shows it; never a password."""
         if self.spec.secret:
             return "a new value (hidden)" if value else "empty"
-        truth = self.spec.truth(value) if self.spec.kind is Kind.BOOLEAN else None
-        if truth is not None:
-            return self.spec.switch_word(truth)
         if value == "":
             return "empty"
-        return quoted(value, 60) if isinstance(value, str) and value != value.strip() else cell_text(value, 60)
+        return value_text(self.spec, value, 60).plain
 
     @property
     def overtaken_shown(self) -> bool:
