@@ -298,23 +298,22 @@ class TrunkForm(Widget):
         self.fields = tuple(fields)
         self.creating = creating
         self._editors = [FieldEditor(spec, creating, values.get(spec.name, spec.default)) for spec in self.fields]
-        self._hidden = self._editors[self.SHOWN_FIRST:]
-        for editor in self._hidden:
+        for editor in self._editors[self.SHOWN_FIRST:]:
             editor.display = False
 
     def compose(self) -> ComposeResult:
         yield from self._editors
 
     def on_mount(self) -> None:
-        if self._hidden:
+        if len(self._editors) > self.SHOWN_FIRST:
             self.call_after_refresh(self.show_more)
 
     def show_more(self) -> None:
         """Show the next few fields, and the ones after them once these are drawn."""
-        shown, self._hidden = self._hidden[:self.SHOWN_PER_FRAME], self._hidden[self.SHOWN_PER_FRAME:]
-        for editor in shown:
+        hidden = [editor for editor in self._editors if not editor.display]
+        for editor in hidden[:self.SHOWN_PER_FRAME]:
             editor.display = True
-        if self._hidden:
+        if len(hidden) > self.SHOWN_PER_FRAME:
             self.call_after_refresh(self.show_more)
 
     def editors(self) -> list[FieldEditor]:
