@@ -14,7 +14,7 @@ import html
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import httpx
@@ -275,40 +275,32 @@ async def start(pilot: Pilot[None]) -> AccountsScreen:
 
 
 @contextmanager
-def pages_held(sim: Sim, offset: int) -> Iterator[None]:
-    """The switch answers no ``listAccounts`` page from ``offset`` on until the block ends."""
+def answers_held(sim: Sim, method: str, holds: Callable[..., bool]) -> Iterator[None]:
+    """The store's ``method`` does not answer a call that ``holds`` (given its arguments) until the block ends."""
     gate = threading.Event()
-    listed = sim.store.list_accounts
+    answer = getattr(sim.store, method)
 
-    def held(i_customer: int, start: int, limit: int) -> list[dict[str, Any]]:
-        if start >= offset:
+    def held(*args: Any, **kwargs: Any) -> Any:
+        if holds(*args, **kwargs):
             gate.wait(10)
-        return listed(i_customer, start, limit)
+        return answer(*args, **kwargs)
 
-    setattr(sim.store, "list_accounts", held)  # noqa: B010 - mypy refuses assigning to a method
+    setattr(sim.store, method, held)
     try:
         yield
     finally:
         gate.set()
-        delattr(sim.store, "list_accounts")
+        delattr(sim.store, method)
 
 
-@contextmanager
-def lookups_held(sim: Sim) -> Iterator[None]:
+def pages_held(sim: Sim, offset: int) -> AbstractContextManager[None]:
+    """The switch answers no ``listAccounts`` page from ``offset`` on until the block ends."""
+    return answers_held(sim, "list_accounts", lambda i_customer, start, limit: start >= offset)
+
+
+def lookups_held(sim: Sim) -> AbstractContextManager[None]:
     """The switch answers no ``getAccountInfo`` until the block ends."""
-    gate = threading.Event()
-    looked_up = sim.store.get_account
-
-    def held(i_customer: int, **key: Any) -> dict[str, Any] | None:
-        gate.wait(10)
-        return looked_up(i_customer, **key)
-
-    setattr(sim.store, "get_account", held)  # noqa: B010 - mypy refuses assigning to a method
-    try:
-        yield
-    finally:
-        gate.set()
-        delattr(sim.store, "get_account")
+    return answers_held(sim, "get_account", lambda *args, **kwargs: True)
 
 
 async def stop_after_first_page(pilot: Pilot[None], sim: Sim) -> AccountsScreen:

@@ -12,6 +12,7 @@ import io
 import pytest
 from rich.console import Console
 from textual.binding import Binding
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.tui.driving import WHOLESALE, open_account, rendered, settle
@@ -50,10 +51,14 @@ def as_text(widget: Static) -> str:
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 
-async def help_sections(app: TrunkApp) -> dict[str, str]:
-    """Each part of help as rendered text, by its title (the first line)."""
-    assert isinstance(app.screen, HelpScreen)
-    texts = [as_text(static) for static in app.screen.query(Static)]
+async def help_sections(pilot: Pilot[None]) -> dict[str, str]:
+    """Help opened from the first screen, each part as rendered text, by its title (the first line)."""
+    await settle(pilot)
+    await pilot.press("f1")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, HelpScreen)
+    texts = [as_text(static) for static in screen.query(Static)]
     return {text.splitlines()[0].strip(): text for text in texts[1:]}
 
 
@@ -65,10 +70,7 @@ def keys_listed(text: str) -> set[str]:
 @pytest.mark.parametrize("owner", SECTIONS, ids=lambda owner: owner.__name__)
 async def test_every_binding_is_in_help(app: TrunkApp, owner: type) -> None:
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await pilot.press("f1")
-        await pilot.pause()
-        sections = await help_sections(app)
+        sections = await help_sections(pilot)
         title = next(title for title in sections if title.startswith(SECTIONS[owner]))
         listed = keys_listed(sections[title])
         for binding in owner.BINDINGS:
@@ -80,10 +82,7 @@ async def test_every_binding_is_in_help(app: TrunkApp, owner: type) -> None:
 
 async def test_help_says_what_types_into_a_box_and_how_to_quit(app: TrunkApp) -> None:
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await pilot.press("f1")
-        await pilot.pause()
-        sections = await help_sections(app)
+        sections = await help_sections(pilot)
         flat = {title: " ".join(text.split()) for title, text in sections.items()}
         for title in ("Account picker", "Trunk table", "Trunk form", "Dialogs"):
             assert "type" in flat[title], f"{title}: nothing says which keys type into a box"
@@ -105,10 +104,7 @@ async def test_a_page_of_help_at_80x24_shows_several_screens(app: TrunkApp) -> N
 async def test_help_lists_each_key_of_a_part_once_and_says_how_to_switch_profile(app: TrunkApp) -> None:
     """Dialogs share Escape to cancel: one row says so. How to switch profile and open the audit trail is said."""
     async with app.run_test(size=SMALL) as pilot:
-        await settle(pilot)
-        await pilot.press("f1")
-        await pilot.pause()
-        sections = await help_sections(app)
+        sections = await help_sections(pilot)
         for title, text in sections.items():
             rows = [" ".join(line.split()) for line in text.splitlines()[1:] if line.strip()]
             repeated = {row for row in rows if rows.count(row) > 1}

@@ -34,8 +34,9 @@ from textual.widgets import Checkbox, Input, Label, Static, Switch
 
 from trunktui.errors import InputError
 from trunktui.model import Field, Kind, OnCreate, changed_fields
-from trunktui.text import STAND_INS, hidden, printable, quoted, restore, reversible
-from trunktui.tui.cells import NULL_STYLE, cell_text
+from trunktui.text import STAND_INS, hidden, printable, restore, reversible
+from trunktui.tui.cells import NULL_STYLE
+from trunktui.tui.screens.confirm import value_text
 from trunktui.tui.widgets import StyledOnMount, Tick
 
 
@@ -155,12 +156,9 @@ class FieldEditor(StyledOnMount):
         """``value`` in a sentence, as the field shows it; never a password."""
         if self.spec.secret:
             return "a new value (hidden)" if value else "empty"
-        truth = self.spec.truth(value) if self.spec.kind is Kind.BOOLEAN else None
-        if truth is not None:
-            return self.spec.switch_word(truth)
         if value == "":
             return "empty"
-        return quoted(value, 60) if isinstance(value, str) and value != value.strip() else cell_text(value, 60)
+        return value_text(self.spec, value, 60).plain
 
     @property
     def overtaken_shown(self) -> bool:
@@ -300,23 +298,22 @@ class TrunkForm(Widget):
         self.fields = tuple(fields)
         self.creating = creating
         self._editors = [FieldEditor(spec, creating, values.get(spec.name, spec.default)) for spec in self.fields]
-        self._hidden = self._editors[self.SHOWN_FIRST:]
-        for editor in self._hidden:
+        for editor in self._editors[self.SHOWN_FIRST:]:
             editor.display = False
 
     def compose(self) -> ComposeResult:
         yield from self._editors
 
     def on_mount(self) -> None:
-        if self._hidden:
+        if len(self._editors) > self.SHOWN_FIRST:
             self.call_after_refresh(self.show_more)
 
     def show_more(self) -> None:
         """Show the next few fields, and the ones after them once these are drawn."""
-        shown, self._hidden = self._hidden[:self.SHOWN_PER_FRAME], self._hidden[self.SHOWN_PER_FRAME:]
-        for editor in shown:
+        hidden = [editor for editor in self._editors if not editor.display]
+        for editor in hidden[:self.SHOWN_PER_FRAME]:
             editor.display = True
-        if self._hidden:
+        if len(hidden) > self.SHOWN_PER_FRAME:
             self.call_after_refresh(self.show_more)
 
     def editors(self) -> list[FieldEditor]:

@@ -192,20 +192,22 @@ class ConflictScreen(Question[ConflictChoice]):
         self.query_one("#cancel").focus()
 
 
-def _value(name: str, value: object) -> Text:
-    """A member's value as the form shows it: a boolean member as on or off, however the switch sent it,
-    and everything aligned left, as in the form's boxes, whether the switch sent a number or text.
-
-    Text that starts or ends with white space is shown between quotes, so a change of a trailing space
-    alone is visible in the preview that confirms it."""
-    spec = FIELDS_BY_NAME.get(name)
+def value_text(spec: Field | None, value: object, limit: int) -> Text:
+    """A member's value as the form shows it: a boolean member as on or off, however the switch sent
+    it, and text that starts or ends with white space between quotes, so that a change of a trailing
+    space alone is visible; anything else as a table cell shows it."""
     truth = spec.truth(value) if spec is not None and spec.kind is Kind.BOOLEAN else None
     if truth is not None:
-        shown = Text(Field.switch_word(truth))
-    elif isinstance(value, str) and value != value.strip():
-        shown = Text(quoted(value, 200))
-    else:
-        shown = cell(value, 200)
+        return Text(Field.switch_word(truth))
+    if isinstance(value, str) and value != value.strip():
+        return Text(quoted(value, limit))
+    return cell(value, limit)
+
+
+def _value(name: str, value: object) -> Text:
+    """A member's value as the form shows it (``value_text``), aligned left, as in the form's boxes,
+    whether the switch sent a number or text."""
+    shown = value_text(FIELDS_BY_NAME.get(name), value, 200)
     shown.justify = "left"
     return shown
 
