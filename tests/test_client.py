@@ -34,7 +34,7 @@ from trunktui.errors import (
     TlsError,
     TransportError,
 )
-from trunktui.model import TRUNK_FIELDS, Trunk
+from trunktui.model import TRUNK_FIELDS, TRUNKS_2020, Trunk
 from trunktui.simulator import FailMode, SimulatorServer, add_bulk_trunks
 
 
@@ -279,8 +279,8 @@ def test_invalid_input_is_refused_before_sending(recorder: tuple[SippyClient, Re
 def test_members_unknown_to_the_model_are_kept(sim: Sim, client: SippyClient) -> None:
     sim.server.knobs.extra_members = {"i_connection": 7, "media_relay": "auto"}
     trunk = client.list_trunks(first_account(client))[0]
-    assert trunk.extra == {"i_connection": 7, "media_relay": "auto"}
-    assert client.get_trunk(trunk.i_trunk).extra == trunk.extra
+    assert trunk.extra(TRUNKS_2020) == {"i_connection": 7, "media_relay": "auto"}
+    assert client.get_trunk(trunk.i_trunk).extra(TRUNKS_2020) == trunk.extra(TRUNKS_2020)
 
 
 def test_name_pattern_uses_like_semantics(client: SippyClient) -> None:

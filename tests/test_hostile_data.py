@@ -53,12 +53,11 @@ from trunktui.errors import InputError
 from trunktui.export import FORMATS, render
 from trunktui.model import (
     FIELDS_BY_NAME,
-    SECRET_FIELDS,
     TRUNK_FIELDS,
+    TRUNKS_2020,
     Field,
     Kind,
     Trunk,
-    editable_fields,
     format_value,
     redact,
 )
@@ -195,12 +194,12 @@ def test_a_trunk_keeps_every_member_as_sent(struct: dict[str, Any]) -> None:
     assert all(trunk.members[k] is struct[k] for k in struct)
     assert trunk.i_trunk is struct.get("i_trunk")
     assert trunk.name is struct.get("name")
-    assert trunk.extra == {k: v for k, v in struct.items() if k not in FIELDS_BY_NAME}
+    assert trunk.extra(TRUNKS_2020) == {k: v for k, v in struct.items() if k not in FIELDS_BY_NAME}
     struct["added later"] = 1
     assert "added later" not in trunk.members
     redacted = redact(trunk.members)
     for name, value in trunk.members.items():
-        if name in SECRET_FIELDS and value:
+        if name in TRUNKS_2020.secrets and value:
             assert redacted[name] == "***"
         else:
             assert redacted[name] is value
@@ -254,7 +253,7 @@ def test_the_delete_dialog_shows_the_trunk_literally(struct: dict[str, Any], pro
         assert dialog.type_to_confirm is None
 
 
-EDITABLE = [f.name for f in editable_fields(creating=False)]
+EDITABLE = [f.name for f in TRUNKS_2020.editable(creating=False)]
 # Secrets carry a marker, so the test can tell that none is shown.
 secrets = st.one_of(st.just(""), hostile_text(huge=False).map(lambda t: "SECRET\u00a7" + t))
 
@@ -264,8 +263,8 @@ def edits(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     """A trunk as sent (any member hostile) and changes to some of its form fields."""
     before = draw(trunk_structs(ids=wire_values(huge=False)))
     names = draw(st.lists(st.sampled_from(EDITABLE), unique=True, min_size=1))
-    changes = {n: draw(secrets if n in SECRET_FIELDS else wire_values()) for n in names}
-    for name in SECRET_FIELDS & set(before):
+    changes = {n: draw(secrets if n in TRUNKS_2020.secrets else wire_values()) for n in names}
+    for name in TRUNKS_2020.secrets & set(before):
         before[name] = draw(secrets)
     return before, changes
 
@@ -286,7 +285,7 @@ def test_the_save_dialog_shows_old_and_new_literally_and_masks_secrets(
     assert dialog.title_text == f"Save {count} changed field{'s' if count != 1 else ''}?"
     for name, new in changes.items():
         assert FIELDS_BY_NAME[name].label in shown
-        if name in SECRET_FIELDS:
+        if name in TRUNKS_2020.secrets:
             assert (MASK if before.get(name) else "(empty)") in shown
             assert ("(changed)" if new else "(empty)") in shown
         else:
@@ -309,7 +308,7 @@ def test_the_audit_trail_records_hostile_values_and_describes_them_safely(struct
     """A delete and an update of a hostile trunk are recorded (secrets
     redacted: no secret text reaches the file), read back, and described as
     the audit screen shows them (through printable): nothing unsafe."""
-    for name in SECRET_FIELDS & set(struct):
+    for name in TRUNKS_2020.secrets & set(struct):
         struct[name] = "SECRET\u00a7" + str(len(str(struct[name])))
     with tempfile.TemporaryDirectory() as directory:
         log = AuditLog(profile="[b]p[/b]\x9b", server="sip.example", login="\u202eacme",

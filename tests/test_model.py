@@ -13,17 +13,15 @@ from trunktui.model import (
     FIELDS_BY_NAME,
     INT32_MAX,
     TRUNK_FIELDS,
+    TRUNKS_2020,
     Kind,
     OnCreate,
     Trunk,
     changed_fields,
-    create_params,
     differing,
-    editable_fields,
     format_value,
     redact,
     same_on_switch,
-    update_params,
 )
 
 
@@ -122,25 +120,25 @@ def test_changed_fields_tells_null_zero_and_empty_apart() -> None:
 
 def test_create_and_update_params() -> None:
     with pytest.raises(InputError, match="Destination"):
-        create_params({"i_account": 1, "name": "x"})
+        TRUNKS_2020.create_params({"i_account": 1, "name": "x"})
     with pytest.raises(InputError) as caught:
-        create_params({"i_account": 1, "name": "x", "destination": "h", "i_trunk": 4})
+        TRUNKS_2020.create_params({"i_account": 1, "name": "x", "destination": "h", "i_trunk": 4})
     assert caught.value.field == "i_trunk"
-    assert update_params({"capacity": None}) == {"capacity": None}
+    assert TRUNKS_2020.update_params({"capacity": None}) == {"capacity": None}
     with pytest.raises(InputError):
-        update_params({"i_account": 3})
+        TRUNKS_2020.update_params({"i_account": 3})
 
 
 def test_forms_offer_only_what_can_be_set() -> None:
-    creating = [f.name for f in editable_fields(creating=True)]
-    editing = [f.name for f in editable_fields(creating=False)]
+    creating = [f.name for f in TRUNKS_2020.editable(creating=True)]
+    editing = [f.name for f in TRUNKS_2020.editable(creating=False)]
     assert "i_trunk" not in creating and "i_account" not in creating and creating[:2] == ["name", "destination"]
     assert editing == creating
 
 
 def test_trunks_keep_members_the_model_does_not_know() -> None:
     trunk = Trunk.from_wire({"i_trunk": 1, "name": "a", "password": "pw", "media_relay": "auto"})
-    assert trunk.extra == {"media_relay": "auto"}
+    assert trunk.extra(TRUNKS_2020) == {"media_relay": "auto"}
     assert redact(trunk.members)["password"] == "***"
     assert trunk.members["password"] == "pw"
 

@@ -24,7 +24,7 @@ import pytest
 
 from tests.wire import logged_line
 from trunktui.cli.sim import main as cli_main
-from trunktui.model import TRUNK_FIELDS, Kind, OnCreate, create_params
+from trunktui.model import TRUNK_FIELDS, TRUNKS_2020, Kind, OnCreate
 from trunktui.simulator import (
     FailMode,
     SimulatorServer,
@@ -635,7 +635,7 @@ def test_demo_data_is_realistic_valid_and_deterministic() -> None:
     trunks = [[t for a in accounts for t in s.list_trunks(a["i_account"])] for s in stores]
     assert trunks[0] == trunks[1] and 250 <= len(trunks[0]) <= 350
     for trunk in trunks[0]:
-        create_params({k: v for k, v in trunk.items() if k != "i_trunk"})
+        TRUNKS_2020.create_params({k: v for k, v in trunk.items() if k != "i_trunk"})
     assert any(t["capacity"] is None for t in trunks[0]) and any(t["max_cps"] == 0.5 for t in trunks[0])
     assert any(t["destination_backup"] is None for t in trunks[0])
     assert any(":" in t["destination"] and "example.net" in t["destination"] for t in trunks[0])

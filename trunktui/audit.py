@@ -60,13 +60,18 @@ class AuditLog:
         *,
         account: Any = None,
         trunk: Any = None,
+        connection: Any = None,
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
         error: TrunkTuiError | None = None,
         read_back: bool | None = None,
         note: str = "",
     ) -> None:
-        """Append one line; ``read_back`` records what a read-back after a lost answer showed."""
+        """Append one line; ``read_back`` records what a read-back after a lost answer showed.
+
+        ``connection`` is the trunk connection a change on a 2022+ switch
+        acted on; lines of other changes carry no such member.
+        """
         if read_back is not None:
             result: Any = {"read_back": "applied" if read_back else "not applied", "note": note}
         else:
@@ -79,6 +84,7 @@ class AuditLog:
             "login": self.login,
             "account": _bounded(account),
             "trunk": _bounded(trunk),
+            **({} if connection is None else {"connection": _bounded(connection)}),
             "before": None if before is None else _bounded(redact(before)),
             "after": None if after is None else _bounded(redact(after)),
             "result": result,

@@ -16,7 +16,8 @@ remedy differs (ask for the password again, fix a field, retry later)::
         ├── HttpError             an HTTP status other than 200
         │   └── AuthError         401: the login or password was refused
         └── ProtocolError         a 200 whose body is not a usable XML-RPC answer
-            └── ResponseTooLarge  the answer holds more than the client reads
+            ├── ResponseTooLarge  the answer holds more than the client reads
+            └── VersionError      the answer is of the other trunks API (2020 or 2022+)
 
 The translation of httpx exceptions lives in ``trunktui.api.connection``, of
 xmlrpc.client and expat ones in ``trunktui.api.decoding``. Messages are written for an operator: they say
@@ -117,3 +118,7 @@ class ProtocolError(ApiError):
 
 class ResponseTooLarge(ProtocolError):
     """The answer was larger than the client is willing to read."""
+
+
+class VersionError(ProtocolError):
+    """The switch's answers are of the other trunks API than the one in use (chosen, or worked out)."""

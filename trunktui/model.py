@@ -65,13 +65,13 @@ def host_port_problem(text: str) -> str | None:
     if match is None:
         return "must be a host or IP address, optionally followed by :port"
     if match["ipv6"] is not None:
-        if _check_ip(match["ipv6"]) is not None or ":" not in match["ipv6"]:
+        if ip_problem(match["ipv6"]) is not None or ":" not in match["ipv6"]:
             return "has an invalid IPv6 address in [brackets]"
     else:
         host = match["host"]
         labels = host.rstrip(".").split(".")
         if all(label.isascii() and label.isdigit() for label in labels):
-            if _check_ip(host) is not None:
+            if ip_problem(host) is not None:
                 return "has an invalid IPv4 address"
         elif not all(_HOST_LABEL.match(label) for label in labels):
             return "must be a host or IP address, optionally followed by :port"
@@ -81,7 +81,7 @@ def host_port_problem(text: str) -> str | None:
     return None
 
 
-def _check_ip(text: str) -> str | None:
+def ip_problem(text: str) -> str | None:
     try:
         ipaddress.ip_address(text)
     except ValueError:
@@ -137,6 +137,11 @@ class Field:
     minimum: float | None = None
     max_length: int | None = None
     check: Callable[[str], str | None] | None = field(default=None, compare=False)
+    words: tuple[str, ...] = ()
+    """Words an integer member also takes on an update (``order_no``: "up"); ``create_words`` on a create."""
+    create_words: tuple[str, ...] = ()
+    rare: bool = False
+    """Seen in one public client only: shown and offered only when the switch returns it."""
 
     @property
     def bounds(self) -> tuple[int, int]:
@@ -178,8 +183,10 @@ class Field:
                 raise self._error("must be true or false")
             return value
         if self.kind is Kind.INTEGER:
+            if isinstance(value, str) and value in self.words:
+                return value
             if isinstance(value, bool) or not isinstance(value, int):
-                raise self._error("must be a whole number")
+                raise self._error(self._whole_number_or_word())
             lowest, highest = self.bounds
             if not lowest <= value <= highest:
                 raise self._error(f"must be between {lowest} and {highest}")
@@ -229,6 +236,11 @@ class Field:
             raise self._error(str(problem)) from None
         return self.validate(number)
 
+    def _whole_number_or_word(self) -> str:
+        if not self.words:
+            return "must be a whole number"
+        return f"must be a whole number or one of {', '.join(map(repr, self.words))}"
+
     def _error(self, problem: str) -> InputError:
         return InputError(f"{self.label} {problem}.", field=self.name)
 
@@ -253,10 +265,10 @@ TRUNK_FIELDS: tuple[Field, ...] = (
     Field("max_cps", _D, "Max CPS", "Most new calls per second; NULL for no limit.",
           nullable=True, in_table=True, minimum=0),
     Field("outbound_ip", _S, "Outbound IP", "Local address calls leave from; empty for the default.",
-          in_table=True, check=_check_ip),
+          in_table=True, check=ip_problem),
     Field("outbound_ip_backup", _S, "Backup outbound IP",
           "Local address for the backup destination; NULL for none.",
-          nullable=True, check=_check_ip),
+          nullable=True, check=ip_problem),
     Field("description", _S, "Description", "Free text for operators.",
           in_table=True, max_length=255),
     Field("username", _S, "Username", "Login for the destination, if it asks for one.",
@@ -273,14 +285,83 @@ TRUNK_FIELDS: tuple[Field, ...] = (
     Field("random_call_id", _B, "Random Call-ID", "Send a fresh Call-ID instead of the caller's."),
 )
 
-FIELDS_BY_NAME: Mapping[str, Field] = {f.name: f for f in TRUNK_FIELDS}
-SECRET_FIELDS: frozenset[str] = frozenset(f.name for f in TRUNK_FIELDS if f.secret)
+
+
+class Schema:
+    """One kind of record a switch keeps (a trunk of one API, a trunk connection), declared once.
+
+    ``noun`` names a record in messages ("trunk", "connection"); ``key`` is
+    the member holding its id. Validation of a create or an update, the
+    form's fields and the simulator's table all come from ``fields``.
+    """
+
+    def __init__(self, noun: str, key: str, fields: tuple[Field, ...]) -> None:
+        self.noun = noun
+        self.key = key
+        self.fields = fields
+        self.by_name: Mapping[str, Field] = {f.name: f for f in fields}
+        self.secrets: frozenset[str] = frozenset(f.name for f in fields if f.secret)
+        self.required: tuple[Field, ...] = tuple(f for f in fields if f.on_create is OnCreate.REQUIRED)
+
+    def __repr__(self) -> str:
+        return f"Schema({self.noun!r})"
+
+    def create_params(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Validate the members of a create call, the owner's id (``i_account``, ``i_trunk``) included."""
+        missing = [f.label for f in self.required if f.name not in values]
+        if missing:
+            raise InputError(f"A new {self.noun} needs: {', '.join(missing)}.")
+        params = self._validated(values, lambda f: f.on_create is not OnCreate.NEVER, f"on a new {self.noun}")
+        for name, value in params.items():
+            spec = self.by_name[name]
+            if isinstance(value, str) and value in spec.words and value not in spec.create_words:
+                raise InputError(f"{spec.label} may be {' or '.join(map(repr, spec.create_words))} on a new "
+                                 f"{self.noun}, not {value!r}.", field=name)
+        return params
+
+    def update_params(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Validate the changed members of an update call (the record's id apart)."""
+        return self._validated(changes, lambda f: f.updatable, f"on an existing {self.noun}")
+
+    def _validated(self, values: Mapping[str, Any], allowed: Callable[[Field], bool], what: str) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        for name, value in values.items():
+            spec = self.by_name.get(name)
+            if spec is None or not allowed(spec):
+                raise InputError(f"{name!r} cannot be set {what}.", field=name)
+            params[name] = spec.validate(value)
+        return params
+
+    def editable(self, creating: bool, returned: Mapping[str, Any] | None = None) -> tuple[Field, ...]:
+        """The members a create or edit form offers, in declaration order; not the owner's id.
+
+        A member seen in one client only (``rare``) is offered on an edit
+        when the switch returned it, and never on a create: a switch
+        without it would refuse the call.
+        """
+        if creating:
+            return tuple(f for f in self.fields
+                         if f.on_create is not OnCreate.NEVER and f.updatable and not f.rare)
+        return tuple(f for f in self.fields
+                     if f.updatable and (not f.rare or (returned is not None and f.name in returned)))
+
+    def label(self, name: str) -> str:
+        """A member's label, or its wire name for one the model does not declare."""
+        spec = self.by_name.get(name)
+        return name if spec is None else spec.label
+
+
+TRUNKS_2020 = Schema("trunk", "i_trunk", TRUNK_FIELDS)
+FIELDS_BY_NAME = TRUNKS_2020.by_name
 _SECRET_NAME = re.compile(r"pass|secret|token|key|credential|auth", re.IGNORECASE)
 
 
 def is_secret(name: str) -> bool:
-    """A known secret field, or a member a switch added whose name says it holds one (``auth_secret``)."""
-    return name in SECRET_FIELDS or bool(_SECRET_NAME.search(name))
+    """A declared secret (``password``), or a member a switch added whose name says it holds one (``auth_secret``).
+
+    Every secret any schema declares is named so; a test holds to it.
+    """
+    return bool(_SECRET_NAME.search(name))
 
 
 def format_value(value: Any) -> str:
@@ -312,29 +393,6 @@ def bounded_nesting(value: Any, leaf: Callable[[Any], Any], depth: int = 0) -> A
             return {str(key): bounded_nesting(item, leaf, depth + 1) for key, item in value.items()}
         return [bounded_nesting(item, leaf, depth + 1) for item in value]
     return leaf(value)
-
-
-def _validated(values: Mapping[str, Any], allowed: Callable[[Field], bool], what: str) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    for name, value in values.items():
-        spec = FIELDS_BY_NAME.get(name)
-        if spec is None or not allowed(spec):
-            raise InputError(f"{name!r} cannot be set {what}.", field=name)
-        params[name] = spec.validate(value)
-    return params
-
-
-def create_params(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate the members of a createTrunk call, ``i_account`` included."""
-    missing = [f.label for f in TRUNK_FIELDS if f.on_create is OnCreate.REQUIRED and f.name not in values]
-    if missing:
-        raise InputError(f"A new trunk needs: {', '.join(missing)}.")
-    return _validated(values, lambda f: f.on_create is not OnCreate.NEVER, "on a new trunk")
-
-
-def update_params(changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate the changed members of an updateTrunk call (``i_trunk`` apart)."""
-    return _validated(changes, lambda f: f.updatable, "on an existing trunk")
 
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
@@ -414,22 +472,14 @@ def differing(before: Mapping[str, Any], after: Mapping[str, Any], names: Iterab
 
 
 @dataclass(frozen=True, slots=True)
-class Trunk:
-    """A trunk as the server described it: every member, in the server's order.
+class Record:
+    """A record as the server described it: every member, in the server's order.
 
     Values are kept as received. Members the model does not declare are kept
-    too, in ``extra``, so a newer server's additions still reach the screen.
+    too, so a newer server's additions still reach the screen.
     """
 
     members: Mapping[str, Any]
-
-    @classmethod
-    def from_wire(cls, struct: Mapping[str, Any]) -> Trunk:
-        return cls(dict(struct))
-
-    @property
-    def i_trunk(self) -> Any:
-        return self.members.get("i_trunk")
 
     @property
     def name(self) -> Any:
@@ -438,9 +488,38 @@ class Trunk:
     def get(self, name: str, default: Any = None) -> Any:
         return self.members.get(name, default)
 
+    def extra(self, schema: Schema) -> dict[str, Any]:
+        """The members ``schema`` does not declare."""
+        return {k: v for k, v in self.members.items() if k not in schema.by_name}
+
+
+@dataclass(frozen=True, slots=True)
+class TrunkConnection(Record):
+    """One of a 2022+ trunk's connections: a destination, its login and limits, at a place in the trunk's order."""
+
     @property
-    def extra(self) -> dict[str, Any]:
-        return {k: v for k, v in self.members.items() if k not in FIELDS_BY_NAME}
+    def i_trunk_connection(self) -> Any:
+        return self.members.get("i_trunk_connection")
+
+
+@dataclass(frozen=True, slots=True)
+class Trunk(Record):
+    """A trunk as the server described it.
+
+    On a 2022+ switch ``connections`` holds its connections in the switch's
+    order once they have been read, and is None until then (or when reading
+    them failed); a 2020 trunk has none.
+    """
+
+    connections: tuple[TrunkConnection, ...] | None = None
+
+    @classmethod
+    def from_wire(cls, struct: Mapping[str, Any]) -> Trunk:
+        return cls(dict(struct))
+
+    @property
+    def i_trunk(self) -> Any:
+        return self.members.get("i_trunk")
 
 
 def redact(members: Mapping[str, Any]) -> dict[str, Any]:
@@ -476,12 +555,3 @@ class Account:
         known = {k: v for k, v in struct.items() if k in ACCOUNT_MEMBERS}
         extra = {k: v for k, v in struct.items() if k not in ACCOUNT_MEMBERS}
         return cls(**{"i_account": None, **known}, extra=extra)
-
-
-
-
-def editable_fields(creating: bool) -> Iterable[Field]:
-    """The members a create or edit form offers, in declaration order."""
-    if creating:
-        return (f for f in TRUNK_FIELDS if f.on_create is not OnCreate.NEVER and f.name != "i_account")
-    return (f for f in TRUNK_FIELDS if f.updatable)

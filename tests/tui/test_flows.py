@@ -68,7 +68,7 @@ from tests.tui.driving import (
 )
 from tests.wire import RecordingTransport
 from trunktui.api import SippyClient
-from trunktui.model import TRUNK_FIELDS, Kind, Trunk, editable_fields, format_value
+from trunktui.model import TRUNK_FIELDS, TRUNKS_2020, Kind, Trunk, format_value
 from trunktui.simulator import FailMode, add_bulk_trunks
 from trunktui.text import printable
 from trunktui.tui.app import TrunkApp
@@ -629,7 +629,7 @@ class TestCreate:
             await pilot.pause()
             assert isinstance(app.screen, TrunkScreen) and app.screen.creating
             await rendered(pilot, f"cloned from {source.name}")
-            for spec in editable_fields(creating=True):
+            for spec in TRUNKS_2020.editable(creating=True):
                 shown = editor(app, spec.name)
                 if spec.name == "name":
                     assert field_input(app, "name").value == f"{source.name}-copy"
@@ -644,7 +644,7 @@ class TestCreate:
             await settle(pilot)
             (clone,) = server_trunks(client, screen.i_account, f"{source.name}-copy")
             assert clone.i_trunk != source.i_trunk
-            for spec in editable_fields(creating=True):
+            for spec in TRUNKS_2020.editable(creating=True):
                 if spec.name != "name":
                     assert clone.get(spec.name) == source.get(spec.name), spec.name
             assert [t.i_trunk for t in server_trunks(client, screen.i_account)

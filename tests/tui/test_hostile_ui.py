@@ -89,9 +89,9 @@ from trunktui.errors import InputError, ProtocolError
 from trunktui.model import (
     FIELDS_BY_NAME,
     TRUNK_FIELDS,
+    TRUNKS_2020,
     Field,
     Kind,
-    editable_fields,
 )
 from trunktui.text import hidden, printable, restore
 from trunktui.tui.app import TrunkApp
@@ -238,12 +238,12 @@ async def check_trunk_screen(pilot: Pilot[None]) -> None:
     heading = static_text(screen.query_one("#heading", Static))
     assert heading.startswith(f"Trunk {printable(trunk.i_trunk)} · {printable(trunk.name, 60)}")
     assert_safe(heading, "heading")
-    for spec in editable_fields(creating=False):  # the fresh copy, or the row if it could not be loaded
+    for spec in TRUNKS_2020.editable(creating=False):  # the fresh copy, or the row if it could not be loaded
         if spec.kind is not Kind.BOOLEAN:
             assert field_input(app, spec.name).value == shown_in_form(trunk.get(spec.name, spec.default))
     text = screen_text(app)
     assert_safe(text)
-    for name in list(trunk.extra)[:3]:
+    for name in list(trunk.extra(TRUNKS_2020))[:3]:
         label = printable(name, 40)
         if cell_len(label) <= 60:
             assert label[:12] in text, f"extra member {label!r} is not shown literally"
@@ -520,7 +520,7 @@ VALID_TRUNK = {
     "password_backup": "pb", "translation_rule": "s/^00/+/", "from_domain": "example.com",
     "random_call_id": False,
 }
-TEXT_FIELDS = [f for f in editable_fields(creating=False) if f.kind is not Kind.BOOLEAN]
+TEXT_FIELDS = [f for f in TRUNKS_2020.editable(creating=False) if f.kind is not Kind.BOOLEAN]
 
 
 def typeable(text: str) -> bool:

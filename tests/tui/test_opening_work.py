@@ -17,7 +17,7 @@ from textual.dom import DOMNode
 from textual.renderables.background_screen import BackgroundScreen
 
 from tests.tui.driving import WHOLESALE, open_account, open_trunk
-from trunktui.model import editable_fields
+from trunktui.model import TRUNKS_2020
 from trunktui.tui.app import TrunkApp
 from trunktui.tui.form import TrunkForm
 
@@ -61,7 +61,7 @@ async def test_a_form_is_built_without_styling_anything(app: TrunkApp, monkeypat
         screen = await open_trunk(pilot, 1)
         assert screen.trunk is not None
         styled.clear()
-        TrunkForm(editable_fields(creating=False), False, screen.trunk.members)
+        TrunkForm(TRUNKS_2020.editable(creating=False), False, screen.trunk.members)
         assert styled == []
 
 
@@ -72,7 +72,7 @@ async def test_a_form_is_drawn_a_few_fields_at_a_time(app: TrunkApp) -> None:
         await open_account(pilot, WHOLESALE)
         screen = await open_trunk(pilot, 1)
         assert screen.trunk is not None
-        fields = list(editable_fields(creating=False))
+        fields = list(TRUNKS_2020.editable(creating=False))
         form = TrunkForm(fields, False, screen.trunk.members)
         first = TrunkForm.SHOWN_FIRST
         assert 0 < first < len(fields)

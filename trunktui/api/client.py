@@ -1,24 +1,31 @@
 """The Sippy calls trunktui makes, as typed Python methods.
 
-Each method validates its input with the trunk model before anything is
-sent, makes one XML-RPC call, and checks the shape of the answer, so callers
-get ``Trunk`` and ``Account`` objects or an error from ``trunktui.errors``.
-Methods block: the UI runs them in worker threads.
+Each method validates its input with the model of the API in use before
+anything is sent, makes its XML-RPC calls, and checks the shape of the
+answer, so callers get ``Trunk``, ``TrunkConnection`` and ``Account``
+objects or an error from ``trunktui.errors``. Which API a switch speaks is
+worked out once, from reads only (``detection``), unless the settings name
+it. Methods block: the UI runs them in worker threads.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, Self
 
 import httpx
 
 from trunktui.api.connection import Connection, ConnectionSettings, Progress
-from trunktui.errors import ApiError, InputError, ProtocolError, TrunkTuiError
-from trunktui.model import Account, Trunk, create_params, differing, update_params
+from trunktui.api.detection import Finding, detect, from_rows, lacks_method
+from trunktui.errors import ApiError, FaultError, InputError, ProtocolError, TrunkTuiError, VersionError
+from trunktui.model import Account, Schema, Trunk, TrunkConnection, differing
+from trunktui.versions import CONNECTIONS, Api
+
+MULTICALL_BATCH = 100
+"""Calls sent in one ``system.multicall``: one answer stays small, and a slow switch answers each in good time."""
 
 
 class AuditSink(Protocol):
@@ -34,6 +41,7 @@ class AuditSink(Protocol):
         *,
         account: Any = None,
         trunk: Any = None,
+        connection: Any = None,
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
         error: TrunkTuiError | None = None,
@@ -62,6 +70,11 @@ class SippyClient:
         self._connection = Connection(settings, transport)
         self._lists: Connection | None = None
         self._lists_made = threading.Lock()
+        self._finding: Finding | None = None
+        if settings.api != "auto":
+            self._finding = Finding(Api(settings.api), f"chosen ({settings.api})")
+        self._detecting = threading.Lock()
+        self._multicall: bool | None = None
 
     def __enter__(self) -> Self:
         return self
@@ -114,6 +127,44 @@ class SippyClient:
         answer = self.call("getAccountInfo", **params)
         return Account.from_wire(_struct(answer, "account", "getAccountInfo"))
 
+    @property
+    def finding(self) -> Finding | None:
+        """The API in use and why, once known (at once when the settings name it)."""
+        return self._finding
+
+    def api(self) -> Api:
+        """The trunks API this switch speaks: as the settings name it, or worked out once with reads only."""
+        finding = self._finding
+        if finding is None:
+            with self._detecting:
+                if self._finding is None:
+                    self._finding = detect(self._connection.call, lambda: self._connection.introspect("system.listMethods"))
+                    if self._multicall is None:
+                        self._multicall = self._finding.multicall
+                finding = self._finding
+        return finding.api
+
+    @property
+    def trunks(self) -> Schema:
+        """The model of a trunk in the API in use (worked out first if need be)."""
+        return self.api().trunks
+
+    def _take_rows(self, rows: Sequence[Mapping[str, Any]]) -> Api:
+        """The API in use, learnt from trunk rows if it is not known yet; rows of the other API are refused."""
+        shape = from_rows(rows[:1])
+        if self._finding is None and shape is not None:
+            with self._detecting:
+                if self._finding is None:
+                    self._finding = Finding(shape, "the shape of the trunk rows")
+        api = self.api()
+        if shape is not None and shape is not api:
+            assert self._finding is not None
+            raise VersionError(
+                f"{self.settings.host} sent a trunk of the {shape.value} API, but trunktui is speaking the "
+                f"{api.value} API ({self._finding.reason}). Start with --api {shape.value} (or api = "
+                f'"{shape.value}" in the profile), or --api auto.', "getTrunksList")
+        return api
+
     def list_trunks(self, i_account: int, name_pattern: str | None = None,
                     progress: Progress | None = None,
                     arrived: Callable[[list[Trunk]], None] | None = None) -> list[Trunk]:
@@ -122,7 +173,9 @@ class SippyClient:
         ``progress`` is told how many bytes of the list have arrived, while
         they arrive. ``arrived`` is told the trunks themselves, a batch at a
         time in the switch's order, as they are decoded; the list returned
-        holds those very objects.
+        holds those very objects. On a 2022+ switch each batch's connections
+        are read (``connections_of``) before the batch is told, so every
+        trunk arrives with them, or with None where they could not be read.
         """
         params: dict[str, Any] = {"i_account": i_account}
         if name_pattern:
@@ -134,7 +187,11 @@ class SippyClient:
                 raise _no_structs("trunks", "getTrunksList")
             # The decoded structs belong to nobody else, so they are wrapped,
             # not copied: a copy would hold a large list twice at its peak.
-            batch = [Trunk(item) for item in items]
+            if self._take_rows(items).has_connections:
+                found = self.connections_of([item.get("i_trunk") for item in items])
+                batch = [Trunk(item, _held(found.get(item.get("i_trunk")))) for item in items]
+            else:
+                batch = [Trunk(item) for item in items]
             trunks.extend(batch)
             if arrived is not None and batch:
                 arrived(batch)
@@ -147,6 +204,8 @@ class SippyClient:
         # Every item was told to ``wrap``, which checked it.
         if not isinstance(answer.get("trunks"), list):
             raise _no_structs("trunks", "getTrunksList")
+        if not trunks:
+            self.api()
         return trunks
 
     def trunks_named(self, i_account: int, name: str) -> list[Trunk]:
@@ -155,17 +214,18 @@ class SippyClient:
         return [trunk for trunk in self.list_trunks(i_account, literal) if trunk.name == name]
 
     def get_trunk(self, i_trunk: int) -> Trunk:
+        """One trunk; on a 2022+ switch with its connections, read right after it."""
         answer = self.call("getTrunkInfo", i_trunk=i_trunk)
-        return Trunk.from_wire(_struct(answer, "trunk", "getTrunkInfo"))
+        members = dict(_struct(answer, "trunk", "getTrunkInfo"))
+        if self._take_rows([members]).has_connections:
+            return Trunk(members, self.list_connections(i_trunk))
+        return Trunk(members)
 
     def create_trunk(self, values: Mapping[str, Any]) -> int:
         """Create a trunk from ``values`` (``i_account`` among them); return its id."""
-        params = create_params(values)
+        params = self.trunks.create_params(values)
         with self._audited("create", account=values.get("i_account"), after=values) as outcome:
-            answer = self.call("createTrunk", **params)
-            i_trunk = answer.get("i_trunk")
-            if isinstance(i_trunk, bool) or not isinstance(i_trunk, int):
-                raise ProtocolError("createTrunk did not return the new trunk's i_trunk.", "createTrunk")
+            i_trunk = _new_id(self.call("createTrunk", **params), "i_trunk", "createTrunk")
             outcome["trunk"] = i_trunk
         return i_trunk
 
@@ -176,7 +236,7 @@ class SippyClient:
         """
         if not changes:
             return
-        params = update_params(changes)
+        params = self.trunks.update_params(changes)
         old = None if before is None else {name: before.get(name) for name in changes}
         account = None if before is None else before.get("i_account")
         with self._audited("update", account=account, trunk=i_trunk, before=old, after=changes):
@@ -213,6 +273,124 @@ class SippyClient:
                               after=values, read_back=bool(found), note=reason)
         return found
 
+    def list_connections(self, i_trunk: int) -> tuple[TrunkConnection, ...]:
+        """A 2022+ trunk's connections, top to bottom."""
+        answer = self.call("getTrunkConnectionsList", i_trunk=i_trunk)
+        return _in_order(_structs(answer, "trunk_connections", "getTrunkConnectionsList"))
+
+    def get_connection(self, i_trunk_connection: int) -> TrunkConnection:
+        answer = self.call("getTrunkConnectionInfo", i_trunk_connection=i_trunk_connection)
+        return TrunkConnection(dict(_struct(answer, "trunk_connection", "getTrunkConnectionInfo")))
+
+    def connections_of(self, i_trunks: Sequence[Any]) -> dict[Any, tuple[TrunkConnection, ...] | ApiError]:
+        """Many trunks' connections: with ``system.multicall`` in batches of ``MULTICALL_BATCH`` where the
+        switch has it, else one call per trunk.
+
+        A trunk whose connections could not be read maps to the error that
+        said so; the others are not held up by it. A batch that fails whole
+        (the link dropped) gives its error to each of its trunks.
+        """
+        found: dict[Any, tuple[TrunkConnection, ...] | ApiError] = {}
+        for start in range(0, len(i_trunks), MULTICALL_BATCH):
+            batch = i_trunks[start:start + MULTICALL_BATCH]
+            try:
+                results = self._read_many([("getTrunkConnectionsList", {"i_trunk": i}) for i in batch])
+            except ApiError as error:
+                results = [error] * len(batch)
+            for i_trunk, result in zip(batch, results, strict=True):
+                if isinstance(result, ApiError):
+                    found[i_trunk] = result
+                    continue
+                try:
+                    found[i_trunk] = _in_order(_structs(result, "trunk_connections", "getTrunkConnectionsList"))
+                except ProtocolError as error:
+                    found[i_trunk] = error
+        return found
+
+    def _read_many(self, calls: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any] | ApiError]:
+        """Each call's answer, or the fault it met: one ``system.multicall`` if the switch has it."""
+        if self._multicall is not False and len(calls) > 1:
+            try:
+                answer = self._connection.multicall(calls)
+            except ApiError as error:
+                if not lacks_method(error):
+                    raise
+                self._multicall = False
+            else:
+                self._multicall = True
+                return _multicall_results(answer, [method for method, _ in calls])
+        results: list[dict[str, Any] | ApiError] = []
+        for method, params in calls:
+            try:
+                results.append(self.call(method, **params))
+            except FaultError as error:
+                results.append(error)
+        return results
+
+    def create_connection(self, values: Mapping[str, Any], account: Any = None) -> int:
+        """Create a connection from ``values`` (``i_trunk`` among them; ``order_no`` may be "first" or "last");
+        return its id. ``account`` is its trunk's, for the audit trail."""
+        params = CONNECTIONS.create_params(values)
+        with self._audited("create connection", account=account, trunk=values.get("i_trunk"),
+                           after=values) as outcome:
+            i_connection = _new_id(self.call("createTrunkConnection", **params), "i_trunk_connection",
+                                   "createTrunkConnection")
+            outcome["connection"] = i_connection
+        return i_connection
+
+    def update_connection(self, connection: TrunkConnection, changes: Mapping[str, Any],
+                          account: Any = None) -> None:
+        """Send only ``changes`` to a connection as the caller last read it; with none, nothing is sent.
+
+        A move is a change of ``order_no`` alone ("up", "down", "first", "last" or a place).
+        """
+        if not changes:
+            return
+        params = CONNECTIONS.update_params(changes)
+        i_connection = connection.i_trunk_connection
+        action = "move connection" if set(changes) == {"order_no"} else "update connection"
+        with self._audited(action, account=account, trunk=connection.get("i_trunk"), connection=i_connection,
+                           before={name: connection.get(name) for name in changes}, after=changes):
+            self.call("updateTrunkConnection", i_trunk_connection=i_connection, **params)
+
+    def delete_connection(self, connection: TrunkConnection, account: Any = None) -> None:
+        i_connection = connection.i_trunk_connection
+        with self._audited("delete connection", account=account, trunk=connection.get("i_trunk"),
+                           connection=i_connection, before=connection.members):
+            self.call("deleteTrunkConnection", i_trunk_connection=i_connection)
+
+    def check_connection_update(self, connection: TrunkConnection, wanted: Mapping[str, Any], reason: str,
+                                account: Any = None) -> tuple[bool, TrunkConnection]:
+        """After a connection's update whose answer was lost (``reason``), read it back: did it take ``wanted``?
+
+        A move's word ("up") cannot be compared, so a move is said applied
+        when the connection's place differs from the one it had.
+        """
+        now = self.get_connection(connection.i_trunk_connection)
+        if set(wanted) == {"order_no"} and isinstance(wanted["order_no"], str):
+            applied = now.get("order_no") != connection.get("order_no")
+        else:
+            applied = not differing(wanted, now.members, wanted)
+        if self.audit is not None:
+            action = "move connection" if set(wanted) == {"order_no"} else "update connection"
+            self.audit.record(action, account=account, trunk=connection.get("i_trunk"),
+                              connection=connection.i_trunk_connection,
+                              before={name: connection.get(name) for name in wanted}, after=wanted,
+                              read_back=applied, note=reason)
+        return applied, now
+
+    def trunk_policies(self) -> tuple[str, ...]:
+        """The routing policies the switch offers (``getDictionary``), or () when it does not say."""
+        try:
+            answer = self.call("getDictionary", name="trunk_policies")
+        except (FaultError, ProtocolError):
+            return ()
+        except ApiError as error:
+            if lacks_method(error):
+                return ()
+            raise
+        return _dictionary_words(answer.get("dictionary"))
+
     @contextmanager
     def _audited(self, action: str, **details: Any) -> Iterator[dict[str, Any]]:
         """Record a change sent to the switch, or the failed attempt at one, in the audit trail.
@@ -229,6 +407,58 @@ class SippyClient:
             raise
         if self.audit is not None:
             self.audit.record(action, **{**details, **outcome})
+
+
+def _held(found: tuple[TrunkConnection, ...] | ApiError | None) -> tuple[TrunkConnection, ...] | None:
+    return found if isinstance(found, tuple) else None
+
+
+def _new_id(answer: Mapping[str, Any], member: str, method: str) -> int:
+    value = answer.get(member)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ProtocolError(f"{method} did not return the new {member}.", method)
+    return value
+
+
+def _in_order(items: list[Mapping[str, Any]]) -> tuple[TrunkConnection, ...]:
+    """Connections top to bottom: by ``order_no`` where every one has a whole number there, else as sent."""
+    connections = [TrunkConnection(dict(item)) for item in items]
+    if all(type(c.get("order_no")) is int for c in connections):
+        connections.sort(key=lambda c: int(c.get("order_no")))
+    return tuple(connections)
+
+
+def _multicall_results(answer: Any, methods: list[str]) -> list[dict[str, Any] | ApiError]:
+    """Each call's struct from a ``system.multicall`` answer, or the fault it met, in the order sent."""
+    if not isinstance(answer, list) or len(answer) != len(methods):
+        raise ProtocolError("system.multicall did not answer every call it was sent.", "system.multicall")
+    results: list[dict[str, Any] | ApiError] = []
+    for method, item in zip(methods, answer, strict=True):
+        if isinstance(item, list) and len(item) == 1 and isinstance(item[0], dict):
+            results.append(item[0])
+        elif isinstance(item, dict) and "faultCode" in item:
+            results.append(FaultError(item.get("faultCode"), item.get("faultString"), method))
+        else:
+            results.append(ProtocolError(f"system.multicall gave {method} an answer that is not a struct.", method))
+    return results
+
+
+def _dictionary_words(dictionary: Any) -> tuple[str, ...]:
+    """The values a ``getDictionary`` answer offers: a list of strings, of structs (their ``value`` or
+    ``name``), or a struct whose keys are the values. Anything else offers none."""
+    if isinstance(dictionary, Mapping):
+        items: list[Any] = list(dictionary)
+    elif isinstance(dictionary, list):
+        items = dictionary
+    else:
+        return ()
+    words = []
+    for item in items:
+        if isinstance(item, Mapping):
+            item = next((item[key] for key in ("value", "name") if isinstance(item.get(key), str)), None)
+        if isinstance(item, str) and item.isprintable() and item:
+            words.append(item)
+    return tuple(dict.fromkeys(words))
 
 
 def _struct(answer: Mapping[str, Any], member: str, method: str) -> Mapping[str, Any]:

@@ -19,7 +19,7 @@ import threading
 import time
 import weakref
 import xmlrpc.client
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,9 +41,12 @@ from trunktui.errors import (
     TransportError,
 )
 from trunktui.model import FIRST_ID, INT32_MAX, INT32_MIN, host_port_problem, whole_number
+from trunktui.versions import API_CHOICES
 
 DEFAULT_PATH = "/xmlapi/xmlapi"
-MUTATING_METHODS = frozenset({"createTrunk", "updateTrunk", "deleteTrunk"})
+MUTATING_METHODS = frozenset({"createTrunk", "updateTrunk", "deleteTrunk",
+                              "createTrunkConnection", "updateTrunkConnection", "deleteTrunkConnection"})
+MULTICALL = "system.multicall"
 # A read is retried once after these (a refused connect, a dropped keep-alive
 # connection); never after a timeout or a TLS failure, and a change never is:
 # it may have been applied before the answer was lost.
@@ -166,6 +169,8 @@ class ConnectionSettings:
     call's whole answer, but for a list whose items are told as they arrive
     it counts from the last item: a long list over a slow link goes on as
     long as it keeps coming. It and ``connect_timeout`` obey ``timeout_problem``.
+    ``api`` is the trunks API to speak: "2020", "2022", or "auto" to work it
+    out from the switch's answers.
     """
 
     url: str
@@ -179,9 +184,13 @@ class ConnectionSettings:
     read_timeout: float = 30.0
     max_text_bytes: int = MAX_TEXT
     read_only: bool = False
+    api: str = "auto"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "url", normalize_url(self.url))
+        if self.api not in API_CHOICES:
+            raise InputError(f"The API must be one of {', '.join(API_CHOICES)}, not {_quoted(self.api)}.",
+                             field="api")
         if self.trusted:
             if self.i_customer is None:
                 raise InputError("Trusted mode needs the customer id (i_customer).", field="i_customer")
@@ -356,21 +365,53 @@ class Connection:
         arrive: all of them, in order, by the time the call returns. An
         answer that fails part way may have told some; it is not sent again.
         """
+        self._refuse_if_read_only(method)
+        answer: dict[str, Any] = self._send(method, (self._for_customer(params),), progress,
+                                            None if streamed is None else _Delivery(*streamed))
+        return answer
+
+    def multicall(self, calls: Sequence[tuple[str, Mapping[str, Any]]]) -> Any:
+        """Make several calls in one request with ``system.multicall``; return its answer as sent.
+
+        Each call takes one struct, as every Sippy method does. The answer
+        should be an array holding, per call, a one-item array of its
+        answer or a fault struct; the caller checks it. On a read-only
+        connection a batch holding any change is refused whole, before
+        anything is sent.
+        """
+        for method, _ in calls:
+            self._refuse_if_read_only(method)
+        batch = [{"methodName": method, "params": [self._for_customer(params)]} for method, params in calls]
+        return self._send(MULTICALL, (batch,), None, None, any_value=True)
+
+    def introspect(self, method: str) -> Any:
+        """Call an XML-RPC ``system.`` method that takes nothing (``system.listMethods``); return its answer as sent."""
+        return self._send(method, (), None, None, any_value=True)
+
+    def _refuse_if_read_only(self, method: str) -> None:
         if self.settings.read_only and method in MUTATING_METHODS:
             raise ReadOnlyError(f"This connection is read-only: {method} was not sent.")
+
+    def _for_customer(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """A call's struct as sent: in trusted mode it names the customer the call acts for."""
         if self.settings.trusted:
-            params = {**params, "i_customer": self.settings.i_customer}
-        _check_int32(params)
-        body = xmlrpc.client.dumps((dict(params),), method, allow_none=True).encode("utf-8")
-        delivery = None if streamed is None else _Delivery(*streamed)
+            return {**params, "i_customer": self.settings.i_customer}
+        return dict(params)
+
+    def _send(self, method: str, args: tuple[Any, ...], progress: Progress | None, delivery: _Delivery | None,
+              any_value: bool = False) -> Any:
+        """Send one request; a read that fails to connect is sent once more (see ``_RETRIED``)."""
+        _check_int32(args)
+        body = xmlrpc.client.dumps(args, method, allow_none=True).encode("utf-8")
+        changes = method in MUTATING_METHODS or (
+            method == MULTICALL and any(call["methodName"] in MUTATING_METHODS for call in args[0]))
         with self._lock, self._deadline.watch(self.settings.read_timeout):
             try:
-                return self._exchange(body, method, progress, delivery)
+                return self._exchange(body, method, progress, delivery, any_value)
             except TransportError as exc:
-                if (method in MUTATING_METHODS or type(exc) not in _RETRIED or self._abandoned
-                        or _part_way(delivery)):
+                if changes or type(exc) not in _RETRIED or self._abandoned or _part_way(delivery):
                     raise
-                return self._exchange(body, method, progress, delivery)
+                return self._exchange(body, method, progress, delivery, any_value)
 
     def _closed(self, method: str) -> TransportError:
         """What a call meets on a connection closed under it: the user stopped waiting, or trunktui reconnected."""
@@ -378,11 +419,11 @@ class Connection:
                               "the answer came.", method)
 
     def _exchange(self, body: bytes, method: str, progress: Progress | None,
-                  delivery: _Delivery | None) -> dict[str, Any]:
+                  delivery: _Delivery | None, any_value: bool) -> Any:
         if self._abandoned:
             raise self._closed(method)
         try:
-            return self._post(body, method, progress, delivery)
+            return self._post(body, method, progress, delivery, any_value)
         except ApiError as error:
             if self._deadline.passed:
                 raise _too_late(self.settings, method, _part_way(delivery)) from error
@@ -405,13 +446,13 @@ class Connection:
             self._challenge = "; ".join(response.headers.get_list("www-authenticate"))
 
     def _post(self, body: bytes, method: str, progress: Progress | None,
-              delivery: _Delivery | None) -> dict[str, Any]:
+              delivery: _Delivery | None, any_value: bool) -> Any:
         extensions = {"trace": self._deadline.trace}
         with self._client.stream("POST", self._url, content=body, extensions=extensions) as response:
             if response.status_code != 200:
                 raise _http_error(response.status_code, _head(response.iter_bytes()), self.settings, method)
             decoder = AnswerDecoder(method, self.settings.host, None if delivery is None else delivery.member,
-                                    self.settings.max_text_bytes)
+                                    self.settings.max_text_bytes, any_value)
             expected = _expected_bytes(response)
             reported = -math.inf
             for chunk in response.iter_bytes():

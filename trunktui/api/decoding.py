@@ -210,8 +210,11 @@ class AnswerDecoder:
     whose array items ``take`` hands over while they arrive.
     """
 
-    def __init__(self, method: str, host: str, streamed: str | None = None, max_text: int = MAX_TEXT) -> None:
+    def __init__(self, method: str, host: str, streamed: str | None = None, max_text: int = MAX_TEXT,
+                 any_value: bool = False) -> None:
         self.method = method
+        self.any_value = any_value
+        """Take an answer that is not a struct: those of the ``system.`` methods are arrays."""
         self.host = host
         self.max_text = max_text
         self._scanner = Scanner(streamed, MAX_DEPTH, MAX_VALUES)
@@ -256,7 +259,7 @@ class AnswerDecoder:
         """
         return self._scanner.take()
 
-    def close(self) -> dict[str, Any]:
+    def close(self) -> Any:
         with _translated(self.host, self.method, lambda: self._shift):
             if self._general is None:
                 try:
@@ -287,8 +290,10 @@ class AnswerDecoder:
                 f"The answer from {self.host} holds more than {_size_text(self.max_text)} of text; "
                 "this client reads no more.", self.method)
 
-    def _struct(self, values: tuple[Any, ...]) -> dict[str, Any]:
+    def _struct(self, values: tuple[Any, ...]) -> Any:
         (result,) = values
+        if self.any_value:
+            return result
         if not isinstance(result, dict):
             raise ProtocolError(f"The answer from {self.host} is a {type(result).__name__}, not a struct.",
                                 self.method)

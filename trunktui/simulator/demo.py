@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from trunktui.model import create_params
+from trunktui.model import TRUNKS_2020
 from trunktui.simulator.store import Store
 
 SEED = 20200
@@ -134,7 +134,7 @@ def seed_demo(store: Store, *, passwords: Mapping[str, str] | None = None) -> li
     rows: list[dict[str, Any]] = []
     for _ in range(DEMO_TRUNKS):
         i_account = rng.choices(accounts, weights)[0]
-        rows.append(create_params(_trunk(rng, i_account, *_names(rng, taken[i_account]))))
+        rows.append(TRUNKS_2020.create_params(_trunk(rng, i_account, *_names(rng, taken[i_account]))))
     store.insert_trunks(rows)
     return logins
 

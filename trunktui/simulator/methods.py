@@ -20,9 +20,8 @@ from trunktui.model import (
     FIELDS_BY_NAME,
     INT32_MAX,
     TRUNK_FIELDS,
+    TRUNKS_2020,
     OnCreate,
-    create_params,
-    update_params,
 )
 from trunktui.simulator.outcome import Streamed
 from trunktui.simulator.store import BadPattern, DuplicateName, Store
@@ -172,7 +171,7 @@ class Methods:
     def create_trunk(self, i_customer: int, params: Params) -> dict[str, Any]:
         _require(params, _REQUIRED_ON_CREATE)
         try:
-            values = create_params(_settable(params))
+            values = TRUNKS_2020.create_params(_settable(params))
         except InputError as error:
             raise _fault_from(error) from None
         self._account(i_customer, values)
@@ -186,7 +185,7 @@ class Methods:
         _require(params, ("i_trunk",))
         i_trunk = _trunk_member("i_trunk", params)
         try:
-            changes = update_params(_settable(params, "i_trunk"))
+            changes = TRUNKS_2020.update_params(_settable(params, "i_trunk"))
         except InputError as error:
             raise _fault_from(error) from None
         trunk = self._trunk(i_customer, i_trunk)

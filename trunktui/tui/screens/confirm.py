@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
-from trunktui.model import FIELDS_BY_NAME, SECRET_FIELDS, TRUNK_FIELDS, Field, Kind, Trunk, differing
+from trunktui.model import FIELDS_BY_NAME, TRUNK_FIELDS, Field, Kind, Trunk, differing, is_secret
 from trunktui.text import counted, printable, quoted
 from trunktui.tui.base import Dialog
 from trunktui.tui.cells import NULL_STYLE, cell
@@ -154,7 +154,7 @@ def save_dialog(before: dict[str, object], changes: dict[str, object]) -> Confir
     labels = {f.name: f.label for f in TRUNK_FIELDS}
     for name, new in changes.items():
         old = before.get(name)
-        if name in SECRET_FIELDS:
+        if is_secret(name):
             table.add_row(labels[name], Text(MASK if old else "(empty)"), "→",
                           Text("(changed)" if new else "(empty)"))
         else:
@@ -229,7 +229,7 @@ def conflict_dialog(loaded: Mapping[str, object], now: Mapping[str, object], min
         theirs_changed = name in theirs
         if not theirs_changed and name not in mine:
             continue
-        if name in SECRET_FIELDS:
+        if is_secret(name):
             row = [Text("(changed)" if theirs_changed else MASK), Text("(changed)" if name in mine else "")]
             table.add_row(labels[name], Text(MASK), *row)
             continue

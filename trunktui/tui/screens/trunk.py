@@ -23,7 +23,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Static, Swi
 from textual.worker import Worker
 
 from trunktui.errors import ApiError, FaultError, HttpError, TrunkTuiError
-from trunktui.model import FIELDS_BY_NAME, Trunk, changed_fields, differing, editable_fields, is_secret
+from trunktui.model import FIELDS_BY_NAME, TRUNKS_2020, Trunk, changed_fields, differing, is_secret
 from trunktui.text import counted, printable
 from trunktui.tui.base import AppScreen, Context
 from trunktui.tui.calls import CallFailed, Outcome
@@ -150,7 +150,7 @@ class TrunkScreen(AppScreen[int | None]):
 
     @classmethod
     def clone(cls, context: Context, i_account: int, original: Trunk, taken: set[Any]) -> TrunkScreen:
-        prefill = {f.name: original.get(f.name, f.default) for f in editable_fields(creating=True)}
+        prefill = {f.name: original.get(f.name, f.default) for f in TRUNKS_2020.editable(creating=True)}
         prefill["name"] = clone_name(original.name, taken)
         return cls(context, i_account, prefill=prefill, source=f"cloned from {printable(original.name, 60)}")
 
@@ -159,7 +159,7 @@ class TrunkScreen(AppScreen[int | None]):
         yield Static(id="heading")
         with VerticalScroll(id="form"):
             yield Static(id="readonly")
-            yield TrunkForm(editable_fields(self.creating), self.creating, self.start, disabled=self.read_only)
+            yield TrunkForm(TRUNKS_2020.editable(self.creating), self.creating, self.start, disabled=self.read_only)
         with Horizontal(id="savebar"):
             yield Button("Create" if self.creating else "Save", id="save", variant="primary", compact=True)
             yield Button("Reset" if self.creating else "Revert", id="revert", compact=True)
@@ -205,10 +205,10 @@ class TrunkScreen(AppScreen[int | None]):
         grid.add_column(overflow="fold")
         for name in ("i_trunk", "i_account"):
             grid.add_row(FIELDS_BY_NAME[name].label, cell(self.trunk.get(name)))
-        for name, value in self.trunk.extra.items():
+        for name, value in self.trunk.extra(TRUNKS_2020).items():
             shown = Text(MASK if value else "(empty)", style="dim") if is_secret(name) else cell(value, 400)
             grid.add_row(Text(printable(name, 40)), shown)
-        if self.trunk.extra:
+        if self.trunk.extra(TRUNKS_2020):
             grid.add_row("", Text("Members above the line are read-only.", style="dim italic"))
         self.query_one("#readonly", Static).update(grid)
 
