@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.foreign import ForeignSwitch
+from tests.foreign import ForeignSwitch, ForeignSwitch2022
 from trunktui.api import ConnectionSettings, SippyClient
 from trunktui.simulator import DemoLogin, SimulatorServer, Store, seed_demo
 
@@ -26,11 +26,13 @@ class Sim:
         return self.server.url
 
     def settings(self, login: str = "acme", **overrides: object) -> ConnectionSettings:
+        """Settings for ``login``; they name the API the simulator speaks, so no call goes to working it out."""
         options: dict[str, object] = {
             "url": self.url,
             "username": login,
             "password": self.logins[login].password,
             "read_timeout": 5.0,
+            "api": "2020",
         }
         options.update(overrides)
         return ConnectionSettings(**options)  # type: ignore[arg-type]
@@ -84,6 +86,16 @@ def private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 def foreign() -> Iterator[ForeignSwitch]:
     """A second, independent Sippy-like server (see tests/foreign.py), reached in trusted mode."""
     switch = ForeignSwitch().start()
+    try:
+        yield switch
+    finally:
+        switch.stop()
+
+
+@pytest.fixture
+def foreign22() -> Iterator[ForeignSwitch2022]:
+    """The second server speaking the 2022+ API."""
+    switch = ForeignSwitch2022().start()
     try:
         yield switch
     finally:

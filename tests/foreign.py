@@ -11,6 +11,12 @@ reached in trusted mode) and answers as some switches in service do:
 
 ``ForeignSwitch.calls`` records each call's method and params, so a test can
 say exactly what reached it.
+
+``ForeignSwitch2022`` speaks the 2022+ API the same way: trunks with no
+destination, their connections in a list of their own, and still no
+``system.listMethods``, ``system.multicall`` or ``getDictionary``; a method
+it lacks is answered as ``SimpleXMLRPCServer`` does ('method "X" is not
+supported').
 """
 
 from __future__ import annotations
@@ -129,4 +135,55 @@ class ForeignSwitch:
 
     def _delete(self, params: dict[str, Any]) -> dict[str, Any]:
         del self.trunks[self._trunk(params)["i_trunk"]]
+        return {"result": "OK"}
+
+
+class ForeignSwitch2022(ForeignSwitch):
+    """The 2022+ API with this server's habits: connections are kept in the order they were added,
+    and ``order_no`` is only what a client last sent (this switch keeps no order of its own)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.connections: dict[int, dict[str, Any]] = {}
+        methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "getTrunkConnectionsList": self._connections_list,
+            "getTrunkConnectionInfo": self._connection_info,
+            "createTrunkConnection": self._create_connection,
+            "updateTrunkConnection": self._update_connection,
+            "deleteTrunkConnection": self._delete_connection,
+        }
+        for name, method in methods.items():
+            self._server.register_function(self._recorded(name, method), name)
+
+    def connect(self, i_trunk: int, **members: Any) -> int:
+        """Store a connection of trunk ``i_trunk`` as given, returning its id."""
+        i_connection = 1000 + len(self.connections) + 1
+        self.connections[i_connection] = {"i_trunk_connection": i_connection, "i_trunk": i_trunk, **members}
+        return i_connection
+
+    def _connection(self, params: dict[str, Any]) -> dict[str, Any]:
+        connection = self.connections.get(params.get("i_trunk_connection", 0))
+        if connection is None:
+            raise xmlrpc.client.Fault(404, "No such trunk connection")
+        return connection
+
+    def _connections_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._trunk(params)
+        found = [self._wire(c) for c in self.connections.values() if c["i_trunk"] == params["i_trunk"]]
+        return {"result": "OK", "trunk_connections": found}
+
+    def _connection_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"result": "OK", "trunk_connection": self._wire(self._connection(params))}
+
+    def _create_connection(self, params: dict[str, Any]) -> dict[str, Any]:
+        members = {k: v for k, v in params.items() if k not in ("i_trunk", "i_customer")}
+        return {"result": "OK", "i_trunk_connection": self.connect(self._trunk(params)["i_trunk"], **members)}
+
+    def _update_connection(self, params: dict[str, Any]) -> dict[str, Any]:
+        connection = self._connection(params)
+        connection.update({k: v for k, v in params.items() if k not in ("i_trunk_connection", "i_customer")})
+        return {"result": "OK"}
+
+    def _delete_connection(self, params: dict[str, Any]) -> dict[str, Any]:
+        del self.connections[self._connection(params)["i_trunk_connection"]]
         return {"result": "OK"}

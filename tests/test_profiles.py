@@ -220,8 +220,8 @@ def test_config_init_writes_a_private_sample_that_loads(tmp_path: Path, monkeypa
 
 
 def namespace(**given: object) -> argparse.Namespace:
-    options: dict[str, object] = dict(demo=False, profile=None, url=None, user=None, trusted=False, customer=None,
-                                      ca_bundle=None, insecure=False, timeout=None, read_only=False, account=None)
+    """The options of a command line that gives nothing but ``given``."""
+    options = vars(argument_parser().parse_args([]))
     options.update(given)
     return argparse.Namespace(**options)
 

@@ -33,8 +33,8 @@ class RecordingTransport(httpx.HTTPTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = super().handle_request(request)
         if response.status_code != 401:
-            (params,), method = xmlrpc.client.loads(request.content)
-            self.calls.append((method, params))
+            args, method = xmlrpc.client.loads(request.content)
+            self.calls.append((method, args[0] if args else {}))
             self.encodings.append(response.headers.get("content-encoding"))
         return response
 

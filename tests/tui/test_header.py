@@ -41,10 +41,10 @@ async def test_the_header_keeps_the_account_and_every_warning_at_80_columns(
         assert header.startswith("PRODUCTION · READ-ONLY · PLAIN HTTP"), header
         assert header.endswith("account 1 acme-wholesale"), header
 
-        await pilot.resize_terminal(150, 30)
+        await pilot.resize_terminal(160, 30)
         await pilot.pause()
         header = header_line(pilot)
-        assert "PROD Amsterdam" in header and "acme@10.255.255.1:8080" in header, header
+        assert "PROD Amsterdam core switch cluster A · API 2020 — acme@10.255.255.1:8080" in header, header
         assert header.endswith("account 1 acme-wholesale"), header
 
 
@@ -56,7 +56,7 @@ async def test_the_login_and_host_give_way_before_the_account(sim: Sim, named_sw
         await open_account(pilot, WHOLESALE)
         await rendered(pilot, "account 1 acme-wholesale")
         header = header_line(pilot)
-        assert header.startswith("Lab switch — acme@sippy-lab"), header
+        assert header.startswith("Lab switch · API 2020 — acme@sippy"), header
         assert host not in header and header.endswith("… · account 1 acme-wholesale"), header
 
 
@@ -79,7 +79,7 @@ async def test_a_wide_header_shows_a_long_switch_name_whole(sim: Sim, named_swit
         await open_account(pilot, WHOLESALE)
         await rendered(pilot, "account 1 acme-wholesale")
         header = header_line(pilot)
-        assert header == (f"PRODUCTION · READ-ONLY · PLAIN HTTP · {LONG_LABEL} — "
+        assert header == (f"PRODUCTION · READ-ONLY · PLAIN HTTP · {LONG_LABEL} · API 2020 — "
                           "acme@10.255.255.1:8080 · account 1 acme-wholesale"), header
 
 
@@ -93,3 +93,13 @@ def test_a_long_name_gives_way_first_only_down_to_a_length_that_leaves_the_login
     title, sub_title = fit_title(["PRODUCTION"], LONG_LABEL, who, place, 80)
     assert who not in sub_title and sub_title.endswith(place)
     assert title.startswith("PRODUCTION · PROD Amsterdam core switch") and len(f"{title} — {sub_title}") <= 80
+
+
+def test_the_api_in_use_gives_way_after_the_login_and_before_the_name() -> None:
+    """The demo at 80 columns keeps "API 2022" and drops the login; with every warning, the API goes too."""
+    place = "account 1 acme-wholesale"
+    assert fit_title([], "trunktui · DEMO", "acme@simulator", place, 62, "API 2022") == (
+        "trunktui · DEMO · API 2022", place)
+    title, sub_title = fit_title(["PRODUCTION", "READ-ONLY", "PLAIN HTTP"], "PROD Amsterdam", "noc@sw", place, 62,
+                                 "API 2022")
+    assert (title, sub_title) == ("PRODUCTION · READ-ONLY · PLAIN HTTP", place)

@@ -72,7 +72,7 @@ class SippyClient:
         self._lists_made = threading.Lock()
         self._finding: Finding | None = None
         if settings.api != "auto":
-            self._finding = Finding(Api(settings.api), f"chosen ({settings.api})")
+            self._finding = Finding(Api(settings.api), "as chosen with --api or the profile's api")
         self._detecting = threading.Lock()
         self._multicall: bool | None = None
 
@@ -108,6 +108,12 @@ class SippyClient:
         if lists is not None:
             lists.close()
 
+    def _lists_connection(self) -> Connection:
+        with self._lists_made:
+            if self._lists is None:
+                self._lists = Connection(self.settings, self._transport)
+            return self._lists
+
     def call(self, method: str, **params: Any) -> dict[str, Any]:
         """Make any call; the answer's struct is returned undecorated."""
         return self._connection.call(method, params)
@@ -138,7 +144,11 @@ class SippyClient:
         if finding is None:
             with self._detecting:
                 if self._finding is None:
-                    self._finding = detect(self._connection.call, lambda: self._connection.introspect("system.listMethods"))
+                    # Over the lists' connection: a first page of accounts, asked for at the same
+                    # time, does not wait behind these reads, and the first trunk list finds the
+                    # connection open.
+                    lists = self._lists_connection()
+                    self._finding = detect(lists.call, lambda: lists.introspect("system.listMethods"))
                     if self._multicall is None:
                         self._multicall = self._finding.multicall
                 finding = self._finding
@@ -150,7 +160,13 @@ class SippyClient:
         return self.api().trunks
 
     def _take_rows(self, rows: Sequence[Mapping[str, Any]]) -> Api:
-        """The API in use, learnt from trunk rows if it is not known yet; rows of the other API are refused."""
+        """The API in use, learnt from trunk rows if it is not known yet and their shape tells.
+
+        Rows whose shape tells the other API are refused: under the 2022+
+        API a 2020 trunk's connections would be asked of a switch that has
+        none, and under the 2020 API a 2022+ trunk would be shown and edited
+        as a trunk without a destination.
+        """
         shape = from_rows(rows[:1])
         if self._finding is None and shape is not None:
             with self._detecting:
@@ -159,9 +175,10 @@ class SippyClient:
         api = self.api()
         if shape is not None and shape is not api:
             assert self._finding is not None
+            sign = "it has a destination" if shape is Api.V2020 else "it has no destination"
             raise VersionError(
-                f"{self.settings.host} sent a trunk of the {shape.value} API, but trunktui is speaking the "
-                f"{api.value} API ({self._finding.reason}). Start with --api {shape.value} (or api = "
+                f"{self.settings.host} sent a trunk of the {shape.value} API ({sign}), but trunktui is speaking "
+                f"the {api.value} API ({self._finding.reason}). Start with --api {shape.value} (or api = "
                 f'"{shape.value}" in the profile), or --api auto.', "getTrunksList")
         return api
 
@@ -196,11 +213,7 @@ class SippyClient:
             if arrived is not None and batch:
                 arrived(batch)
 
-        with self._lists_made:
-            if self._lists is None:
-                self._lists = Connection(self.settings, self._transport)
-            lists = self._lists
-        answer = lists.call("getTrunksList", params, progress, ("trunks", wrap))
+        answer = self._lists_connection().call("getTrunksList", params, progress, ("trunks", wrap))
         # Every item was told to ``wrap``, which checked it.
         if not isinstance(answer.get("trunks"), list):
             raise _no_structs("trunks", "getTrunksList")

@@ -16,7 +16,7 @@ from typing import Any
 
 from trunktui.errors import ApiError, FaultError, HttpError, ProtocolError
 from trunktui.model import FIRST_ID
-from trunktui.versions import Api
+from trunktui.versions import TRUNKS_2022, Api
 
 UNKNOWN_METHOD_TEXTS = ("we do not have a method with that name", "no such method", "method not found",
                         "unknown method", "is not supported")
@@ -37,13 +37,14 @@ class Finding:
 
 
 def from_rows(rows: Iterable[Mapping[str, Any]]) -> Api | None:
-    """The API trunk rows were written in: 2020 if one has a destination, else 2022; None for no rows."""
-    seen = False
+    """The API trunk rows were written in, when their shape tells: 2020 if one has a destination, 2022 if
+    one holds a name and only members of a 2022+ trunk; None for no rows or rows that do not tell."""
     for row in rows:
         if ONLY_2020 in row:
             return Api.V2020
-        seen = True
-    return Api.V2022 if seen else None
+        if "name" in row and TRUNKS_2022.by_name.keys() >= row.keys():
+            return Api.V2022
+    return None
 
 
 def lacks_method(error: ApiError) -> bool:
@@ -65,9 +66,10 @@ def detect(call: Callable[[str, dict[str, Any]], dict[str, Any]], list_methods: 
     multicall: bool | None = None
     try:
         methods = list_methods()
-    except ApiError as error:
-        if not (lacks_method(error) or isinstance(error, (FaultError, ProtocolError))):
-            raise
+    except (FaultError, HttpError, ProtocolError):
+        # It takes no struct, so in trusted mode it names no customer: a switch may turn it away (401) for
+        # that alone. A login that is refused outright is refused again by the reads below.
+        pass
     else:
         if isinstance(methods, list) and all(isinstance(name, str) for name in methods):
             multicall = "system.multicall" in methods
@@ -78,8 +80,10 @@ def detect(call: Callable[[str, dict[str, Any]], dict[str, Any]], list_methods: 
                                multicall)
     try:
         call("getDictionary", {"name": "trunk_policies"})
-    except ApiError as error:
-        if not (lacks_method(error) or isinstance(error, (FaultError, ProtocolError))):
+    except (FaultError, ProtocolError):
+        pass
+    except HttpError as error:
+        if not lacks_method(error):
             raise
     else:
         return Finding(Api.V2022, "getDictionary knows trunk_policies", multicall)

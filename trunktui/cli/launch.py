@@ -36,10 +36,11 @@ class Launch:
     hint: str = ""
     read_only: bool = False
     account: int | str | None = None
+    api: str | None = None
 
     def __call__(self) -> int:
         if self.session is None:
-            return run_demo(hint=self.hint, read_only=self.read_only, account=self.account)
+            return run_demo(hint=self.hint, read_only=self.read_only, account=self.account, api=self.api)
         return run_app(replace(self.session, account=self.account), self.config)
 
 
@@ -78,10 +79,10 @@ def _account(text: str | None) -> int | str | None:
 def _plan(args: argparse.Namespace) -> Launch:
     _check(args)
     overrides = Overrides(read_only=args.read_only, verify=False if args.insecure else None,
-                          ca_bundle=args.ca_bundle, timeout=args.timeout)
+                          ca_bundle=args.ca_bundle, timeout=args.timeout, api=args.api)
     if args.demo:
         check_trust(None, overrides)
-        return Launch(None, read_only=args.read_only)
+        return Launch(None, read_only=args.read_only, api=args.api)
     if args.url:
         command_line = Profile(name="", url=args.url, mode="trusted" if args.trusted else "digest",
                                username=args.user or "", i_customer=args.customer)
@@ -97,7 +98,7 @@ def _plan(args: argparse.Namespace) -> Launch:
         raise ConfigError(config_path(), "no profiles file here; create one with: trunktui config init")
     if config is None or not (args.profile or config.default or len(config.profiles) == 1):
         check_trust(None, overrides)
-        return Launch(None, hint=DEMO_HINT, read_only=args.read_only)
+        return Launch(None, hint=DEMO_HINT, read_only=args.read_only, api=args.api)
     profile = config.profile(args.profile)
     check_trust(profile, overrides)
     return Launch(session_for(profile, resolve_password(profile), overrides), config)
@@ -110,14 +111,20 @@ def run_app(session: Session, config: Config | None) -> int:
     return terminal.run(TrunkApp(session, config))
 
 
-def run_demo(hint: str, read_only: bool, account: int | str | None = None) -> int:
-    """Serve demo data on an ephemeral loopback port with fresh credentials."""
-    from trunktui.simulator import start_demo
+def run_demo(hint: str, read_only: bool, account: int | str | None = None, api: str | None = None) -> int:
+    """Serve demo data on an ephemeral loopback port with fresh credentials.
 
-    server, logins = start_demo(random_passwords=True)
+    The simulator speaks the 2022+ API when ``api`` is "2022", else the
+    2020 one; trunktui then speaks what ``api`` names, or works it out.
+    """
+    from trunktui.simulator import start_demo
+    from trunktui.versions import Api
+
+    server, logins = start_demo(random_passwords=True, api=Api.V2022 if api == Api.V2022.value else Api.V2020)
     try:
         login = logins[0]
-        settings = ConnectionSettings(server.url, username=login.login, password=login.password, read_only=read_only)
+        settings = ConnectionSettings(server.url, username=login.login, password=login.password, read_only=read_only,
+                                      api=api or "auto")
         return run_app(Session(settings, profile="demo", demo=True, hint=hint, account=account), None)
     finally:
         server.stop()

@@ -18,6 +18,7 @@ from trunktui import __version__
 from trunktui.cli.arguments import refused, whole
 from trunktui.errors import TrunkTuiError
 from trunktui.model import FIRST_ID, decimal_number
+from trunktui.versions import API_CHOICES
 
 _EPILOG = """\
 With no switch and no profile, trunktui opens on its built-in simulator.
@@ -67,6 +68,8 @@ def argument_parser() -> argparse.ArgumentParser:
     parser.add_argument("--insecure", action="store_true", help="do not verify the switch's TLS certificate")
     parser.add_argument("--timeout", type=_seconds, metavar="S", help="seconds to wait for an answer (default 30)")
     parser.add_argument("--read-only", action="store_true", help="refuse every create, edit and delete")
+    parser.add_argument("--api", choices=API_CHOICES, metavar="auto|2020|2022",
+                        help="the switch's trunks API: auto (the default) works it out; 2022 means 2022 or later")
     parser.add_argument("--account", metavar="ID|NAME",
                         help="open this account's trunks at once (i_account or username)")
     return parser

@@ -22,6 +22,7 @@ from platformdirs import user_config_path
 
 from trunktui.api.connection import customer_id_problem, timeout_problem
 from trunktui.errors import TrunkTuiError
+from trunktui.versions import API_CHOICES
 
 CONFIG_VARIABLE = "TRUNKTUI_CONFIG"
 MODES = ("digest", "trusted")
@@ -52,6 +53,7 @@ class Profile:
     timeout: float = 30.0
     read_only: bool = False
     production: bool = False
+    api: str = "auto"
     password_command: str | None = None
     password: str | None = field(default=None, repr=False)
 
@@ -155,6 +157,9 @@ def _profile(path: Path, text: str, name: str, table: Any) -> Profile:
                           _line_of(text, name, None))
     if "i_customer" in values and (problem := customer_id_problem(values["i_customer"])) is not None:
         raise ConfigError(path, f"i_customer {problem}, not {values['i_customer']}", _line_of(text, name, "i_customer"))
+    if values.get("api", "auto") not in API_CHOICES:
+        raise ConfigError(path, f"api must be {' or '.join(map(repr, API_CHOICES))}, not {values['api']!r}",
+                          _line_of(text, name, "api"))
     if "timeout" in values and (problem := timeout_problem(values["timeout"])) is not None:
         raise ConfigError(path, f"timeout {problem}, not {values['timeout']:g}", _line_of(text, name, "timeout"))
     mode_text = oct(stat.S_IMODE(path.stat().st_mode))[2:]
@@ -231,6 +236,7 @@ username = "noc-api"
 # verify = false                             # no TLS verification: trusted networks only
 timeout = 30
 read_only = false
+# api = "auto"                               # or "2020" / "2022" when the switch's version is known
 production = false
 
 [profiles.production]

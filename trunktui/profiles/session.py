@@ -29,6 +29,7 @@ class Overrides:
     verify: bool | None = None
     ca_bundle: str | None = None
     timeout: float | None = None
+    api: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ def session_for(profile: Profile, password: str | None, overrides: Overrides = O
         ca_bundle=overrides.ca_bundle or profile.ca_bundle,
         read_timeout=profile.timeout if overrides.timeout is None else overrides.timeout,
         read_only=overrides.read_only or profile.read_only,
+        api=overrides.api or profile.api,
     )
     return Session(
         settings,

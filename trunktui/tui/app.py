@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -63,6 +64,14 @@ class AuditTrouble(Message):
     def __init__(self, problem: str) -> None:
         super().__init__()
         self.problem = problem
+
+
+class ApiFound(Message):
+    """The trunks API of ``context``'s switch is now known."""
+
+    def __init__(self, context: Context) -> None:
+        super().__init__()
+        self.context = context
 
 
 class TrunkApp(Caller, App[None]):
@@ -122,7 +131,10 @@ class TrunkApp(Caller, App[None]):
         switch's name give way first (see ``trunktui.tui.title``).
         """
         width = self.size.width - HEADER_SIDES
-        return super().format_title(*fit_title(self.warnings, self.switch_name, self.session.who, sub_title, width))
+        finding = None if self.context is None else self.context.client.finding
+        api = "" if finding is None else finding.api.title
+        return super().format_title(*fit_title(self.warnings, self.switch_name, self.session.who, sub_title, width,
+                                               api))
 
     def fit_headers(self) -> None:
         """Fit every screen's header to the terminal's width: Textual's header redraws its text only when it changes."""
@@ -196,8 +208,29 @@ class TrunkApp(Caller, App[None]):
         self.context = Context(client, session, RecentAccounts(session.who))
         self._present()
         self.push_screen(AccountsScreen(self.context, open_first=session.account))
+        self.find_api(self.context)
         if session.hint:
             self.notify(session.hint, title="Demo mode", timeout=12, markup=False)
+
+    def find_api(self, context: Context) -> None:
+        """Work out which trunks API the switch speaks, in the background, for the header to say.
+
+        A failure says nothing here: the screens' own calls meet the same
+        trouble and say it where the user is looking, and the API is worked
+        out again when a screen needs it.
+        """
+
+        def find() -> None:
+            with suppress(TrunkTuiError):
+                context.client.api()
+                self.post_message(ApiFound(context))
+
+        self.run_worker(find, thread=True, group="api", exit_on_error=False)
+
+    @on(ApiFound)
+    def api_found(self, found: ApiFound) -> None:
+        if found.context is self.context:
+            self.fit_headers()
 
     def connection_refused(self, error: TrunkTuiError) -> None:
         """Settings that passed their check at start or switch but fail now (a CA bundle removed since):

@@ -1,12 +1,13 @@
 """What the header says, fit to the width it has.
 
-The header reads ``warnings · name — who · place``: the session's warnings
-(PRODUCTION, READ-ONLY, TLS NOT VERIFIED, PLAIN HTTP), the switch's name
-(a profile's label), the login and host, and the place on the switch the
-screen shows (``account 1 acme-wholesale``). At 80 columns it has 62 cells.
-Everything shows whole when it fits. Warnings are never cut and the place
-is cut last: a long name gives way first, down to ``NAME_KEEPS`` cells, then
-the login and host, then the rest of the name.
+The header reads ``warnings · name · api — who · place``: the session's
+warnings (PRODUCTION, READ-ONLY, TLS NOT VERIFIED, PLAIN HTTP), the
+switch's name (a profile's label), the trunks API in use once known (``API
+2022``), the login and host, and the place on the switch the screen shows
+(``account 1 acme-wholesale``). At 80 columns it has 62 cells. Everything
+shows whole when it fits. Warnings are never cut and the place is cut last:
+a long name gives way first, down to ``NAME_KEEPS`` cells, then the login
+and host, then the API, then the rest of the name.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ def _cut(text: str, cells: int) -> str:
     return text if cell_len(text) <= cells else set_cell_size(text, max(cells - 1, 0)) + "…"
 
 
-def _parts(warnings: Sequence[str], name: str, who: str, place: str) -> tuple[str, str]:
-    title = JOIN.join([*warnings, name] if name else warnings)
+def _parts(warnings: Sequence[str], name: str, api: str, who: str, place: str) -> tuple[str, str]:
+    title = JOIN.join(part for part in (*warnings, name, api) if part)
     return title, JOIN.join(part for part in (who, place) if part)
 
 
@@ -37,14 +38,15 @@ def _length(title: str, sub_title: str) -> int:
     return cell_len(title) + (cell_len(BETWEEN) + cell_len(sub_title) if sub_title else 0)
 
 
-def fit_title(warnings: Sequence[str], name: str, who: str, place: str, width: int) -> tuple[str, str]:
+def fit_title(warnings: Sequence[str], name: str, who: str, place: str, width: int,
+              api: str = "") -> tuple[str, str]:
     """The header's title and sub-title in ``width`` cells, or as near as the warnings and place allow.
 
     The name is left out only when a warning leads the title, so the
     header always says something before the place.
     """
     def over() -> int:
-        return _length(*_parts(warnings, name, who, place)) - width
+        return _length(*_parts(warnings, name, api, who, place)) - width
 
     if over() > 0 and name:
         name = _cut(name, max(cell_len(name) - over(), NAME_KEEPS))
@@ -52,10 +54,12 @@ def fit_title(warnings: Sequence[str], name: str, who: str, place: str, width: i
         who = _cut(who, max(cell_len(who) - over(), SHORTEST))
     if over() > 0:
         who = ""
+    if over() > 0:
+        api = ""
     if over() > 0 and name:
         name = _cut(name, max(cell_len(name) - over(), SHORTEST))
     if over() > 0 and warnings:
         name = ""
     if over() > 0 and place:
         place = _cut(place, max(cell_len(place) - over(), SHORTEST))
-    return _parts(warnings, name, who, place)
+    return _parts(warnings, name, api, who, place)
