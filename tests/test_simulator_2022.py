@@ -565,3 +565,17 @@ def test_cli_serves_the_2022_api_and_keeps_a_file_to_its_api(tmp_path: Path,
     message = capsys.readouterr().err
     assert message.count("\n") == 1
     assert "holds a switch of the 2022 API; open it with --api 2022" in message
+
+
+def test_a_file_remembers_the_api_it_was_made_for(tmp_path: Path) -> None:
+    made_2022, older = str(tmp_path / "new.db"), str(tmp_path / "old.db")
+    store = Store(made_2022)
+    assert store.made_for(Api.V2022) is Api.V2022
+    store.close()
+    store = Store(made_2022)
+    assert store.made_for(Api.V2020) is Api.V2022
+    store.close()
+    store = Store(older)
+    seed_demo(store)
+    assert store.made_for(Api.V2022) is Api.V2020, "data from before the record held 2020 trunks"
+    store.close()
