@@ -549,9 +549,8 @@ def test_cli_serves_the_2022_api_and_keeps_a_file_to_its_api(tmp_path: Path,
     )
     try:
         assert process.stdout is not None
-        first = process.stdout.readline()
-        assert "2022 trunks API" in first
-        url = first.split()[4].rstrip(",")
+        url = process.stdout.readline().split()[-1]
+        assert process.stdout.readline() == "Speaking the 2022 trunks API, with trunk connections\n"
         acme = Rpc(url)
         bulk = acme("getAccountInfo", username="bulk")["account"]["i_account"]
         assert len(acme("getTrunksList", i_account=bulk)["trunks"]) == 20

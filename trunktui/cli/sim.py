@@ -129,8 +129,9 @@ def _open_store(path: str | None, api: Api, bulk: int, accounts: int) -> Store:
 
 
 def _print_banner(server: SimulatorServer) -> None:
-    print(f"Sippy simulator listening on {server.url}, speaking the {server.api.value} trunks API"
-          + (" (trunk connections)" if server.api.has_connections else ""))
+    print(f"Sippy simulator listening on {server.url}")
+    print(f"Speaking the {server.api.value} trunks API" + (", with trunk connections" if server.api.has_connections
+                                                          else ""))
     print("Logins (login / password: customer, accounts):")
     for customer in server.store.customers():
         accounts = server.store.list_accounts(customer["i_customer"], 0, BANNER_ACCOUNTS + 1)
