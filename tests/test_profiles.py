@@ -574,7 +574,8 @@ def test_config_init_gives_a_newcomer_a_default_profile_that_works_at_once(
 
 def test_the_api_option_holds_for_every_profile_switched_to(tmp_path: Path) -> None:
     """--api 2022 overrides a profile's own api, for the profile started with and any switched to later."""
-    config = load_config(write(tmp_path, GOOD.replace('username = "noc"\nread_only', 'username = "noc"\napi = "2020"\nread_only')))
+    text = GOOD.replace('username = "noc"\nread_only', 'username = "noc"\napi = "2020"\nread_only')
+    config = load_config(write(tmp_path, text))
     assert config is not None and config.profile("prod").api == "2020"
     for name in ("lab", "prod", "mgmt"):
         assert session_for(config.profile(name), None, Overrides(api="2022")).settings.api == "2022"
