@@ -364,6 +364,10 @@ class RecordScreen(AppScreen[int | None]):
         self.creating = False
         self.dismiss(key)
 
+    def found_made(self, key: int) -> None:
+        """The record a create's lost answer was about turned out to exist."""
+        self.done_creating(key)
+
     # --- actions --------------------------------------------------------------------------
 
     def action_save(self) -> None:
@@ -499,7 +503,7 @@ class RecordScreen(AppScreen[int | None]):
             key = verified.found[0]
             self.notify(f"{verified.reason}, but the switch did create it: {self.schema.noun} {printable(key)}.",
                         markup=False)
-            self.done_creating(key)
+            self.found_made(key)
         else:
             self.not_done(verified.reason, ("create", "created"), "Your form is still here")
 

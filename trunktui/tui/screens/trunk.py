@@ -464,12 +464,12 @@ class TrunkScreen(RecordScreen):
         if self.calls_in_flight("create"):
             self.status().busy(progress.said + " Escape stops waiting")
 
-    def done_creating(self, key: int) -> None:
+    def found_made(self, key: int) -> None:
         """A trunk found after a lost answer still needs its connections: they are what Ctrl+S sends now."""
-        if self.connected and self.made_trunk is None and self.planned() != []:
+        if self.connected and self.planned() != []:
             self.partly_created(PartlyCreated(key, 0, None))
             return
-        super().done_creating(key)
+        super().found_made(key)
 
     @on(PartlyCreated)
     def partly_created(self, partly: PartlyCreated) -> None:
