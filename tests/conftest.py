@@ -11,6 +11,7 @@ import pytest
 from tests.foreign import ForeignSwitch, ForeignSwitch2022
 from trunktui.api import ConnectionSettings, SippyClient
 from trunktui.simulator import DemoLogin, SimulatorServer, Store, seed_demo
+from trunktui.versions import Api
 
 
 @dataclass
@@ -42,11 +43,11 @@ class Sim:
 
 
 @contextmanager
-def running_sim() -> Iterator[Sim]:
-    """A simulator with the demo data, serving until the block ends."""
+def running_sim(api: Api = Api.V2020) -> Iterator[Sim]:
+    """A simulator speaking ``api`` with its demo data, serving until the block ends."""
     store = Store()
-    logins = {login.login: login for login in seed_demo(store)}
-    server = SimulatorServer(store).start()
+    logins = {login.login: login for login in seed_demo(store, api=api)}
+    server = SimulatorServer(store, api=api).start()
     try:
         yield Sim(server, store, logins)
     finally:

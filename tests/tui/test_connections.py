@@ -11,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Select
 
-from tests.conftest import Sim
+from tests.conftest import Sim, running_sim
 from tests.foreign import ForeignSwitch2022
 from tests.tui.driving import (
     ask_to_save,
@@ -30,7 +30,7 @@ from tests.tui.driving import (
 )
 from tests.wire import RecordingTransport
 from trunktui.api import ConnectionSettings
-from trunktui.simulator import FailMode, SimulatorServer, Store, seed_demo
+from trunktui.simulator import FailMode, Store
 from trunktui.tui.app import Session, TrunkApp
 from trunktui.tui.form import TrunkForm
 from trunktui.tui.screens.confirm import ConfirmScreen, ConflictScreen
@@ -47,10 +47,14 @@ SECRETS = ("s3cret-main", "s3cret-backup", "s3cret-overflow")
 @pytest.fixture
 def sim22() -> Iterator[Sim]:
     """The simulator speaking the 2022+ API, with the demo data and an account of one trunk of three connections."""
-    store = Store()
-    logins = {login.login: login for login in seed_demo(store, api=Api.V2022)}
-    server = SimulatorServer(store, api=Api.V2022).start()
-    i_account = store.add_account(logins["acme"].i_customer, ACCOUNT)
+    with running_sim(Api.V2022) as sim:
+        add_carrier(sim.store, sim.logins["acme"].i_customer)
+        yield sim
+
+
+def add_carrier(store: Store, i_customer: int) -> None:
+    """An account of one trunk, carrier-a, with three connections: main, backup, overflow."""
+    i_account = store.add_account(i_customer, ACCOUNT)
     store.insert_trunks_with_connections([(
         {"i_account": i_account, "name": "carrier-a", "description": "Carrier A", "policy": "Ordered"},
         [{"name": "main", "destination": "192.0.2.1:5060", "capacity": 120, "username": "a1",
@@ -58,10 +62,6 @@ def sim22() -> Iterator[Sim]:
          {"name": "backup", "destination": "192.0.2.2:5060", "capacity": 60, "password": SECRETS[1]},
          {"name": "overflow", "destination": "192.0.2.3", "password": SECRETS[2]}],
     )])
-    try:
-        yield Sim(server, store, logins)
-    finally:
-        server.stop()
 
 
 def app22(sim: Sim, **session: Any) -> TrunkApp:
@@ -332,7 +332,7 @@ async def test_read_only_shows_the_connections_and_changes_none(
         await pilot.press("a", "d", "shift+up")
         await settle(pilot)
         footer = screen_text(pilot.app).splitlines()[-1]
-        assert "Add" not in footer and "Move" not in footer and "Delete" not in footer
+        assert "Add" not in footer and "Up" not in footer and "Delete" not in footer
         assert listed(pilot) == ["main", "backup", "overflow"]
         await pilot.press("enter")
         await settle(pilot)

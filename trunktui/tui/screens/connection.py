@@ -35,9 +35,9 @@ class ConnectionTable(DataTable[Text]):
     BINDINGS = [
         Binding("a", "screen.add_connection", "Add", tooltip="Add a connection at the bottom of the list"),
         Binding("d,delete", "screen.delete_connection", "Delete", tooltip="Delete the highlighted connection"),
-        Binding("shift+up,left_square_bracket", "screen.move_connection('up')", "Move up", key_display="⇧↑",
+        Binding("shift+up,left_square_bracket", "screen.move_connection('up')", "Up", key_display="⇧↑",
                 tooltip="Move the highlighted connection one place up"),
-        Binding("shift+down,right_square_bracket", "screen.move_connection('down')", "Move down",
+        Binding("shift+down,right_square_bracket", "screen.move_connection('down')", "Down",
                 key_display="⇧↓", tooltip="Move the highlighted connection one place down"),
     ]
 

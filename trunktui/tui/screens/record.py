@@ -228,11 +228,13 @@ class RecordScreen(AppScreen[int | None]):
         return self._form
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Read-only hides saving; Ctrl+R shows or hides, as the footer says; a new record has nothing to reload."""
+        """Read-only hides saving; Ctrl+R shows or hides passwords, where the form has any, as the footer says; a
+        new record has nothing to reload."""
         if action in ("save", "revert"):
             return not self.read_only
         if action in ("reveal", "conceal"):
-            return self.revealed == (action == "conceal")
+            secret = any(spec.secret for form in self.query(TrunkForm) for spec in form.fields)
+            return secret and self.revealed == (action == "conceal")
         if action == "reload":
             return not self.creating
         return True
