@@ -30,6 +30,7 @@ from tests.tui.driving import (
 )
 from tests.wire import RecordingTransport
 from trunktui.api import ConnectionSettings
+from trunktui.audit import audit_path, read_recent
 from trunktui.simulator import FailMode, Store
 from trunktui.tui.app import Session, TrunkApp
 from trunktui.tui.form import TrunkForm
@@ -432,3 +433,65 @@ async def test_on_a_sparse_2022_switch_a_connection_edit_sends_only_the_change(f
         await settle(pilot)
     assert [p for m, p in foreign22.calls if m == "updateTrunkConnection"] == [
         {"i_trunk_connection": i_connection, "username": "elsewhere", "i_customer": 1}]
+
+
+# --- lost answers ---------------------------------------------------------------------------------------
+
+
+async def test_a_connection_save_whose_answer_is_lost_is_read_back_and_said(sim22: Sim) -> None:
+    async with app22(sim22).run_test(size=SMALL) as pilot:
+        await opened(pilot)
+        await open_connection(pilot, 1)
+        await replace_text(pilot, "75", field="capacity")
+        dialog = await ask_to_save(pilot)
+        calls = sim22.server.stats.calls
+        sim22.server.knobs.fail_mode = FailMode.TRUNCATED
+        sim22.server.knobs.fail_every = calls + 2  # the read-back before saving passes; the update's answer breaks
+        await pilot.click(dialog.query_one("#confirm"))
+        await settle(pilot)
+        sim22.server.knobs.fail_every = 0
+        assert "but the switch did apply your change" in status_of(pilot.app, "#save-status")
+    found = sim22.store.get_connection(sim22.logins["acme"].i_customer, connection_id(sim22, "backup"))
+    assert found is not None and found["capacity"] == 75
+    attempt, check = read_recent(audit_path())
+    assert attempt["action"] == check["action"] == "update connection"
+    assert check["result"]["read_back"] == "applied"
+
+
+async def test_a_move_whose_answer_is_lost_is_read_back_and_said(sim22: Sim) -> None:
+    async with app22(sim22).run_test(size=SMALL) as pilot:
+        await opened(pilot)
+        await on_list(pilot, 0)
+        calls = sim22.server.stats.calls
+        sim22.server.knobs.fail_mode = FailMode.TRUNCATED
+        sim22.server.knobs.fail_every = calls + 1
+        await pilot.press("shift+down")
+        await settle(pilot)
+        sim22.server.knobs.fail_every = 0
+        assert "read back: the switch did move it" in status_of(pilot.app, "#connections-status")
+        assert listed(pilot) == ["backup", "main", "overflow"] and highlighted(pilot) == "main"
+
+
+async def test_a_clone_that_fails_part_way_says_so_and_a_retry_copies_only_the_rest(
+    sim22: Sim, wire: RecordingTransport
+) -> None:
+    async with app22(sim22).run_test(size=SMALL) as pilot:
+        await open_account(pilot, ACCOUNT)
+        await select_trunk(pilot, "carrier-a")
+        await pilot.press("c")
+        await settle(pilot)
+        calls = sim22.server.stats.calls
+        sim22.server.knobs.fail_mode = FailMode.FAULT
+        sim22.server.knobs.fail_every = calls + 3  # the trunk and its first connection pass; the second faults
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        sim22.server.knobs.fail_every = 0
+        said = status_of(pilot.app, "#save-status")
+        assert "was created, but not all its connections (1 of 3 copied): Fault 500" in said
+        assert names_on_switch(sim22, "carrier-a-copy") == ["main"]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, TrunksScreen)
+    assert len(wire.of("createTrunk")) == 1
+    assert [p["name"] for p in wire.of("createTrunkConnection")] == ["main", "backup", "backup", "overflow"]
+    assert names_on_switch(sim22, "carrier-a-copy") == ["main", "backup", "overflow"]
