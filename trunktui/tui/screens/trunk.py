@@ -231,7 +231,9 @@ class TrunkScreen(RecordScreen):
                                    + ("" if self.read_only else "a adds one."))
         else:
             hint = "" if self.read_only or self.creating else " · Enter opens · a adds · d deletes · ⇧↑ ⇧↓ move"
-            self.connection_status(f"{counted(len(connections), 'connection')}, tried top to bottom{hint}")
+            policy = self.start.get("policy")
+            how = "in turn, a call each" if policy == "Round-Robin" else "tried top to bottom"
+            self.connection_status(f"{counted(len(connections), 'connection')}, {how}{hint}")
 
     @on(PoliciesRead)
     def policies_read(self, read: PoliciesRead) -> None:
