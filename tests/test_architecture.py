@@ -11,6 +11,7 @@ BELOW_THE_UI = [
     "trunktui.errors",
     "trunktui.model",
     "trunktui.text",
+    "trunktui.columns",
     "trunktui.export",
     "trunktui.audit",
     "trunktui.api",
