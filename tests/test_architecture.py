@@ -10,6 +10,7 @@ import pytest
 BELOW_THE_UI = [
     "trunktui.errors",
     "trunktui.model",
+    "trunktui.versions",
     "trunktui.text",
     "trunktui.columns",
     "trunktui.export",
@@ -40,6 +41,8 @@ def test_no_textual_below_the_ui(module: str) -> None:
 @pytest.mark.parametrize(("module", "forbidden"), [
     ("trunktui.model", "trunktui.api"),
     ("trunktui.model", "trunktui.simulator"),
+    ("trunktui.versions", "trunktui.api"),
+    ("trunktui.versions", "httpx"),
     ("trunktui.api", "trunktui.simulator"),
     ("trunktui.simulator", "trunktui.api"),
     ("trunktui.simulator", "httpx"),

@@ -3,8 +3,9 @@
 Sippy serves every method at one endpoint, so everything past HTTP framing
 happens here, in order: Digest or trusted-host authentication, parsing the
 XML-RPC call, picking the calls ``Knobs`` makes fail, running the call on
-``Methods``, sending the outcome, counting ``Stats`` and logging one line
-per request when verbose. How a picked call fails is up to ``faults``.
+``Methods`` (or ``System`` for ``system.`` calls), sending the outcome,
+counting ``Stats`` and logging one line per request when verbose. How a
+picked call fails is up to ``faults``.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
 from trunktui.simulator.digest import DigestAuthenticator
-from trunktui.simulator.faults import FaultInjector
+from trunktui.simulator.faults import UNKNOWN_METHOD_PAGE, FaultInjector
 from trunktui.simulator.framing import Handler
-from trunktui.simulator.knobs import FailMode, Knobs
+from trunktui.simulator.knobs import FailMode, Knobs, UnknownMethodAnswer
 from trunktui.simulator.log import field, log_exception
-from trunktui.simulator.methods import BAD_PARAMS, PARSE_ERROR, UNAUTHORIZED, Methods
+from trunktui.simulator.methods import BAD_PARAMS, PARSE_ERROR, UNAUTHORIZED, Methods, UnknownMethod
 from trunktui.simulator.outcome import INTERNAL_ERROR, Outcome, describe, encode, pieces
 from trunktui.simulator.store import Store
+from trunktui.simulator.system import MULTICALL, ONE_STRUCT, UNTRUSTED, System, names_a_customer
+from trunktui.versions import Api
 
 REALM = "sippy-simulator"
 
@@ -73,10 +76,13 @@ _TRUSTED_HOST = _Caller(None, None)
 
 
 class _Call(NamedTuple):
+    """A call to run: ``i_customer`` is None for a trusted host's call that names none of its own (a
+    ``system.`` call, or a method the switch lacks)."""
+
     who: str
     method: str
-    i_customer: int
-    members: dict[str, Any]
+    i_customer: int | None
+    params: tuple[Any, ...]
 
 
 class Dispatcher:
@@ -86,6 +92,7 @@ class Dispatcher:
     request. ``trusted_hosts`` (addresses or networks) may call without an
     Authorization header, naming the customer with ``i_customer``; one that
     names none is challenged like any other client.
+    ``api`` is the trunks API the switch speaks.
     ``stopping`` cuts injected stalls short.
     """
 
@@ -94,6 +101,7 @@ class Dispatcher:
         store: Store,
         settings: Settings,
         *,
+        api: Api,
         trusted_hosts: Iterable[str],
         nonce_ttl: float,
         case_insensitive_like: bool,
@@ -104,8 +112,10 @@ class Dispatcher:
         self.trusted: tuple[Network, ...] = tuple(ipaddress.ip_network(a, strict=False) for a in trusted_hosts)
         self.digest = DigestAuthenticator(REALM, self._password_for, nonce_ttl=nonce_ttl)
         self.methods = Methods(
-            store, case_insensitive_like=case_insensitive_like, extra_members=lambda: self._settings.knobs.extra_members
+            store, api=api, case_insensitive_like=case_insensitive_like,
+            extra_members=lambda: self._settings.knobs.extra_members,
         )
+        self.system = System(self.methods, lambda: self._settings.knobs, store.customer_exists)
         self._faults = FaultInjector(self.challenge, stopping)
         self._lock = threading.Lock()
         self._stats = Stats()
@@ -180,26 +190,34 @@ class Dispatcher:
         who = field(caller.login) if caller.login else "trusted"
         if method is None:
             return self._refuse(handler, who, "-", PARSE_ERROR, "Unparsable request: not an XML-RPC call")
-        if len(params) != 1 or not isinstance(params[0], dict):
-            return self._refuse(handler, who, method, BAD_PARAMS, "Parameters must be exactly one struct")
-        if caller.i_customer is None:
-            return self._trusted_call(handler, method, params[0])
-        return _Call(who, method, caller.i_customer, params[0])
+        if self.system.offers(method):
+            if caller.i_customer is None and method == MULTICALL and not names_a_customer(params):
+                return self.challenge(handler)
+            return _Call(who, method, caller.i_customer, params)
+        known = method in self.methods.table
+        members = params[0] if len(params) == 1 and isinstance(params[0], dict) else None
+        if members is None:
+            if known:
+                return self._refuse(handler, who, method, BAD_PARAMS, ONE_STRUCT)
+            members = {}
+        if caller.i_customer is None and (known or "i_customer" in members):
+            return self._trusted_call(handler, method, members)
+        return _Call(who, method, caller.i_customer, (members,))
 
     def _trusted_call(self, handler: Handler, method: str, members: dict[str, Any]) -> _Call | Logged:
         """The call of a trusted host, for the existing customer its ``i_customer`` names.
 
         A call that names no customer is a Digest client's first request,
         sent before it has seen a challenge: it gets the challenge, so a
-        login works from a trusted address too.
+        login works from a trusted address too. (A ``system.`` call needs no
+        customer, and a method the switch lacks is answered so whoever asks.)
         """
         if "i_customer" not in members:
             return self.challenge(handler)
         named = members["i_customer"]
         if isinstance(named, bool) or not isinstance(named, int) or not self.store.customer_exists(named):
-            return self._refuse(handler, "trusted", method, UNAUTHORIZED,
-                                "Trusted call needs i_customer naming an existing customer")
-        return _Call(f"trusted i_customer={named}", method, named, members)
+            return self._refuse(handler, "trusted", method, UNAUTHORIZED, UNTRUSTED)
+        return _Call(f"trusted i_customer={named}", method, named, (members,))
 
     def _refuse(self, handler: Handler, who: str, method: str, code: int, message: str) -> Logged:
         handler.send_xml(encode(xmlrpc.client.Fault(code, message)))
@@ -210,6 +228,9 @@ class Dispatcher:
         mode = self._failing(knobs)
         if mode is None:
             outcome = self._run(call)
+            if isinstance(outcome, UnknownMethod) and knobs.unknown_method is UnknownMethodAnswer.HTML_500:
+                handler.send(500, "text/html; charset=utf-8", UNKNOWN_METHOD_PAGE)
+                return Logged(call.who, call.method, "500 unknown method")
             handler.send_xml(pieces(outcome))
             return Logged(call.who, call.method, describe(outcome))
         self._faults.inject(handler, mode, lambda: self._run(call), knobs)
@@ -222,7 +243,9 @@ class Dispatcher:
 
     def _run(self, call: _Call) -> Outcome:
         try:
-            return (self.methods.call(call.method, call.i_customer, call.members),)
+            if call.i_customer is None or self.system.offers(call.method):
+                return (self.system.call(call.method, call.i_customer, call.params),)
+            return (self.methods.call(call.method, call.i_customer, call.params[0]),)
         except xmlrpc.client.Fault as fault:
             return fault
         except Exception as error:  # noqa: BLE001 - a bug in a method reaches the client as a fault, not a dropped connection

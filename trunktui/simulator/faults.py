@@ -31,6 +31,11 @@ HTTP_404_BODY = (
     b"<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>"
     b"<body><h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>\n"
 )
+UNKNOWN_METHOD_PAGE = (
+    b"<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head>"
+    b"<body><h1>Internal Server Error</h1><p>The server encountered an internal error.</p></body></html>\n"
+)
+"""What a switch that answers a method it lacks with HTTP 500 sends (``UnknownMethodAnswer.HTML_500``)."""
 _PAGES: dict[FailMode, tuple[int, bytes]] = {
     FailMode.HTTP_500: (500, HTTP_500_BODY),
     FailMode.HTTP_403: (403, HTTP_403_BODY),
@@ -104,9 +109,13 @@ def _send_padded(handler: Handler, outcome: Outcome, size: int) -> None:
 
     The answer is encoded with a placeholder for the padding, and the
     padding is written in 64 KiB blocks in its place, so the server never
-    holds more than one block. A fault is sent as it is.
+    holds more than one block. A fault, or an answer that is not a struct
+    (``system.listMethods``), is sent as it is.
     """
     if isinstance(outcome, xmlrpc.client.Fault):
+        handler.send(200, "text/xml", encode(outcome))
+        return
+    if not isinstance(outcome[0], dict):
         handler.send(200, "text/xml", encode(outcome))
         return
     prefix, mark, suffix = encode(({**outcome[0], PADDING_MEMBER: PADDING_MARK},)).partition(PADDING_MARK.encode())

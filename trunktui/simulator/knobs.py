@@ -76,6 +76,20 @@ class FailMode(Enum):
         return self not in _REFUSED_BEFORE_RUNNING
 
 
+class UnknownMethodAnswer(Enum):
+    """How a call to a method the switch lacks is answered.
+
+    FAULT
+        The XML-RPC fault -32601 with Sippy's words, "we do not have a
+        method with that name".
+    HTML_500
+        HTTP 500 with a small HTML page, as some switches answer instead.
+    """
+
+    FAULT = "fault"
+    HTML_500 = "html500"
+
+
 _REFUSED_BEFORE_RUNNING = frozenset(
     {FailMode.FAULT, FailMode.HTTP_500, FailMode.HTTP_401, FailMode.HTTP_403, FailMode.HTTP_404}
 )
@@ -87,7 +101,10 @@ class Knobs:
     authenticated call fails as ``fail_mode`` says (0 never fails);
     ``extra_members`` are added to every trunk returned, as a newer server would.
     ``huge_bytes`` is the size of the padding ``FailMode.HUGE`` adds and
-    ``stall`` the seconds ``FailMode.SLOW_BODY`` pauses mid-body."""
+    ``stall`` the seconds ``FailMode.SLOW_BODY`` pauses mid-body.
+    ``introspection`` off makes ``system.listMethods`` a method the switch
+    lacks, as on switches that do not offer it; ``unknown_method`` says how
+    a call to a method the switch lacks is answered."""
 
     latency: float = 0.0
     fail_every: int = 0
@@ -95,3 +112,5 @@ class Knobs:
     extra_members: dict[str, object] = field(default_factory=dict)
     huge_bytes: int = 80 << 20
     stall: float = 60.0
+    introspection: bool = True
+    unknown_method: UnknownMethodAnswer = UnknownMethodAnswer.FAULT

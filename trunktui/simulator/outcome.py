@@ -20,7 +20,8 @@ from trunktui.simulator.log import log_exception
 
 INTERNAL_ERROR = -32603
 
-Outcome: TypeAlias = tuple[dict[str, Any]] | xmlrpc.client.Fault
+Outcome: TypeAlias = tuple[Any] | xmlrpc.client.Fault
+"""The one value an answer carries (a struct for every Sippy method, an array for a ``system.`` one), or a fault."""
 
 _MARK = "@@sippy-simulator-streamed@@"
 _MARKED = f"<value><string>{_MARK}</string></value>\n".encode()
@@ -81,13 +82,13 @@ def _following(first: bytes, batches: Iterator[list[Any]], end: bytes) -> Iterat
 
 
 def _streamed_member(outcome: Outcome) -> tuple[str, Streamed] | None:
-    if isinstance(outcome, xmlrpc.client.Fault):
+    if isinstance(outcome, xmlrpc.client.Fault) or not isinstance(outcome[0], dict):
         return None
     return next(((name, value) for name, value in outcome[0].items() if isinstance(value, Streamed)), None)
 
 
 def _whole(outcome: Outcome) -> bytes:
-    if not isinstance(outcome, xmlrpc.client.Fault):
+    if not isinstance(outcome, xmlrpc.client.Fault) and isinstance(outcome[0], dict):
         outcome = ({name: value.items() if isinstance(value, Streamed) else value
                     for name, value in outcome[0].items()},)
     try:

@@ -20,6 +20,7 @@ from trunktui.simulator.framing import MAX_CONNECTIONS, REQUEST_TIMEOUT, XMLAPI_
 from trunktui.simulator.knobs import Knobs
 from trunktui.simulator.methods import Methods
 from trunktui.simulator.store import Store
+from trunktui.versions import Api
 
 
 class SimulatorServer:
@@ -34,12 +35,15 @@ class SimulatorServer:
     idle longest is closed for a new client), a request that takes longer
     than ``request_timeout`` seconds to arrive is dropped, and so is every
     connection after a 401.
+    It speaks one trunks API, ``api``: the 2020 methods, or the 2022+ ones
+    with trunk connections.
     """
 
     def __init__(
         self,
         store: Store,
         *,
+        api: Api = Api.V2020,
         host: str = "127.0.0.1",
         port: int = 0,
         knobs: Knobs | None = None,
@@ -52,6 +56,7 @@ class SimulatorServer:
         request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
         self.store = store
+        self.api = api
         self.knobs = knobs if knobs is not None else Knobs()
         self.ssl_context = ssl_context
         self.verbose = verbose
@@ -59,6 +64,7 @@ class SimulatorServer:
         self._dispatcher = Dispatcher(
             store,
             self,
+            api=api,
             trusted_hosts=trusted_hosts,
             nonce_ttl=nonce_ttl,
             case_insensitive_like=case_insensitive_like,
