@@ -11,6 +11,7 @@ import pytest
 from tests.foreign import ForeignSwitch, ForeignSwitch2022
 from trunktui.api import ConnectionSettings, SippyClient
 from trunktui.simulator import DemoLogin, SimulatorServer, Store, seed_demo
+from trunktui.versions import Api
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Sim:
     server: SimulatorServer
     store: Store
     logins: dict[str, DemoLogin]
+    api: Api = Api.V2020
 
     @property
     def url(self) -> str:
@@ -32,7 +34,7 @@ class Sim:
             "username": login,
             "password": self.logins[login].password,
             "read_timeout": 5.0,
-            "api": "2020",
+            "api": self.api.value,
         }
         options.update(overrides)
         return ConnectionSettings(**options)  # type: ignore[arg-type]
@@ -42,13 +44,13 @@ class Sim:
 
 
 @contextmanager
-def running_sim() -> Iterator[Sim]:
-    """A simulator with the demo data, serving until the block ends."""
+def running_sim(api: Api = Api.V2020) -> Iterator[Sim]:
+    """A simulator with the demo data of ``api``, serving until the block ends."""
     store = Store()
-    logins = {login.login: login for login in seed_demo(store)}
-    server = SimulatorServer(store).start()
+    logins = {login.login: login for login in seed_demo(store, api=api)}
+    server = SimulatorServer(store, api=api).start()
     try:
-        yield Sim(server, store, logins)
+        yield Sim(server, store, logins, api)
     finally:
         server.stop()
 
@@ -65,6 +67,13 @@ def store() -> Iterator[Store]:
 @pytest.fixture
 def sim() -> Iterator[Sim]:
     with running_sim() as running:
+        yield running
+
+
+@pytest.fixture
+def sim22() -> Iterator[Sim]:
+    """The simulator speaking the 2022+ API, with its demo data (trunks with connections)."""
+    with running_sim(Api.V2022) as running:
         yield running
 
 
