@@ -45,7 +45,7 @@ class Sim:
 
 @contextmanager
 def running_sim(api: Api = Api.V2020) -> Iterator[Sim]:
-    """A simulator with the demo data of ``api``, serving until the block ends."""
+    """A simulator speaking ``api`` with its demo data, serving until the block ends."""
     store = Store()
     logins = {login.login: login for login in seed_demo(store, api=api)}
     server = SimulatorServer(store, api=api).start()
@@ -72,7 +72,7 @@ def sim() -> Iterator[Sim]:
 
 @pytest.fixture
 def sim22() -> Iterator[Sim]:
-    """The simulator speaking the 2022+ API, with its demo data (trunks with connections)."""
+    """The simulator speaking the 2022+ API, with its demo data (trunks with two to four connections)."""
     with running_sim(Api.V2022) as running:
         yield running
 

@@ -257,3 +257,30 @@ def test_a_type_closed_by_another_is_refused_as_xmlrpc_client_refuses_it(value: 
     with pytest.raises(ProtocolError) as caught:
         decode(answer, [])
     assert f"({original.value})" in str(caught.value)
+
+
+MULTICALL = [[{"result": "OK", "trunk_connections": [{"i_trunk_connection": n, "name": f"c{n}", "capacity": None}]}]
+             for n in range(30)] + [{"faultCode": 404, "faultString": "Trunk 9 not found"}]
+MULTICALL_ENCODED = xmlrpc.client.dumps((MULTICALL,), methodresponse=True, allow_none=True).encode("utf-8")
+
+
+@settings(max_examples=40, deadline=None)
+@given(cuts=st.lists(st.integers(0, len(MULTICALL_ENCODED)), max_size=20),
+       unusual=st.integers(0, len(MULTICALL_ENCODED) - 1))
+def test_an_array_answer_of_system_methods_is_read_the_fast_way_and_the_same_after_a_hand_over(
+    cuts: list[int], unusual: int
+) -> None:
+    """A system.multicall answer is an array: read in the plain form without the general decoder, and,
+    with a comment somewhere between two tags, handed over and still the same value."""
+    decoder = AnswerDecoder("system.multicall", "sw.example.net", any_value=True)
+    start = 0
+    for cut in [*sorted(cuts), len(MULTICALL_ENCODED)]:
+        decoder.feed(MULTICALL_ENCODED[start:cut])
+        start = cut
+    assert decoder.close() == MULTICALL and decoder.scanned
+    at = MULTICALL_ENCODED.index(b"><", unusual) + 1 if b"><" in MULTICALL_ENCODED[unusual:] else None
+    if at is not None:
+        commented = MULTICALL_ENCODED[:at] + b"<!-- a switch's remark -->" + MULTICALL_ENCODED[at:]
+        decoder = AnswerDecoder("system.multicall", "sw.example.net", any_value=True)
+        decoder.feed(commented)
+        assert decoder.close() == xmlrpc.client.loads(commented, use_builtin_types=True)[0][0] == MULTICALL

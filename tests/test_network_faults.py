@@ -71,7 +71,7 @@ from trunktui.errors import (
     TlsError,
     TransportError,
 )
-from trunktui.model import Trunk
+from trunktui.model import Trunk, TrunkConnection
 from trunktui.simulator import FailMode, SimulatorServer
 
 # --- What an operator may be shown --------------------------------------------------------
@@ -561,10 +561,51 @@ METHOD_CALLS: list[tuple[str, Callable[[SippyClient, int, int], object]]] = [
 ]
 
 
+CONNECTION = {"i_trunk_connection": 1, "i_trunk": 1, "name": "main", "order_no": 1}
+METHOD_CALLS_2022: list[tuple[str, Callable[[SippyClient, int, int], object]]] = [
+    ("getTrunkConnectionsList", lambda api, i_account, i_trunk: api.list_connections(i_trunk)),
+    ("getTrunkConnectionInfo", lambda api, i_account, i_trunk: api.get_connection(1)),
+    ("createTrunkConnection", lambda api, i_account, i_trunk: api.create_connection(
+        {"i_trunk": i_trunk, "name": "never-created", "destination": DESTINATION})),
+    ("updateTrunkConnection", lambda api, i_account, i_trunk: api.update_connection(
+        TrunkConnection(CONNECTION), {"capacity": 3})),
+    ("deleteTrunkConnection", lambda api, i_account, i_trunk: api.delete_connection(TrunkConnection(CONNECTION))),
+    ("getTrunkConnectionInfo", lambda api, i_account, i_trunk: api.check_connection_update(
+        TrunkConnection(CONNECTION), {"capacity": 3}, "lost")),
+    ("system.multicall", lambda api, i_account, i_trunk: raise_any(api.connections_of([i_trunk, i_trunk + 1]))),
+]
+
+
+def raise_any(found: dict[Any, Any]) -> None:
+    """``connections_of`` gives each trunk the error its batch met; raise it if every trunk met the same."""
+    errors = set(map(id, found.values()))
+    error = next(iter(found.values()))
+    if len(errors) == 1 and isinstance(error, Exception):
+        raise error
+ANSWERED_WITHOUT_A_FAULT = {"api", "trunks", "finding", "trunk_policies"}
+"""Work out the API, or what the switch offers, from whatever answers they get (see tests/test_detection.py)."""
+
+
 def test_every_client_method_is_in_the_fault_table() -> None:
     public = {name for name in vars(SippyClient) if not name.startswith("_")}
-    public -= {"call", "close", "reconnect", "give_up_lists"}
-    assert len(public) == len(METHOD_CALLS), f"a client method is missing from METHOD_CALLS: {sorted(public)}"
+    public -= {"call", "close", "reconnect", "give_up_lists"} | ANSWERED_WITHOUT_A_FAULT
+    assert len(public) == len(METHOD_CALLS) + len(METHOD_CALLS_2022), (
+        f"a client method is missing from the fault tables: {sorted(public)}")
+
+
+@pytest.mark.parametrize(("method", "call"), METHOD_CALLS_2022, ids=[method for method, _ in METHOD_CALLS_2022])
+def test_fault_from_every_connection_method(
+    sim22: Sim, method: str, call: Callable[[SippyClient, int, int], object]
+) -> None:
+    with sim22.client() as api:
+        trunk = api.list_trunks(1)[0]
+        fail_always(sim22, FailMode.FAULT)
+        with pytest.raises(FaultError) as caught:
+            call(api, 1, trunk.i_trunk)
+        fault = caught.value
+        assert (type(fault), fault.method, fault.code, fault.string) == (FaultError, method, 500, "Injected fault")
+        sim22.server.knobs.fail_every = 0
+        assert api.get_trunk(trunk.i_trunk) == trunk, "nothing changed"
 
 
 @pytest.mark.parametrize(("method", "call"), METHOD_CALLS, ids=[method for method, _ in METHOD_CALLS])

@@ -88,6 +88,8 @@ def test_no_file_is_no_config(tmp_path: Path) -> None:
     ('[profiles.lab]\nurl = "x"\nmode = "trusted"\ni_customer = -1\n', 4, "i_customer must be between 1 and"),
     ('default = "prod"\n[profiles.lab]\nurl = "x"\nusername = "u"\n', 1, "not a profile"),
     ('colour = "red"\n', 1, "unknown top-level key"),
+    ('[profiles.lab]\nurl = "x"\nusername = "u"\napi = "2023"\n', 4, "api must be 'auto' or '2020' or '2022'"),
+    ('[profiles.lab]\nurl = "x"\nusername = "u"\napi = 2022\n', 4, "api must be a string"),
 ])
 def test_mistakes_name_the_file_the_line_and_what_is_expected(
     tmp_path: Path, text: str, line: int, words: str
@@ -568,3 +570,14 @@ def test_config_init_gives_a_newcomer_a_default_profile_that_works_at_once(
     finally:
         server.stop()
     assert not sys.stdin.read_from  # type: ignore[attr-defined]
+
+
+def test_the_api_option_holds_for_every_profile_switched_to(tmp_path: Path) -> None:
+    """--api 2022 overrides a profile's own api, for the profile started with and any switched to later."""
+    text = GOOD.replace('username = "noc"\nread_only', 'username = "noc"\napi = "2020"\nread_only')
+    config = load_config(write(tmp_path, text))
+    assert config is not None and config.profile("prod").api == "2020"
+    for name in ("lab", "prod", "mgmt"):
+        assert session_for(config.profile(name), None, Overrides(api="2022")).settings.api == "2022"
+    assert session_for(config.profile("prod"), None).settings.api == "2020"
+    assert session_for(config.profile("lab"), None).settings.api == "auto"

@@ -104,7 +104,7 @@ def test_demo_in_a_real_terminal(tmp_path: Path) -> None:
         screen = terminal.wait_for("the trunk table", lambda s: re.search(r"^ \d+ trunks?\b", s, re.MULTILINE))
         count = int(re.search(r"^ (\d+) trunks?\b", screen, re.MULTILINE).group(1))  # type: ignore[union-attr]
         assert count > 0
-        assert re.search(r"acme@simulator · account \d+", screen)
+        assert re.search(r"trunktui · DEMO · API 2020 — account \d+", screen), "the API, worked out, and the place"
         assert "Name" in screen and "Destination" in screen
 
         terminal.keys("Enter")

@@ -15,9 +15,10 @@ when a switch returns them, and never sent unless the user changed them.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from enum import Enum
 
-from trunktui.model import FIRST_ID, TRUNKS_2020, Field, Kind, OnCreate, Schema, host_port_problem, ip_problem
+from trunktui.model import FIRST_ID, TRUNKS_2020, Field, Kind, OnCreate, Schema
 
 _S, _I, _D, _B = Kind.STRING, Kind.INTEGER, Kind.DOUBLE, Kind.BOOLEAN
 _REQUIRED, _NEVER = OnCreate.REQUIRED, OnCreate.NEVER
@@ -33,15 +34,11 @@ def _sip_codes_problem(text: str) -> str | None:
     return "must be SIP status codes (100 to 699) separated by commas, such as 503,486"
 
 
+_SAME = TRUNKS_2020.by_name
+"""Members a 2022+ trunk or connection shares with the 2020 trunk, declared there once."""
+
 TRUNK_2022_FIELDS: tuple[Field, ...] = (
-    Field("i_trunk", _I, "ID", "Assigned by the switch when the trunk is created.",
-          on_create=_NEVER, updatable=False, in_table=True, minimum=FIRST_ID),
-    Field("i_account", _I, "Account", "The account the trunk belongs to.",
-          on_create=_REQUIRED, updatable=False, minimum=FIRST_ID),
-    Field("name", _S, "Name", "Unique within the account.",
-          on_create=_REQUIRED, in_table=True, max_length=128),
-    Field("description", _S, "Description", "Free text for operators.",
-          in_table=True, max_length=255),
+    _SAME["i_trunk"], _SAME["i_account"], _SAME["name"], _SAME["description"],
     Field("policy", _S, "Policy",
           "How calls use the connections: Ordered tries them top to bottom, Round-Robin rotates them for "
           "every call.", in_table=True, max_length=64),
@@ -54,22 +51,13 @@ CONNECTION_FIELDS: tuple[Field, ...] = (
           on_create=_REQUIRED, updatable=False, minimum=FIRST_ID),
     Field("order_no", _I, "Order", "Place in the trunk's list, from 1 at the top.",
           in_table=True, minimum=FIRST_ID, words=("first", "last", "up", "down"), create_words=("first", "last")),
-    Field("name", _S, "Name", "Unique within the trunk.",
-          on_create=_REQUIRED, in_table=True, max_length=128),
-    Field("destination", _S, "Destination", "Where calls go: host or IP, optionally :port.",
-          on_create=_REQUIRED, in_table=True, max_length=255, check=host_port_problem),
-    Field("capacity", _I, "Capacity", "Most simultaneous calls; NULL for no limit.",
-          nullable=True, in_table=True, minimum=0),
-    Field("max_cps", _D, "Max CPS", "Most new calls per second; NULL for no limit.",
-          nullable=True, in_table=True, minimum=0),
-    Field("outbound_ip", _S, "Outbound IP", "Local address calls leave from; NULL for the default.",
-          nullable=True, check=ip_problem),
-    Field("username", _S, "Username", "Login for the destination, if it asks for one.", max_length=128),
-    Field("password", _S, "Password", "Password for the destination.", secret=True, max_length=128),
-    Field("outbound_cld", _S, "CLD translation",
-          "Rule applied to the called number, such as s/^00/+/.", max_length=1024),
-    Field("from_domain", _S, "From domain", "Domain put in the From header.", max_length=255),
-    Field("random_call_id", _B, "Random Call-ID", "Send a fresh Call-ID instead of the caller's."),
+    replace(_SAME["name"], help="Unique within the trunk."),
+    _SAME["destination"], _SAME["capacity"], _SAME["max_cps"],
+    replace(_SAME["outbound_ip"], nullable=True, in_table=False,
+            help="Local address calls leave from; NULL for the default."),
+    _SAME["username"], _SAME["password"],
+    replace(_SAME["translation_rule"], name="outbound_cld"),
+    _SAME["from_domain"], _SAME["random_call_id"],
     Field("blocked", _B, "Blocked", "Skip this connection when routing calls.", rare=True),
     Field("huntstop_scodes", _S, "Hunt-stop codes",
           "SIP codes that stop the hunt down the list, such as 486,603.", max_length=255,

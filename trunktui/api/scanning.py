@@ -46,7 +46,8 @@ _PARENT_CLOSES = {
 
 _PROLOG = re.compile(
     rb"(?:<\?xml version=(['\"])1\.0\1(?: encoding=(['\"])(?i:utf-8)\2)?\?>)?" + _WS
-    + rb"<methodResponse>" + _WS + rb"<params>" + _WS + rb"<param>" + _WS + rb"<value>" + _WS + rb"<struct>"
+    + rb"<methodResponse>" + _WS + rb"<params>" + _WS + rb"<param>" + _WS + rb"<value>" + _WS
+    + rb"(?:<(struct)>|<(array)>" + _WS + rb"<data>)"
 )
 _MEMBER_RUN = re.compile(rb"(?:" + _MEMBERS + rb")+")
 _MEMBER_ITEMS = re.compile(_MEMBER.decode())
@@ -190,7 +191,7 @@ class Scanner:
         self.values = 0
         self.text = 0
         self.frames: list[_Frame] = []
-        self.result: dict[str, Any] | None = None
+        self.result: dict[str, Any] | list[Any] | None = None
         self.streamed = streamed
         self.streamed_items: list[Any] | None = None
         """The streamed array, once it opens: the very list the answer's struct holds, if it is read here."""
@@ -214,7 +215,7 @@ class Scanner:
                 if self._buffer.count(b">") > _MOST_TAGS:
                     raise Unusual
                 return
-            self.frames.append(_Frame("struct"))
+            self.frames.append(_Frame("struct" if match.group(3) else "array"))
             self._position = checked = match.end()
         end = _first_unusual(self._buffer, max(checked - 2, self._position))
         self._read(end)
@@ -222,8 +223,9 @@ class Scanner:
                 or self._buffer.count(b">", self._position, end) > _MOST_TAGS):
             raise Unusual
 
-    def close(self) -> dict[str, Any]:
-        """The answer's struct; ``Unusual`` if the text ends anywhere but after the whole answer."""
+    def close(self) -> dict[str, Any] | list[Any]:
+        """The answer's struct (an array, for ``system.`` methods); ``Unusual`` if the text ends anywhere but
+        after the whole answer."""
         if self.result is None or self._position < len(self._buffer):
             raise Unusual
         return self.result
