@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 import stat
+import xmlrpc.client
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import Sim
-from tests.foreign import ForeignSwitch
+from tests.foreign import ForeignSwitch, ForeignSwitch2022
 from tests.wire import RecordingTransport
 from trunktui.api import ConnectionSettings, SippyClient
 from trunktui.audit import (
@@ -274,3 +275,25 @@ def test_trunktui_audit_says_dash_for_no_trunk_and_null_for_null(capsys: pytest.
     assert "account 1 trunk -  name “it's”" in created
     assert "capacity: 5 -> NULL, name: “x\\_%” -> “a\"b”" in updated
     assert "None" not in created + updated
+
+
+def test_a_fault_that_quotes_the_password_sent_is_written_masked(tmp_path: Path, foreign22: ForeignSwitch2022
+                                                                 ) -> None:
+    """A switch whose fault repeats the values it was sent: the line's message and fault string hold
+    *** where the password was, as its before and after do."""
+    i_trunk = foreign22.add(name="carrier", description="")
+
+    def echo(params: dict[str, object]) -> dict[str, object]:
+        raise xmlrpc.client.Fault(400, f"password {params.get('password')!r} is too weak")
+
+    foreign22._server.register_function(echo, "createTrunkConnection")
+    path = tmp_path / "audit.jsonl"
+    audit = AuditLog("p", "sw", "trusted:1", path)
+    with (SippyClient(ConnectionSettings(foreign22.url, trusted=True, i_customer=1), audit=audit) as client,
+          pytest.raises(FaultError, match="Sup3rSecretNew")):
+        client.create_connection({"i_trunk": i_trunk, "name": "main", "destination": "192.0.2.9",
+                                  "password": "Sup3rSecretNew"}, account=1)
+    written = path.read_text(encoding="utf-8")
+    assert "Sup3rSecretNew" not in written
+    result = json.loads(written)["result"]
+    assert result["fault_string"] == "password '***' is too weak" and "'***'" in result["message"]

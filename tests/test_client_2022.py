@@ -14,7 +14,7 @@ from tests.conftest import Sim
 from tests.wire import RecordingTransport
 from trunktui.api import SippyClient
 from trunktui.api.client import MULTICALL_BATCH
-from trunktui.errors import FaultError, InputError, ReadOnlyError
+from trunktui.errors import FaultError, InputError, ProtocolError, ReadOnlyError
 from trunktui.model import TrunkConnection
 from trunktui.simulator import add_bulk_trunks
 from trunktui.versions import POLICIES, Api
@@ -70,9 +70,10 @@ def test_a_fault_inside_a_multicall_spoils_only_its_own_trunk(wired: tuple[Sippy
                                                               ) -> None:
     client, recorder, _ = wired
     i_trunk = first_trunk(client)
-    found = client.connections_of([i_trunk, 987654])
-    assert isinstance(found[i_trunk], tuple) and found[i_trunk]
-    assert isinstance(found[987654], FaultError) and "not found" in str(found[987654])
+    found = client.connections_of([i_trunk, 987654, 2**40, [i_trunk]])
+    assert isinstance(found[0], tuple) and found[0]
+    assert isinstance(found[1], FaultError) and "not found" in str(found[1])
+    assert all(isinstance(error, ProtocolError) and "no id trunktui can send" in str(error) for error in found[2:])
     assert recorder.calls[-1][0] == "system.multicall"
 
 
@@ -166,3 +167,19 @@ def test_a_lost_answer_to_a_move_is_read_back(wired: tuple[SippyClient, Recordin
     applied, now = client.check_connection_update(top, {"order_no": "down"}, "the answer was lost", account=1)
     assert (applied, now.get("order_no")) == (True, 2)
     assert trail.lines[-1]["read_back"] is True and trail.lines[-1]["action"] == "move connection"
+
+
+def test_an_id_no_switch_could_have_is_refused_before_sending(
+    wired: tuple[SippyClient, RecordingTransport, Trail],
+) -> None:
+    """A connection whose id is no id (a switch's answer is not to be trusted) is refused here; nothing is
+    sent or audited."""
+    client, recorder, trail = wired
+    i_trunk = first_trunk(client)
+    sent = len(recorder.calls)
+    for odd in ("5; drop", None, 2**33):
+        with pytest.raises(InputError):
+            client.delete_connection(TrunkConnection({"i_trunk_connection": odd, "i_trunk": i_trunk}))
+        with pytest.raises(InputError):
+            client.update_connection(TrunkConnection({"i_trunk_connection": odd}), {"capacity": 3})
+    assert len(recorder.calls) == sent and trail.lines == []

@@ -8,6 +8,10 @@ its own way.
 
 from __future__ import annotations
 
+import xmlrpc.client
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from tests.conftest import Sim
@@ -116,3 +120,71 @@ def test_a_choice_is_taken_without_asking_the_switch(sim: Sim) -> None:
 def test_an_api_that_is_no_choice_is_refused() -> None:
     with pytest.raises(InputError, match="auto, 2020, 2022"):
         ConnectionSettings("sw.example.net", username="noc", api="2023")
+
+
+def a_2020_switch(**methods: Any) -> ForeignSwitch:
+    """The second server in its 2020 form, with one trunk, and ``methods`` of its own."""
+    switch = ForeignSwitch()
+    switch.add(name="old-1", description="x", destination="192.0.2.1")
+    for name, method in methods.items():
+        switch._server.register_function(method, name)
+    return switch.start()
+
+
+def busy_then_unknown() -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A read that meets a passing fault of the switch's own once, and is unknown after that."""
+    answers = iter([xmlrpc.client.Fault(503, "Too many requests, slow down")])
+
+    def read(params: dict[str, Any]) -> dict[str, Any]:
+        raise next(answers, xmlrpc.client.Fault(-32601, "we do not have a method with that name"))
+    return read
+
+
+@pytest.mark.parametrize("methods", [
+    {"getTrunkConnectionsList": busy_then_unknown()},
+    {"system.listMethods": lambda: ["createTrunk", "createTrunkConnection"]},
+], ids=["a-passing-fault", "a-list-of-methods-it-lacks"])
+def test_trunk_rows_settle_what_other_reads_only_suggested(methods: dict[str, Any]) -> None:
+    """A 2020 switch that looks like a 2022+ one to the reads made at connect time: its trunk rows,
+    which have a destination, win, and the list loads."""
+    switch = a_2020_switch(**methods)
+    try:
+        with foreign_client(switch) as client:
+            assert client.api() is Api.V2022
+            assert [trunk.name for trunk in client.list_trunks(1)] == ["old-1"]
+            assert client.api() is Api.V2020
+            assert client.finding is not None and client.finding.reason == "the shape of the trunk rows"
+    finally:
+        switch.stop()
+
+
+def test_a_dictionary_answer_without_policies_tells_nothing() -> None:
+    switch = a_2020_switch(getDictionary=lambda params: {"result": "OK"})
+    try:
+        with foreign_client(switch) as client:
+            assert client.api() is Api.V2020
+    finally:
+        switch.stop()
+
+
+def test_a_list_that_mixes_the_two_apis_is_refused_in_words(foreign22: ForeignSwitch2022) -> None:
+    foreign22.add(name="new-1", description="")
+    foreign22.add(name="legacy", destination="192.0.2.1", password="old-secret")
+    with foreign_client(foreign22) as client, pytest.raises(VersionError, match="both the 2020 API"):
+        client.list_trunks(1)
+
+
+def test_a_trunk_id_no_switch_could_have_costs_only_its_own_connections(
+    foreign22: ForeignSwitch2022, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One trunk's i_trunk is beyond 32 bits: it arrives with its connections unknown, the others with
+    theirs, and the list is not mistaken for a login the client cannot give."""
+    monkeypatch.setattr(xmlrpc.client, "MAXINT", 2**63)
+    ok = foreign22.add(name="ok", description="")
+    foreign22.connect(ok, name="main", destination="192.0.2.1", order_no=1)
+    big = foreign22.add(name="big", description="")
+    foreign22.trunks[big]["i_trunk"] = 2**40
+    with foreign_client(foreign22, api="2022") as client:
+        trunks = client.list_trunks(1)
+    assert [(t.name, None if t.connections is None else len(t.connections)) for t in trunks] == [
+        ("ok", 1), ("big", None)]

@@ -576,10 +576,10 @@ METHOD_CALLS_2022: list[tuple[str, Callable[[SippyClient, int, int], object]]] =
 ]
 
 
-def raise_any(found: dict[Any, Any]) -> None:
+def raise_any(found: list[Any]) -> None:
     """``connections_of`` gives each trunk the error its batch met; raise it if every trunk met the same."""
-    errors = set(map(id, found.values()))
-    error = next(iter(found.values()))
+    errors = set(map(id, found))
+    error = found[0]
     if len(errors) == 1 and isinstance(error, Exception):
         raise error
 ANSWERED_WITHOUT_A_FAULT = {"api", "trunks", "finding", "trunk_policies"}

@@ -89,7 +89,9 @@ def test_no_file_is_no_config(tmp_path: Path) -> None:
     ('default = "prod"\n[profiles.lab]\nurl = "x"\nusername = "u"\n', 1, "not a profile"),
     ('colour = "red"\n', 1, "unknown top-level key"),
     ('[profiles.lab]\nurl = "x"\nusername = "u"\napi = "2023"\n', 4, "api must be 'auto' or '2020' or '2022'"),
-    ('[profiles.lab]\nurl = "x"\nusername = "u"\napi = 2022\n', 4, "api must be a string"),
+    ('[profiles.lab]\nurl = "x"\nusername = "u"\napi = 2022\n', 4,
+     "api must be 'auto' or '2020' or '2022' (quoted), not 2022"),
+    ('[profiles.lab]\nurl = "x"\nusername = "u"\napi = true\n', 4, "(quoted), not true"),
 ])
 def test_mistakes_name_the_file_the_line_and_what_is_expected(
     tmp_path: Path, text: str, line: int, words: str

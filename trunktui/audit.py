@@ -32,7 +32,7 @@ from typing import Any
 from platformdirs import user_log_path
 
 from trunktui.errors import ApiError, FaultError, TrunkTuiError
-from trunktui.model import bounded_nesting, format_value, redact
+from trunktui.model import bounded_nesting, format_value, is_secret, redact
 from trunktui.text import TEXT_LIMIT, printable, quoted
 
 
@@ -72,10 +72,11 @@ class AuditLog:
         ``connection`` is the trunk connection a change on a 2022+ switch
         acted on; lines of other changes carry no such member.
         """
+        secrets = _secrets(before, after)
         if read_back is not None:
-            result: Any = {"read_back": "applied" if read_back else "not applied", "note": note}
+            result: Any = {"read_back": "applied" if read_back else "not applied", "note": _masked(note, secrets)}
         else:
-            result = "OK" if error is None else _failure(error)
+            result = "OK" if error is None else _failure(error, secrets)
         entry = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "action": action,
@@ -118,14 +119,27 @@ def _bounded(value: Any) -> Any:
     return bounded_nesting(value, _cut)
 
 
-def _failure(error: TrunkTuiError) -> dict[str, Any]:
+def _failure(error: TrunkTuiError, secrets: list[str]) -> dict[str, Any]:
     unknown = isinstance(error, ApiError) and error.may_have_acted
-    failure: dict[str, Any] = {"error": type(error).__name__, "message": error.message,
+    failure: dict[str, Any] = {"error": type(error).__name__, "message": _masked(error.message, secrets),
                                "outcome": "unknown" if unknown else "not applied"}
     if isinstance(error, FaultError):
         failure["fault_code"] = error.code
-        failure["fault_string"] = error.string
+        failure["fault_string"] = _masked(error.string, secrets) if isinstance(error.string, str) else error.string
     return failure
+
+
+def _secrets(*records: Mapping[str, Any] | None) -> list[str]:
+    """The secrets a change held, longest first: a switch's fault may quote what it was sent."""
+    found = {value for members in records if members is not None
+             for name, value in members.items() if is_secret(name) and isinstance(value, str) and value}
+    return sorted(found, key=len, reverse=True)
+
+
+def _masked(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
 
 
 def read_recent(path: Path | None = None, count: int = 100) -> list[dict[str, Any]]:

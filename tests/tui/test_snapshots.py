@@ -28,7 +28,7 @@ No snapshot may show a password: ``TestNoSecrets`` reads every SVG back.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -37,7 +37,7 @@ import pytest
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 
-from tests.conftest import Sim
+from tests.conftest import Sim, running_sim
 from tests.tui.driving import (
     WHOLESALE,
     add_long_named_trunk,
@@ -55,8 +55,10 @@ from tests.tui.driving import (
 )
 from tests.wire import ForwardingTransport
 from trunktui.simulator import Store, seed_demo
-from trunktui.tui.screens import trunk as trunk_module
+from trunktui.tui.screens import record as record_module
 from trunktui.tui.screens import trunks as trunks_module
+from trunktui.tui.screens.connection import ConnectionTable
+from trunktui.versions import Api
 
 SnapCompare = Callable[..., bool]
 RunBefore = Callable[[Pilot], Awaitable[None]]
@@ -89,7 +91,7 @@ def read_at_a_fixed_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """The trunk form says when it read the trunk: always 14:02:11 here."""
     clock = {name: getattr(time, name) for name in dir(time) if not name.startswith("_")}
     clock["strftime"] = lambda _format, *_: "14:02:11"
-    monkeypatch.setattr(trunk_module, "time", SimpleNamespace(**clock))
+    monkeypatch.setattr(record_module, "time", SimpleNamespace(**clock))
 
 
 # --- steps before the picture: each a ``run_before`` -------------------------------------
@@ -321,6 +323,53 @@ class TestTrunkScreen:
         assert snap_compare(make_app(sim), terminal_size=WIDE, run_before=run_before)
 
 
+@pytest.fixture
+def sim22() -> Iterator[Sim]:
+    with running_sim(Api.V2022) as running:
+        yield running
+
+
+LOGGED_IN = "zayo-par-02"
+"""A 2022 demo trunk of account 1 whose connections have a username and a password."""
+
+
+def on_connections(row: int) -> RunBefore:
+    """The 2022 trunk's list of connections focused, the cursor on ``row``."""
+
+    async def run(pilot: Pilot) -> None:
+        table = pilot.app.screen.query_one(ConnectionTable)
+        table.focus()
+        table.move_cursor(row=row)
+        await settle(pilot)
+
+    return run
+
+
+def app22(sim: Sim, **session: Any) -> Any:
+    return make_app(sim, settings={"api": "2022"}, **session)
+
+
+class TestTrunkScreen2022:
+    @SIZES
+    def test_trunk_with_connections(self, snap_compare: SnapCompare, sim22: Sim, size: tuple[int, int]) -> None:
+        run_before = then(opened(LOGGED_IN), on_connections(1))
+        assert snap_compare(app22(sim22), terminal_size=size, run_before=run_before)
+
+    @SIZES
+    def test_connection_form(self, snap_compare: SnapCompare, sim22: Sim, size: tuple[int, int]) -> None:
+        run_before = then(opened(LOGGED_IN), on_connections(1), keys("enter"))
+        assert snap_compare(app22(sim22), terminal_size=size, run_before=run_before)
+
+    @SIZES
+    def test_new_trunk_with_its_first_connection(self, snap_compare: SnapCompare, sim22: Sim,
+                                                  size: tuple[int, int]) -> None:
+        assert snap_compare(app22(sim22), terminal_size=size, run_before=then(account(), keys("n")))
+
+    def test_delete_connection_dialog(self, snap_compare: SnapCompare, sim22: Sim) -> None:
+        run_before = then(opened(LOGGED_IN), on_connections(2), keys("d"))
+        assert snap_compare(app22(sim22), terminal_size=SMALL, run_before=run_before)
+
+
 class TestDialogs:
     @SIZES
     def test_delete_confirmation_focuses_cancel(
@@ -401,9 +450,15 @@ class TestPasswordPrompt:
 
 
 def demo_secrets() -> set[str]:
-    """Every password the demo data holds, and every one the tests type."""
-    store = Store()
-    return secrets_of(store, seed_demo(store)) | {NEW_PASSWORD, TYPED_PASSWORD, WRONG_PASSWORD}
+    """Every password the demo data of either API holds, and every one the tests type."""
+    store, store22 = Store(), Store()
+    found = secrets_of(store, seed_demo(store)) | {NEW_PASSWORD, TYPED_PASSWORD, WRONG_PASSWORD}
+    for login in seed_demo(store22, api=Api.V2022):
+        for account in store22.list_accounts(login.i_customer, 0, 1000):
+            for trunk in store22.list_trunks(account["i_account"], api=Api.V2022):
+                connections = store22.list_connections(login.i_customer, trunk["i_trunk"]) or []
+                found |= {c["password"] for c in connections if c["password"]}
+    return found
 
 
 class TestApi2022:

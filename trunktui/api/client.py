@@ -19,9 +19,9 @@ from typing import Any, Protocol, Self
 import httpx
 
 from trunktui.api.connection import Connection, ConnectionSettings, Progress
-from trunktui.api.detection import Finding, detect, from_rows, lacks_method
+from trunktui.api.detection import Finding, detect, dictionary_words, from_rows, lacks_method
 from trunktui.errors import ApiError, FaultError, InputError, ProtocolError, TrunkTuiError, VersionError
-from trunktui.model import Account, Schema, Trunk, TrunkConnection, differing
+from trunktui.model import Account, Record, Schema, Trunk, TrunkConnection, differing, format_value
 from trunktui.versions import CONNECTIONS, Api
 
 MULTICALL_BATCH = 100
@@ -72,7 +72,7 @@ class SippyClient:
         self._lists_made = threading.Lock()
         self._finding: Finding | None = None
         if settings.api != "auto":
-            self._finding = Finding(Api(settings.api), "as chosen with --api or the profile's api")
+            self._finding = Finding(Api(settings.api), "as chosen with --api or the profile's api", origin="chosen")
         self._detecting = threading.Lock()
         self._multicall: bool | None = None
 
@@ -160,26 +160,36 @@ class SippyClient:
         return self.api().trunks
 
     def _take_rows(self, rows: Sequence[Mapping[str, Any]]) -> Api:
-        """The API in use, learnt from trunk rows if it is not known yet and their shape tells.
+        """The API in use, as trunk rows show it where their shape tells.
 
-        Rows whose shape tells the other API are refused: under the 2022+
-        API a 2020 trunk's connections would be asked of a switch that has
-        none, and under the 2020 API a 2022+ trunk would be shown and edited
-        as a trunk without a destination.
+        Rows settle what other reads only suggested. Rows of the API not in
+        use are refused when it was chosen, or shown by earlier rows: under
+        the 2022+ API a 2020 trunk's connections would be asked of a switch
+        that has none, and under the 2020 API a 2022+ trunk would be shown
+        and edited as a trunk without a destination.
         """
-        shape = from_rows(rows[:1])
-        if self._finding is None and shape is not None:
-            with self._detecting:
-                if self._finding is None:
-                    self._finding = Finding(shape, "the shape of the trunk rows")
+        shapes = {shape for row in rows if (shape := from_rows((row,))) is not None}
+        if len(shapes) > 1:
+            raise VersionError(f"{self.settings.host} sent trunks of both the 2020 API (with a destination) and "
+                               "the 2022 API (without) in one list.", "getTrunksList")
+        shape = shapes.pop() if shapes else None
+        with self._detecting:
+            finding = self._finding
+            if shape is not None and (finding is None or (finding.origin == "asked" and finding.api is not shape)):
+                multicall = None if finding is None else finding.multicall
+                self._finding = Finding(shape, "the shape of the trunk rows", multicall, origin="rows")
         api = self.api()
         if shape is not None and shape is not api:
             assert self._finding is not None
             sign = "it has a destination" if shape is Api.V2020 else "it has no destination"
+            if self._finding.origin == "chosen":
+                advice = (f"Start with --api {shape.value} (or set api = \"{shape.value}\" in the profile; --api "
+                          "overrides it), or with --api auto.")
+            else:
+                advice = "Its trunk list mixes the two."
             raise VersionError(
                 f"{self.settings.host} sent a trunk of the {shape.value} API ({sign}), but trunktui is speaking "
-                f"the {api.value} API ({self._finding.reason}). Start with --api {shape.value} (or api = "
-                f'"{shape.value}" in the profile), or --api auto.', "getTrunksList")
+                f"the {api.value} API ({self._finding.reason}). {advice}", "getTrunksList")
         return api
 
     def list_trunks(self, i_account: int, name_pattern: str | None = None,
@@ -206,7 +216,7 @@ class SippyClient:
             # not copied: a copy would hold a large list twice at its peak.
             if self._take_rows(items).has_connections:
                 found = self.connections_of([item.get("i_trunk") for item in items])
-                batch = [Trunk(item, _held(found.get(item.get("i_trunk")))) for item in items]
+                batch = [Trunk(item, _held(held)) for item, held in zip(items, found, strict=True)]
             else:
                 batch = [Trunk(item) for item in items]
             trunks.extend(batch)
@@ -295,30 +305,41 @@ class SippyClient:
         answer = self.call("getTrunkConnectionInfo", i_trunk_connection=i_trunk_connection)
         return TrunkConnection(dict(_struct(answer, "trunk_connection", "getTrunkConnectionInfo")))
 
-    def connections_of(self, i_trunks: Sequence[Any]) -> dict[Any, tuple[TrunkConnection, ...] | ApiError]:
-        """Many trunks' connections: with ``system.multicall`` in batches of ``MULTICALL_BATCH`` where the
-        switch has it, else one call per trunk.
+    def connections_of(self, i_trunks: Sequence[Any]) -> list[tuple[TrunkConnection, ...] | ApiError]:
+        """Many trunks' connections, in the order of ``i_trunks``: with ``system.multicall`` in batches of
+        ``MULTICALL_BATCH`` where the switch has it, else one call per trunk.
 
-        A trunk whose connections could not be read maps to the error that
-        said so; the others are not held up by it. A batch that fails whole
-        (the link dropped) gives its error to each of its trunks.
+        A trunk whose connections could not be read has the error that said
+        so in its place; the others are not held up by it. A batch that
+        fails whole (the link dropped) gives its error to each of its
+        trunks. An id no switch could have (a switch's answer is not to be
+        trusted) is not sent.
         """
-        found: dict[Any, tuple[TrunkConnection, ...] | ApiError] = {}
-        for start in range(0, len(i_trunks), MULTICALL_BATCH):
-            batch = i_trunks[start:start + MULTICALL_BATCH]
+        found: list[tuple[TrunkConnection, ...] | ApiError | None] = [None] * len(i_trunks)
+        key = CONNECTIONS.by_name["i_trunk"]
+        asked: list[int] = []
+        for place, i_trunk in enumerate(i_trunks):
             try:
-                results = self._read_many([("getTrunkConnectionsList", {"i_trunk": i}) for i in batch])
+                key.validate(i_trunk)
+            except InputError:
+                found[place] = ProtocolError(f"A trunk's i_trunk is no id trunktui can send: {format_value(i_trunk)}.",
+                                             "getTrunkConnectionsList")
+            else:
+                asked.append(place)
+        for start in range(0, len(asked), MULTICALL_BATCH):
+            batch = asked[start:start + MULTICALL_BATCH]
+            try:
+                results = self._read_many([("getTrunkConnectionsList", {"i_trunk": i_trunks[p]}) for p in batch])
             except ApiError as error:
                 results = [error] * len(batch)
-            for i_trunk, result in zip(batch, results, strict=True):
-                if isinstance(result, ApiError):
-                    found[i_trunk] = result
-                    continue
+            for place, result in zip(batch, results, strict=True):
                 try:
-                    found[i_trunk] = _in_order(_structs(result, "trunk_connections", "getTrunkConnectionsList"))
-                except ProtocolError as error:
-                    found[i_trunk] = error
-        return found
+                    if isinstance(result, ApiError):
+                        raise result
+                    found[place] = _in_order(_structs(result, "trunk_connections", "getTrunkConnectionsList"))
+                except ApiError as error:
+                    found[place] = error
+        return [item for item in found if item is not None]
 
     def _read_many(self, calls: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any] | ApiError]:
         """Each call's answer, or the fault it met: one ``system.multicall`` if the switch has it."""
@@ -360,14 +381,14 @@ class SippyClient:
         if not changes:
             return
         params = CONNECTIONS.update_params(changes)
-        i_connection = connection.i_trunk_connection
+        i_connection = _key(CONNECTIONS, connection)
         action = "move connection" if set(changes) == {"order_no"} else "update connection"
         with self._audited(action, account=account, trunk=connection.get("i_trunk"), connection=i_connection,
                            before={name: connection.get(name) for name in changes}, after=changes):
             self.call("updateTrunkConnection", i_trunk_connection=i_connection, **params)
 
     def delete_connection(self, connection: TrunkConnection, account: Any = None) -> None:
-        i_connection = connection.i_trunk_connection
+        i_connection = _key(CONNECTIONS, connection)
         with self._audited("delete connection", account=account, trunk=connection.get("i_trunk"),
                            connection=i_connection, before=connection.members):
             self.call("deleteTrunkConnection", i_trunk_connection=i_connection)
@@ -402,7 +423,7 @@ class SippyClient:
             if lacks_method(error):
                 return ()
             raise
-        return _dictionary_words(answer.get("dictionary"))
+        return dictionary_words(answer.get("dictionary"))
 
     @contextmanager
     def _audited(self, action: str, **details: Any) -> Iterator[dict[str, Any]]:
@@ -422,8 +443,13 @@ class SippyClient:
             self.audit.record(action, **{**details, **outcome})
 
 
-def _held(found: tuple[TrunkConnection, ...] | ApiError | None) -> tuple[TrunkConnection, ...] | None:
+def _held(found: tuple[TrunkConnection, ...] | ApiError) -> tuple[TrunkConnection, ...] | None:
     return found if isinstance(found, tuple) else None
+
+
+def _key(schema: Schema, record: Record) -> Any:
+    """The record's id, checked as any member is before it is sent: a switch's answer is not to be trusted."""
+    return schema.by_name[schema.key].validate(record.get(schema.key))
 
 
 def _new_id(answer: Mapping[str, Any], member: str, method: str) -> int:
@@ -454,24 +480,6 @@ def _multicall_results(answer: Any, methods: list[str]) -> list[dict[str, Any] |
         else:
             results.append(ProtocolError(f"system.multicall gave {method} an answer that is not a struct.", method))
     return results
-
-
-def _dictionary_words(dictionary: Any) -> tuple[str, ...]:
-    """The values a ``getDictionary`` answer offers: a list of strings, of structs (their ``value`` or
-    ``name``), or a struct whose keys are the values. Anything else offers none."""
-    if isinstance(dictionary, Mapping):
-        items: list[Any] = list(dictionary)
-    elif isinstance(dictionary, list):
-        items = dictionary
-    else:
-        return ()
-    words = []
-    for item in items:
-        if isinstance(item, Mapping):
-            item = next((item[key] for key in ("value", "name") if isinstance(item.get(key), str)), None)
-        if isinstance(item, str) and item.isprintable() and item:
-            words.append(item)
-    return tuple(dict.fromkeys(words))
 
 
 def _struct(answer: Mapping[str, Any], member: str, method: str) -> Mapping[str, Any]:

@@ -39,6 +39,7 @@ from trunktui.errors import (
     ReadOnlyError,
     TlsError,
     TransportError,
+    TrunkTuiError,
 )
 from trunktui.model import FIRST_ID, INT32_MAX, INT32_MIN, host_port_problem, whole_number
 from trunktui.versions import API_CHOICES
@@ -428,6 +429,8 @@ class Connection:
             if self._deadline.passed:
                 raise _too_late(self.settings, method, _part_way(delivery)) from error
             raise
+        except TrunkTuiError:
+            raise  # the caller's own refusal of items told as they arrived, not httpx's
         except (httpx.HTTPError, *_UNANSWERABLE) as exc:
             if self._abandoned:
                 raise self._closed(method) from exc

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from trunktui.errors import ApiError, FaultError, HttpError, ProtocolError
 from trunktui.model import FIRST_ID
@@ -29,11 +29,19 @@ ONLY_2020 = "destination"
 @dataclass(frozen=True)
 class Finding:
     """The API a switch speaks, why trunktui thinks so, and whether it answers ``system.multicall``
-    (None: not known)."""
+    (None: not known).
+
+    ``origin`` says how it was found: "chosen" (the settings name it),
+    "rows" (trunk rows showed it) or "asked" (other reads suggested it). A
+    finding that was only asked for gives way to trunk rows that say
+    otherwise: a switch may list methods it lacks, or a passing fault may
+    answer a read; rows are the switch's own trunks.
+    """
 
     api: Api
     reason: str
     multicall: bool | None = None
+    origin: Literal["chosen", "rows", "asked"] = "asked"
 
 
 def from_rows(rows: Iterable[Mapping[str, Any]]) -> Api | None:
@@ -79,14 +87,15 @@ def detect(call: Callable[[str, dict[str, Any]], dict[str, Any]], list_methods: 
                 return Finding(Api.V2020, "system.listMethods lists createTrunk and no createTrunkConnection",
                                multicall)
     try:
-        call("getDictionary", {"name": "trunk_policies"})
+        answer = call("getDictionary", {"name": "trunk_policies"})
     except (FaultError, ProtocolError):
         pass
     except HttpError as error:
         if not lacks_method(error):
             raise
     else:
-        return Finding(Api.V2022, "getDictionary knows trunk_policies", multicall)
+        if dictionary_words(answer.get("dictionary")):
+            return Finding(Api.V2022, "getDictionary lists trunk_policies", multicall)
     try:
         call("getTrunkConnectionsList", {"i_trunk": FIRST_ID})
     except ApiError as error:
@@ -96,3 +105,21 @@ def detect(call: Callable[[str, dict[str, Any]], dict[str, Any]], list_methods: 
             return Finding(Api.V2022, "getTrunkConnectionsList exists (it answered a fault of its own)", multicall)
         raise
     return Finding(Api.V2022, "getTrunkConnectionsList answered", multicall)
+
+
+def dictionary_words(dictionary: Any) -> tuple[str, ...]:
+    """The values a ``getDictionary`` answer offers: a list of strings, of structs (their ``value`` or
+    ``name``), or a struct whose keys are the values. Anything else offers none."""
+    if isinstance(dictionary, Mapping):
+        items: list[Any] = list(dictionary)
+    elif isinstance(dictionary, list):
+        items = dictionary
+    else:
+        return ()
+    words = []
+    for item in items:
+        if isinstance(item, Mapping):
+            item = next((item[key] for key in ("value", "name") if isinstance(item.get(key), str)), None)
+        if isinstance(item, str) and item.isprintable() and item:
+            words.append(item)
+    return tuple(dict.fromkeys(words))

@@ -124,6 +124,11 @@ def _line_of(text: str, table: str | None, key: str | None) -> int | None:
     return None
 
 
+def _toml(value: Any) -> str:
+    """A value as the file spells it: true, not Python's True."""
+    return str(value).lower() if isinstance(value, bool) else repr(value)
+
+
 def _is_private(path: Path) -> bool:
     return not stat.S_IMODE(path.stat().st_mode) & 0o077
 
@@ -141,6 +146,9 @@ def _profile(path: Path, text: str, name: str, table: Any) -> Profile:
         if expected is None:
             raise ConfigError(path, f"unknown key {key!r} in profile {name!r}; expected one of "
                               + ", ".join(_KEY_TYPES), _line_of(text, name, key))
+        if key == "api" and value not in API_CHOICES:
+            raise ConfigError(path, f"api must be {' or '.join(f'{choice!r}' for choice in API_CHOICES)} (quoted), "
+                              f"not {_toml(value)}", _line_of(text, name, key))
         if (isinstance(value, bool) and bool not in expected) or not isinstance(value, expected):
             raise ConfigError(path, f"{key} must be {_TYPE_NAMES[expected[0]]}, not {value!r}",
                               _line_of(text, name, key))
@@ -157,9 +165,6 @@ def _profile(path: Path, text: str, name: str, table: Any) -> Profile:
                           _line_of(text, name, None))
     if "i_customer" in values and (problem := customer_id_problem(values["i_customer"])) is not None:
         raise ConfigError(path, f"i_customer {problem}, not {values['i_customer']}", _line_of(text, name, "i_customer"))
-    if values.get("api", "auto") not in API_CHOICES:
-        raise ConfigError(path, f"api must be {' or '.join(map(repr, API_CHOICES))}, not {values['api']!r}",
-                          _line_of(text, name, "api"))
     if "timeout" in values and (problem := timeout_problem(values["timeout"])) is not None:
         raise ConfigError(path, f"timeout {problem}, not {values['timeout']:g}", _line_of(text, name, "timeout"))
     mode_text = oct(stat.S_IMODE(path.stat().st_mode))[2:]

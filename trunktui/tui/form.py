@@ -1,8 +1,9 @@
-"""The trunk edit form, generated from the trunk model.
+"""The edit form of a record (a trunk, a trunk connection), generated from its model.
 
 Each editable field gets the input its type calls for: text boxes for
-strings and numbers, a switch for booleans, a masked box for secrets, and a
-NULL checkbox where NULL is allowed, so NULL and an empty string stay
+strings and numbers, a switch for booleans, a masked box for secrets, a
+list for a member whose values the switch names (a trunk's routing policy),
+and a NULL checkbox where NULL is allowed, so NULL and an empty string stay
 different choices. Every keystroke is validated with the model, and the
 message sits under the field it belongs to.
 
@@ -30,7 +31,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Static, Switch
+from textual.widgets import Checkbox, Input, Label, Select, Static, Switch
 
 from trunktui.errors import InputError
 from trunktui.model import Field, Kind, OnCreate, changed_fields
@@ -56,7 +57,7 @@ class FieldEditor(StyledOnMount):
     FieldEditor Horizontal { height: 1; }
     FieldEditor Label { width: 22; color: $text-muted; }
     FieldEditor.-required Label { color: $text; }
-    FieldEditor Input { width: 1fr; max-width: 64; }
+    FieldEditor Input, FieldEditor Select { width: 1fr; max-width: 64; }
     FieldEditor #state { width: auto; padding-left: 1; color: $text; }
     FieldEditor Switch, FieldEditor Switch:focus { border: none; height: 1; padding: 0; width: auto; }
     FieldEditor Switch:focus { background-tint: $foreground 25%; }
@@ -71,15 +72,17 @@ class FieldEditor(StyledOnMount):
     FieldEditor.-changed Label { color: $text-warning; text-style: bold; }
     """
 
-    def __init__(self, spec: Field, creating: bool, value: Any) -> None:
-        """An editor showing ``value`` from the start.
+    def __init__(self, spec: Field, creating: bool, value: Any, choices: tuple[str, ...] | None = None,
+                 prefix: str = "") -> None:
+        """An editor showing ``value`` from the start; ``choices``, if given, are the values it offers in a list.
 
         Its controls are made here, holding ``value``, and it is checked before it is mounted, so
         opening a form restyles nothing and posts no change messages for values nobody typed.
         """
-        super().__init__(id=f"field-{spec.name}")
+        super().__init__(id=f"{prefix}field-{spec.name}")
         self.spec = spec
         self.creating = creating
+        self.choices = choices
         self.required = creating and spec.on_create is OnCreate.REQUIRED
         self.set_class(self.required, "-required")
         self.original: Any
@@ -93,8 +96,12 @@ class FieldEditor(StyledOnMount):
         null = spec.nullable and value is None
         self.set_class(null, "-null")
         self.state: Label | None = None
-        self.box: Input | Switch
-        if spec.kind is Kind.BOOLEAN:
+        self.box: Input | Switch | Select[str]
+        if choices is not None:
+            with self.prevent(Select.Changed):
+                self.box = Select(self.options(), value=self.shown, id="input", compact=True,
+                                  prompt="(not set)")
+        elif spec.kind is Kind.BOOLEAN:
             self.box = Switch(self.shown, id="input")
             self.state = Label(spec.switch_word(self.shown), id="state")
         else:
@@ -122,10 +129,33 @@ class FieldEditor(StyledOnMount):
     def is_null(self) -> bool:
         return self.null is not None and self.null.value
 
+    def options(self) -> list[tuple[Text, str]]:
+        """The values offered, and the one the switch holds even when it is not among them: shown as it
+        is, it stays unless the user picks another."""
+        offered = list(self.choices or ())
+        if isinstance(self.shown, str) and self.shown not in offered:
+            offered.append(self.shown)
+        return [(Text(choice), choice) for choice in offered]
+
+    def offer(self, choices: tuple[str, ...]) -> None:
+        """Offer ``choices`` (the switch's own, read after the form was made), keeping what is picked."""
+        if not isinstance(self.box, Select) or choices == self.choices:
+            return
+        picked = self.box.value
+        self.choices = choices
+        options = self.options()
+        if isinstance(picked, str) and all(picked != value for _, value in options):
+            options.append((Text(picked), picked))
+        with self.prevent(Select.Changed):
+            self.box.set_options(options)
+            self.box.value = picked
+
     def load(self, value: Any) -> None:
         """Show ``value`` as the field's starting point."""
         self.overtaken = None
         self._take(value)
+        if isinstance(self.box, Select):
+            self.box.set_options(self.options())
         self.box.value = self.shown
         if self.null is not None:
             self.null.value = value is None
@@ -139,7 +169,9 @@ class FieldEditor(StyledOnMount):
     def _take(self, value: Any) -> None:
         """Hold ``value`` as what the switch holds, and what a control shows for it, without checking."""
         self.original = value
-        if self.spec.kind is Kind.BOOLEAN:
+        if self.choices is not None:
+            self.shown = printable(value) if value not in (None, "") else Select.NULL
+        elif self.spec.kind is Kind.BOOLEAN:
             self.shown = self.spec.truth(value) is True
         else:
             self.shown = "" if value is None else printable(value)
@@ -183,6 +215,11 @@ class FieldEditor(StyledOnMount):
         if isinstance(self.box, Switch):
             switched = self.box.value
             return self.original if switched == self.shown and not self.creating else switched
+        if isinstance(self.box, Select):
+            picked = self.box.value
+            if picked == self.shown:
+                return self.spec.validate(self.original) if self.creating else self.original
+            return self.spec.validate("" if picked is Select.NULL else picked)
         if self.is_null:
             return None
         text = self.box.value
@@ -262,6 +299,10 @@ class FieldEditor(StyledOnMount):
             return
         self.check()
 
+    @on(Select.Changed)
+    def picked(self) -> None:
+        self.check()
+
     @on(Switch.Changed)
     def switched(self, event: Switch.Changed) -> None:
         if self.state is not None:
@@ -292,12 +333,17 @@ class TrunkForm(Widget):
     SHOWN_PER_FRAME = 5
 
     def __init__(self, fields: Iterable[Field], creating: bool, values: Mapping[str, Any],
-                 disabled: bool = False) -> None:
-        """Editors for ``fields``, each showing its member of ``values`` (or its default)."""
-        super().__init__(disabled=disabled)
+                 disabled: bool = False, choices: Mapping[str, tuple[str, ...]] | None = None,
+                 prefix: str = "") -> None:
+        """Editors for ``fields``, each showing its member of ``values`` (or its default); a field named in
+        ``choices`` offers those values in a list. ``prefix`` starts the editors' ids, so that two forms
+        (a trunk's and its first connection's) can share a screen."""
+        super().__init__(disabled=disabled, id=f"{prefix}form" if prefix else None)
         self.fields = tuple(fields)
         self.creating = creating
-        self._editors = [FieldEditor(spec, creating, values.get(spec.name, spec.default)) for spec in self.fields]
+        offered = choices or {}
+        self._editors = [FieldEditor(spec, creating, values.get(spec.name, spec.default), offered.get(spec.name),
+                                     prefix) for spec in self.fields]
         for editor in self._editors[self.SHOWN_FIRST:]:
             editor.display = False
 
@@ -341,3 +387,9 @@ class TrunkForm(Widget):
     def reveal(self, shown: bool) -> None:
         for editor in self.editors():
             editor.reveal(shown)
+
+    def offer(self, name: str, choices: tuple[str, ...]) -> None:
+        """Offer ``choices`` in field ``name``'s list, if it has one."""
+        for editor in self.editors():
+            if editor.spec.name == name:
+                editor.offer(choices)

@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
-from trunktui.model import FIELDS_BY_NAME, TRUNK_FIELDS, Field, Kind, Trunk, differing, is_secret
+from trunktui.model import TRUNKS_2020, Field, Kind, Record, Schema, differing, is_secret
 from trunktui.text import counted, printable, quoted
 from trunktui.tui.base import Dialog
 from trunktui.tui.cells import NULL_STYLE, cell
@@ -92,15 +92,18 @@ class ConfirmScreen(Question[bool]):
         danger: bool,
         cancel: str = "Cancel",
         type_to_confirm: str | None = None,
+        noun: str = "trunk",
     ) -> None:
+        """``type_to_confirm``: the name of the ``noun`` to type before the confirm button works."""
         super().__init__(title, body, danger=danger)
         self.confirm = confirm
         self.cancel = cancel
         self.type_to_confirm = type_to_confirm
+        self.noun = noun
 
     def before_buttons(self) -> ComposeResult:
         if self.type_to_confirm is not None:
-            yield Static(Text("This is a production switch. Type the trunk's name to enable Delete:"))
+            yield Static(Text(f"This is a production switch. Type the {self.noun}'s name to enable Delete:"))
             yield SafeInput(id="typed", compact=True, select_on_focus=False)
             yield Static(id="mismatch", classes="hint -empty")
 
@@ -128,38 +131,45 @@ class ConfirmScreen(Question[bool]):
             self.dismiss(True)
         else:
             mismatch = self.query_one("#mismatch", Static)
-            mismatch.update(Text("Not deleted: that is not the trunk's name. Type it exactly, or Escape to cancel."))
+            mismatch.update(Text(f"Not deleted: that is not the {self.noun}'s name. Type it exactly, or Escape "
+                                 "to cancel."))
             mismatch.remove_class("-empty")
 
 
-def delete_dialog(trunk: Trunk, production: bool = False) -> ConfirmScreen:
+def delete_dialog(record: Record, production: bool = False, schema: Schema = TRUNKS_2020) -> ConfirmScreen:
+    """Ask before deleting a trunk or a connection; on a production switch its name must be typed first."""
     details = Table.grid(padding=(0, 2))
     details.add_column(style="bold", no_wrap=True)
     details.add_column(overflow="fold")
-    for label, name in (("Name", "name"), ("ID", "i_trunk"), ("Destination", "destination")):
-        value = cell(trunk.get(name), limit=200)
-        value.justify = "left"
-        details.add_row(label, value)
-    typed = printable(trunk.name) if production else None
+    for label, name in (("Name", "name"), ("ID", schema.key), ("Destination", "destination")):
+        if name in schema.by_name:
+            value = cell(record.get(name), limit=200)
+            value.justify = "left"
+            details.add_row(label, value)
+    typed = printable(record.name) if production else None
     body = Group(details, Text(""), Text("The switch deletes it at once; this cannot be undone.", style="italic"))
-    return ConfirmScreen("Delete this trunk?", body, "Delete", danger=True, type_to_confirm=typed)
+    return ConfirmScreen(f"Delete this {schema.noun}?", body, "Delete", danger=True, type_to_confirm=typed,
+                         noun=schema.noun)
 
 
-def save_dialog(before: dict[str, object], changes: dict[str, object]) -> ConfirmScreen:
+def save_dialog(before: Mapping[str, object], changes: dict[str, object], schema: Schema = TRUNKS_2020,
+                what: str = "") -> ConfirmScreen:
+    """Each changed field, now and after saving (a secret only as changed or empty); ``what`` names the record."""
     table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
     table.add_column("Field", style="bold", no_wrap=True)
     table.add_column("Now", overflow="fold")
     table.add_column("", no_wrap=True)
     table.add_column("After saving", overflow="fold")
-    labels = {f.name: f.label for f in TRUNK_FIELDS}
     for name, new in changes.items():
         old = before.get(name)
         if is_secret(name):
-            table.add_row(labels[name], Text(MASK if old else "(empty)"), "→",
+            table.add_row(schema.label(name), Text(MASK if old else "(empty)"), "→",
                           Text("(changed)" if new else "(empty)"))
         else:
-            table.add_row(labels.get(name, printable(name)), _value(name, old), "→", _value(name, new))
-    return ConfirmScreen(f"Save {counted(len(changes), 'changed field')}?", table, "Save", danger=False)
+            table.add_row(Text(printable(schema.label(name))), _value(schema, name, old), "→",
+                          _value(schema, name, new))
+    of = f" of {what}" if what else ""
+    return ConfirmScreen(f"Save {counted(len(changes), 'changed field')}{of}?", table, "Save", danger=False)
 
 
 def discard_dialog(labels: list[str]) -> ConfirmScreen:
@@ -204,26 +214,25 @@ def value_text(spec: Field | None, value: object, limit: int) -> Text:
     return cell(value, limit)
 
 
-def _value(name: str, value: object) -> Text:
+def _value(schema: Schema, name: str, value: object) -> Text:
     """A member's value as the form shows it (``value_text``), aligned left, as in the form's boxes,
     whether the switch sent a number or text."""
-    shown = value_text(FIELDS_BY_NAME.get(name), value, 200)
+    shown = value_text(schema.by_name.get(name), value, 200)
     shown.justify = "left"
     return shown
 
 
-def _member(members: Mapping[str, object], name: str) -> Text:
+def _member(schema: Schema, members: Mapping[str, object], name: str) -> Text:
     """A member as a cell, or a note that the switch left it out."""
-    return _value(name, members[name]) if name in members else Text("(not sent)", style=NULL_STYLE)
+    return _value(schema, name, members[name]) if name in members else Text("(not sent)", style=NULL_STYLE)
 
 
 def conflict_dialog(loaded: Mapping[str, object], now: Mapping[str, object], mine: dict[str, object],
-                    names: Sequence[str]) -> ConflictScreen:
+                    names: Sequence[str], schema: Schema = TRUNKS_2020) -> ConflictScreen:
     """Every field of ``names`` that changed on either side: as last read, on the switch now, and the user's edit."""
     table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
     for heading in ("Field", "When you read it", "On the switch now", "Your edit"):
         table.add_column(heading, overflow="fold")
-    labels = {f.name: f.label for f in TRUNK_FIELDS}
     theirs = differing(loaded, now, names)
     for name in names:
         theirs_changed = name in theirs
@@ -231,11 +240,12 @@ def conflict_dialog(loaded: Mapping[str, object], now: Mapping[str, object], min
             continue
         if is_secret(name):
             row = [Text("(changed)" if theirs_changed else MASK), Text("(changed)" if name in mine else "")]
-            table.add_row(labels[name], Text(MASK), *row)
+            table.add_row(schema.label(name), Text(MASK), *row)
             continue
-        table.add_row(labels.get(name, printable(name)), _member(loaded, name),
-                      Text.assemble(_member(now, name), (" ← changed" if theirs_changed else "", "bold yellow")),
-                      _value(name, mine[name]) if name in mine else Text(""))
+        changed = (" ← changed" if theirs_changed else "", "bold yellow")
+        table.add_row(Text(printable(schema.label(name))), _member(schema, loaded, name),
+                      Text.assemble(_member(schema, now, name), changed),
+                      _value(schema, name, mine[name]) if name in mine else Text(""))
     note = Text("Save mine: send your edits as they are (where both changed a field, yours wins). "
                 "Take theirs: load the switch's values for what they changed and keep your other edits.",
                 style="italic")
