@@ -12,6 +12,7 @@ BELOW_THE_UI = [
     "trunktui.model",
     "trunktui.versions",
     "trunktui.text",
+    "trunktui.columns",
     "trunktui.export",
     "trunktui.audit",
     "trunktui.api",

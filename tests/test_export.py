@@ -15,10 +15,10 @@ import pytest
 from tests.conftest import Sim
 from tests.foreign import ForeignSwitch
 from trunktui.api import ConnectionSettings, SippyClient
+from trunktui.columns import COLUMNS_2020 as COLUMNS
 from trunktui.errors import InputError
 from trunktui.export import ExportOptions, export, render
 from trunktui.model import TRUNK_FIELDS, Trunk
-from trunktui.tui.screens.trunks import COLUMNS
 
 EVERYTHING = ExportOptions(everything=True)
 

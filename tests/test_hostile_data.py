@@ -49,6 +49,7 @@ from trunktui.audit import (
     failure_message,
     read_recent,
 )
+from trunktui.columns import COLUMNS_2020 as COLUMNS
 from trunktui.errors import InputError
 from trunktui.export import FORMATS, render
 from trunktui.model import (
@@ -65,7 +66,6 @@ from trunktui.text import TEXT_LIMIT, printable, restore
 from trunktui.tui.cells import NULL_STYLE, cell, money, sort_key
 from trunktui.tui.rows import TrunkRows
 from trunktui.tui.screens.confirm import MASK, delete_dialog, save_dialog
-from trunktui.tui.screens.trunks import COLUMNS
 
 # How many examples each property draws: in the default run, and in the full run (the `long` marker).
 OPTIONS: dict[str, Any] = {

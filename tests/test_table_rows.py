@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from tests.hostile import Depth, hostile_text, long_runs, trunk_structs, wire_values
+from trunktui.columns import COLUMNS_2020 as COLUMNS
 from trunktui.model import Field, Trunk
 from trunktui.text import TEXT_LIMIT, printable
 from trunktui.tui.cells import CELL_LIMIT, cell, cell_column, cell_text, sort_key, text_keys
 from trunktui.tui.rows import CHUNK, Arrivals, RowBatch, TrunkRows, release
-from trunktui.tui.screens.trunks import COLUMNS
 
 OPTIONS: dict[str, Any] = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
 FAST = Depth(quick=60, full=400, **OPTIONS)

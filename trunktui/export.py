@@ -1,5 +1,11 @@
 """Writing trunks to CSV or JSON: the table's columns, or every member as a backup.
 
+The table's columns are written as the table holds them, a value worked out
+from a 2022+ trunk's connections included (how many, the first
+destination); one the trunk has not got (its connections could not be
+read) is left out, as a member the switch left out is. All fields of a
+2022+ trunk include its connections (``_with_connections``).
+
 An export of all fields is meant to serve as a backup, so it holds every
 member the switch returned, those the model does not know included, and
 never one it did not return: a left-out member stays out of a JSON object
@@ -19,25 +25,31 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from trunktui.columns import Column, Derived
 from trunktui.errors import InputError
 from trunktui.model import (
     ABSENT,
-    FIELDS_BY_NAME,
-    TRUNK_FIELDS,
-    Field,
+    TRUNKS_2020,
+    Schema,
     Trunk,
+    TrunkConnection,
     bounded_nesting,
     format_value,
     is_secret,
 )
+from trunktui.versions import CONNECTIONS, Api
 
 FORMATS = ("csv", "json")
 MASKED = "***"
+CONNECTIONS_MEMBER = "connections"
+"""Where a 2022+ trunk's connections go in an export of all fields: the array in JSON, their count in CSV."""
+CONNECTION_PREFIX = "connection."
+"""Names a connection's member in the header of a CSV export of all fields."""
 
 
 @dataclass(frozen=True)
@@ -54,19 +66,36 @@ class ExportOptions:
     null_word: bool = False
 
 
-def member_names(columns: Sequence[Field], trunks: Sequence[Trunk], everything: bool) -> list[str]:
+def member_names(columns: Sequence[Column], trunks: Sequence[Trunk], everything: bool,
+                 schema: Schema = TRUNKS_2020) -> list[str]:
     """The members to write: the table's columns, or every member any trunk holds, the model's first
     in its order, then those it does not know in the order the switch sent them."""
     if not everything:
-        return [spec.name for spec in columns]
-    held = {name for trunk in trunks for name in trunk.members}
-    unknown = dict.fromkeys(name for trunk in trunks for name in trunk.members if name not in FIELDS_BY_NAME)
-    return [spec.name for spec in TRUNK_FIELDS if spec.name in held] + list(unknown)
+        return [column.name for column in columns]
+    return _held_names(schema, [trunk.members for trunk in trunks])
 
 
-def holds_secrets(names: Sequence[str], trunks: Sequence[Trunk], options: ExportOptions) -> bool:
-    """Whether the file would hold a password in clear."""
-    return options.secrets and any(is_secret(name) and trunk.get(name) for trunk in trunks for name in names)
+def _held_names(schema: Schema, records: Sequence[Mapping[str, Any]]) -> list[str]:
+    held = {name for members in records for name in members}
+    unknown = dict.fromkeys(name for members in records for name in members if name not in schema.by_name)
+    return [spec.name for spec in schema.fields if spec.name in held] + list(unknown)
+
+
+def _connections(trunks: Sequence[Trunk]) -> list[Mapping[str, Any]]:
+    return [connection.members for trunk in trunks for connection in trunk.connections or ()]
+
+
+def holds_secrets(columns: Sequence[Column], trunks: Sequence[Trunk], options: ExportOptions,
+                  api: Api = Api.V2020) -> bool:
+    """Whether the file would hold a password in clear (a trunk's, or on a 2022+ switch a connection's)."""
+    if not options.secrets:
+        return False
+    records = [trunk.members for trunk in trunks]
+    names = member_names(columns, trunks, options.everything, api.trunks)
+    if options.everything and api.has_connections:
+        records += _connections(trunks)
+        names += _held_names(CONNECTIONS, _connections(trunks))
+    return any(is_secret(name) and members.get(name) for members in records for name in names)
 
 
 def _json_leaf(value: Any) -> Any:
@@ -91,29 +120,83 @@ def _csv_cell(value: Any, null: str = "") -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _member(trunk: Trunk, name: str, options: ExportOptions) -> Any:
+def _member(members: Mapping[str, Any], name: str, options: ExportOptions) -> Any:
     """The member as written: absent stays absent, a secret is masked unless asked for."""
-    value = trunk.members.get(name, ABSENT)
+    value = members.get(name, ABSENT)
     if is_secret(name) and not options.secrets and value is not ABSENT and value:
         return MASKED
     return value
 
 
-def render(fmt: str, columns: Sequence[Field], trunks: Sequence[Trunk],
-           options: ExportOptions = ExportOptions()) -> str:
-    return _render(fmt, member_names(columns, trunks, options.everything), trunks, options)
+def _values(columns: Sequence[Column], trunk: Trunk, options: ExportOptions) -> list[Any]:
+    """A trunk's row of the table: members as ``_member`` writes them, worked-out values as they are."""
+    return [column.value(trunk) if isinstance(column, Derived) else _member(trunk.members, column.name, options)
+            for column in columns]
 
 
-def _render(fmt: str, names: Sequence[str], trunks: Sequence[Trunk], options: ExportOptions) -> str:
+def render(fmt: str, columns: Sequence[Column], trunks: Sequence[Trunk],
+           options: ExportOptions = ExportOptions(), api: Api = Api.V2020) -> str:
+    """The file's text: the table's ``columns``, or with ``options.everything`` every member of the trunks of
+    ``api``, with their connections on a 2022+ switch (``_with_connections``)."""
+    if options.everything and api.has_connections:
+        return _with_connections(fmt, trunks, options, api.trunks)
+    if options.everything:
+        names = member_names(columns, trunks, True, api.trunks)
+        rows = [[_member(trunk.members, name, options) for name in names] for trunk in trunks]
+    else:
+        names = [column.name for column in columns]
+        rows = [_values(columns, trunk, options) for trunk in trunks]
     if fmt == "json":
-        rows = []
+        return _dump([_json_object(names, row) for row in rows])
+    return _csv(names, rows, options)
+
+
+def _with_connections(fmt: str, trunks: Sequence[Trunk], options: ExportOptions, schema: Schema) -> str:
+    """Every member of 2022+ trunks and of their connections.
+
+    JSON: each trunk's members and ``connections``, an array of each
+    connection's members in the trunk's order (null where they could not be
+    read). CSV is flat: a row per connection, the trunk's members, then
+    ``connections`` (how many it has; empty where they could not be read),
+    then the connection's members named ``connection.`` and the member; a
+    trunk without connections is one row whose connection cells are empty.
+    """
+    names = member_names((), trunks, True, schema)
+    connection_names = _held_names(CONNECTIONS, _connections(trunks))
+
+    def own(trunk: Trunk) -> list[Any]:
+        return [_member(trunk.members, name, options) for name in names]
+
+    def connection(connection: TrunkConnection) -> list[Any]:
+        return [_member(connection.members, name, options) for name in connection_names]
+
+    if fmt == "json":
+        items = []
         for trunk in trunks:
-            members = ((name, _member(trunk, name, options)) for name in names)
-            rows.append({name: _json_value(value) for name, value in members if value is not ABSENT})
-        return json.dumps(rows, indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n"
+            item = _json_object(names, own(trunk))
+            item[CONNECTIONS_MEMBER] = None if trunk.connections is None else [
+                _json_object(connection_names, connection(c)) for c in trunk.connections]
+            items.append(item)
+        return _dump(items)
+    rows = []
+    for trunk in trunks:
+        head = [*own(trunk), ABSENT if trunk.connections is None else len(trunk.connections)]
+        rows += [head + connection(c) for c in trunk.connections or ()] or [head + [ABSENT] * len(connection_names)]
+    return _csv([*names, CONNECTIONS_MEMBER, *(CONNECTION_PREFIX + name for name in connection_names)], rows, options)
+
+
+def _json_object(names: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
+    return {name: _json_value(value) for name, value in zip(names, values, strict=True) if value is not ABSENT}
+
+
+def _dump(items: list[dict[str, Any]]) -> str:
+    return json.dumps(items, indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n"
+
+
+def _csv(names: Sequence[str], rows: Sequence[Sequence[Any]], options: ExportOptions) -> str:
     null = "NULL" if options.null_word else ""
     lines = [",".join(_csv_cell(name) for name in names)]
-    lines.extend(",".join(_csv_cell(_member(trunk, name, options), null) for name in names) for trunk in trunks)
+    lines.extend(",".join(_csv_cell(value, null) for value in row) for row in rows)
     return "\r\n".join(lines) + "\r\n"
 
 
@@ -125,16 +208,15 @@ def file_format(path: Path) -> str:
     return fmt
 
 
-def export(path: Path, columns: Sequence[Field], trunks: Sequence[Trunk],
-           options: ExportOptions = ExportOptions()) -> int:
+def export(path: Path, columns: Sequence[Column], trunks: Sequence[Trunk],
+           options: ExportOptions = ExportOptions(), api: Api = Api.V2020) -> int:
     """Write ``trunks`` to ``path`` in the format its suffix names; return the count.
 
     An existing file is never overwritten. A file holding passwords in clear
     is created readable by its owner only.
     """
-    names = member_names(columns, trunks, options.everything)
-    text = _render(file_format(path), names, trunks, options)
-    private = holds_secrets(names, trunks, options)
+    text = render(file_format(path), columns, trunks, options, api)
+    private = holds_secrets(columns, trunks, options, api)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as out:

@@ -15,7 +15,11 @@ Machines differ, so every target is a ratio to a floor timed in this run:
 
 Each size is served by each server in a process of its own (``servers.py``):
 trunktui's simulator and an independent ``SimpleXMLRPCServer`` switch, both in
-trusted mode, with the same generated trunks. Every run starts trunktui afresh
+trusted mode, with the same generated trunks; and, asked for with
+``--servers simulator22``, the simulator speaking the 2022+ API, whose trunks
+come with two to four connections each (floor B fetches the trunk list
+alone; trunktui, left to tell the API, also reads each batch's connections
+with ``system.multicall`` before showing it). Every run starts trunktui afresh
 (``--url … --trusted --customer … --account …``, private XDG directories) in a
 120x40 pseudo-terminal this benchmark owns and reads its screen from outside
 (``pty_screen.py``): "first rows" is when a trunk's name is first shown, "whole
@@ -353,7 +357,8 @@ def versions() -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,50000,100000", help="trunks per account, comma-separated")
-    parser.add_argument("--servers", default="simulator,foreign", help="simulator, foreign or both")
+    parser.add_argument("--servers", default="simulator,foreign",
+                        help="simulator, foreign, simulator22 (the 2022+ API), comma-separated")
     parser.add_argument("--runs", type=int, default=5, help="runs per figure, at least 5 for the record (default 5)")
     parser.add_argument("--with-200k", action="store_true", help="also check that 200,000 trunks load at all")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds one program may take (default 300)")
@@ -361,7 +366,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")] + ([LOADS_AT_ALL] if args.with_200k else [])
     servers = args.servers.split(",")
-    if unknown := set(servers) - {"simulator", "foreign"}:
+    if unknown := set(servers) - {"simulator", "foreign", "simulator22"}:
         parser.error(f"unknown server {', '.join(sorted(unknown))}")
     if not Path("/proc").exists():
         print("note: no /proc here, so the peak RSS figures are missing", file=sys.stderr)

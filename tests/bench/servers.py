@@ -1,10 +1,13 @@
 """The two switches the benchmark measures against, each served by a process of its own.
 
-    python tests/bench/servers.py simulator|foreign TRUNKS
+    python tests/bench/servers.py simulator|simulator22|foreign TRUNKS
 
 ``simulator`` is trunktui's own simulator, trusting 127.0.0.1, plus a second
 simulator on the same data that takes a second to answer (for timing a
-slow call). ``foreign`` is ``tests/foreign.py``'s switch, built only on the
+slow call). ``simulator22`` is the simulator speaking the 2022+ API (as
+``trunktui sim --api 2022 --bulk TRUNKS``): each trunk with two to four
+connections, which trunktui reads with ``system.multicall`` as the list
+arrives. ``foreign`` is ``tests/foreign.py``'s switch, built only on the
 standard library's ``SimpleXMLRPCServer``, reached in trusted mode too. Both
 hold the same generated trunks (``add_bulk_trunks`` into an account
 ``bench``). A server of its own process never competes with the measuring
@@ -25,26 +28,32 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.foreign import ForeignSwitch
 from trunktui.simulator import Knobs, SimulatorServer, Store, add_bulk_trunks, seed_demo
+from trunktui.versions import Api
 
 I_CUSTOMER = 1
 SLOW_SECONDS = 1.0
 
 
-def generated(count: int) -> tuple[Store, int]:
-    """A demo store with an account ``bench`` of ``count`` generated trunks: the same trunks every time."""
+def generated(count: int, api: Api = Api.V2020) -> tuple[Store, int]:
+    """A demo store of ``api`` with an account ``bench`` of ``count`` generated trunks: the same trunks every
+    time."""
     store = Store()
-    seed_demo(store)
+    seed_demo(store, api=api)
     i_account = store.add_account(I_CUSTOMER, "bench", description="Generated trunks")
-    add_bulk_trunks(store, i_account, count)
+    add_bulk_trunks(store, i_account, count, api=api)
     return store, i_account
 
 
-def serve_simulator(count: int) -> dict[str, Any]:
-    store, i_account = generated(count)
+def serve_simulator(count: int, api: Api = Api.V2020) -> dict[str, Any]:
+    store, i_account = generated(count, api)
     trusted = ["127.0.0.1"]
-    server = SimulatorServer(store, trusted_hosts=trusted).start()
-    slow = SimulatorServer(store, trusted_hosts=trusted, knobs=Knobs(latency=SLOW_SECONDS)).start()
+    server = SimulatorServer(store, trusted_hosts=trusted, api=api).start()
+    slow = SimulatorServer(store, trusted_hosts=trusted, knobs=Knobs(latency=SLOW_SECONDS), api=api).start()
     return {"url": server.url, "slow_url": slow.url, "i_customer": I_CUSTOMER, "i_account": i_account}
+
+
+def serve_simulator_2022(count: int) -> dict[str, Any]:
+    return serve_simulator(count, Api.V2022)
 
 
 def serve_foreign(count: int) -> dict[str, Any]:
@@ -59,7 +68,7 @@ def serve_foreign(count: int) -> dict[str, Any]:
 
 def main() -> None:
     kind, count = sys.argv[1], int(sys.argv[2])
-    serving = {"simulator": serve_simulator, "foreign": serve_foreign}[kind](count)
+    serving = {"simulator": serve_simulator, "simulator22": serve_simulator_2022, "foreign": serve_foreign}[kind](count)
     print(json.dumps(serving), flush=True)
     sys.stdin.read()
 

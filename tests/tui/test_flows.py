@@ -68,6 +68,7 @@ from tests.tui.driving import (
 )
 from tests.wire import RecordingTransport
 from trunktui.api import SippyClient
+from trunktui.columns import COLUMNS_2020 as COLUMNS
 from trunktui.model import TRUNK_FIELDS, TRUNKS_2020, Kind, Trunk, format_value
 from trunktui.simulator import FailMode, add_bulk_trunks
 from trunktui.text import printable
@@ -81,7 +82,7 @@ from trunktui.tui.screens.confirm import ConfirmScreen
 from trunktui.tui.screens.export import ExportScreen
 from trunktui.tui.screens.help import HelpScreen
 from trunktui.tui.screens.trunk import TrunkScreen
-from trunktui.tui.screens.trunks import COLUMNS, TrunksScreen
+from trunktui.tui.screens.trunks import TrunksScreen
 
 # ===================================================================================
 # 1. Browse

@@ -85,6 +85,7 @@ from tests.tui.driving import (
 from tests.wire import RecordingTransport
 from trunktui.api import SippyClient
 from trunktui.api.decoding import MAX_DEPTH
+from trunktui.columns import COLUMNS_2020 as COLUMNS
 from trunktui.errors import InputError, ProtocolError
 from trunktui.model import (
     FIELDS_BY_NAME,
@@ -102,7 +103,7 @@ from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.screens.confirm import ConfirmScreen
 from trunktui.tui.screens.export import ExportScreen
 from trunktui.tui.screens.trunk import TrunkScreen
-from trunktui.tui.screens.trunks import COLUMNS, TrunksScreen
+from trunktui.tui.screens.trunks import TrunksScreen
 
 WIDE = (200, 50)  # wide enough for the start of every column, tall enough for the whole form
 FORM = (100, 50)

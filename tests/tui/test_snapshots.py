@@ -461,6 +461,18 @@ def demo_secrets() -> set[str]:
     return found
 
 
+class TestApi2022:
+    """The trunk table of a 2022+ switch: its connections give Conns and First destination."""
+
+    def test_table(self, snap_compare: SnapCompare, sim22: Sim) -> None:
+        assert snap_compare(make_app(sim22), terminal_size=SMALL, run_before=account())
+
+    def test_table_scrolled_to_the_connections(self, snap_compare: SnapCompare, sim22: Sim) -> None:
+        """Sorted by Conns, most first, and scrolled sideways to the first destinations."""
+        run_before = then(account(), keys("s", "down", "down", "down", "down", "enter", "s", "enter", "shift+right"))
+        assert snap_compare(make_app(sim22), terminal_size=SMALL, run_before=run_before)
+
+
 class TestNoSecrets:
     def test_no_snapshot_shows_a_password(self, request: pytest.FixtureRequest) -> None:
         if request.config.getoption("--snapshot-update"):

@@ -14,6 +14,8 @@ from typing import Any
 from rich.cells import cell_len
 from rich.text import Text
 
+from trunktui.columns import Column, Derived
+from trunktui.model import ABSENT, Trunk
 from trunktui.text import TEXT_LIMIT, printable
 
 CELL_LIMIT = 80
@@ -78,6 +80,17 @@ def cell(value: Any, limit: int = CELL_LIMIT) -> Text:
     if value is None:
         return Text("NULL", style=NULL_STYLE)
     return Text(cell_text(value, limit), justify="right" if is_number(value) else None)
+
+
+def column_cell(column: Column, trunk: Trunk, limit: int = CELL_LIMIT) -> Text:
+    """A trunk's cell in a table column: a member as ``cell`` shows it (one the trunk lacks as NULL), a
+    worked-out value the trunk has not got dim, as unknown or none (``Derived.missing``)."""
+    if not isinstance(column, Derived):
+        return cell(trunk.members.get(column.name), limit)
+    value = column.value(trunk)
+    if value is ABSENT:
+        return Text(column.missing(trunk), style=NULL_STYLE, justify="center")
+    return cell(value, limit)
 
 
 def money(value: Any) -> Text:

@@ -148,18 +148,32 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         self.sortable = sortable
         self.fixed = fixed
         self.opens = opens
-        self.keys = tuple(key for key, _ in columns)
-        self.labels = tuple(label for _, label in columns)
         self._cells = cells
         self._rows: Sequence[Item] = ()
-        self._natural: Sequence[int] = [0] * len(self.labels)
-        self._widths = self._fit(self._natural)
         self._sorted: tuple[int, bool] | None = None
         self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(256)
-        self._metas = tuple(Style.from_meta({"column": column}) for column in range(len(self.labels)))
-        """Each column's tag, which clicks read."""
         self._style: Style | None = None
         """The grid's own style, kept until its styles change: Textual works it out from every ancestor."""
+        self._set_columns(columns)
+
+    def _set_columns(self, columns: Sequence[tuple[str, str]]) -> None:
+        self.keys = tuple(key for key, _ in columns)
+        self.labels = tuple(label for _, label in columns)
+        self._natural: Sequence[int] = [0] * len(self.labels)
+        self._widths = self._fit(self._natural)
+        self._metas = tuple(Style.from_meta({"column": column}) for column in range(len(self.labels)))
+        """Each column's tag, which clicks read."""
+
+    def set_columns(self, columns: Sequence[tuple[str, str]]) -> None:
+        """Show other columns, (key, label) pairs as given to the grid, from now on; the rows shown are
+        dropped, for they were cells of the columns before (``show`` the rows again)."""
+        self._rows = ()
+        self._sorted = None
+        self._set_columns(columns)
+        self._strips.clear()
+        self._make_room()
+        self.refresh_bindings()
+        self.refresh()
 
     # --- what is shown ------------------------------------------------------------
 

@@ -1,12 +1,14 @@
 """A trunk list with what the table needs worked out once, growing as the list arrives.
 
 The switch's answer comes in batches. Each batch's table text (``RowBatch``)
-is worked out in the worker thread that received it, a column at a time,
-and handed to the event loop through ``Arrivals``; ``TrunkRows.extend`` then
-only appends. ``TrunkRows`` holds each column's width and values, and each
-trunk's case-folded cell text for the quick filter; a column's sort order is worked
-out the first time it is asked for, kept, and merged with each later batch
-(a sorted run and a new batch, not a whole new sort). Filtering and sorting
+is worked out in the worker thread that received it, a column at a time
+(a column worked out from each trunk's connections, ``trunktui.columns``,
+as well), and handed to the event loop through ``Arrivals``;
+``TrunkRows.extend`` then only appends. ``TrunkRows`` holds each column's
+width and values, and each trunk's case-folded cell text for the quick
+filter; a column's sort order is worked out the first time it is asked
+for, kept, and merged with each later batch (a sorted run and a new batch,
+not a whole new sort). Filtering and sorting
 produce lists of indices, which stay cheap at 50,000 trunks.
 """
 
@@ -19,8 +21,9 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from trunktui.model import Field, Trunk
-from trunktui.tui.cells import cell_column, is_number, number_key, text_keys
+from trunktui.columns import Column, Derived
+from trunktui.model import ABSENT, Trunk
+from trunktui.tui.cells import cell_column, is_number, number_key, text_keys, width
 
 _SEPARATOR = "\x00"
 """Joins a trunk's cell texts; no filter text contains it, so a match never spans two cells."""
@@ -57,6 +60,19 @@ def _free(copies: list[list[Any]]) -> None:
         time.sleep(0)
 
 
+def _derived(trunks: list[Trunk], column: Derived) -> tuple[list[Any], tuple[list[str], int, bool]]:
+    """A worked-out column's values over the trunks, and ``cell_column`` of them; a value a trunk has not
+    got is None (sorted as NULL), shown as ``Derived.missing`` says, not as NULL."""
+    got = list(map(column.value, trunks))
+    if ABSENT not in got:
+        return got, cell_column(got)
+    values = [None if value is ABSENT else value for value in got]
+    texts, _, plain = cell_column(values)
+    texts = [column.missing(trunk) if value is ABSENT else text
+             for trunk, value, text in zip(trunks, got, texts, strict=True)]
+    return values, (texts, max(map(width, texts), default=0), plain)
+
+
 def _columns(members: list[Mapping[str, Any]], names: list[str]) -> list[Sequence[Any]]:
     """Each column's values over the rows, a member a trunk lacks as None (NULL).
 
@@ -85,11 +101,24 @@ class RowBatch:
     """The columns whose every value here is a short printable ASCII string: a sort folds them unlooked at."""
 
     @classmethod
-    def prepare(cls, trunks: list[Trunk], columns: Sequence[Field]) -> RowBatch:
-        """Work out the batch's text, in the worker that received it."""
+    def prepare(cls, trunks: list[Trunk], columns: Sequence[Column]) -> RowBatch:
+        """Work out the batch's text, in the worker that received it.
+
+        Members are read a whole row at a time (``_columns``); a worked-out
+        column is worked out here, once per trunk.
+        """
         names = [column.name for column in columns]
-        values = _columns([t.members for t in trunks], names)
-        made = [cell_column(column) for column in values]
+        read = iter(_columns([t.members for t in trunks], [c.name for c in columns if not isinstance(c, Derived)]))
+        values: list[Sequence[Any]] = []
+        made: list[tuple[list[str], int, bool]] = []
+        for column in columns:
+            if isinstance(column, Derived):
+                derived, shown = _derived(trunks, column)
+                values.append(derived)
+                made.append(shown)
+            else:
+                values.append(next(read))
+                made.append(cell_column(values[-1]))
         texts = [texts for texts, _, _ in made]
         haystacks = list(map(str.casefold, map(_SEPARATOR.join, zip(*texts, strict=True))))
         plain = frozenset(name for name, (_, _, is_plain) in zip(names, made, strict=True) if is_plain)
@@ -114,7 +143,7 @@ class Arrivals:
         self._waiting: list[RowBatch] = []
         self._told = False
 
-    def add(self, trunks: list[Trunk], columns: Sequence[Field]) -> bool:
+    def add(self, trunks: list[Trunk], columns: Sequence[Column]) -> bool:
         """Prepare a batch (in the worker, in pieces of ``CHUNK``); True when the loop must now be told."""
         pieces = [RowBatch.prepare(trunks[start:start + CHUNK], columns) for start in range(0, len(trunks), CHUNK)]
         with self._lock:
@@ -212,11 +241,11 @@ class TrunkRows:
         self._orders: dict[str, _ColumnOrder] = {}
 
     @classmethod
-    def empty(cls, columns: Sequence[Field]) -> TrunkRows:
+    def empty(cls, columns: Sequence[Column]) -> TrunkRows:
         return cls([], (0,) * len(columns), [], {column.name: [] for column in columns})
 
     @classmethod
-    def build(cls, trunks: list[Trunk], columns: Sequence[Field]) -> TrunkRows:
+    def build(cls, trunks: list[Trunk], columns: Sequence[Column]) -> TrunkRows:
         rows = cls.empty(columns)
         rows.extend(RowBatch.prepare(trunks, columns))
         return rows
@@ -239,7 +268,7 @@ class TrunkRows:
         for name, order in self._orders.items():
             order.add(batch.values[name], name in batch.plain)
 
-    def view(self, column: Field | None, descending: bool, wanted: str) -> list[Trunk]:
+    def view(self, column: Column | None, descending: bool, wanted: str) -> list[Trunk]:
         """The trunks to show: sorted, NULLs last either way, narrowed to those whose cells contain ``wanted``.
 
         ``wanted`` must already be case-folded.

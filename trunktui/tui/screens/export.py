@@ -1,6 +1,7 @@
 """The export dialog: where to write the visible trunks, which members, in which format.
 
-"All fields" makes a backup: every member the switch returned, passwords as
+"All fields" makes a backup: every member the switch returned (on a 2022+
+switch each trunk's connections too), passwords as
 ``***`` unless "Include passwords" is ticked (a separate, deliberate choice,
 off every time the dialog opens). The format follows the file name's suffix
 and the suffix follows the format, so the two never disagree.
@@ -18,8 +19,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
-from trunktui.export import FORMATS, ExportOptions, export, holds_secrets, member_names
-from trunktui.model import Field, Trunk
+from trunktui.columns import Table
+from trunktui.export import FORMATS, ExportOptions, export, holds_secrets
+from trunktui.model import Trunk
 from trunktui.text import counted
 from trunktui.tui.base import Dialog
 from trunktui.tui.calls import CallFailed, Outcome
@@ -54,10 +56,10 @@ class ExportScreen(Dialog[str]):
     """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, default: Path, fields: Sequence[Field], trunks: Sequence[Trunk]) -> None:
+    def __init__(self, default: Path, table: Table, trunks: Sequence[Trunk]) -> None:
         super().__init__()
         self.default = default
-        self.fields = fields
+        self.table = table
         self.trunks = trunks
 
     def compose(self) -> ComposeResult:
@@ -69,7 +71,7 @@ class ExportScreen(Dialog[str]):
             with Horizontal(classes="choice"):
                 yield Label("Members")
                 with RadioSet(id="members", compact=True):
-                    yield Pick(f"the table's {len(self.fields)} columns", id="columns", value=True)
+                    yield Pick(f"the table's {len(self.table.columns)} columns", id="columns", value=True)
                     yield Pick("all fields (a backup)", id="everything")
             with Horizontal(classes="choice"):
                 yield Label("Format")
@@ -138,10 +140,10 @@ class ExportScreen(Dialog[str]):
     @on(Button.Pressed, "#export")
     def write(self) -> None:
         path = Path(self.query_one("#path", Input).value.strip()).expanduser()
-        fields, trunks, options = self.fields, self.trunks, self.options()
-        private = holds_secrets(member_names(fields, trunks, options.everything), trunks, options)
+        table, trunks, options = self.table, self.trunks, self.options()
+        private = holds_secrets(table.columns, trunks, options, table.api)
         self.query_one("#export", Button).disabled = True
-        self.run_call("export", lambda: export(path, fields, trunks, options),
+        self.run_call("export", lambda: export(path, table.columns, trunks, options, table.api),
                       lambda count: Exported(path, count, private))
 
     @on(Exported)

@@ -1,8 +1,12 @@
 """The trunk table of one account: server-side pattern, local filter, sort.
 
 The name pattern goes to the switch (SQL LIKE, debounced, Enter applies at
-once); the quick filter narrows what is loaded without a call. Columns come
-from the trunk model's ``in_table`` fields. The list shows as it arrives:
+once); the quick filter narrows what is loaded without a call. Columns follow
+the API in use (``trunktui.columns``): on a 2022+ switch a trunk's
+connections give two columns of their own. While the API is not known yet
+(a switch left to tell), the client learns it with the list's first batch,
+and the table takes its columns then, before showing any row. The list
+shows as it arrives:
 each batch is prepared for the table (``RowBatch``) in the worker that
 receives it and added to the rows held (``TrunkRows``), so the first rows
 can be read, opened and scrolled while the rest arrives, and the count is
@@ -30,18 +34,18 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
-from trunktui.model import TRUNK_FIELDS, Account, Field, Trunk
+from trunktui.columns import FIRST_DESTINATION, Column, Table, table_for, value_of
+from trunktui.model import ABSENT, Account, Trunk
 from trunktui.text import counted, printable, quoted
 from trunktui.tui.base import AppScreen, Context, Shown
 from trunktui.tui.calls import CallFailed, Outcome
-from trunktui.tui.cells import cell
+from trunktui.tui.cells import column_cell
 from trunktui.tui.grid import Grid
 from trunktui.tui.rows import Arrivals, RowBatch, TrunkRows, release
 from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.screens.confirm import delete_dialog
 from trunktui.tui.widgets import SafeInput, StatusLine
 
-COLUMNS: tuple[Field, ...] = tuple(f for f in TRUNK_FIELDS if f.in_table)
 SET_ASIDE_GROWTH = 200_000
 """Objects set aside from the garbage collector beyond those of the first list shown, at most (about 30 MB)."""
 DEBOUNCE_SECONDS = 0.4
@@ -49,10 +53,6 @@ CHANGING_ACTIONS = frozenset({"new", "clone", "delete"})
 PATTERN_HINT = "LIKE pattern: % any run · _ one character · \\ escapes · Enter applies now"
 QUICK_HINT = "Quick filter: the loaded rows holding this text in any column · Escape clears"
 _LONE_ESCAPE = re.compile(r"(?<!\\)(\\\\)*\\$")
-
-
-def row_cells(trunk: Trunk) -> list[Text]:
-    return [cell(trunk.members.get(spec.name)) for spec in COLUMNS]
 
 
 def _with_id(trunks: list[Trunk], i_trunk: int) -> int | None:
@@ -182,13 +182,14 @@ class TrunksScreen(AppScreen[None]):
         super().__init__(context)
         self.account = account
         self.i_account: int = account.i_account
-        self.rows = TrunkRows.empty(COLUMNS)
+        self.table = self.table_in_use()
+        self.rows = TrunkRows.empty(self.table.columns)
         self.shown: list[Trunk] = []
         self.pattern = ""
         self.answered: str | None = None
         """The pattern the rows held are the switch's whole answer to; None while no whole answer is held
         (nothing held, or only the part of one that has arrived)."""
-        self.sort_by: Field | None = None
+        self.sort_by: Column | None = None
         self.descending = False
         self.debounce: Timer | None = None
         self.select_after_load: object = None
@@ -218,7 +219,7 @@ class TrunksScreen(AppScreen[None]):
             yield SafeInput(placeholder="Name pattern (server)", id="pattern", compact=True)
             yield SafeInput(placeholder="Quick filter (local)", id="quick", compact=True)
         yield Static(PATTERN_HINT, id="pattern-hint", classes="hint")
-        yield Grid([(spec.name, spec.label) for spec in COLUMNS], row_cells, fixed=2, id="trunks")
+        yield Grid(self.grid_columns(), self.row_cells, fixed=2, id="trunks")
         yield Static("", id="empty")
         yield StatusLine(id="status")
         yield Footer(compact=True)
@@ -231,6 +232,23 @@ class TrunksScreen(AppScreen[None]):
     @property
     def trunks(self) -> list[Trunk]:
         return self.rows.trunks
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self.table.columns
+
+    def table_in_use(self) -> Table:
+        """The table of the API in use, as far as it is known: only ``client.finding`` is read, which never
+        waits on the switch."""
+        finding = self.client.finding
+        return table_for(None if finding is None else finding.api)
+
+    def grid_columns(self) -> list[tuple[str, str]]:
+        return [(column.name, column.label) for column in self.columns]
+
+    def row_cells(self, trunk: Trunk) -> list[Text]:
+        return [column_cell(column, trunk) for column in self.columns]
+
 
     @property
     def grid(self) -> Grid[Trunk]:
@@ -261,7 +279,10 @@ class TrunksScreen(AppScreen[None]):
             self.post_message(LoadProgress(load, received, expected))
 
         def arrived(batch: list[Trunk]) -> None:
-            if arrivals.add(batch, COLUMNS):
+            # The API in use is known by now: the client learns it before telling a batch.
+            finding = client.finding
+            columns = table_for(None if finding is None else finding.api).columns
+            if arrivals.add(batch, columns):
                 self.post_message(RowsArrived(load))
 
         def fetch() -> None:
@@ -380,7 +401,7 @@ class TrunksScreen(AppScreen[None]):
             self.set_aside_at = gc.get_freeze_count()
 
     def add_rows(self, batches: list[RowBatch], first: bool) -> None:
-        """Add a load's batches to the rows held; its first replace them."""
+        """Add a load's batches to the rows held; its first replace them, in the columns of the API in use."""
         if batches and first:
             self.replace_rows()
             self.answered = None
@@ -390,9 +411,21 @@ class TrunksScreen(AppScreen[None]):
             self.rows.extend(batch)
 
     def replace_rows(self) -> None:
-        """Start again from no rows; the trunks held before are let go of a slice at a time (``release``)."""
+        """Start again from no rows, in the columns of the API in use; the trunks held before are let go of
+        a slice at a time (``release``).
+
+        The API may have been learnt with the first batch of this load: the
+        table takes its columns now, before any row is shown in them, and a
+        sort on a column that is gone is undone.
+        """
         release(*self.rows.held(), self.shown)
-        self.rows = TrunkRows.empty(COLUMNS)
+        table = self.table_in_use()
+        if table != self.table:
+            self.table = table
+            if self.sort_by is not None and self.sort_by not in table.columns:
+                self.sort_by, self.descending = None, False
+            self.grid.set_columns(self.grid_columns())
+        self.rows = TrunkRows.empty(self.columns)
 
     def on_unmount(self) -> None:
         """A long list is let go of a slice at a time, so leaving it never freezes the screen left for;
@@ -463,7 +496,7 @@ class TrunksScreen(AppScreen[None]):
         selected = self.current()
         wanted = self.quick_filter()
         self.shown = self.rows.view(self.sort_by, self.descending, wanted)
-        sorted_by = None if self.sort_by is None else (COLUMNS.index(self.sort_by), self.descending)
+        sorted_by = None if self.sort_by is None else (self.columns.index(self.sort_by), self.descending)
         cursor = self.position(selected)
         self.placed = self.shown[cursor] if 0 <= cursor < len(self.shown) else None
         self.grid.show(self.shown, self.rows.widths, cursor=cursor, sorted_by=sorted_by)
@@ -613,7 +646,7 @@ class TrunksScreen(AppScreen[None]):
 
     @on(Grid.HeaderSelected)
     def header_selected(self, event: Grid.HeaderSelected) -> None:
-        self.sort_on(COLUMNS[event.column].name)
+        self.sort_on(self.columns[event.column].name)
 
     # --- actions --------------------------------------------------------------------
 
@@ -746,9 +779,9 @@ class TrunksScreen(AppScreen[None]):
 
     def action_sort(self) -> None:
         options = []
-        for spec in COLUMNS:
+        for spec in self.columns:
             mark = ""
-            if self.sort_by is spec:
+            if self.sort_by == spec:
                 mark = "  (now ↓, choose to flip)" if self.descending else "  (now ↑, choose to flip)"
             options.append((spec.name, Text(spec.label + mark)))
         current = self.sort_by.name if self.sort_by else None
@@ -757,8 +790,10 @@ class TrunksScreen(AppScreen[None]):
     def sort_on(self, name: str | None) -> None:
         if name is None:
             return
-        spec = next(f for f in COLUMNS if f.name == name)
-        self.descending = not self.descending if self.sort_by is spec else False
+        spec = next((f for f in self.columns if f.name == name), None)
+        if spec is None:
+            return
+        self.descending = not self.descending if self.sort_by == spec else False
         self.sort_by = spec
         self.rebuild()
 
@@ -766,14 +801,17 @@ class TrunksScreen(AppScreen[None]):
         trunk = self.selected("copy from")
         if trunk is None:
             return
-        labels = {"i_trunk": "ID", "name": "Name", "destination": "Destination"}
-        options = [(name, Text(f"{label}: {printable(trunk.get(name), 50)}")) for name, label in labels.items()]
+        by_name = self.table.schema.by_name
+        destination = FIRST_DESTINATION if FIRST_DESTINATION in self.columns else by_name["destination"]
+        wanted = {column.name: column for column in (by_name["i_trunk"], by_name["name"], destination)}
+        options = [(name, Text(f"{column.label}: {column_cell(column, trunk, 50).plain}"))
+                   for name, column in wanted.items()]
 
         def chosen(name: str | None) -> None:
             if name is not None:
-                value = trunk.get(name)
-                self.app.copy_to_clipboard("" if value is None else printable(value))
-                self.notify(f"Copied the {labels[name].lower()} to the clipboard.")
+                value = value_of(wanted[name], trunk)
+                self.app.copy_to_clipboard("" if value is None or value is ABSENT else printable(value))
+                self.notify(f"Copied the {wanted[name].label.lower()} to the clipboard.")
 
         self.open(ChoiceScreen("Copy to the clipboard", options), chosen)
 
@@ -800,7 +838,7 @@ class TrunksScreen(AppScreen[None]):
             if message:
                 self.notify(message, markup=False)
 
-        self.open(ExportScreen(default, COLUMNS, list(self.shown)), done)
+        self.open(ExportScreen(default, self.table, list(self.shown)), done)
 
     def action_read_only(self, done: str) -> None:
         self.query_one(StatusLine).fault(f"Read-only: trunks cannot be {done} here.")
