@@ -49,7 +49,8 @@ def test_the_tables_columns_hold_the_count_and_the_first_destination(sim22: Sim)
         assert row["first_destination"] == trunk.connections[0].get("destination")
     lines = csv_rows(render("csv", COLUMNS, trunks, api=Api.V2022))
     assert lines[0] == [c.name for c in COLUMNS]
-    assert [line[4] for line in lines[1:]] == [str(len(t.connections or ())) for t in trunks]
+    count = lines[0].index("connection_count")
+    assert [line[count] for line in lines[1:]] == [str(len(t.connections or ())) for t in trunks]
 
 
 def test_a_trunk_without_readable_connections_has_no_count_in_the_file(sim22: Sim) -> None:
@@ -59,7 +60,8 @@ def test_a_trunk_without_readable_connections_has_no_count_in_the_file(sim22: Si
     table = json.loads(render("json", COLUMNS, [unread, none], api=Api.V2022))
     assert "connection_count" not in table[0] and "first_destination" not in table[0]
     assert table[1]["connection_count"] == 0 and "first_destination" not in table[1]
-    assert csv_rows(render("csv", COLUMNS, [unread, none], ExportOptions(null_word=True)))[1][4:] == ["", ""]
+    header, first, _ = csv_rows(render("csv", COLUMNS, [unread, none], ExportOptions(null_word=True)))
+    assert [first[header.index(name)] for name in ("connection_count", "first_destination")] == ["", ""]
     everything = json.loads(render("json", COLUMNS, [unread, none], EVERYTHING, Api.V2022))
     assert everything[0]["connections"] is None and everything[1]["connections"] == []
     lines = csv_rows(render("csv", COLUMNS, [unread, none], EVERYTHING, Api.V2022))

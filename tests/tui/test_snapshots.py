@@ -467,9 +467,9 @@ class TestApi2022:
     def test_table(self, snap_compare: SnapCompare, sim22: Sim) -> None:
         assert snap_compare(make_app(sim22), terminal_size=SMALL, run_before=account())
 
-    def test_table_scrolled_to_the_connections(self, snap_compare: SnapCompare, sim22: Sim) -> None:
-        """Sorted by Conns, most first, and scrolled sideways to the first destinations."""
-        run_before = then(account(), keys("s", "down", "down", "down", "down", "enter", "s", "enter", "shift+right"))
+    def test_table_sorted_by_connections_and_scrolled_sideways(self, snap_compare: SnapCompare, sim22: Sim) -> None:
+        """Sorted by Conns, most first, and scrolled sideways to the descriptions and policies."""
+        run_before = then(account(), keys("s", "down", "down", "down", "enter", "s", "enter", "shift+right"))
         assert snap_compare(make_app(sim22), terminal_size=SMALL, run_before=run_before)
 
 

@@ -201,8 +201,9 @@ class SippyClient:
         they arrive. ``arrived`` is told the trunks themselves, a batch at a
         time in the switch's order, as they are decoded; the list returned
         holds those very objects. On a 2022+ switch each batch's connections
-        are read (``connections_of``) before the batch is told, so every
-        trunk arrives with them, or with None where they could not be read.
+        are read (``connections_of``) before the batch is told, at most
+        ``MULTICALL_BATCH`` trunks at a time, so every trunk arrives with
+        them, or with None where they could not be read.
         """
         params: dict[str, Any] = {"i_account": i_account}
         if name_pattern:
@@ -214,11 +215,17 @@ class SippyClient:
                 raise _no_structs("trunks", "getTrunksList")
             # The decoded structs belong to nobody else, so they are wrapped,
             # not copied: a copy would hold a large list twice at its peak.
-            if self._take_rows(items).has_connections:
-                found = self.connections_of([item.get("i_trunk") for item in items])
-                batch = [Trunk(item, _held(held)) for item, held in zip(items, found, strict=True)]
-            else:
-                batch = [Trunk(item) for item in items]
+            if not self._take_rows(items).has_connections:
+                tell([Trunk(item) for item in items])
+                return
+            # A batch's connections take one multicall per MULTICALL_BATCH trunks: each part is told as
+            # soon as its own have come, so the first rows do not wait for the rest of the batch's.
+            for start in range(0, len(items), MULTICALL_BATCH):
+                part = items[start:start + MULTICALL_BATCH]
+                found = self.connections_of([item.get("i_trunk") for item in part])
+                tell([Trunk(item, _held(held)) for item, held in zip(part, found, strict=True)])
+
+        def tell(batch: list[Trunk]) -> None:
             trunks.extend(batch)
             if arrived is not None and batch:
                 arrived(batch)

@@ -34,7 +34,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
-from trunktui.columns import FIRST_DESTINATION, Column, Table, table_for, value_of
+from trunktui.columns import FIRST_DESTINATION, FIXED, Column, Table, table_for, value_of
 from trunktui.model import ABSENT, Account, Trunk
 from trunktui.text import counted, printable, quoted
 from trunktui.tui.base import AppScreen, Context, Shown
@@ -219,7 +219,7 @@ class TrunksScreen(AppScreen[None]):
             yield SafeInput(placeholder="Name pattern (server)", id="pattern", compact=True)
             yield SafeInput(placeholder="Quick filter (local)", id="quick", compact=True)
         yield Static(PATTERN_HINT, id="pattern-hint", classes="hint")
-        yield Grid(self.grid_columns(), self.row_cells, fixed=2, id="trunks")
+        yield Grid(self.grid_columns(), self.row_cells, fixed=FIXED, id="trunks")
         yield Static("", id="empty")
         yield StatusLine(id="status")
         yield Footer(compact=True)
