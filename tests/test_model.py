@@ -169,3 +169,15 @@ def test_differing_names_what_changed_between_two_answers() -> None:
 def test_truth_reads_0_and_1_as_booleans() -> None:
     spec = FIELDS_BY_NAME["random_call_id"]
     assert [spec.truth(v) for v in (True, False, 1, 0, 2, "yes", None)] == [True, False, True, False, None, None, None]
+
+
+def test_a_place_in_the_order_is_typed_as_a_number_or_a_word() -> None:
+    """A connection's order takes "first" or "last" (and on an update "up" or "down") as well as a number."""
+    from trunktui.versions import CONNECTIONS
+
+    order = CONNECTIONS.by_name["order_no"]
+    assert (order.parse(" First "), order.parse("3"), order.parse("down")) == ("first", 3, "down")
+    with pytest.raises(InputError, match="whole number or one of 'first', 'last', 'up', 'down'"):
+        order.parse("top")
+    with pytest.raises(InputError, match="'first' or 'last' on a new connection"):
+        CONNECTIONS.create_params({"i_trunk": 1, "name": "a", "destination": "192.0.2.1", "order_no": "up"})

@@ -230,10 +230,13 @@ class Field:
             if lowered in {"false", "no", "off", "0"}:
                 return False
             raise self._error("must be true or false")
+        if stripped.lower() in self.words:
+            return self.validate(stripped.lower())
         try:
             number = whole_number(stripped, *self.bounds) if self.kind is Kind.INTEGER else decimal_number(stripped)
         except ValueError as problem:
-            raise self._error(str(problem)) from None
+            said = str(problem)
+            raise self._error(self._whole_number_or_word() if said == "must be a whole number" else said) from None
         return self.validate(number)
 
     def _whole_number_or_word(self) -> str:
