@@ -43,6 +43,8 @@ from tests.tui.driving import (  # noqa: E402
 )
 from trunktui.simulator import Store, add_extra_accounts, start_demo  # noqa: E402
 from trunktui.tui.screens.accounts import PAGE_SIZE, AccountsScreen  # noqa: E402
+from trunktui.tui.screens.connection import ConnectionTable  # noqa: E402
+from trunktui.versions import Api  # noqa: E402
 
 SIZE = (110, 32)
 SMALL = (80, 24)
@@ -57,12 +59,15 @@ Steps = Callable[[Pilot], Awaitable[None]]
 class Shot:
     """A picture: the steps to it, at ``size``. ``long_name`` adds the trunk with a 5,000-character
     name for the picture; ``many_accounts`` first gives acme 230 more, on a slow switch, and the
-    picture is taken with the picker still loading them (not once every call is done)."""
+    picture is taken with the picker still loading them (not once every call is done). ``api`` is
+    the trunks API of the switch pictured."""
 
     steps: Steps
     size: tuple[int, int] = SIZE
     long_name: bool = False
     many_accounts: bool = False
+    api: Api = Api.V2020
+    """The API the demo switch speaks for the picture."""
 
 
 # --- the screens ---------------------------------------------------------------------------
@@ -127,6 +132,30 @@ async def accounts_loading(pilot: Pilot) -> None:
     await pilot.press("down", *["down"] * 5)
 
 
+TRUNK_2022 = "telstra-lon-02"  # Round-Robin over three SBCs
+
+
+async def trunks_2022(pilot: Pilot) -> None:
+    await open_account(pilot, WHOLESALE)
+    await select_trunk(pilot, TRUNK_2022)
+
+
+async def trunk_2022(pilot: Pilot) -> None:
+    """A trunk and its connections in order, the cursor on the second."""
+    await open_account(pilot, WHOLESALE)
+    await open_trunk(pilot, TRUNK_2022)
+    table = pilot.app.screen.query_one(ConnectionTable)
+    table.focus()
+    await pilot.pause()
+    table.move_cursor(row=1)
+
+
+async def connection_2022(pilot: Pilot) -> None:
+    """One connection's form, opened from the trunk's list."""
+    await trunk_2022(pilot)
+    await pilot.press("enter")
+
+
 SHOTS: dict[str, Shot] = {
     "accounts": Shot(accounts),
     "trunks": Shot(trunks),
@@ -136,6 +165,10 @@ SHOTS: dict[str, Shot] = {
     "delete": Shot(delete),
     "help": Shot(help_, SMALL),
     "trunks-long-name": Shot(trunks_long_name, SMALL, long_name=True),
+    "trunks-2022": Shot(trunks_2022, api=Api.V2022),
+    "trunk-2022": Shot(trunk_2022, api=Api.V2022),
+    "trunk-2022-small": Shot(trunk_2022, SMALL, api=Api.V2022),
+    "connection-2022": Shot(connection_2022, api=Api.V2022),
     "accounts-loading": Shot(accounts_loading, SMALL, many_accounts=True),  # last: it adds accounts
 }
 
@@ -176,15 +209,18 @@ def main(names: list[str]) -> int:
         for variable in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
             os.environ[variable] = str(Path(state) / variable.lower())
         os.environ.pop("NO_COLOR", None)  # the pictures are for the README, in colour
-        server, logins = start_demo(random_passwords=True)
+        switches = {api: start_demo(random_passwords=True, api=api) for api in Api}
         try:
-            sim = Sim(server, server.store, {login.login: login for login in logins})
-            secrets = secrets_of(server.store, logins) | {TYPED_SECRET}
+            sims = {api: Sim(server, server.store, {login.login: login for login in logins}, api)
+                    for api, (server, logins) in switches.items()}
+            secrets = {TYPED_SECRET}.union(*(secrets_of(sim.store, sim.logins.values(), sim.api)
+                                             for sim in sims.values()))
             leaked: list[str] = []
             for name, shot in SHOTS.items():
                 if names and name not in names:
                     continue
-                with long_named_trunk(server.store) if shot.long_name else nullcontext():
+                sim = sims[shot.api]
+                with long_named_trunk(sim.store) if shot.long_name else nullcontext():
                     svg = asyncio.run(shoot(sim, shot))
                 path = HERE / f"{name}.svg"
                 path.write_text(svg, encoding="utf-8")
@@ -192,7 +228,8 @@ def main(names: list[str]) -> int:
                 if leaks(svg, secrets):
                     leaked.append(path.name)
         finally:
-            server.stop()
+            for server, _ in switches.values():
+                server.stop()
     if leaked:
         print(f"A password is visible in: {', '.join(leaked)}", file=sys.stderr)
         return 1

@@ -42,6 +42,7 @@ from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.screens.confirm import ConfirmScreen
 from trunktui.tui.screens.trunk import TrunkScreen
 from trunktui.tui.screens.trunks import TrunksScreen
+from trunktui.versions import Api
 
 SIZE = (100, 44)  # tall enough for the whole trunk form, so its fields can be clicked
 WHOLESALE = "acme-wholesale"
@@ -392,12 +393,15 @@ def leaks(svg: str, secrets: set[str]) -> set[str]:
     return {secret for text in svg_text(svg) for secret in secrets if secret in text}
 
 
-def secrets_of(store: Store, logins: Iterable[DemoLogin]) -> set[str]:
-    """Every login's password and every trunk password of their accounts."""
+def secrets_of(store: Store, logins: Iterable[DemoLogin], api: Api = Api.V2020) -> set[str]:
+    """Every login's password and every trunk's (2020) or trunk connection's (2022+) of their accounts."""
     found: set[str] = set()
     for login in logins:
         found.add(login.password)
         for account in store.list_accounts(login.i_customer, 0, 1000):
-            for trunk in store.list_trunks(account["i_account"]):
-                found |= {trunk["password"], trunk["password_backup"]}
+            for trunk in store.list_trunks(account["i_account"], api=api):
+                if api is Api.V2020:
+                    found |= {trunk["password"], trunk["password_backup"]}
+                else:
+                    found |= {c["password"] for c in store.list_connections(login.i_customer, trunk["i_trunk"]) or ()}
     return {secret for secret in found if secret}

@@ -230,9 +230,8 @@ class TrunkScreen(RecordScreen):
             self.connection_status("No connections: calls to this trunk have nowhere to go. "
                                    + ("" if self.read_only else "a adds one."))
         else:
-            hint = "" if self.read_only or self.creating else " · Enter opens · a adds · d deletes · ⇧↑ ⇧↓ move"
-            policy = self.start.get("policy")
-            how = "in turn, a call each" if policy == "Round-Robin" else "tried top to bottom"
+            hint = "" if self.read_only or self.creating else " · ⏎ opens · a adds · d deletes · ⇧↑⇧↓ move"
+            how = "taken in turn" if self.start.get("policy") == "Round-Robin" else "tried top to bottom"
             self.connection_status(f"{counted(len(connections), 'connection')}, {how}{hint}")
 
     @on(PoliciesRead)
