@@ -19,7 +19,7 @@ from typing import Any, Protocol, Self
 import httpx
 
 from trunktui.api.connection import Connection, ConnectionSettings, Progress
-from trunktui.api.detection import Finding, detect, dictionary_words, from_rows, lacks_method
+from trunktui.api.detection import Finding, detect, from_rows, lacks_method, read_policies
 from trunktui.errors import ApiError, FaultError, InputError, ProtocolError, TrunkTuiError, VersionError
 from trunktui.model import Account, Record, Schema, Trunk, TrunkConnection, differing, format_value
 from trunktui.versions import CONNECTIONS, Api
@@ -422,15 +422,7 @@ class SippyClient:
 
     def trunk_policies(self) -> tuple[str, ...]:
         """The routing policies the switch offers (``getDictionary``), or () when it does not say."""
-        try:
-            answer = self.call("getDictionary", name="trunk_policies")
-        except (FaultError, ProtocolError):
-            return ()
-        except ApiError as error:
-            if lacks_method(error):
-                return ()
-            raise
-        return dictionary_words(answer.get("dictionary"))
+        return read_policies(lambda method, params: self.call(method, **params))
 
     @contextmanager
     def _audited(self, action: str, **details: Any) -> Iterator[dict[str, Any]]:
