@@ -20,9 +20,11 @@ from trunktui.model import (
     changed_fields,
     differing,
     format_value,
+    is_secret,
     redact,
     same_on_switch,
 )
+from trunktui.versions import CONNECTIONS, TRUNKS_2022
 
 
 def test_the_model_covers_the_documented_members() -> None:
@@ -38,6 +40,13 @@ def test_the_model_covers_the_documented_members() -> None:
     assert {f.name for f in TRUNK_FIELDS if f.secret} == {"password", "password_backup"}
     assert not FIELDS_BY_NAME["i_account"].updatable
     assert FIELDS_BY_NAME["max_cps"].kind is Kind.DOUBLE
+
+
+def test_every_declared_secret_is_known_by_its_name() -> None:
+    """Masking goes by a member's name alone, so a secret declared under any other name would show in clear."""
+    declared = TRUNKS_2020.secrets | TRUNKS_2022.secrets | CONNECTIONS.secrets
+    assert "password" in CONNECTIONS.secrets
+    assert all(is_secret(name) for name in declared)
 
 
 @pytest.mark.parametrize(("name", "value", "words"), [

@@ -19,7 +19,7 @@ from typing import Any, Protocol, Self
 import httpx
 
 from trunktui.api.connection import Connection, ConnectionSettings, Progress
-from trunktui.api.detection import Finding, detect, dictionary_words, from_rows, lacks_method
+from trunktui.api.detection import Finding, detect, from_rows, lacks_method, read_policies
 from trunktui.errors import ApiError, FaultError, InputError, ProtocolError, TrunkTuiError, VersionError
 from trunktui.model import Account, Record, Schema, Trunk, TrunkConnection, differing, format_value
 from trunktui.versions import CONNECTIONS, Api
@@ -389,9 +389,9 @@ class SippyClient:
             return
         params = CONNECTIONS.update_params(changes)
         i_connection = _key(CONNECTIONS, connection)
-        action = "move connection" if set(changes) == {"order_no"} else "update connection"
-        with self._audited(action, account=account, trunk=connection.get("i_trunk"), connection=i_connection,
-                           before={name: connection.get(name) for name in changes}, after=changes):
+        with self._audited(_connection_action(changes), account=account, trunk=connection.get("i_trunk"),
+                           connection=i_connection, before={name: connection.get(name) for name in changes},
+                           after=changes):
             self.call("updateTrunkConnection", i_trunk_connection=i_connection, **params)
 
     def delete_connection(self, connection: TrunkConnection, account: Any = None) -> None:
@@ -413,8 +413,7 @@ class SippyClient:
         else:
             applied = not differing(wanted, now.members, wanted)
         if self.audit is not None:
-            action = "move connection" if set(wanted) == {"order_no"} else "update connection"
-            self.audit.record(action, account=account, trunk=connection.get("i_trunk"),
+            self.audit.record(_connection_action(wanted), account=account, trunk=connection.get("i_trunk"),
                               connection=connection.i_trunk_connection,
                               before={name: connection.get(name) for name in wanted}, after=wanted,
                               read_back=applied, note=reason)
@@ -422,15 +421,7 @@ class SippyClient:
 
     def trunk_policies(self) -> tuple[str, ...]:
         """The routing policies the switch offers (``getDictionary``), or () when it does not say."""
-        try:
-            answer = self.call("getDictionary", name="trunk_policies")
-        except (FaultError, ProtocolError):
-            return ()
-        except ApiError as error:
-            if lacks_method(error):
-                return ()
-            raise
-        return dictionary_words(answer.get("dictionary"))
+        return read_policies(lambda method, params: self.call(method, **params))
 
     @contextmanager
     def _audited(self, action: str, **details: Any) -> Iterator[dict[str, Any]]:
@@ -448,6 +439,11 @@ class SippyClient:
             raise
         if self.audit is not None:
             self.audit.record(action, **{**details, **outcome})
+
+
+def _connection_action(changes: Mapping[str, Any]) -> str:
+    """How the audit trail names a change of a connection: a change of its place alone is a move."""
+    return "move connection" if set(changes) == {"order_no"} else "update connection"
 
 
 def _held(found: tuple[TrunkConnection, ...] | ApiError) -> tuple[TrunkConnection, ...] | None:

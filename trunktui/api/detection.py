@@ -86,16 +86,8 @@ def detect(call: Callable[[str, dict[str, Any]], dict[str, Any]], list_methods: 
             if "createTrunk" in methods:
                 return Finding(Api.V2020, "system.listMethods lists createTrunk and no createTrunkConnection",
                                multicall)
-    try:
-        answer = call("getDictionary", {"name": "trunk_policies"})
-    except (FaultError, ProtocolError):
-        pass
-    except HttpError as error:
-        if not lacks_method(error):
-            raise
-    else:
-        if dictionary_words(answer.get("dictionary")):
-            return Finding(Api.V2022, "getDictionary lists trunk_policies", multicall)
+    if read_policies(call):
+        return Finding(Api.V2022, "getDictionary lists trunk_policies", multicall)
     try:
         call("getTrunkConnectionsList", {"i_trunk": FIRST_ID})
     except ApiError as error:
@@ -105,6 +97,20 @@ def detect(call: Callable[[str, dict[str, Any]], dict[str, Any]], list_methods: 
             return Finding(Api.V2022, "getTrunkConnectionsList exists (it answered a fault of its own)", multicall)
         raise
     return Finding(Api.V2022, "getTrunkConnectionsList answered", multicall)
+
+
+def read_policies(call: Callable[[str, dict[str, Any]], dict[str, Any]]) -> tuple[str, ...]:
+    """The routing policies ``getDictionary`` offers, or () when the switch does not say (a fault, an answer
+    not understood, no such method); any other failure is raised."""
+    try:
+        answer = call("getDictionary", {"name": "trunk_policies"})
+    except (FaultError, ProtocolError):
+        return ()
+    except HttpError as error:
+        if lacks_method(error):
+            return ()
+        raise
+    return dictionary_words(answer.get("dictionary"))
 
 
 def dictionary_words(dictionary: Any) -> tuple[str, ...]:
