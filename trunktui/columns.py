@@ -83,8 +83,8 @@ TABLE_2020 = Table(Api.V2020, _members(TRUNKS_2020))
 FIXED = 2
 """The columns that stay put when the table scrolls sideways: ID and Name."""
 # Where calls go comes right after the name, as the destination does on a 2020 switch, so that it shows at 80 columns.
-TABLE_2022 = Table(Api.V2022, (*_members(TRUNKS_2022)[:FIXED], FIRST_DESTINATION, CONNECTION_COUNT,
-                               *_members(TRUNKS_2022)[FIXED:]))
+_MEMBERS_2022 = _members(TRUNKS_2022)
+TABLE_2022 = Table(Api.V2022, (*_MEMBERS_2022[:FIXED], FIRST_DESTINATION, CONNECTION_COUNT, *_MEMBERS_2022[FIXED:]))
 COLUMNS_2020 = TABLE_2020.columns
 
 

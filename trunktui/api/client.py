@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, cast
 
 import httpx
 
@@ -346,7 +346,8 @@ class SippyClient:
                     found[place] = _in_order(_structs(result, "trunk_connections", "getTrunkConnectionsList"))
                 except ApiError as error:
                     found[place] = error
-        return [item for item in found if item is not None]
+        assert all(item is not None for item in found), "every trunk has its connections or its error"
+        return cast(list[tuple[TrunkConnection, ...] | ApiError], found)
 
     def _read_many(self, calls: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any] | ApiError]:
         """Each call's answer, or the fault it met: one ``system.multicall`` if the switch has it."""
@@ -466,7 +467,7 @@ def _in_order(items: list[Mapping[str, Any]]) -> tuple[TrunkConnection, ...]:
     """Connections top to bottom: by ``order_no`` where every one has a whole number there, else as sent."""
     connections = [TrunkConnection(dict(item)) for item in items]
     if all(type(c.get("order_no")) is int for c in connections):
-        connections.sort(key=lambda c: int(c.get("order_no")))
+        connections.sort(key=lambda c: c.get("order_no"))
     return tuple(connections)
 
 

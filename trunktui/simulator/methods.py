@@ -5,7 +5,9 @@ and returns the answer struct or raises ``xmlrpc.client.Fault``; a trunk
 list is ``Streamed``, read batch by batch as the answer is sent. Members are
 checked with the schema's own validation (``Schema.create_params`` and
 ``update_params``), the same code the client runs before sending, so both
-sides refuse the same values. Anything that belongs to another customer is
+sides refuse the same values; but for a routing policy, which the switch
+alone knows the list of (the client offers what ``getDictionary`` lists,
+and sends what it is given). Anything that belongs to another customer is
 answered exactly like something that does not exist, so a login cannot
 probe for other customers' data.
 
