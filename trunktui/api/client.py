@@ -201,9 +201,9 @@ class SippyClient:
         they arrive. ``arrived`` is told the trunks themselves, a batch at a
         time in the switch's order, as they are decoded; the list returned
         holds those very objects. On a 2022+ switch each batch's connections
-        are read (``connections_of``) before the batch is told, at most
-        ``MULTICALL_BATCH`` trunks at a time, so every trunk arrives with
-        them, or with None where they could not be read.
+        are read (``connections_of``) before the batch is told (the very
+        first ``MULTICALL_BATCH`` trunks on their own), so every trunk
+        arrives with them, or with None where they could not be read.
         """
         params: dict[str, Any] = {"i_account": i_account}
         if name_pattern:
@@ -218,10 +218,12 @@ class SippyClient:
             if not self._take_rows(items).has_connections:
                 tell([Trunk(item) for item in items])
                 return
-            # A batch's connections take one multicall per MULTICALL_BATCH trunks: each part is told as
-            # soon as its own have come, so the first rows do not wait for the rest of the batch's.
-            for start in range(0, len(items), MULTICALL_BATCH):
-                part = items[start:start + MULTICALL_BATCH]
+            # A batch's connections take one multicall per MULTICALL_BATCH trunks. The list's first trunks
+            # are told as soon as their own have come, so the first rows wait for one multicall; later
+            # batches are told whole, as often as the list's own batches come, so the table is not
+            # redrawn for every multicall.
+            parts = [items] if trunks else [items[:MULTICALL_BATCH], items[MULTICALL_BATCH:]]
+            for part in parts:
                 found = self.connections_of([item.get("i_trunk") for item in part])
                 tell([Trunk(item, _held(held)) for item, held in zip(part, found, strict=True)])
 
