@@ -380,6 +380,11 @@ class TrunkForm(Widget):
                 invalid.append(editor)
         return values, invalid
 
+    def set_by_user(self) -> dict[str, Any]:
+        """The valid fields whose values differ from their defaults: what creating the record sends."""
+        values, _ = self.collect()
+        return changed_fields({f.name: f.default for f in self.fields}, values)
+
     def insist(self) -> list[FieldEditor]:
         """Show every field's problem, blank required fields included; return the invalid editors."""
         return [editor for editor in self.editors() if editor.insist() is not None]

@@ -161,13 +161,11 @@ def save_dialog(before: Mapping[str, object], changes: dict[str, object], schema
     table.add_column("", no_wrap=True)
     table.add_column("After saving", overflow="fold")
     for name, new in changes.items():
-        old = before.get(name)
+        old, label = before.get(name), _label(schema, name)
         if is_secret(name):
-            table.add_row(schema.label(name), Text(MASK if old else "(empty)"), "→",
-                          Text("(changed)" if new else "(empty)"))
+            table.add_row(label, Text(MASK if old else "(empty)"), "→", Text("(changed)" if new else "(empty)"))
         else:
-            table.add_row(Text(printable(schema.label(name))), _value(schema, name, old), "→",
-                          _value(schema, name, new))
+            table.add_row(label, _value(schema, name, old), "→", _value(schema, name, new))
     of = f" of {what}" if what else ""
     return ConfirmScreen(f"Save {counted(len(changes), 'changed field')}{of}?", table, "Save", danger=False)
 
@@ -214,6 +212,11 @@ def value_text(spec: Field | None, value: object, limit: int) -> Text:
     return cell(value, limit)
 
 
+def _label(schema: Schema, name: str) -> Text:
+    """A member's label as plain text: a wire name the model does not declare is the switch's, never markup."""
+    return Text(printable(schema.label(name)))
+
+
 def _value(schema: Schema, name: str, value: object) -> Text:
     """A member's value as the form shows it (``value_text``), aligned left, as in the form's boxes,
     whether the switch sent a number or text."""
@@ -240,10 +243,10 @@ def conflict_dialog(loaded: Mapping[str, object], now: Mapping[str, object], min
             continue
         if is_secret(name):
             row = [Text("(changed)" if theirs_changed else MASK), Text("(changed)" if name in mine else "")]
-            table.add_row(schema.label(name), Text(MASK), *row)
+            table.add_row(_label(schema, name), Text(MASK), *row)
             continue
         changed = (" ← changed" if theirs_changed else "", "bold yellow")
-        table.add_row(Text(printable(schema.label(name))), _member(schema, loaded, name),
+        table.add_row(_label(schema, name), _member(schema, loaded, name),
                       Text.assemble(_member(schema, now, name), changed),
                       _value(schema, name, mine[name]) if name in mine else Text(""))
     note = Text("Save mine: send your edits as they are (where both changed a field, yours wins). "

@@ -79,8 +79,15 @@ class ConnectionScreen(RecordScreen):
         start = {"order_no": "last"} if connection is None and prefill is None else prefill
         super().__init__(context, CONNECTIONS, connection, start, source)
         self.trunk = trunk
-        self.i_trunk = trunk.i_trunk
-        self.account = trunk.get("i_account")
+
+    @property
+    def i_trunk(self) -> Any:
+        return self.trunk.i_trunk
+
+    @property
+    def account(self) -> Any:
+        """The trunk's account, which the audit lines of its connections' changes name."""
+        return self.trunk.get("i_account")
 
     def heading(self) -> str:
         of = f"trunk {printable(self.i_trunk)} {printable(self.trunk.name, 40)}"

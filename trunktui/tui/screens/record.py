@@ -377,15 +377,14 @@ class RecordScreen(AppScreen[int | None]):
         if self.change_on_its_way():
             return
         invalid = self.insist()
-        values, _ = form.collect()
         if invalid:
             invalid[0].query_one("#input").focus()
             self.status().fault(f"Fix the {counted(len(invalid), 'field')} marked in red first.")
             return
         if self.creating:
-            defaults = {f.name: f.default for f in form.fields}
-            self.create(changed_fields(defaults, values))
+            self.create(form.set_by_user())
             return
+        values, _ = form.collect()
         changes = changed_fields(self.baseline(), values)
         if not changes:
             self.status().show("Nothing to save: no field has changed.")

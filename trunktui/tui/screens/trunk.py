@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 
 from trunktui.errors import ApiError, TrunkTuiError
-from trunktui.model import Kind, Record, Trunk, TrunkConnection, changed_fields
+from trunktui.model import Kind, Record, Trunk, TrunkConnection
 from trunktui.text import counted, printable
 from trunktui.tui.base import Context
 from trunktui.tui.calls import CallFailed, Outcome
@@ -406,17 +406,14 @@ class TrunkScreen(RecordScreen):
         first = self.first_form
         if first is None:
             return trunk
-        values, _ = first.collect()
-        defaults = {f.name: f.default for f in first.fields}
-        return trunk + [f.label for f in first.fields if f.name in changed_fields(defaults, values)]
+        set_by_user = first.set_by_user()
+        return trunk + [f.label for f in first.fields if f.name in set_by_user]
 
     def planned(self) -> list[dict[str, Any]] | None:
         """The connections a create sends after the trunk, in order; None until the ones to copy are read."""
         first = self.first_form
         if first is not None:
-            values, _ = first.collect()
-            defaults = {f.name: f.default for f in first.fields}
-            return [changed_fields(defaults, values)]
+            return [first.set_by_user()]
         if self.original is None:
             return []
         return None if self.copies is None else [copy_of(c) for c in self.copies]
