@@ -4,6 +4,7 @@ and clone of a trunk with its connections, over real HTTP against the 2022 simul
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,7 +37,8 @@ from trunktui.tui.app import Session, TrunkApp
 from trunktui.tui.form import TrunkForm
 from trunktui.tui.screens.confirm import ConfirmScreen, ConflictScreen
 from trunktui.tui.screens.connection import ConnectionScreen, ConnectionTable
-from trunktui.tui.screens.trunk import TrunkScreen
+from trunktui.tui.screens.help import HelpScreen
+from trunktui.tui.screens.trunk import Progress, TrunkScreen
 from trunktui.tui.screens.trunks import TrunksScreen
 from trunktui.versions import Api
 
@@ -413,6 +415,108 @@ async def test_clone_copies_the_trunk_and_its_connections_in_order(sim22: Sim) -
     assert copied is not None and [c["password"] for c in copied] == list(SECRETS)
 
 
+async def test_a_clone_copies_the_members_a_switch_returns_that_few_switches_have(sim22: Sim) -> None:
+    """A blocked backup is copied blocked, with its hunt-stop codes and asserted identity."""
+    rare = {"blocked": True, "huntstop_scodes": "486,603", "use_asserted_id": True, "asserted_id_translation": "s/a/b/"}
+    sim22.store.update_connection(sim22.logins["acme"].i_customer, connection_id(sim22, "backup"), rare)
+    async with app22(sim22).run_test(size=SMALL) as pilot:
+        await open_account(pilot, ACCOUNT)
+        await select_trunk(pilot, "carrier-a")
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, TrunksScreen)
+    copied = sim22.store.list_connections(sim22.logins["acme"].i_customer, trunk_id(sim22, "carrier-a-copy"))
+    assert copied is not None
+    main, backup, _ = copied
+    assert {name: backup[name] for name in rare} == rare
+    assert not main["blocked"] and main["huntstop_scodes"] == ""
+
+
+class SlowBackup:
+    """The switch takes a clone's main at once and holds the create of backup until ``go``; once ``late``,
+    it answers no list of connections until backup is made (so a read-back after Escape finds it).
+    ``created`` names the connections it was asked to create, in order."""
+
+    def __init__(self, sim: Sim) -> None:
+        self.arrived, self.go, self.late, self.made = (threading.Event() for _ in range(4))
+        self.created: list[str] = []
+        create, listing = sim.store.create_connection, sim.store.list_connections
+
+        def held_create(i_customer: int, values: Any) -> Any:
+            self.created.append(values["name"])
+            if values["name"] != "backup":
+                return create(i_customer, values)
+            self.arrived.set()
+            self.go.wait(10)
+            made = create(i_customer, values)
+            self.made.set()
+            return made
+
+        def held_listing(*args: Any, **kwargs: Any) -> Any:
+            if self.late.is_set():
+                self.made.wait(10)
+            return listing(*args, **kwargs)
+
+        sim.store.create_connection = held_create  # type: ignore[method-assign]
+        sim.store.list_connections = held_listing  # type: ignore[method-assign]
+
+    async def clone(self, pilot: Pilot[None]) -> TrunkScreen:
+        """Clone carrier-a until its create of backup is held."""
+        await open_account(pilot, ACCOUNT)
+        await select_trunk(pilot, "carrier-a")
+        await pilot.press("c")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, TrunkScreen)
+        await pilot.press("ctrl+s")
+        await until(pilot, self.arrived.is_set, "the create of backup reaching the switch")
+        return screen
+
+
+async def test_escape_stops_a_clone_and_a_retry_adds_only_what_is_missing(sim22: Sim) -> None:
+    """Escape while backup is being made: overflow is not sent after it, the read-back counts what the trunk
+    has, and Ctrl+S adds the rest."""
+    slow = SlowBackup(sim22)
+    try:
+        async with app22(sim22).run_test(size=SMALL) as pilot:
+            screen = await slow.clone(pilot)
+            slow.late.set()
+            await pilot.press("escape")
+            slow.go.set()
+            await settle(pilot)
+            await pilot.pause(0.3)  # the abandoned call's thread goes on after its worker: time to send overflow
+            assert "not all its connections (2 of 3 copied)" in status_of(pilot.app, "#save-status")
+            assert names_on_switch(sim22, "carrier-a-copy") == ["main", "backup"]
+            assert pilot.app.screen is screen and slow.created == ["main", "backup"]
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(pilot.app.screen, TrunksScreen)
+    finally:
+        slow.go.set()
+    assert names_on_switch(sim22, "carrier-a-copy") == ["main", "backup", "overflow"]
+    assert slow.created == ["main", "backup", "overflow"]
+
+
+async def test_a_create_s_progress_is_said_only_on_its_screen_while_shown(sim22: Sim) -> None:
+    slow = SlowBackup(sim22)
+    try:
+        async with app22(sim22).run_test(size=SMALL) as pilot:
+            screen = await slow.clone(pilot)
+            (worker,) = screen.calls_in_flight("create")
+            await pilot.press("f1")
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, HelpScreen)
+            screen.post_message(Progress("Trunk 9 created; adding connection 3 of 3, overflow…", worker))
+            await pilot.pause()
+            assert "adding connection 3 of 3" not in screen.status().said
+            slow.go.set()
+            await settle(pilot)
+    finally:
+        slow.go.set()
+
+
 # --- a switch with other habits -----------------------------------------------------------------------------
 
 
@@ -495,3 +599,20 @@ async def test_a_clone_that_fails_part_way_says_so_and_a_retry_copies_only_the_r
     assert len(wire.of("createTrunk")) == 1
     assert [p["name"] for p in wire.of("createTrunkConnection")] == ["main", "backup", "backup", "overflow"]
     assert names_on_switch(sim22, "carrier-a-copy") == ["main", "backup", "overflow"]
+
+
+async def test_a_clone_failure_ending_in_a_full_stop_is_one_sentence(sim22: Sim) -> None:
+    async with app22(sim22).run_test(size=SMALL) as pilot:
+        await open_account(pilot, ACCOUNT)
+        await select_trunk(pilot, "carrier-a")
+        await pilot.press("c")
+        await settle(pilot)
+        calls = sim22.server.stats.calls
+        sim22.server.knobs.fail_mode = FailMode.HTTP_500
+        sim22.server.knobs.fail_every = calls + 3  # the trunk and its first connection pass; the second fails
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        sim22.server.knobs.fail_every = 0
+        said = status_of(pilot.app, "#save-status")
+        assert "(1 of 3 copied): 127.0.0.1" in said and "instead of XML-RPC. What is still" in said, said
+        assert ".." not in said

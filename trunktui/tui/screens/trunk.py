@@ -20,6 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Button, DataTable, Static
+from textual.worker import Worker, get_current_worker
 
 from trunktui.errors import ApiError, TrunkTuiError
 from trunktui.model import Kind, Record, Trunk, TrunkConnection
@@ -47,18 +48,21 @@ class PoliciesRead(Outcome):
 
 
 class ConnectionsRead(Outcome):
-    """The trunk's connections read again, after ``said`` (a move, a delete), the cursor on ``select``."""
+    """The trunk's connections read again, after ``said`` (a move, a delete; a ``fault`` if it did not do what
+    was asked), the cursor on ``select``."""
 
     def __init__(self, purpose: str, connections: tuple[TrunkConnection, ...], select: Any = None,
-                 said: str = "") -> None:
+                 said: str = "", fault: bool = False) -> None:
         super().__init__(purpose)
         self.connections = connections
         self.select = select
         self.said = said
+        self.fault = fault
 
 
 class PartlyCreated(Outcome):
-    """The trunk ``i_trunk`` exists with the first ``made`` of its planned connections; the next one failed."""
+    """The trunk ``i_trunk`` exists with the first ``made`` of its planned connections; the next one failed
+    (``error``), or was not sent."""
 
     def __init__(self, i_trunk: int, made: int, error: TrunkTuiError | None) -> None:
         super().__init__("create")
@@ -67,12 +71,13 @@ class PartlyCreated(Outcome):
         self.error = error
 
 
-class Progress(Message):
-    """How far a create of several calls has got (posted from its worker)."""
+class Progress(Message, bubble=False):
+    """How far a create of several calls has got, posted from the thread of its ``worker``."""
 
-    def __init__(self, said: str) -> None:
+    def __init__(self, said: str, worker: Worker[None]) -> None:
         super().__init__()
         self.said = said
+        self.worker = worker
 
 
 def clone_name(name: Any, taken: set[Any]) -> str:
@@ -85,14 +90,20 @@ def clone_name(name: Any, taken: set[Any]) -> str:
 
 
 def copy_of(connection: TrunkConnection) -> dict[str, Any]:
-    """What a create sends to copy ``connection`` to the bottom of another trunk's list: the members a new
-    connection takes that the switch returned (a 0/1 boolean as true or false)."""
+    """What a create sends to copy ``connection`` to the bottom of another trunk's list: every declared member
+    the switch returned for it, those seen in one client only among them (a blocked connection stays blocked),
+    a 0/1 boolean as true or false.
+
+    Not copied: its id, trunk and place (the copies are made in the original's order), members the model
+    does not declare, and a NULL where the member takes none (the new connection has the switch's default).
+    """
     values: dict[str, Any] = {"order_no": "last"}
-    for spec in CONNECTIONS.editable(creating=True):
-        if spec.name in connection.members and spec.name != "order_no":
-            value = connection.get(spec.name)
-            truth = spec.truth(value) if spec.kind is Kind.BOOLEAN else None
-            values[spec.name] = value if truth is None else truth
+    for spec in CONNECTIONS.editable(creating=False, returned=connection.members):
+        value = connection.get(spec.name)
+        if spec.name == "order_no" or spec.name not in connection.members or (value is None and not spec.nullable):
+            continue
+        truth = spec.truth(value) if spec.kind is Kind.BOOLEAN else None
+        values[spec.name] = value if truth is None else truth
     return values
 
 
@@ -419,7 +430,8 @@ class TrunkScreen(RecordScreen):
         return None if self.copies is None else [copy_of(c) for c in self.copies]
 
     def create(self, values: dict[str, Any]) -> None:
-        """On a 2022+ switch: the trunk (unless made already), then each connection in order."""
+        """On a 2022+ switch: the trunk (unless made already), then each connection in order; a retry skips
+        those the trunk has already (a request left behind by Escape may have added one since)."""
         if not self.connected:
             super().create(values)
             return
@@ -433,11 +445,19 @@ class TrunkScreen(RecordScreen):
         self.pending = values
 
         def create() -> Outcome:
+            """The calls, one after another, until Escape cancels the worker (whose thread this is)."""
+            worker = get_current_worker()
             i_trunk = made_trunk if made_trunk is not None else self.make(values)
+            there = set() if made_trunk is None else {c.name for c in client.list_connections(made_trunk)}
             done = made if self.original is not None else 0
             for n, connection in enumerate(todo, 1):
+                if worker.is_cancelled:
+                    return PartlyCreated(i_trunk, done, None)
+                if connection.get("name") in there:
+                    done += 1
+                    continue
                 self.post_message(Progress(f"Trunk {i_trunk} created; adding connection {n} of {len(todo)}, "
-                                           f"{printable(connection.get('name'), 40)}…"))
+                                           f"{printable(connection.get('name'), 40)}…", worker))
                 try:
                     client.create_connection({**connection, "i_trunk": i_trunk}, account)
                 except TrunkTuiError as error:
@@ -459,15 +479,29 @@ class TrunkScreen(RecordScreen):
 
     @on(Progress)
     def progressed(self, progress: Progress) -> None:
-        if self.calls_in_flight("create"):
+        """Said only while this screen is shown and the create that posted it still runs."""
+        if self.is_active and progress.worker in self.calls_in_flight("create"):
             self.status().busy(progress.said + " Escape stops waiting")
 
     def found_made(self, key: int) -> None:
-        """A trunk found after a lost answer still needs its connections: they are what Ctrl+S sends now."""
-        if self.connected and self.planned() != []:
-            self.partly_created(PartlyCreated(key, 0, None))
+        """A trunk found after a lost answer or Escape may still need connections: its list tells which of
+        those planned it has (by name), and what is left is what Ctrl+S sends now."""
+        planned = self.planned()
+        if not (self.connected and planned):
+            super().found_made(key)
             return
-        super().found_made(key)
+        client, names, known = self.client, [c.get("name") for c in planned], self.made
+
+        def count() -> Outcome:
+            try:
+                there = {c.name for c in client.list_connections(key)}
+            except TrunkTuiError as error:
+                return PartlyCreated(key, known, error)
+            made = next((n for n, name in enumerate(names) if name not in there), len(names))
+            return RecordCreated(key) if made == len(names) else PartlyCreated(key, made, None)
+
+        self.status().busy(f"Trunk {key} exists; reading which of its connections were added…")
+        self.run_call("verify", count, lambda outcome: outcome)
 
     @on(PartlyCreated)
     def partly_created(self, partly: PartlyCreated) -> None:
@@ -476,7 +510,7 @@ class TrunkScreen(RecordScreen):
         self.form.disabled = True
         self.query_one("#save", Button).label = "Add connections" if self.first_form is None else "Add connection"
         self.show_record()
-        failed = "" if partly.error is None else f": {partly.error}"
+        failed = "" if partly.error is None else f": {str(partly.error).rstrip('.')}"
         copied = "" if self.original is None else f" ({partly.made} of {len(self.copies or ())} copied)"
         text = (f"Trunk {partly.i_trunk} was created, but not all its connections{copied}{failed}. "
                 "What is still to add is kept: Ctrl+S adds it to this trunk (the trunk is not created again); "
