@@ -9,13 +9,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import Button, Select
 
 from tests.conftest import Sim, running_sim
 from tests.foreign import ForeignSwitch2022
 from tests.tui.driving import (
+    answers_held,
     ask_to_save,
+    column,
     editor,
     field_input,
     make_app,
@@ -26,6 +29,7 @@ from tests.tui.driving import (
     select_trunk,
     settle,
     status_of,
+    trunk_table,
     type_text,
     until,
 )
@@ -309,6 +313,65 @@ async def test_delete_a_connection_after_confirming(sim22: Sim) -> None:
     assert names_on_switch(sim22) == ["main", "overflow"]
 
 
+async def back_to_the_table(pilot: Pilot[None]) -> tuple[str, str]:
+    """Escape from the trunk's screen; carrier-a's First destination and Conns in the table behind."""
+    await pilot.press("escape")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, TrunksScreen)
+    trunk = screen.current()
+    assert trunk is not None and trunk.name == "carrier-a"
+    table = trunk_table(pilot.app)
+    return column(table, "first_destination")[table.cursor_row], column(table, "connection_count")[table.cursor_row]
+
+
+async def test_going_back_after_a_move_shows_the_new_first_destination(sim22: Sim) -> None:
+    async with app22(sim22).run_test(size=SMALL) as pilot:
+        await opened(pilot)
+        await on_list(pilot, 1)
+        await pilot.press("shift+up")
+        await settle(pilot)
+        assert await back_to_the_table(pilot) == ("192.0.2.2:5060", "3")
+
+
+async def test_going_back_after_a_delete_or_an_add_counts_the_connections(sim22: Sim) -> None:
+    async with app22(sim22).run_test(size=SMALL) as pilot:
+        await opened(pilot)
+        await on_list(pilot, 0)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("right", "enter")
+        await settle(pilot)
+        assert await back_to_the_table(pilot) == ("192.0.2.2:5060", "2")
+        await open_trunk(pilot, "carrier-a")
+        await on_list(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await replace_text(pilot, "reserve", field="name")
+        await replace_text(pilot, "192.0.2.4:5060", field="destination")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert await back_to_the_table(pilot) == ("192.0.2.2:5060", "3")
+
+
+async def test_a_move_pressed_while_one_is_on_its_way_is_said_not_dropped(
+    sim22: Sim, wire: RecordingTransport
+) -> None:
+    async with app22(sim22).run_test(size=SMALL) as pilot:
+        await opened(pilot)
+        await on_list(pilot, 0)
+        with answers_held(sim22, "update_connection", lambda *args: True):
+            await pilot.press("shift+down")
+            await pilot.pause()
+            await pilot.press("shift+down")
+            await pilot.pause()
+            said = status_of(pilot.app, "#connections-status")
+            assert said.startswith("⧗ Still moving main down") and "press the key again" in said, said
+        await settle(pilot)
+        assert listed(pilot) == ["backup", "main", "overflow"]
+    assert len(wire.of("updateTrunkConnection")) == 1
+
+
 async def test_on_a_production_switch_the_connections_name_is_typed_to_delete(sim22: Sim) -> None:
     async with app22(sim22, label="live", production=True).run_test(size=SMALL) as pilot:
         await opened(pilot)
@@ -332,8 +395,11 @@ async def test_read_only_shows_the_connections_and_changes_none(
     async with app22(sim22, label="lab", settings={"read_only": True}).run_test(size=SMALL) as pilot:
         await opened(pilot)
         await on_list(pilot, 1)
-        await pilot.press("a", "d", "shift+up")
-        await settle(pilot)
+        for key, done in (("a", "added"), ("d", "deleted"), ("shift+up", "moved"), ("shift+down", "moved")):
+            await pilot.press(key)
+            await settle(pilot)
+            said = status_of(pilot.app, "#connections-status")
+            assert said == f"✖ Read-only: connections cannot be {done} here.", (key, said)
         footer = screen_text(pilot.app).splitlines()[-1]
         assert "Add" not in footer and "Up" not in footer and "Delete" not in footer
         assert listed(pilot) == ["main", "backup", "overflow"]
@@ -524,9 +590,7 @@ async def test_on_a_sparse_2022_switch_a_connection_edit_sends_only_the_change(f
     """The foreign switch leaves out empty members and sends booleans as 0/1: none of that is an edit."""
     i_trunk = foreign22.add(name="sparse", description="Sparse")
     i_connection = foreign22.connect(i_trunk, name="only", destination="192.0.2.7", random_call_id=True)
-    app = TrunkApp(Session(ConnectionSettings(foreign22.url, trusted=True, i_customer=1, api="2022"),
-                           label="Elsewhere"))
-    async with app.run_test(size=SMALL) as pilot:
+    async with foreign_app(foreign22).run_test(size=SMALL) as pilot:
         await open_account(pilot, "foreign-main")
         await open_trunk(pilot, i_trunk)
         assert listed(pilot) == ["only"]
@@ -537,6 +601,41 @@ async def test_on_a_sparse_2022_switch_a_connection_edit_sends_only_the_change(f
         await settle(pilot)
     assert [p for m, p in foreign22.calls if m == "updateTrunkConnection"] == [
         {"i_trunk_connection": i_connection, "username": "elsewhere", "i_customer": 1}]
+
+
+def foreign_app(switch: ForeignSwitch2022) -> TrunkApp:
+    return TrunkApp(Session(ConnectionSettings(switch.url, trusted=True, i_customer=1, api="2022"),
+                            label="Elsewhere"))
+
+
+async def test_a_move_the_switch_took_but_did_not_make_is_said(foreign22: ForeignSwitch2022) -> None:
+    """This switch stores "up" as the place itself and keeps its list as added: nothing moved, and the
+    screen says so rather than "Moved"."""
+    i_trunk = foreign22.add(name="unordered", description="Keeps no order")
+    for place, name in enumerate(("c-first", "c-second", "c-third"), 1):
+        foreign22.connect(i_trunk, name=name, destination=f"192.0.2.{place}", order_no=place)
+    async with foreign_app(foreign22).run_test(size=SMALL) as pilot:
+        await open_account(pilot, "foreign-main")
+        await open_trunk(pilot, i_trunk)
+        await on_list(pilot, 2)
+        await pilot.press("shift+up")
+        await settle(pilot)
+        assert listed(pilot) == ["c-first", "c-second", "c-third"]
+        said = status_of(pilot.app, "#connections-status")
+        assert said == "✖ c-third did not move: the switch took the call, but lists it at place 3 still.", said
+
+
+async def test_a_member_the_switch_left_out_is_blank_in_the_list_as_in_the_form(
+    foreign22: ForeignSwitch2022
+) -> None:
+    i_trunk = foreign22.add(name="sparse", description="Sparse")
+    foreign22.connect(i_trunk, name="only", destination="192.0.2.7")
+    async with foreign_app(foreign22).run_test(size=SMALL) as pilot:
+        await open_account(pilot, "foreign-main")
+        await open_trunk(pilot, i_trunk)
+        table = pilot.app.screen.query_one(ConnectionTable)
+        assert str(table.get_cell_at(Coordinate(0, 5))) == ""
+        assert "NULL" not in screen_text(pilot.app)
 
 
 # --- lost answers ---------------------------------------------------------------------------------------

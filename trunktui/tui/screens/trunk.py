@@ -265,13 +265,38 @@ class TrunkScreen(RecordScreen):
         self.record = Trunk(trunk.members, read.connections)
         self.show_connections(read.connections, read.select)
         if read.said:
-            self.connection_status(read.said)
+            self.connection_status(read.said, fault=read.fault)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The list's changing keys only on a trunk that exists, over a connection that may change it."""
+        """The list's changing keys only on a trunk that exists, over a connection that may change it; on a
+        read-only connection their keys say why they do nothing."""
         if action in ("add_connection", "delete_connection", "move_connection"):
             return self.connected and not self.creating and not self.read_only
+        if action == "connections_read_only":
+            return self.connected and not self.creating and self.read_only
         return super().check_action(action, parameters)
+
+    def action_connections_read_only(self, done: str) -> None:
+        self.connection_status(f"Read-only: connections cannot be {done} here.", fault=True)
+
+    def connections_changed(self) -> None:
+        """A connection was (or may have been) added, changed, moved or deleted: going back reloads the trunks."""
+        if self.trunk is not None:
+            self.saved = self.trunk.i_trunk
+
+    def connections_busy(self) -> bool:
+        """Whether a call about the connections is on its way; if so, say so: the key pressed is not acted on."""
+        flying = {worker.group for worker in self.calls_in_flight(*CONNECTION_CALLS)}
+        if not flying:
+            return False
+        doing = "reading the connections"
+        if flying & {"move", "remove"} and self.pending_connection is not None:
+            connection, way = self.pending_connection
+            name = connection_name(connection)
+            doing = f"deleting {name}" if way == "delete" else f"moving {name} {way}"
+        self.connection_status(f"Still {doing}… press the key again once it is done · Escape stops waiting",
+                               busy=True)
+        return True
 
     def chosen_connection(self) -> TrunkConnection | None:
         table = next(iter(self.query(ConnectionTable)), None)
@@ -296,6 +321,7 @@ class TrunkScreen(RecordScreen):
     def connection_done(self, i_connection: int | None) -> None:
         """Back from a connection's screen: read the list again if it saved, the cursor on that connection."""
         if i_connection is not None:
+            self.connections_changed()
             self.read_connections(select=i_connection)
 
     def read_connections(self, select: Any = None, said: str = "") -> None:
@@ -308,7 +334,7 @@ class TrunkScreen(RecordScreen):
 
     def action_move_connection(self, way: str) -> None:
         """Move the highlighted connection one place (one call), then read the list again."""
-        if not self.check_action("move_connection", ()) or self.calls_in_flight(*CONNECTION_CALLS):
+        if not self.check_action("move_connection", ()) or self.connections_busy():
             return
         connection = self.chosen_connection()
         if connection is None or self.trunk is None:
@@ -319,19 +345,25 @@ class TrunkScreen(RecordScreen):
             self.connection_status(f"{connection_name(connection)} is already {'first' if way == 'up' else 'last'}.")
             return
         client, i_trunk, account = self.client, self.trunk.i_trunk, self.trunk.get("i_account")
-        key = connection.i_trunk_connection
+        key, name = connection.i_trunk_connection, connection_name(connection)
+        place = [c.i_trunk_connection for c in shown].index(key)
 
         def move() -> Outcome:
+            """The move, then the list read again: a switch that took the call may still not have moved it."""
             client.update_connection(connection, {"order_no": way}, account)
-            return ConnectionsRead("move", client.list_connections(i_trunk), key,
-                                   f"Moved {connection_name(connection)} {way}.")
+            found = client.list_connections(i_trunk)
+            if [c.i_trunk_connection for c in found][place:place + 1] == [key]:
+                return ConnectionsRead("move", found, key, f"{name} did not move: the switch took the call, but "
+                                       f"lists it at place {place + 1} still.", fault=True)
+            return ConnectionsRead("move", found, key, f"Moved {name} {way}.")
 
-        self.connection_status(f"Moving {connection_name(connection)} {way}… Escape stops waiting", busy=True)
+        self.connection_status(f"Moving {name} {way}… Escape stops waiting", busy=True)
         self.pending_connection = (connection, way)
+        self.connections_changed()
         self.run_call("move", move, lambda outcome: outcome)
 
     def action_delete_connection(self) -> None:
-        if not self.check_action("delete_connection", ()) or self.calls_in_flight(*CONNECTION_CALLS):
+        if not self.check_action("delete_connection", ()) or self.connections_busy():
             return
         connection = self.chosen_connection()
         if connection is None or self.trunk is None:
@@ -347,6 +379,7 @@ class TrunkScreen(RecordScreen):
             if yes:
                 self.connection_status(f"Deleting {connection_name(connection)}… Escape stops waiting", busy=True)
                 self.pending_connection = (connection, "delete")
+                self.connections_changed()
                 self.run_call("remove", delete, lambda outcome: outcome)
             else:
                 self.connection_status(f"Not deleted: connection {connection_name(connection)} is unchanged.")
