@@ -8,6 +8,7 @@ are pointed out; Re-create is offered only for a trunk known to be gone.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from textual.pilot import Pilot
@@ -17,6 +18,7 @@ from tests.conftest import Sim
 from tests.foreign import ForeignSwitch
 from tests.tui.driving import (
     SIZE,
+    answers_held,
     ask_to_save,
     editor,
     field_input,
@@ -433,6 +435,34 @@ async def test_escape_while_an_update_answer_is_on_its_way_is_audited_in_order(
     attempt, check = read_recent(audit_path())
     assert attempt["result"]["outcome"] == "unknown" and "Stopped waiting" in attempt["result"]["message"]
     assert check["result"] == {"read_back": "applied", "note": "Stopped waiting for the save"}
+
+
+async def test_typing_while_a_slow_save_is_on_its_way_does_not_make_escape_say_it_failed(
+    sim: Sim, client: SippyClient
+) -> None:
+    """The update reached a slow switch; the user types, then Escape: the read-back finds it not applied
+    yet, and says it still may be, as it then is."""
+    username, i_trunk = fresh_account(sim, name="slow", description="before")
+    arrived = threading.Event()
+
+    def reached(*args: Any, **kwargs: Any) -> bool:
+        arrived.set()
+        return True
+
+    async with make_app(sim).run_test(size=SIZE) as pilot:
+        await opened(pilot, username, i_trunk)
+        await append(pilot, "description", " edited")
+        await ask_to_save(pilot)
+        with answers_held(sim, "update_trunk", reached):
+            await pilot.press("enter")
+            await until(pilot, arrived.is_set, "the update to reach the switch")
+            await append(pilot, "name", "X")
+            await pilot.press("escape")
+            await settle(pilot)
+            said = status_of(pilot.app, "#save-status")
+            assert "the switch had not applied it; it still may" in said and "did NOT" not in said, said
+        await until(pilot, lambda: client.get_trunk(i_trunk).get("description") == "before edited",
+                    "the slow update to land")
 
 
 # --- a reload sets what the save measures against ---------------------------------------------

@@ -1,11 +1,12 @@
 """A 2022+ trunk's connections: the ordered list shown in the trunk's screen, and the screen of one connection.
 
 The list shows each connection's place, name, destination, limits and
-login, never its password. Its keys (add, delete, move) belong to the trunk
-screen that holds it, which makes the calls. ``ConnectionScreen`` edits or
-creates one connection with everything a trunk's form does: the conflict
-check before a save, old → new, a lost answer read back, read-only,
-nothing lost on failure.
+login, never its password; a member the switch left out is blank, as an
+empty one is (NULL only where the switch sent nil). Its keys (add, delete,
+move) belong to the trunk screen that holds it, which makes the calls.
+``ConnectionScreen`` edits or creates one connection with everything a
+trunk's form does: the conflict check before a save, old → new, a lost
+answer read back, read-only, nothing lost on failure.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ class ConnectionTable(DataTable[Text]):
                 tooltip="Move the highlighted connection one place up"),
         Binding("shift+down,right_square_bracket", "screen.move_connection('down')", "Down",
                 key_display="⇧↓", tooltip="Move the highlighted connection one place down"),
+        Binding("a", "screen.connections_read_only('added')", show=False),
+        Binding("d,delete", "screen.connections_read_only('deleted')", show=False),
+        Binding("shift+up,left_square_bracket,shift+down,right_square_bracket",
+                "screen.connections_read_only('moved')", show=False),
     ]
 
     def __init__(self) -> None:
@@ -54,7 +59,8 @@ class ConnectionTable(DataTable[Text]):
         self.shown = tuple(connections)
         self.clear()
         for place, connection in enumerate(self.shown, 1):
-            self.add_row(Text(str(place)), *(cell(connection.get(name), 40) for name in LISTED))
+            self.add_row(Text(str(place)), *(cell(connection.get(name), 40) if name in connection.members
+                                             else Text("") for name in LISTED))
         ids = [c.i_trunk_connection for c in self.shown]
         if select is not None and select in ids:
             at = ids.index(select)

@@ -584,7 +584,6 @@ class RecordScreen(AppScreen[int | None]):
             self.show_state(undone=self.counting)
         self.counting = counting
         self.settled = False
-        self.sending = threading.Event()
 
     @on(Button.Pressed, "#save")
     def save_pressed(self) -> None:

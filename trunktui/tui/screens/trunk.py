@@ -20,6 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Button, DataTable, Static
+from textual.worker import Worker, get_current_worker
 
 from trunktui.errors import ApiError, TrunkTuiError
 from trunktui.model import Kind, Record, Trunk, TrunkConnection
@@ -47,18 +48,21 @@ class PoliciesRead(Outcome):
 
 
 class ConnectionsRead(Outcome):
-    """The trunk's connections read again, after ``said`` (a move, a delete), the cursor on ``select``."""
+    """The trunk's connections read again, after ``said`` (a move, a delete; a ``fault`` if it did not do what
+    was asked), the cursor on ``select``."""
 
     def __init__(self, purpose: str, connections: tuple[TrunkConnection, ...], select: Any = None,
-                 said: str = "") -> None:
+                 said: str = "", fault: bool = False) -> None:
         super().__init__(purpose)
         self.connections = connections
         self.select = select
         self.said = said
+        self.fault = fault
 
 
 class PartlyCreated(Outcome):
-    """The trunk ``i_trunk`` exists with the first ``made`` of its planned connections; the next one failed."""
+    """The trunk ``i_trunk`` exists with the first ``made`` of its planned connections; the next one failed
+    (``error``), or was not sent."""
 
     def __init__(self, i_trunk: int, made: int, error: TrunkTuiError | None) -> None:
         super().__init__("create")
@@ -67,12 +71,13 @@ class PartlyCreated(Outcome):
         self.error = error
 
 
-class Progress(Message):
-    """How far a create of several calls has got (posted from its worker)."""
+class Progress(Message, bubble=False):
+    """How far a create of several calls has got, posted from the thread of its ``worker``."""
 
-    def __init__(self, said: str) -> None:
+    def __init__(self, said: str, worker: Worker[None]) -> None:
         super().__init__()
         self.said = said
+        self.worker = worker
 
 
 def clone_name(name: Any, taken: set[Any]) -> str:
@@ -85,14 +90,20 @@ def clone_name(name: Any, taken: set[Any]) -> str:
 
 
 def copy_of(connection: TrunkConnection) -> dict[str, Any]:
-    """What a create sends to copy ``connection`` to the bottom of another trunk's list: the members a new
-    connection takes that the switch returned (a 0/1 boolean as true or false)."""
+    """What a create sends to copy ``connection`` to the bottom of another trunk's list: every declared member
+    the switch returned for it, those seen in one client only among them (a blocked connection stays blocked),
+    a 0/1 boolean as true or false.
+
+    Not copied: its id, trunk and place (the copies are made in the original's order), members the model
+    does not declare, and a NULL where the member takes none (the new connection has the switch's default).
+    """
     values: dict[str, Any] = {"order_no": "last"}
-    for spec in CONNECTIONS.editable(creating=True):
-        if spec.name in connection.members and spec.name != "order_no":
-            value = connection.get(spec.name)
-            truth = spec.truth(value) if spec.kind is Kind.BOOLEAN else None
-            values[spec.name] = value if truth is None else truth
+    for spec in CONNECTIONS.editable(creating=False, returned=connection.members):
+        value = connection.get(spec.name)
+        if spec.name == "order_no" or spec.name not in connection.members or (value is None and not spec.nullable):
+            continue
+        truth = spec.truth(value) if spec.kind is Kind.BOOLEAN else None
+        values[spec.name] = value if truth is None else truth
     return values
 
 
@@ -254,13 +265,38 @@ class TrunkScreen(RecordScreen):
         self.record = Trunk(trunk.members, read.connections)
         self.show_connections(read.connections, read.select)
         if read.said:
-            self.connection_status(read.said)
+            self.connection_status(read.said, fault=read.fault)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The list's changing keys only on a trunk that exists, over a connection that may change it."""
+        """The list's changing keys only on a trunk that exists, over a connection that may change it; on a
+        read-only connection their keys say why they do nothing."""
         if action in ("add_connection", "delete_connection", "move_connection"):
             return self.connected and not self.creating and not self.read_only
+        if action == "connections_read_only":
+            return self.connected and not self.creating and self.read_only
         return super().check_action(action, parameters)
+
+    def action_connections_read_only(self, done: str) -> None:
+        self.connection_status(f"Read-only: connections cannot be {done} here.", fault=True)
+
+    def connections_changed(self) -> None:
+        """A connection was (or may have been) added, changed, moved or deleted: going back reloads the trunks."""
+        if self.trunk is not None:
+            self.saved = self.trunk.i_trunk
+
+    def connections_busy(self) -> bool:
+        """Whether a call about the connections is on its way; if so, say so: the key pressed is not acted on."""
+        flying = {worker.group for worker in self.calls_in_flight(*CONNECTION_CALLS)}
+        if not flying:
+            return False
+        doing = "reading the connections"
+        if flying & {"move", "remove"} and self.pending_connection is not None:
+            connection, way = self.pending_connection
+            name = connection_name(connection)
+            doing = f"deleting {name}" if way == "delete" else f"moving {name} {way}"
+        self.connection_status(f"Still {doing}… press the key again once it is done · Escape stops waiting",
+                               busy=True)
+        return True
 
     def chosen_connection(self) -> TrunkConnection | None:
         table = next(iter(self.query(ConnectionTable)), None)
@@ -285,6 +321,7 @@ class TrunkScreen(RecordScreen):
     def connection_done(self, i_connection: int | None) -> None:
         """Back from a connection's screen: read the list again if it saved, the cursor on that connection."""
         if i_connection is not None:
+            self.connections_changed()
             self.read_connections(select=i_connection)
 
     def read_connections(self, select: Any = None, said: str = "") -> None:
@@ -297,7 +334,7 @@ class TrunkScreen(RecordScreen):
 
     def action_move_connection(self, way: str) -> None:
         """Move the highlighted connection one place (one call), then read the list again."""
-        if not self.check_action("move_connection", ()) or self.calls_in_flight(*CONNECTION_CALLS):
+        if not self.check_action("move_connection", ()) or self.connections_busy():
             return
         connection = self.chosen_connection()
         if connection is None or self.trunk is None:
@@ -308,19 +345,25 @@ class TrunkScreen(RecordScreen):
             self.connection_status(f"{connection_name(connection)} is already {'first' if way == 'up' else 'last'}.")
             return
         client, i_trunk, account = self.client, self.trunk.i_trunk, self.trunk.get("i_account")
-        key = connection.i_trunk_connection
+        key, name = connection.i_trunk_connection, connection_name(connection)
+        place = [c.i_trunk_connection for c in shown].index(key)
 
         def move() -> Outcome:
+            """The move, then the list read again: a switch that took the call may still not have moved it."""
             client.update_connection(connection, {"order_no": way}, account)
-            return ConnectionsRead("move", client.list_connections(i_trunk), key,
-                                   f"Moved {connection_name(connection)} {way}.")
+            found = client.list_connections(i_trunk)
+            if [c.i_trunk_connection for c in found][place:place + 1] == [key]:
+                return ConnectionsRead("move", found, key, f"{name} did not move: the switch took the call, but "
+                                       f"lists it at place {place + 1} still.", fault=True)
+            return ConnectionsRead("move", found, key, f"Moved {name} {way}.")
 
-        self.connection_status(f"Moving {connection_name(connection)} {way}… Escape stops waiting", busy=True)
+        self.connection_status(f"Moving {name} {way}… Escape stops waiting", busy=True)
         self.pending_connection = (connection, way)
+        self.connections_changed()
         self.run_call("move", move, lambda outcome: outcome)
 
     def action_delete_connection(self) -> None:
-        if not self.check_action("delete_connection", ()) or self.calls_in_flight(*CONNECTION_CALLS):
+        if not self.check_action("delete_connection", ()) or self.connections_busy():
             return
         connection = self.chosen_connection()
         if connection is None or self.trunk is None:
@@ -336,6 +379,7 @@ class TrunkScreen(RecordScreen):
             if yes:
                 self.connection_status(f"Deleting {connection_name(connection)}… Escape stops waiting", busy=True)
                 self.pending_connection = (connection, "delete")
+                self.connections_changed()
                 self.run_call("remove", delete, lambda outcome: outcome)
             else:
                 self.connection_status(f"Not deleted: connection {connection_name(connection)} is unchanged.")
@@ -419,7 +463,8 @@ class TrunkScreen(RecordScreen):
         return None if self.copies is None else [copy_of(c) for c in self.copies]
 
     def create(self, values: dict[str, Any]) -> None:
-        """On a 2022+ switch: the trunk (unless made already), then each connection in order."""
+        """On a 2022+ switch: the trunk (unless made already), then each connection in order; a retry skips
+        those the trunk has already (a request left behind by Escape may have added one since)."""
         if not self.connected:
             super().create(values)
             return
@@ -433,11 +478,19 @@ class TrunkScreen(RecordScreen):
         self.pending = values
 
         def create() -> Outcome:
+            """The calls, one after another, until Escape cancels the worker (whose thread this is)."""
+            worker = get_current_worker()
             i_trunk = made_trunk if made_trunk is not None else self.make(values)
+            there = set() if made_trunk is None else {c.name for c in client.list_connections(made_trunk)}
             done = made if self.original is not None else 0
             for n, connection in enumerate(todo, 1):
+                if worker.is_cancelled:
+                    return PartlyCreated(i_trunk, done, None)
+                if connection.get("name") in there:
+                    done += 1
+                    continue
                 self.post_message(Progress(f"Trunk {i_trunk} created; adding connection {n} of {len(todo)}, "
-                                           f"{printable(connection.get('name'), 40)}…"))
+                                           f"{printable(connection.get('name'), 40)}…", worker))
                 try:
                     client.create_connection({**connection, "i_trunk": i_trunk}, account)
                 except TrunkTuiError as error:
@@ -459,15 +512,29 @@ class TrunkScreen(RecordScreen):
 
     @on(Progress)
     def progressed(self, progress: Progress) -> None:
-        if self.calls_in_flight("create"):
+        """Said only while this screen is shown and the create that posted it still runs."""
+        if self.is_active and progress.worker in self.calls_in_flight("create"):
             self.status().busy(progress.said + " Escape stops waiting")
 
     def found_made(self, key: int) -> None:
-        """A trunk found after a lost answer still needs its connections: they are what Ctrl+S sends now."""
-        if self.connected and self.planned() != []:
-            self.partly_created(PartlyCreated(key, 0, None))
+        """A trunk found after a lost answer or Escape may still need connections: its list tells which of
+        those planned it has (by name), and what is left is what Ctrl+S sends now."""
+        planned = self.planned()
+        if not (self.connected and planned):
+            super().found_made(key)
             return
-        super().found_made(key)
+        client, names, known = self.client, [c.get("name") for c in planned], self.made
+
+        def count() -> Outcome:
+            try:
+                there = {c.name for c in client.list_connections(key)}
+            except TrunkTuiError as error:
+                return PartlyCreated(key, known, error)
+            made = next((n for n, name in enumerate(names) if name not in there), len(names))
+            return RecordCreated(key) if made == len(names) else PartlyCreated(key, made, None)
+
+        self.status().busy(f"Trunk {key} exists; reading which of its connections were added…")
+        self.run_call("verify", count, lambda outcome: outcome)
 
     @on(PartlyCreated)
     def partly_created(self, partly: PartlyCreated) -> None:
@@ -476,7 +543,7 @@ class TrunkScreen(RecordScreen):
         self.form.disabled = True
         self.query_one("#save", Button).label = "Add connections" if self.first_form is None else "Add connection"
         self.show_record()
-        failed = "" if partly.error is None else f": {partly.error}"
+        failed = "" if partly.error is None else f": {str(partly.error).rstrip('.')}"
         copied = "" if self.original is None else f" ({partly.made} of {len(self.copies or ())} copied)"
         text = (f"Trunk {partly.i_trunk} was created, but not all its connections{copied}{failed}. "
                 "What is still to add is kept: Ctrl+S adds it to this trunk (the trunk is not created again); "
