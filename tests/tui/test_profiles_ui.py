@@ -33,14 +33,16 @@ from tests.tui.driving import (
 )
 from tests.wire import ForwardingTransport, RecordingTransport
 from trunktui.api import ConnectionSettings, SippyClient
-from trunktui.audit import audit_path
+from trunktui.audit import AuditLog, audit_path
 from trunktui.cli import argument_parser
 from trunktui.cli.launch import plan
 from trunktui.profiles.config import load_config
 from trunktui.profiles.session import Overrides, Session, session_for
 from trunktui.simulator import SimulatorServer, Store, seed_demo
+from trunktui.text import quoted
 from trunktui.tui.app import TrunkApp
 from trunktui.tui.form import TrunkForm
+from trunktui.tui.grid import Grid
 from trunktui.tui.screens.accounts import AccountsScreen
 from trunktui.tui.screens.audit import AuditScreen
 from trunktui.tui.screens.confirm import ConfirmScreen
@@ -332,6 +334,29 @@ async def test_an_edit_in_the_app_is_audited_and_shown(sim: Sim, client: SippyCl
     assert entry["action"] == "update" and entry["trunk"] == i_trunk and entry["profile"] == "lab"
     assert entry["before"]["password"] == "***" and entry["after"] == {
         "description": "audited from the form", "password": "***"}
+
+
+async def test_the_audit_view_says_which_connection_changed_and_how(sim22: Sim) -> None:
+    """On a 2022+ switch each change of a connection is a row naming the connection and saying the change:
+    old -> new for an update (a password never as its text), where a move took it."""
+    log = AuditLog(profile="lab", server="sw", login="acme", path=audit_path())
+    with SippyClient(sim22.settings(), audit=log) as client:
+        i_trunk = client.list_trunks(account_id(client, WHOLESALE))[0].i_trunk
+        top = client.list_connections(i_trunk)[0]
+        client.update_connection(top, {"capacity": 480, "password": "N3wer"}, account=1)
+        client.update_connection(top, {"order_no": "down"}, account=1)
+    app = make_app(sim22, settings={"api": "2022"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_audit()
+        await settle(pilot)
+        grid = app.screen.query_one(Grid)
+        await until(pilot, lambda: grid.row_count == 2, "both lines")
+        moved, updated = ([text.plain for text in grid.get_row_at(row)] for row in (0, 1))
+    named = f"{top.i_trunk_connection} {quoted(top.name)}"
+    assert moved[5:] == [str(i_trunk), named, "OK", f"moved down from place {top.get('order_no')}"]
+    assert updated[5:] == [str(i_trunk), named, "OK", f"capacity: {top.get('capacity')} -> 480, password: “” -> ***"]
+    assert top.get("password") == ""
 
 
 async def test_the_environment_password_stays_with_the_connection_it_was_given_for(
