@@ -146,6 +146,19 @@ async def test_production_delete_needs_the_typed_name(sim: Sim, client: SippyCli
     assert server_trunk(client, i_trunk) is None
 
 
+async def test_the_box_for_the_typed_name_is_seen_before_anything_is_typed(sim: Sim) -> None:
+    """At 80x24 the box under "Type the trunk's name" has a frame, so an operator sees where to type."""
+    app = make_app(sim, label="PROD Amsterdam", production=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_account(pilot, WHOLESALE)
+        await pilot.press("d")
+        lines = (await rendered(pilot, "Type the trunk's name", "Cancel", "Delete")).splitlines()
+        at = next(row for row, line in enumerate(lines) if "Type the trunk's name" in line)
+        assert "▔" * 40 in lines[at + 1] and "▁" * 40 in lines[at + 3], "\n".join(lines)
+        await pilot.press(*"sinch")
+        assert "sinch" in (await rendered(pilot, "sinch")).splitlines()[at + 2]
+
+
 async def test_unverified_tls_is_flagged_in_the_header(sim: Sim, tmp_path: Path) -> None:
     authority = trustme.CA()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -346,7 +359,7 @@ async def test_the_audit_view_says_which_connection_changed_and_how(sim22: Sim) 
         client.update_connection(top, {"capacity": 480, "password": "N3wer"}, account=1)
         client.update_connection(top, {"order_no": "down"}, account=1)
     app = make_app(sim22, settings={"api": "2022"})
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.action_audit()
         await settle(pilot)
