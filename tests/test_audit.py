@@ -26,6 +26,7 @@ from trunktui.cli import main
 from trunktui.errors import ApiError, FaultError, InputError, ReadOnlyError
 from trunktui.model import NESTING_LIMIT
 from trunktui.simulator import FailMode
+from trunktui.text import quoted
 
 
 def audited_client(sim: Sim, path: Path) -> SippyClient:
@@ -297,3 +298,47 @@ def test_a_fault_that_quotes_the_password_sent_is_written_masked(tmp_path: Path,
     assert "Sup3rSecretNew" not in written
     result = json.loads(written)["result"]
     assert result["fault_string"] == "password '***' is too weak" and "'***'" in result["message"]
+
+
+def test_trunktui_audit_says_which_connection_changed_and_how(sim22: Sim, capsys: pytest.CaptureFixture[str]
+                                                              ) -> None:
+    """Each change of a connection, on a 2022+ switch, prints as a trunk's does: the connection by id and
+    name, its trunk, old -> new (a secret only as changed), where a move took it, and the result."""
+    with audited_client(sim22, audit_path()) as api:
+        trunk = api.list_trunks(api.list_accounts()[0].i_account)[0]
+        top = api.list_connections(trunk.i_trunk)[0]
+        i_connection = api.create_connection({"i_trunk": trunk.i_trunk, "name": "sbc-backup",
+                                              "destination": "192.0.2.44", "password": "Sup3r"}, account=1)
+        made = api.get_connection(i_connection)
+        api.update_connection(made, {"capacity": 480, "password": "N3wer"}, account=1)
+        api.update_connection(top, {"order_no": "down"}, account=1)
+        api.delete_connection(api.get_connection(i_connection), account=1)
+    assert main(["audit"]) == 0
+    created, updated, moved, deleted = capsys.readouterr().out.splitlines()
+    of = f"account 1 trunk {trunk.i_trunk} connection"
+    assert "create connection  acme@" in created
+    assert f"{of} {i_connection} “sbc-backup”  destination “192.0.2.44”  OK" in created
+    assert f"{of} {i_connection} “sbc-backup”  capacity: NULL -> 480, password: (changed)  OK" in updated
+    assert (f"{of} {top.i_trunk_connection} {quoted(top.name)}  moved down from place {top.get('order_no')}  OK"
+            in moved)
+    assert f"{of} {i_connection} “sbc-backup”  destination “192.0.2.44”  OK" in deleted
+    assert "Sup3r" not in created + updated + deleted and "N3wer" not in updated
+
+
+def test_the_audit_line_of_a_connection_names_what_it_can() -> None:
+    """Lines written before connections were named, a failed create (no id yet) and a move to a place."""
+    base = {"time": "t", "profile": "-", "server": "sw", "login": "acme", "account": 1, "trunk": 2, "result": "OK"}
+    update = {**base, "action": "update connection", "connection": 6, "before": {"capacity": 480},
+              "after": {"capacity": 4812}}
+    assert "trunk 2 connection 6  capacity: 480 -> 4812  OK" in describe_entry(update)
+    failed = {**base, "action": "create connection", "after": {"name": "sbc", "destination": "192.0.2.1"},
+              "result": {"error": "FaultError", "message": "refused", "outcome": "not applied"}}
+    assert "trunk 2 connection - “sbc”  destination “192.0.2.1”  FAILED refused" in describe_entry(failed)
+    moved = {**base, "action": "move connection", "connection": 1, "connection_name": "main",
+             "before": {"order_no": 3}, "after": {"order_no": 1}}
+    assert "connection 1 “main”  moved to place 1 from place 3  OK" in describe_entry(moved)
+    top = {**moved, "before": {}, "after": {"order_no": "first"}}
+    assert "connection 1 “main”  moved to the top  OK" in describe_entry(top)
+    cleared = {**update, "before": {"password": "***"}, "after": {"password": ""}}
+    assert "password: *** -> “”" in describe_entry(cleared)
+    assert "connection" not in describe_entry({**base, "action": "delete", "before": {"name": "t"}})

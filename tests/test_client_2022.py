@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import Sim
+from tests.foreign import ForeignSwitch2022
 from tests.wire import RecordingTransport
-from trunktui.api import SippyClient
+from trunktui.api import ConnectionSettings, SippyClient
 from trunktui.api.client import MULTICALL_BATCH
 from trunktui.errors import FaultError, InputError, ProtocolError, ReadOnlyError
 from trunktui.model import TrunkConnection
@@ -183,3 +184,50 @@ def test_an_id_no_switch_could_have_is_refused_before_sending(
         with pytest.raises(InputError):
             client.update_connection(TrunkConnection({"i_trunk_connection": odd}), {"capacity": 3})
     assert len(recorder.calls) == sent and trail.lines == []
+
+
+def test_one_unreadable_connection_spoils_only_its_own_trunk(foreign22: ForeignSwitch2022) -> None:
+    """A switch that sends a connection's name with a control character XML forbids makes its whole
+    multicall unreadable: the batch is asked again a trunk at a time, and only that trunk goes without."""
+    foreign22._server.register_multicall_functions()
+    good, bad, other = (foreign22.add(name=name, description="") for name in ("good", "bad", "other"))
+    foreign22.connect(good, name="main", destination="192.0.2.1")
+    foreign22.connect(bad, name="broken\x01name", destination="192.0.2.2")
+    foreign22.connect(other, name="backup", destination="192.0.2.3")
+    recorder = RecordingTransport()
+    with SippyClient(ConnectionSettings(foreign22.url, trusted=True, i_customer=1), transport=recorder) as client:
+        trunks = client.list_trunks(1)
+    assert [trunk.connections is None for trunk in trunks] == [False, True, False]
+    assert [[c.name for c in trunk.connections or ()] for trunk in trunks] == [["main"], [], ["backup"]]
+    assert [method for method, _ in recorder.calls] == [
+        "getTrunksList", "system.multicall", *["getTrunkConnectionsList"] * 3]
+
+
+def test_a_trunk_can_be_read_without_its_connections(wired: tuple[SippyClient, RecordingTransport, Trail]
+                                                     ) -> None:
+    """A check of a trunk's own members reads the trunk alone: one call, not two."""
+    client, recorder, _ = wired
+    i_trunk = first_trunk(client)
+    sent = len(recorder.calls)
+    trunk = client.get_trunk(i_trunk, connections=False)
+    assert trunk.connections is None and trunk.get("policy") in POLICIES
+    assert [method for method, _ in recorder.calls[sent:]] == ["getTrunkInfo"]
+
+
+def test_a_connection_create_whose_answer_was_lost_is_looked_up_and_audited(
+    wired: tuple[SippyClient, RecordingTransport, Trail],
+) -> None:
+    """Looked up by name in its trunk; the audit trail gets the read-back line, as for a trunk."""
+    client, _, trail = wired
+    i_trunk = first_trunk(client)
+    values = {"i_trunk": i_trunk, "name": "lost-answer", "destination": DESTINATION, "password": "Sup3r"}
+    assert client.check_connection_create(values, "the answer was lost", account=1) == []
+    i_connection = client.create_connection(values, account=1)
+    (found,) = client.check_connection_create(values, "the answer was lost", account=1)
+    assert found.i_trunk_connection == i_connection and found.get("destination") == DESTINATION
+    missing, _, check = trail.lines
+    assert (missing["connection"], missing["read_back"]) == (None, False)
+    assert check == {"action": "create connection", "account": 1, "trunk": i_trunk, "connection": i_connection,
+                     "after": values, "read_back": True, "note": "the answer was lost"}
+    with pytest.raises(InputError):
+        client.check_connection_create({"name": "no trunk"}, "lost")

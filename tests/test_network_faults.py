@@ -572,6 +572,8 @@ METHOD_CALLS_2022: list[tuple[str, Callable[[SippyClient, int, int], object]]] =
     ("deleteTrunkConnection", lambda api, i_account, i_trunk: api.delete_connection(TrunkConnection(CONNECTION))),
     ("getTrunkConnectionInfo", lambda api, i_account, i_trunk: api.check_connection_update(
         TrunkConnection(CONNECTION), {"capacity": 3}, "lost")),
+    ("getTrunkConnectionsList", lambda api, i_account, i_trunk: api.check_connection_create(
+        {"i_trunk": i_trunk, "name": "n"}, "lost")),
     ("system.multicall", lambda api, i_account, i_trunk: raise_any(api.connections_of([i_trunk, i_trunk + 1]))),
 ]
 

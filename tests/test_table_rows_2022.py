@@ -12,9 +12,16 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from tests.hostile import hostile_text
-from trunktui.columns import CONNECTION_COUNT, FIRST_DESTINATION, NONE, TABLE_2022, UNKNOWN
+from trunktui.columns import (
+    CONNECTION_COUNT,
+    FIRST_DESTINATION,
+    NONE,
+    SEARCHED_IN_CONNECTIONS,
+    TABLE_2022,
+    UNKNOWN,
+)
 from trunktui.model import Trunk, TrunkConnection
-from trunktui.tui.cells import column_cell
+from trunktui.tui.cells import cell_text, column_cell
 from trunktui.tui.rows import RowBatch, TrunkRows
 
 COLUMNS = TABLE_2022.columns
@@ -40,8 +47,20 @@ def test_unknown_connections_read_unknown_and_sort_last_either_way() -> None:
     assert ids == [[3, 4, 1, 2], [1, 4, 3, 2]]
     assert [t.i_trunk for t in rows.view(FIRST_DESTINATION, False, "")] == [4, 1, 2, 3]
     assert [t.i_trunk for t in rows.view(None, False, "b.example")] == [1]
-    assert [t.i_trunk for t in rows.view(None, False, "z.example")] == [], "only the first destination is shown"
+    assert [t.i_trunk for t in rows.view(None, False, "z.example")] == [1], "a later connection's finds it too"
     assert "null" not in rows.haystacks[1]
+
+
+def test_the_quick_filter_finds_every_connections_name_and_destination_as_the_list_shows_them() -> None:
+    """Each connection's name and destination, as shown (NULL, stand-ins for controls), case-folded; no
+    column is added and other members are not searched."""
+    named = Trunk(trunk(1, []).members, (
+        TrunkConnection({"i_trunk_connection": 1, "name": "Main", "destination": "a.example.net", "username": "x1"}),
+        TrunkConnection({"i_trunk_connection": 2, "name": "SBC-Backup\x1b", "destination": None})))
+    rows = TrunkRows.build([named, trunk(2, ["b.example.net"]), trunk(3, None)], COLUMNS)
+    assert list(rows.values) == [column.name for column in COLUMNS]
+    for wanted, found in (("sbc-backup␛", [1]), ("main", [1]), ("null", [1, 2]), ("x1", []), ("b.example", [2])):
+        assert [t.i_trunk for t in rows.view(None, False, wanted)] == found, wanted
 
 
 destinations = st.one_of(st.none(), st.lists(st.one_of(hostile_text(huge=False), st.none(), st.integers()),
@@ -65,6 +84,9 @@ def test_rows_built_in_batches_are_the_rows_built_at_once(
             assert pieces.view(column, descending, wanted) == whole.view(column, descending, wanted)
     for index, column in enumerate(COLUMNS):
         assert all(cell_len(column_cell(column, t).plain) <= whole.widths[index] for t in trunks)
-    expected = [t for t in trunks
-                if not wanted or any(wanted in column_cell(c, t).plain.casefold() for c in COLUMNS)]
+    shown = [[column_cell(c, t).plain for c in COLUMNS] + [cell_text(connection.get(name)) for connection in
+                                                             t.connections or () for name in SEARCHED_IN_CONNECTIONS]
+             for t in trunks]
+    expected = [t for t, texts in zip(trunks, shown, strict=True)
+                if not wanted or any(wanted in text.casefold() for text in texts)]
     assert whole.view(None, False, wanted) == expected

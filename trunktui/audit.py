@@ -61,6 +61,7 @@ class AuditLog:
         account: Any = None,
         trunk: Any = None,
         connection: Any = None,
+        connection_name: Any = None,
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
         error: TrunkTuiError | None = None,
@@ -70,7 +71,9 @@ class AuditLog:
         """Append one line; ``read_back`` records what a read-back after a lost answer showed.
 
         ``connection`` is the trunk connection a change on a 2022+ switch
-        acted on; lines of other changes carry no such member.
+        acted on, and ``connection_name`` its name as last read, so that a
+        line of an update or a move names it; lines of other changes carry
+        no such members.
         """
         secrets = _secrets(before, after)
         if read_back is not None:
@@ -86,6 +89,7 @@ class AuditLog:
             "account": _bounded(account),
             "trunk": _bounded(trunk),
             **({} if connection is None else {"connection": _bounded(connection)}),
+            **({} if connection_name is None else {"connection_name": _bounded(connection_name)}),
             "before": None if before is None else _bounded(redact(before)),
             "after": None if after is None else _bounded(redact(after)),
             "result": result,
@@ -169,13 +173,64 @@ def _shown(value: Any) -> str:
     return quoted(value) if isinstance(value, str) else format_value(value)
 
 
-def describe_change(entry: Mapping[str, Any]) -> str:
-    """What an entry changed: old -> new per field, or the trunk's name."""
+_MASKED = "***"
+"""What ``redact`` wrote in place of a secret."""
+
+_MOVES = {"up": "up", "down": "down", "first": "to the top", "last": "to the bottom"}
+"""How a move's word reads in a line."""
+
+
+def _sides(entry: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     before, after = (value if isinstance(value := entry.get(side), dict) else {} for side in ("before", "after"))
-    if entry.get("action") == "update":
-        return ", ".join(f"{k}: {_shown(before.get(k))} -> {_shown(v)}" for k, v in after.items())
+    return before, after
+
+
+def _secret_shown(value: Any) -> str:
+    return _MASKED if value == _MASKED else _shown(value)
+
+
+def _changed(name: str, old: Any, new: Any) -> str:
+    """One member's old -> new; a secret that was set and is set anew only as changed, its text never known."""
+    if not is_secret(name):
+        return f"{name}: {_shown(old)} -> {_shown(new)}"
+    if old == _MASKED and new == _MASKED:
+        return f"{name}: (changed)"
+    return f"{name}: {_secret_shown(old)} -> {_secret_shown(new)}"
+
+
+def _moved(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+    """A move of a connection: where to (a word or a place), and from which place."""
+    to, was = after.get("order_no"), before.get("order_no")
+    where = _MOVES.get(to) if isinstance(to, str) else None
+    said = f"moved {where or f'to place {_shown(to)}'}"
+    return said if was is None else f"{said} from place {_shown(was)}"
+
+
+def describe_change(entry: Mapping[str, Any]) -> str:
+    """What an entry changed: old -> new per field, where a connection moved, or what was created or deleted
+    (a trunk by its name, a connection by its destination: its name is said by ``describe_connection``)."""
+    before, after = _sides(entry)
+    action = entry.get("action")
+    if action in ("update", "update connection"):
+        return ", ".join(_changed(k, before.get(k), v) for k, v in after.items())
+    if action == "move connection":
+        return _moved(before, after)
     source = after or before
+    if action in ("create connection", "delete connection"):
+        return f"destination {_shown(source.get('destination'))}" if "destination" in source else ""
     return f"name {_shown(source.get('name'))}" if source else ""
+
+
+def describe_connection(entry: Mapping[str, Any]) -> str:
+    """The connection an entry acted on, by id (``-`` for a failed create) and name; empty for a trunk's entry."""
+    action = entry.get("action")
+    if "connection" not in entry and not (isinstance(action, str) and action.endswith(" connection")):
+        return ""
+    before, after = _sides(entry)
+    named = entry.get("connection_name", (after if action == "create connection" else before).get("name"))
+    i_connection = entry.get("connection")
+    said = "-" if i_connection is None else format_value(i_connection)
+    return said if named is None else f"{said} {_shown(named)}"
 
 
 def failure_message(entry: Mapping[str, Any]) -> str | None:
@@ -204,5 +259,6 @@ def describe_entry(entry: Mapping[str, Any]) -> str:
     time, action, login, server, profile, account, trunk = (
         "-" if (value := entry.get(key)) is None else format_value(value)
         for key in ("time", "action", "login", "server", "profile", "account", "trunk"))
-    return (f"{time}  {action}  {login}@{server} [{profile}]  account {account} trunk {trunk}  "
+    connection = f" connection {said}" if (said := describe_connection(entry)) else ""
+    return (f"{time}  {action}  {login}@{server} [{profile}]  account {account} trunk {trunk}{connection}  "
             f"{describe_change(entry)}  {describe_result(entry)}")

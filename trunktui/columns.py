@@ -7,7 +7,8 @@ the first (the top of the order, where calls go first). A worked-out value
 is for showing and exporting only; nothing sends it anywhere.
 
 A trunk whose connections could not be read has no such values: they are
-``ABSENT``, shown as unknown (never 0) and sorted as NULL.
+``ABSENT``, shown as unknown (never 0) and sorted as NULL. The quick filter
+also finds a trunk by any of its connections' ``SEARCHED_IN_CONNECTIONS``.
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ def _first_destination(trunk: Trunk) -> Any:
         return ABSENT
     return trunk.connections[0].get("destination")
 
+
+SEARCHED_IN_CONNECTIONS = ("name", "destination")
+"""The members of every connection of a 2022+ trunk the quick filter finds it by, though no column shows them:
+a backup SBC is found by its address."""
 
 CONNECTION_COUNT = Derived("connection_count", "Conns", _connection_count)
 FIRST_DESTINATION = Derived("first_destination", "First destination", _first_destination)

@@ -22,8 +22,9 @@ from trunktui.tui.screens.accounts import AccountsScreen
 from trunktui.tui.screens.audit import AuditScreen
 from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.screens.confirm import Question
+from trunktui.tui.screens.connection import ConnectionScreen, ConnectionTable
 from trunktui.tui.screens.export import ExportScreen
-from trunktui.tui.screens.help import KEY_WIDTH, HelpScreen, key_name
+from trunktui.tui.screens.help import KEY_WIDTH, HelpScreen, binding_keys
 from trunktui.tui.screens.password import PasswordScreen
 from trunktui.tui.screens.trunk import TrunkScreen
 from trunktui.tui.screens.trunks import TrunksScreen
@@ -34,7 +35,9 @@ SECTIONS = {
     AccountsScreen: "Account picker",
     TrunksScreen: "Trunk table",
     Grid: "Every table",
-    TrunkScreen: "Trunk form",
+    TrunkScreen: "Trunk and connection forms",
+    ConnectionScreen: "Trunk and connection forms",
+    ConnectionTable: "A trunk's connections",
     Question: "Dialogs",
     ChoiceScreen: "Dialogs",
     ExportScreen: "Dialogs",
@@ -75,8 +78,7 @@ async def test_every_binding_is_in_help(app: TrunkApp, owner: type) -> None:
         listed = keys_listed(sections[title])
         for binding in owner.BINDINGS:
             assert isinstance(binding, Binding)
-            names = [binding.key_display] if binding.key_display else [key_name(k) for k in binding.key.split(",")]
-            missing = [name for name in names if name not in listed]
+            missing = [name for name in binding_keys(binding) if name not in listed]
             assert not missing, f"{owner.__name__}: {binding.action} on {missing} is not in help's {title!r}"
 
 
@@ -84,9 +86,9 @@ async def test_help_says_what_types_into_a_box_and_how_to_quit(app: TrunkApp) ->
     async with app.run_test(size=SMALL) as pilot:
         sections = await help_sections(pilot)
         flat = {title: " ".join(text.split()) for title, text in sections.items()}
-        for title in ("Account picker", "Trunk table", "Trunk form", "Dialogs"):
+        for title in ("Account picker", "Trunk table", "Trunk and connection forms", "Dialogs"):
             assert "type" in flat[title], f"{title}: nothing says which keys type into a box"
-        assert "Revert" in flat["Trunk form"]
+        assert "Revert" in flat["Trunk and connection forms"]
         assert "Quit, after asking (Ctrl+Q quits at once)" in flat["Trunk table"]
         assert "Quit, after asking (Ctrl+Q quits at once)" in flat["Account picker"]
         assert "Ctrl+Q Quit at once" in flat["Everywhere"]
@@ -112,3 +114,14 @@ async def test_help_lists_each_key_of_a_part_once_and_says_how_to_switch_profile
         everywhere = " ".join(sections["Everywhere"].split())
         assert "Ctrl+P" in everywhere and "\"Profile: …\" switches" in everywhere, everywhere
         assert "Ctrl+P, Audit trail opens it" in " ".join(sections["Audit trail"].split())
+
+
+async def test_help_lists_the_keys_of_a_trunks_connections(app: TrunkApp) -> None:
+    """Add, delete and move (Shift+arrows or the brackets) in a 2022+ trunk's connection list, and what Enter opens."""
+    async with app.run_test(size=SMALL) as pilot:
+        sections = await help_sections(pilot)
+    text = " ".join(sections["A trunk's connections (2022+)"].split())
+    for row in ("a Add a connection", "d, Del Delete the highlighted connection",
+                "⇧↑, [ Move the highlighted connection one place up",
+                "⇧↓, ] Move the highlighted connection one place down", "Enter opens a connection"):
+        assert row in text, text

@@ -33,14 +33,16 @@ from tests.tui.driving import (
 )
 from tests.wire import ForwardingTransport, RecordingTransport
 from trunktui.api import ConnectionSettings, SippyClient
-from trunktui.audit import audit_path
+from trunktui.audit import AuditLog, audit_path
 from trunktui.cli import argument_parser
 from trunktui.cli.launch import plan
 from trunktui.profiles.config import load_config
 from trunktui.profiles.session import Overrides, Session, session_for
 from trunktui.simulator import SimulatorServer, Store, seed_demo
+from trunktui.text import quoted
 from trunktui.tui.app import TrunkApp
 from trunktui.tui.form import TrunkForm
+from trunktui.tui.grid import Grid
 from trunktui.tui.screens.accounts import AccountsScreen
 from trunktui.tui.screens.audit import AuditScreen
 from trunktui.tui.screens.confirm import ConfirmScreen
@@ -142,6 +144,19 @@ async def test_production_delete_needs_the_typed_name(sim: Sim, client: SippyCli
         await pilot.press("enter")
         await settle(pilot)
     assert server_trunk(client, i_trunk) is None
+
+
+async def test_the_box_for_the_typed_name_is_seen_before_anything_is_typed(sim: Sim) -> None:
+    """At 80x24 the box under "Type the trunk's name" has a frame, so an operator sees where to type."""
+    app = make_app(sim, label="PROD Amsterdam", production=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_account(pilot, WHOLESALE)
+        await pilot.press("d")
+        lines = (await rendered(pilot, "Type the trunk's name", "Cancel", "Delete")).splitlines()
+        at = next(row for row, line in enumerate(lines) if "Type the trunk's name" in line)
+        assert "▔" * 40 in lines[at + 1] and "▁" * 40 in lines[at + 3], "\n".join(lines)
+        await pilot.press(*"sinch")
+        assert "sinch" in (await rendered(pilot, "sinch")).splitlines()[at + 2]
 
 
 async def test_unverified_tls_is_flagged_in_the_header(sim: Sim, tmp_path: Path) -> None:
@@ -332,6 +347,29 @@ async def test_an_edit_in_the_app_is_audited_and_shown(sim: Sim, client: SippyCl
     assert entry["action"] == "update" and entry["trunk"] == i_trunk and entry["profile"] == "lab"
     assert entry["before"]["password"] == "***" and entry["after"] == {
         "description": "audited from the form", "password": "***"}
+
+
+async def test_the_audit_view_says_which_connection_changed_and_how(sim22: Sim) -> None:
+    """On a 2022+ switch each change of a connection is a row naming the connection and saying the change:
+    old -> new for an update (a password never as its text), where a move took it."""
+    log = AuditLog(profile="lab", server="sw", login="acme", path=audit_path())
+    with SippyClient(sim22.settings(), audit=log) as client:
+        i_trunk = client.list_trunks(account_id(client, WHOLESALE))[0].i_trunk
+        top = client.list_connections(i_trunk)[0]
+        client.update_connection(top, {"capacity": 480, "password": "N3wer"}, account=1)
+        client.update_connection(top, {"order_no": "down"}, account=1)
+    app = make_app(sim22, settings={"api": "2022"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_audit()
+        await settle(pilot)
+        grid = app.screen.query_one(Grid)
+        await until(pilot, lambda: grid.row_count == 2, "both lines")
+        moved, updated = ([text.plain for text in grid.get_row_at(row)] for row in (0, 1))
+    named = f"{top.i_trunk_connection} {quoted(top.name)}"
+    assert moved[5:] == [str(i_trunk), named, "OK", f"moved down from place {top.get('order_no')}"]
+    assert updated[5:] == [str(i_trunk), named, "OK", f"capacity: {top.get('capacity')} -> 480, password: “” -> ***"]
+    assert top.get("password") == ""
 
 
 async def test_the_environment_password_stays_with_the_connection_it_was_given_for(

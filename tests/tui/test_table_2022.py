@@ -190,6 +190,23 @@ async def test_the_quick_filter_finds_a_first_destination(sim22: Sim) -> None:
         assert len(screen.trunks) > 1
 
 
+async def test_the_quick_filter_finds_a_trunk_by_any_connections_destination_or_name(sim22: Sim) -> None:
+    """A backup SBC's address, which no column shows, finds its trunk; so does a connection's name."""
+    async with make_app(sim22).run_test(size=SMALL) as pilot:
+        screen = await open_account(pilot, WHOLESALE)
+        table = trunk_table(pilot.app)
+        held = {trunk.name: trunk.connections or () for trunk in screen.trunks}
+        seen = [(c.get("destination"), c.name) for connections in held.values() for c in connections]
+        name, backup = next((name, connections[1]) for name, connections in held.items()
+                            if len(connections) > 1 and seen.count((connections[1].get("destination"),
+                                                                    connections[1].name)) == 1)
+        for wanted in (backup.get("destination"), backup.name):
+            await pilot.press("slash", "ctrl+u", *wanted, "down")
+            await settle(pilot)
+            assert name in column(table, "name"), wanted
+            assert backup.get("destination") not in column(table, "first_destination")
+
+
 async def test_a_hostile_destination_is_shown_literally(unreadable: Unreadable) -> None:
     carriers(unreadable)
     async with foreign_app(unreadable).run_test(size=(200, 24)) as pilot:

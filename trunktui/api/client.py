@@ -42,6 +42,7 @@ class AuditSink(Protocol):
         account: Any = None,
         trunk: Any = None,
         connection: Any = None,
+        connection_name: Any = None,
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
         error: TrunkTuiError | None = None,
@@ -245,11 +246,12 @@ class SippyClient:
         literal = re.sub(r"([\\%_])", r"\\\1", name)
         return [trunk for trunk in self.list_trunks(i_account, literal) if trunk.name == name]
 
-    def get_trunk(self, i_trunk: int) -> Trunk:
-        """One trunk; on a 2022+ switch with its connections, read right after it."""
+    def get_trunk(self, i_trunk: int, connections: bool = True) -> Trunk:
+        """One trunk; on a 2022+ switch with its connections, read right after it, unless ``connections``
+        is False (a check of the trunk's own members needs no more)."""
         answer = self.call("getTrunkInfo", i_trunk=i_trunk)
         members = dict(_struct(answer, "trunk", "getTrunkInfo"))
-        if self._take_rows([members]).has_connections:
+        if self._take_rows([members]).has_connections and connections:
             return Trunk(members, self.list_connections(i_trunk))
         return Trunk(members)
 
@@ -319,8 +321,10 @@ class SippyClient:
         ``MULTICALL_BATCH`` where the switch has it, else one call per trunk.
 
         A trunk whose connections could not be read has the error that said
-        so in its place; the others are not held up by it. A batch that
-        fails whole (the link dropped) gives its error to each of its
+        so in its place; the others are not held up by it. A multicall whose
+        answer cannot be read at all (one connection's text holds what XML
+        forbids) is asked again one trunk at a time. A batch that fails
+        whole otherwise (the link dropped) gives its error to each of its
         trunks. An id no switch could have (a switch's answer is not to be
         trusted) is not sent.
         """
@@ -337,8 +341,13 @@ class SippyClient:
                 asked.append(place)
         for start in range(0, len(asked), MULTICALL_BATCH):
             batch = asked[start:start + MULTICALL_BATCH]
+            calls = [("getTrunkConnectionsList", {"i_trunk": i_trunks[p]}) for p in batch]
             try:
-                results = self._read_many([("getTrunkConnectionsList", {"i_trunk": i_trunks[p]}) for p in batch])
+                results = self._read_many(calls)
+            except ProtocolError:
+                # One trunk's connections the answer could not be read for spoil its whole multicall:
+                # asked one at a time, only that trunk goes without.
+                results = self._read_each(calls)
             except ApiError as error:
                 results = [error] * len(batch)
             for place, result in zip(batch, results, strict=True):
@@ -363,11 +372,15 @@ class SippyClient:
             else:
                 self._multicall = True
                 return _multicall_results(answer, [method for method, _ in calls])
+        return self._read_each(calls)
+
+    def _read_each(self, calls: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any] | ApiError]:
+        """Each call's answer, one call at a time, or the fault or unreadable answer it met in its place."""
         results: list[dict[str, Any] | ApiError] = []
         for method, params in calls:
             try:
                 results.append(self.call(method, **params))
-            except FaultError as error:
+            except (FaultError, ProtocolError) as error:
                 results.append(error)
         return results
 
@@ -393,8 +406,8 @@ class SippyClient:
         params = CONNECTIONS.update_params(changes)
         i_connection = _key(CONNECTIONS, connection)
         with self._audited(_connection_action(changes), account=account, trunk=connection.get("i_trunk"),
-                           connection=i_connection, before={name: connection.get(name) for name in changes},
-                           after=changes):
+                           connection=i_connection, connection_name=connection.get("name"),
+                           before={name: connection.get(name) for name in changes}, after=changes):
             self.call("updateTrunkConnection", i_trunk_connection=i_connection, **params)
 
     def delete_connection(self, connection: TrunkConnection, account: Any = None) -> None:
@@ -417,10 +430,24 @@ class SippyClient:
             applied = not differing(wanted, now.members, wanted)
         if self.audit is not None:
             self.audit.record(_connection_action(wanted), account=account, trunk=connection.get("i_trunk"),
-                              connection=connection.i_trunk_connection,
+                              connection=connection.i_trunk_connection, connection_name=connection.get("name"),
                               before={name: connection.get(name) for name in wanted}, after=wanted,
                               read_back=applied, note=reason)
         return applied, now
+
+    def check_connection_create(self, values: Mapping[str, Any], reason: str,
+                                account: Any = None) -> list[TrunkConnection]:
+        """After a connection's create whose answer was lost (``reason``), look for it by name in its trunk;
+        audit what was found. ``account`` is its trunk's, for the audit trail."""
+        i_trunk, name = values.get("i_trunk"), values.get("name")
+        if not isinstance(i_trunk, int) or not isinstance(name, str):
+            raise InputError("A connection is looked for by its trunk and name.")
+        found = [connection for connection in self.list_connections(i_trunk) if connection.name == name]
+        if self.audit is not None:
+            self.audit.record("create connection", account=account, trunk=i_trunk,
+                              connection=found[0].i_trunk_connection if found else None, after=values,
+                              read_back=bool(found), note=reason)
+        return found
 
     def trunk_policies(self) -> tuple[str, ...]:
         """The routing policies the switch offers (``getDictionary``), or () when it does not say."""

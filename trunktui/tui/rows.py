@@ -6,7 +6,8 @@ is worked out in the worker thread that received it, a column at a time
 as well), and handed to the event loop through ``Arrivals``;
 ``TrunkRows.extend`` then only appends. ``TrunkRows`` holds each column's
 width and values, and each trunk's case-folded cell text for the quick
-filter; a column's sort order is worked out the first time it is asked
+filter (with its connections' names and destinations, which no column
+shows); a column's sort order is worked out the first time it is asked
 for, kept, and merged with each later batch (a sorted run and a new batch,
 not a whole new sort). Filtering and sorting
 produce lists of indices, which stay cheap at 50,000 trunks.
@@ -14,6 +15,7 @@ produce lists of indices, which stay cheap at 50,000 trunks.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from trunktui.columns import Column, Derived
+from trunktui.columns import SEARCHED_IN_CONNECTIONS, Column, Derived
 from trunktui.model import ABSENT, Trunk
 from trunktui.tui.cells import cell_column, is_number, number_key, text_keys, width
 
@@ -88,6 +90,18 @@ def _columns(members: list[Mapping[str, Any]], names: list[str]) -> list[Sequenc
     return [[row.get(name) for row in members] for name in names]
 
 
+def _connection_texts(trunks: list[Trunk]) -> list[list[str]]:
+    """Each trunk's connections' ``SEARCHED_IN_CONNECTIONS`` as the connection list shows them, joined per
+    trunk, as one more column of filter text; none where no trunk of the batch has connections (2020)."""
+    if not any(trunk.connections for trunk in trunks):
+        return []
+    values = [connection.members.get(name) for trunk in trunks for connection in trunk.connections or ()
+              for name in SEARCHED_IN_CONNECTIONS]
+    texts = iter(cell_column(values)[0])
+    per = len(SEARCHED_IN_CONNECTIONS)
+    return [[_SEPARATOR.join(itertools.islice(texts, per * len(trunk.connections or ()))) for trunk in trunks]]
+
+
 @dataclass(frozen=True)
 class RowBatch:
     """Trunks just arrived, in the server's order, with their table text."""
@@ -119,7 +133,7 @@ class RowBatch:
             else:
                 values.append(next(read))
                 made.append(cell_column(values[-1]))
-        texts = [texts for texts, _, _ in made]
+        texts = [texts for texts, _, _ in made] + _connection_texts(trunks)
         haystacks = list(map(str.casefold, map(_SEPARATOR.join, zip(*texts, strict=True))))
         plain = frozenset(name for name, (_, _, is_plain) in zip(names, made, strict=True) if is_plain)
         return cls(trunks, tuple(widest for _, widest, _ in made), haystacks, dict(zip(names, values, strict=True)),

@@ -11,7 +11,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from trunktui.audit import audit_path, describe_change, describe_result, failure_message, read_recent
+from trunktui.audit import (
+    audit_path,
+    describe_change,
+    describe_connection,
+    describe_result,
+    failure_message,
+    read_recent,
+)
 from trunktui.text import counted, printable
 from trunktui.tui.base import Dialog
 from trunktui.tui.calls import CallFailed, Outcome
@@ -21,7 +28,8 @@ from trunktui.tui.widgets import StatusLine
 
 SHOWN = 200
 COLUMNS = (("time", "Time (UTC)"), ("action", "Action"), ("who", "Who"), ("profile", "Profile"),
-           ("account", "Account"), ("trunk", "Trunk"), ("result", "Result"), ("change", "Change"))
+           ("account", "Account"), ("trunk", "Trunk"), ("connection", "Connection"), ("result", "Result"),
+           ("change", "Change"))
 
 
 class AuditRead(Outcome):
@@ -39,6 +47,7 @@ def entry_cells(entry: dict[str, Any]) -> list[Text]:
         cell(entry.get("profile")),
         cell(entry.get("account")),
         cell(entry.get("trunk")),
+        Text(printable(describe_connection(entry), 60)),
         Text(printable(describe_result(entry), 60), style="green" if failure is None else "bold red"),
         Text(printable(describe_change(entry), 120)),
     ]

@@ -104,7 +104,7 @@ class ConfirmScreen(Question[bool]):
     def before_buttons(self) -> ComposeResult:
         if self.type_to_confirm is not None:
             yield Static(Text(f"This is a production switch. Type the {self.noun}'s name to enable Delete:"))
-            yield SafeInput(id="typed", compact=True, select_on_focus=False)
+            yield SafeInput(id="typed", select_on_focus=False)
             yield Static(id="mismatch", classes="hint -empty")
 
     def buttons(self) -> ComposeResult:

@@ -23,7 +23,7 @@ from trunktui.tui.base import Dialog
 
 KEY_NAMES = {"question_mark": "?", "slash": "/", "ctrl": "Ctrl", "shift": "Shift", "up": "↑", "down": "↓",
              "left": "←", "right": "→", "pageup": "PgUp", "pagedown": "PgDn", "escape": "Escape",
-             "enter": "Enter", "delete": "Del"}
+             "enter": "Enter", "delete": "Del", "left_square_bracket": "[", "right_square_bracket": "]"}
 KEY_WIDTH = 16
 
 ACTION_WORDS = {
@@ -63,6 +63,10 @@ DIALOG_TYPING = ("The focused button is what Enter does; for anything destructiv
                  "dialog's text box (a production delete, an export path) letters type, and Enter there "
                  "confirms.")
 
+CONNECTIONS = ("On a 2022+ switch a trunk's form lists its connections, top to bottom as calls try them; "
+               "these keys work in that list. Enter opens a connection in a form of its own, with the trunk "
+               "form's keys.")
+
 AUDIT = "Ctrl+P, Audit trail opens it: the latest creates, edits and deletes, failed ones too."
 
 
@@ -98,6 +102,12 @@ def key_name(key: str) -> str:
     return "+".join(names)
 
 
+def binding_keys(binding: Binding) -> list[str]:
+    """A binding's keys as help names them; a ``key_display`` stands for the first (the footer shows that one)."""
+    names = [key_name(key.strip()) for key in binding.key.split(",")]
+    return [binding.key_display, *names[1:]] if binding.key_display else names
+
+
 def key_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
     """A row per action: its keys, and what it does.
 
@@ -111,7 +121,7 @@ def key_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
     for binding in bindings:
         if not isinstance(binding, Binding):
             continue
-        shown = [binding.key_display] if binding.key_display else [key_name(k.strip()) for k in binding.key.split(",")]
+        shown = binding_keys(binding)
         name = binding.action.split("(")[0]
         row = binding.action if binding.tooltip else name
         listed = keys.setdefault(row, [])
@@ -129,6 +139,7 @@ def sections() -> list[Section]:
     from trunktui.tui.screens.audit import AuditScreen
     from trunktui.tui.screens.choose import ChoiceScreen
     from trunktui.tui.screens.confirm import Question
+    from trunktui.tui.screens.connection import ConnectionScreen, ConnectionTable
     from trunktui.tui.screens.export import ExportScreen
     from trunktui.tui.screens.password import PasswordScreen
     from trunktui.tui.screens.trunk import TrunkScreen
@@ -139,7 +150,9 @@ def sections() -> list[Section]:
         Section("Account picker", key_rows(AccountsScreen.BINDINGS), [PICKER_TYPING]),
         Section("Trunk table", key_rows(TrunksScreen.BINDINGS), [TABLE_TYPING, PATTERNS]),
         Section("Every table (accounts, trunks, audit trail)", key_rows(Grid.BINDINGS)),
-        Section("Trunk form", key_rows(TrunkScreen.BINDINGS), [FORM_TYPING, FORM]),
+        Section("Trunk and connection forms", key_rows([*TrunkScreen.BINDINGS, *ConnectionScreen.BINDINGS]),
+                [FORM_TYPING, FORM]),
+        Section("A trunk's connections (2022+)", key_rows(ConnectionTable.BINDINGS), [CONNECTIONS]),
         Section("Dialogs", key_rows([*Question.BINDINGS, *ChoiceScreen.BINDINGS, *ExportScreen.BINDINGS,
                                      *PasswordScreen.BINDINGS]), [DIALOG_TYPING]),
         Section("Audit trail", key_rows(AuditScreen.BINDINGS), [AUDIT]),
