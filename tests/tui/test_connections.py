@@ -653,6 +653,23 @@ async def test_a_connection_save_whose_answer_is_lost_is_read_back_and_said(sim2
     assert check["result"]["read_back"] == "applied"
 
 
+async def test_a_connection_create_whose_answer_is_lost_is_looked_up_and_audited(sim22: Sim) -> None:
+    """The create took, its answer broke: the connection is found by name in its trunk, the screen goes on
+    to it, and the audit trail holds the failed attempt and what the read-back found."""
+    async with app22(sim22).run_test(size=SMALL) as pilot:
+        await opened(pilot)
+        calls = sim22.server.stats.calls
+        sim22.server.knobs.fail_mode = FailMode.TRUNCATED
+        sim22.server.knobs.fail_every = calls + 1  # the create's answer breaks
+        await add_reserve(pilot)
+        sim22.server.knobs.fail_every = 0
+        await settle(pilot)
+    assert names_on_switch(sim22).count("reserve") == 1
+    attempt, check = read_recent(audit_path())
+    assert attempt["action"] == check["action"] == "create connection"
+    assert check["result"]["read_back"] == "applied" and check["connection"] == connection_id(sim22, "reserve")
+
+
 async def test_a_move_whose_answer_is_lost_is_read_back_and_said(sim22: Sim) -> None:
     async with app22(sim22).run_test(size=SMALL) as pilot:
         await opened(pilot)

@@ -122,8 +122,8 @@ class ConnectionScreen(RecordScreen):
         return self.client.create_connection({**values, "i_trunk": self.i_trunk}, self.account)
 
     def find_made(self, values: dict[str, Any], reason: str) -> list[Any]:
-        return [c.i_trunk_connection for c in self.client.list_connections(self.i_trunk)
-                if c.name == values.get("name")]
+        found = self.client.check_connection_create({**values, "i_trunk": self.i_trunk}, reason, self.account)
+        return [connection.i_trunk_connection for connection in found]
 
     def anew(self, values: dict[str, Any]) -> RecordScreen:
         return ConnectionScreen(self.context, self.trunk, prefill={**values, "order_no": "last"},
