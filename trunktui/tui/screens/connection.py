@@ -42,8 +42,10 @@ class ConnectionTable(DataTable[Text]):
                 key_display="⇧↓", tooltip="Move the highlighted connection one place down"),
         Binding("a", "screen.connections_read_only('added')", show=False),
         Binding("d,delete", "screen.connections_read_only('deleted')", show=False),
-        Binding("shift+up,left_square_bracket,shift+down,right_square_bracket",
-                "screen.connections_read_only('moved')", show=False),
+        Binding("shift+up,left_square_bracket", "screen.connections_read_only('moved')", key_display="⇧↑",
+                show=False),
+        Binding("shift+down,right_square_bracket", "screen.connections_read_only('moved')", key_display="⇧↓",
+                show=False),
     ]
 
     def __init__(self) -> None:
