@@ -379,9 +379,8 @@ class TestLargeAccount:
             chosen = app.screen.current()  # type: ignore[attr-defined]
             assert table.row_count == 3000 and chosen.name == names[0] and table.cursor_row > 24
             await pilot.press("slash", *names[-1], "escape")  # one match (no scrollbar), then all again
-            await pilot.pause()
+            await until(pilot, lambda: names[-1] in screen_text(app), "the table to scroll to the selection")
             assert app.screen.current().name == names[-1]  # type: ignore[attr-defined]
-            assert names[-1] in screen_text(app)
 
 
 class TestPattern:
