@@ -376,4 +376,51 @@ async def test_palette_again_over_the_discard_question(sim: Sim) -> None:
         assert sum(isinstance(screen, CommandPalette) for screen in app.screen_stack) == 1
 
 
+
+
+# --- editing keys and characters in one read ------------------------------------------------
+
+EDITING = ["backspace", "delete", "left", "right", "home", "end"]
+
+
+async def typed_into(box: Input, pilot: Pilot[None], keys: list[str], at_once: bool) -> str:
+    """What ``box`` holds after ``keys``: delivered in one read, or each handled before the next."""
+    box.focus()
+    await pilot.pause()
+    box.value = "ab"
+    box.cursor_position = 2  # and nothing selected, as a box focused with its text selected has
+    await pilot.pause()
+    if at_once:
+        app = pilot.app
+        assert isinstance(app, TrunkApp)
+        burst(app, *keys)
+    else:
+        for key in keys:
+            await pilot.press(key)
+    await aftermath(pilot)
+    return box.value
+
+
+@fuzzed(keys=st.lists(st.sampled_from([*EDITING, "1", "x", "percent_sign"]), min_size=2, max_size=8))
+@example(keys=["backspace", "1"])
+@example(keys=["left", "left", "x", "end", "backspace"])
+@example(keys=["home", "delete", "x"])
+@pytest.mark.usefixtures("elsewhere")
+@pytest.mark.parametrize("box", ["#pattern", "#field-description #input"])
+async def test_editing_keys_in_one_read_act_in_the_order_they_came(box: str, keys: list[str]) -> None:
+    """Backspace then 1 in one read (typed fast, or over a laggy link) gives "a1" from "ab", as the two keys
+    pressed apart do: a box's own keys (Backspace, Left, Home, …) act before the characters after them."""
+    with running_sim() as sim:
+        app = make_app(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_account(pilot, WHOLESALE)
+            if box.startswith("#field"):
+                await pilot.press("enter")
+                await aftermath(pilot)
+            target = app.screen.query_one(box, Input)
+            apart = await typed_into(target, pilot, keys, at_once=False)
+            together = await typed_into(target, pilot, keys, at_once=True)
+            assert together == apart, f"{keys}: {together!r} in one read, {apart!r} apart"
+
+
 globals().update(long_runs(globals()))
