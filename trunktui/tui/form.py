@@ -38,14 +38,14 @@ from trunktui.model import Field, Kind, OnCreate, changed_fields
 from trunktui.text import STAND_INS, hidden, printable, restore, reversible
 from trunktui.tui.cells import NULL_STYLE
 from trunktui.tui.screens.confirm import value_text
-from trunktui.tui.widgets import InOrderInput, StyledOnMount, Tick
+from trunktui.tui.widgets import StyledOnMount, Tick
 
 
 class NullBox(Tick, StyledOnMount):
     """The NULL choice."""
 
 
-class FieldInput(InOrderInput, StyledOnMount):
+class FieldInput(Input, StyledOnMount):
     """A field's text box."""
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, RadioButton, Static
 
@@ -82,29 +81,7 @@ class StatusLine(Static):
         self.update(Text(printable(self.MARKS.get(state or "", "") + message)))
 
 
-class InOrderInput(Input):
-    """A text box that acts on a burst of keys in the order they came.
-
-    Keys typed fast, or over a laggy SSH link, arrive in one read. Textual
-    inserts a character as soon as the box gets its key, but runs the box's
-    own bindings (Backspace, Left, Home, …) only once the key has bubbled
-    up, after the keys that followed it: Backspace then 1 left "ab" as
-    "ab", not "a1". Here a key bound by the box itself runs its action as
-    the box gets it, before the next key; unless a screen around the box
-    handles that key itself (the picker's Home and End go to its list).
-    """
-
-    async def _on_key(self, event: events.Key) -> None:
-        if not any(hasattr(node, f"key_{event.name}") for node in self.ancestors):
-            for binding in self._bindings.key_to_bindings.get(event.key, ()):
-                if not binding.priority and await self.app.run_action(binding.action, self):
-                    event.stop()
-                    event.prevent_default()
-                    return
-        await super()._on_key(event)
-
-
-class SafeInput(InOrderInput):
+class SafeInput(Input):
     """A text box that never draws a control character someone pasted into it.
 
     Such characters become the visible stand-ins ``printable`` uses, so a

@@ -11,7 +11,6 @@ from textual.widgets import Input, Static
 
 from trunktui.text import printable
 from trunktui.tui.base import Dialog
-from trunktui.tui.widgets import InOrderInput
 
 
 class PasswordScreen(Dialog[str]):
@@ -35,7 +34,7 @@ class PasswordScreen(Dialog[str]):
             yield Static(Text(f"API password for {printable(self.who)}"), classes="title")
             if self.reason:
                 yield Static(Text(printable(self.reason)), classes="reason")
-            yield InOrderInput(password=True, id="password", placeholder="password")
+            yield Input(password=True, id="password", placeholder="password")
             skip = " · TRUNKTUI_PASSWORD skips this prompt" if self.environment else ""
             yield Static("Enter connects · Escape cancels" + skip, classes="hint")
 
