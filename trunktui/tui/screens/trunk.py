@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 from textual.worker import Worker, get_current_worker
 
+from trunktui.api import SippyClient
 from trunktui.errors import ApiError, TrunkTuiError
 from trunktui.model import Kind, Record, Trunk, TrunkConnection
 from trunktui.text import counted, printable
@@ -324,6 +325,11 @@ class TrunkScreen(RecordScreen):
             self.connections_changed()
             self.read_connections(select=i_connection)
 
+    def for_worker(self) -> tuple[SippyClient, Any, Any]:
+        """The client, the trunk's id and its account, read now: a worker must not read the screen later."""
+        assert self.trunk is not None
+        return self.client, self.trunk.i_trunk, self.trunk.get("i_account")
+
     def read_connections(self, select: Any = None, said: str = "") -> None:
         if self.trunk is None:
             return
@@ -344,7 +350,7 @@ class TrunkScreen(RecordScreen):
         if edge.i_trunk_connection == connection.i_trunk_connection:
             self.connection_status(f"{connection_name(connection)} is already {'first' if way == 'up' else 'last'}.")
             return
-        client, i_trunk, account = self.client, self.trunk.i_trunk, self.trunk.get("i_account")
+        client, i_trunk, account = self.for_worker()
         key, name = connection.i_trunk_connection, connection_name(connection)
         place = [c.i_trunk_connection for c in shown].index(key)
 
@@ -368,7 +374,7 @@ class TrunkScreen(RecordScreen):
         connection = self.chosen_connection()
         if connection is None or self.trunk is None:
             return
-        client, i_trunk, account = self.client, self.trunk.i_trunk, self.trunk.get("i_account")
+        client, i_trunk, account = self.for_worker()
 
         def delete() -> Outcome:
             client.delete_connection(connection, account)
@@ -403,7 +409,7 @@ class TrunkScreen(RecordScreen):
         if self.trunk is None or self.pending_connection is None:
             return
         connection, way = self.pending_connection
-        client, i_trunk, account = self.client, self.trunk.i_trunk, self.trunk.get("i_account")
+        client, i_trunk, account = self.for_worker()
         key = connection.i_trunk_connection
 
         def check() -> Outcome:
