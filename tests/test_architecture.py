@@ -15,6 +15,9 @@ BELOW_THE_UI = [
     "trunktui.columns",
     "trunktui.export",
     "trunktui.audit",
+    "trunktui.patterns",
+    "trunktui.search",
+    "trunktui.bulk",
     "trunktui.api",
     "trunktui.profiles.config",
     "trunktui.profiles.credentials",
@@ -51,6 +54,10 @@ def test_no_textual_below_the_ui(module: str) -> None:
     ("trunktui.api", "platformdirs"),
     ("trunktui.profiles.session", "trunktui.cli"),
     ("trunktui.audit", "trunktui.api"),
+    ("trunktui.api", "trunktui.search"),
+    ("trunktui.api", "trunktui.bulk"),
+    ("trunktui.search", "trunktui.audit"),
+    ("trunktui.bulk", "trunktui.audit"),
 ])
 def test_layers_do_not_reach_sideways_or_up(module: str, forbidden: str) -> None:
     loaded = loaded_after_import(module)

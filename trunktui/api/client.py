@@ -109,6 +109,19 @@ class SippyClient:
         if lists is not None:
             lists.close()
 
+    def fork(self) -> SippyClient:
+        """A client for the same switch and login, over connections of its own.
+
+        A connection sends one call at a time, so work that fans out (a
+        search of every account, a change to many trunks) makes several
+        calls at once through forks. A fork shares the audit trail and what
+        is known of the switch so far (its API, whether it has
+        ``system.multicall``), so it does not ask again.
+        """
+        twin = SippyClient(self.settings, self._transport, self.audit)
+        twin._finding, twin._multicall = self._finding, self._multicall
+        return twin
+
     def _lists_connection(self) -> Connection:
         with self._lists_made:
             if self._lists is None:
@@ -241,6 +254,33 @@ class SippyClient:
             self.api()
         return trunks
 
+    def trunks_of(self, i_accounts: Sequence[int], name_pattern: str | None = None) -> list[list[Trunk] | ApiError]:
+        """Several accounts' trunks, in the order of ``i_accounts``, without their connections: one
+        ``system.multicall`` where the switch has it, else one call per account.
+
+        An account whose list could not be read has the error that said so in
+        its place; the others are not held up by it. A multicall whose answer
+        cannot be read at all is asked again one account at a time. A failure
+        of the whole request (the link dropped) is raised.
+        """
+        pattern = {"name_pattern": name_pattern} if name_pattern else {}
+        calls = [("getTrunksList", {"i_account": i_account, **pattern}) for i_account in i_accounts]
+        try:
+            results = self._read_many(calls)
+        except ProtocolError:
+            results = self._read_each(calls)
+        found: list[list[Trunk] | ApiError] = []
+        for result in results:
+            try:
+                if isinstance(result, ApiError):
+                    raise result
+                rows = _structs(result, "trunks", "getTrunksList")
+                self._take_rows(rows)
+                found.append([Trunk(dict(row)) for row in rows])
+            except ApiError as error:
+                found.append(error)
+        return found
+
     def trunks_named(self, i_account: int, name: str) -> list[Trunk]:
         """The account's trunks called exactly ``name``: a pattern that matches it literally, then a check."""
         literal = re.sub(r"([\\%_])", r"\\\1", name)
@@ -306,6 +346,18 @@ class SippyClient:
             self.audit.record("create", account=i_account, trunk=found[0].i_trunk if found else None,
                               after=values, read_back=bool(found), note=reason)
         return found
+
+    def check_delete(self, trunk: Trunk, reason: str) -> bool:
+        """After a delete whose answer was lost (``reason``), look for the trunk in its account by name: is
+        it gone? The answer goes to the audit trail beside the failure recorded for the delete itself."""
+        i_account, name = trunk.get("i_account"), trunk.name
+        if not isinstance(i_account, int) or not isinstance(name, str):
+            raise InputError("A trunk is looked for by its account and name.")
+        gone = all(found.i_trunk != trunk.i_trunk for found in self.trunks_named(i_account, name))
+        if self.audit is not None:
+            self.audit.record("delete", account=i_account, trunk=trunk.i_trunk, before=trunk.members,
+                              read_back=gone, note=reason)
+        return gone
 
     def list_connections(self, i_trunk: int) -> tuple[TrunkConnection, ...]:
         """A 2022+ trunk's connections, top to bottom."""

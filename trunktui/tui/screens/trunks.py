@@ -19,7 +19,6 @@ break the table.
 from __future__ import annotations
 
 import gc
-import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +35,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from trunktui.columns import FIRST_DESTINATION, FIXED, Column, Table, table_for, value_of
 from trunktui.model import ABSENT, Account, Trunk
+from trunktui.patterns import pattern_problem
 from trunktui.text import counted, printable, quoted
 from trunktui.tui.base import AppScreen, Context, Shown
 from trunktui.tui.calls import CallFailed, Outcome
@@ -52,19 +52,11 @@ DEBOUNCE_SECONDS = 0.4
 CHANGING_ACTIONS = frozenset({"new", "clone", "delete"})
 PATTERN_HINT = "LIKE pattern: % any run · _ one character · \\ escapes · Enter applies now"
 QUICK_HINT = "Quick filter: the loaded rows holding this text in any column · Escape clears"
-_LONE_ESCAPE = re.compile(r"(?<!\\)(\\\\)*\\$")
 
 
 def _with_id(trunks: list[Trunk], i_trunk: int) -> int | None:
     """The position of the first trunk with this whole-number id, or None."""
     return next((i for i, trunk in enumerate(trunks) if trunk.members.get("i_trunk") == i_trunk), None)
-
-
-def pattern_problem(pattern: str) -> str | None:
-    """What is wrong with a LIKE pattern, or None; checked before it is sent."""
-    if _LONE_ESCAPE.search(pattern):
-        return "A pattern may not end with a lone \\ (write \\\\ for a backslash)."
-    return None
 
 
 class TrunksLoaded(Outcome):
