@@ -24,7 +24,7 @@ from enum import Enum
 from typing import Any
 
 from trunktui.api import SippyClient
-from trunktui.errors import ApiError, FaultError, HttpError, InputError, ReadOnlyError, TrunkTuiError
+from trunktui.errors import ApiError, FaultError, HttpError, InputError, ReadOnlyError, TransportError, TrunkTuiError
 from trunktui.model import Schema, Trunk, differing, format_value
 from trunktui.search import DEFAULT_CONCURRENCY, MOST_CONCURRENCY
 
@@ -123,7 +123,7 @@ class Status(Enum):
     UNKNOWN = "unknown"
     """Sent, but whether it took could not be told: read it again before anything else."""
     NOT_SENT = "not sent"
-    """Sending stopped before its turn."""
+    """Never sent: sending stopped before its turn, or the trunk could not be read first."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,8 @@ class Bulk:
     ``stop`` (from any thread) sends no further trunk; a change already on
     its way is waited for and reported, so the results say exactly what was
     sent. ``abandon`` stops waiting for those too: their result is unknown.
+    Once the switch cannot be reached (``lost``), no further trunk is sent
+    either: each would only wait out its timeout.
     """
 
     def __init__(self, client: SippyClient, plan: Plan, *, concurrency: int = DEFAULT_CONCURRENCY) -> None:
@@ -165,6 +167,8 @@ class Bulk:
         self._told = threading.Lock()
         self._results: list[Result | None] = [None] * len(plan.changes)
         self._ended = 0
+        self.lost: TransportError | None = None
+        """Why the switch could not be reached, once it could not: sending stopped there."""
 
     def stop(self) -> None:
         self._stopped.set()
@@ -199,9 +203,10 @@ class Bulk:
             worker.join()
         for fork in self._forks:
             fork.close()
+        why = "sending stopped " + ("before its turn" if self.lost is None else "when the switch could not be reached")
         for place, change in enumerate(self.plan.changes):
             if self._results[place] is None:
-                self._end(place, Result(change, Status.NOT_SENT, "sending stopped before its turn"), tell)
+                self._end(place, Result(change, Status.NOT_SENT, why), tell)
         return [result for result in self._results if result is not None]
 
     def _work(self, client: SippyClient, work: queue.Queue[int], tell: Callable[[Sent], None]) -> None:
@@ -231,7 +236,8 @@ class Bulk:
         except FaultError as error:
             return self._missing(client, change, error)
         except TrunkTuiError as error:
-            return Result(change, Status.FAILED, f"not sent: it could not be read first ({error})")
+            self._check_link(error)
+            return Result(change, Status.NOT_SENT, f"it could not be read first ({error})")
         names = [spec.name for spec in self.plan.schema.fields if spec.name in trunk.members]
         theirs = differing(trunk.members, now.members, names)
         if theirs:
@@ -251,6 +257,12 @@ class Bulk:
             return self._read_back(client, change, error, now)
         return Result(change, Status.DONE, "deleted" if change.delete else "", now)
 
+    def _check_link(self, error: TrunkTuiError) -> None:
+        """A switch that cannot be reached gets no further trunk (unless it was given up on: then that is why)."""
+        if isinstance(error, TransportError) and not self._abandoned.is_set():
+            self.lost = self.lost or error
+            self._stopped.set()
+
     def _missing(self, client: SippyClient, change: Change, error: FaultError) -> Result:
         """The trunk could not be read: gone, if its account's list lacks it (fault codes say nothing sure)."""
         try:
@@ -260,7 +272,7 @@ class Bulk:
             gone = False
         if gone:
             return Result(change, Status.GONE, "no longer on the switch")
-        return Result(change, Status.FAILED, f"not sent: it could not be read first ({error})")
+        return Result(change, Status.NOT_SENT, f"it could not be read first ({error})")
 
     def _read_back(self, client: SippyClient, change: Change, error: ApiError, now: Trunk) -> Result:
         """The answer to a change was lost: read the trunk back to tell whether the switch made it."""
@@ -273,6 +285,7 @@ class Bulk:
             else:
                 applied, after = client.check_update(change.trunk.i_trunk, change.changes, reason, before=now.members)
         except TrunkTuiError as again:
+            self._check_link(again)
             return Result(change, Status.UNKNOWN, f"{reason}; reading it back failed too ({again})", now)
         if applied:
             return Result(change, Status.DONE, f"{reason}; read back: it was made", after)
