@@ -1,6 +1,7 @@
 """The two switches the benchmark measures against, each served by a process of its own.
 
     python tests/bench/servers.py simulator|simulator22|foreign TRUNKS
+    python tests/bench/servers.py search|search22 ACCOUNTS TRUNKS LATENCY
 
 ``simulator`` is trunktui's own simulator, trusting 127.0.0.1, plus a second
 simulator on the same data that takes a second to answer (for timing a
@@ -12,6 +13,11 @@ standard library's ``SimpleXMLRPCServer``, reached in trusted mode too. Both
 hold the same generated trunks (``add_bulk_trunks`` into an account
 ``bench``). A server of its own process never competes with the measuring
 process for the GIL.
+
+``search`` (``search22``: speaking the 2022+ API) is the simulator holding
+ACCOUNTS generated accounts of TRUNKS generated trunks each, answering every
+call LATENCY seconds late, as a switch across a network does: what a search
+of every account meets.
 
 It prints one JSON line (urls, i_customer, i_account) once it serves, and
 serves until its standard input closes.
@@ -27,7 +33,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.foreign import ForeignSwitch
-from trunktui.simulator import Knobs, SimulatorServer, Store, add_bulk_trunks, seed_demo
+from trunktui.simulator import Knobs, SimulatorServer, Store, add_bulk_trunks, add_extra_accounts, seed_demo
 from trunktui.versions import Api
 
 I_CUSTOMER = 1
@@ -66,9 +72,23 @@ def serve_foreign(count: int) -> dict[str, Any]:
     return {"url": switch.url, "slow_url": None, "i_customer": I_CUSTOMER, "i_account": 1}
 
 
+def serve_search(accounts: int, trunks: int, latency: float, api: Api = Api.V2020) -> dict[str, Any]:
+    store = Store()
+    seed_demo(store, api=api)
+    for i_account in add_extra_accounts(store, I_CUSTOMER, accounts):
+        add_bulk_trunks(store, i_account, trunks, api=api)
+    server = SimulatorServer(store, trusted_hosts=["127.0.0.1"], knobs=Knobs(latency=latency), api=api).start()
+    return {"url": server.url, "slow_url": None, "i_customer": I_CUSTOMER, "i_account": None}
+
+
 def main() -> None:
     kind, count = sys.argv[1], int(sys.argv[2])
-    serving = {"simulator": serve_simulator, "simulator22": serve_simulator_2022, "foreign": serve_foreign}[kind](count)
+    if kind.startswith("search"):
+        api = Api.V2022 if kind == "search22" else Api.V2020
+        serving = serve_search(count, int(sys.argv[3]), float(sys.argv[4]), api)
+    else:
+        serve = {"simulator": serve_simulator, "simulator22": serve_simulator_2022, "foreign": serve_foreign}[kind]
+        serving = serve(count)
     print(json.dumps(serving), flush=True)
     sys.stdin.read()
 
