@@ -16,6 +16,7 @@ BELOW_THE_UI = [
     "trunktui.export",
     "trunktui.audit",
     "trunktui.patterns",
+    "trunktui.fanout",
     "trunktui.search",
     "trunktui.bulk",
     "trunktui.api",

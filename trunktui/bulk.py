@@ -25,8 +25,8 @@ from typing import Any
 
 from trunktui.api import SippyClient
 from trunktui.errors import ApiError, FaultError, HttpError, InputError, ReadOnlyError, TransportError, TrunkTuiError
+from trunktui.fanout import DEFAULT_CONCURRENCY, FanOut
 from trunktui.model import Schema, Trunk, differing, format_value
-from trunktui.search import DEFAULT_CONCURRENCY, MOST_CONCURRENCY
 
 UNIQUE = frozenset({"name"})
 """Members that must differ between trunks of an account: never set on many at once."""
@@ -144,7 +144,7 @@ class Sent:
     total: int
 
 
-class Bulk:
+class Bulk(FanOut):
     """Send a ``Plan``: ``run`` blocks until every trunk has a ``Result``.
 
     ``stop`` (from any thread) sends no further trunk; a change already on
@@ -155,15 +155,9 @@ class Bulk:
     """
 
     def __init__(self, client: SippyClient, plan: Plan, *, concurrency: int = DEFAULT_CONCURRENCY) -> None:
-        if not 1 <= concurrency <= MOST_CONCURRENCY:
-            raise InputError(f"Concurrent calls must be 1 to {MOST_CONCURRENCY}, not {concurrency}.",
-                             field="concurrency")
-        self.client = client
+        super().__init__(client, concurrency)
         self.plan = plan
-        self.concurrency = concurrency
-        self._stopped = threading.Event()
         self._abandoned = threading.Event()
-        self._forks: list[SippyClient] = []
         self._told = threading.Lock()
         self._results: list[Result | None] = [None] * len(plan.changes)
         self._ended = 0
@@ -176,12 +170,7 @@ class Bulk:
     def abandon(self) -> None:
         self._stopped.set()
         self._abandoned.set()
-        for fork in list(self._forks):
-            fork.close()
-
-    @property
-    def stopped(self) -> bool:
-        return self._stopped.is_set()
+        self.cut()
 
     def run(self, tell: Callable[[Sent], None] = lambda sent: None) -> list[Result]:
         """Send each trunk's change; results in the plan's order. A read-only connection refuses before any."""
@@ -193,16 +182,13 @@ class Bulk:
             work.put(place)
         workers = []
         for _ in range(min(self.concurrency, len(self.plan.changes))):
-            fork = self.client.fork()
-            self._forks.append(fork)
-            workers.append(threading.Thread(target=self._work, args=(fork, work, tell), daemon=True,
+            workers.append(threading.Thread(target=self._work, args=(self.fork(), work, tell), daemon=True,
                                             name="trunktui-bulk"))
         for worker in workers:
             worker.start()
         for worker in workers:
             worker.join()
-        for fork in self._forks:
-            fork.close()
+        self.close()
         why = "sending stopped " + ("before its turn" if self.lost is None else "when the switch could not be reached")
         for place, change in enumerate(self.plan.changes):
             if self._results[place] is None:

@@ -25,13 +25,11 @@ from typing import Any
 
 from trunktui.api import SippyClient
 from trunktui.errors import ApiError, InputError, ProtocolError
+from trunktui.fanout import DEFAULT_CONCURRENCY, FanOut
 from trunktui.model import Account, Schema, Trunk, TrunkConnection
 from trunktui.patterns import has_wildcard, like_regex, pattern_problem
 from trunktui.versions import CONNECTIONS
 
-DEFAULT_CONCURRENCY = 4
-"""Calls in flight at once: enough to hide a distant switch's latency, few enough not to load it."""
-MOST_CONCURRENCY = 16
 ACCOUNTS_PER_CALL = 10
 """Accounts whose trunks one ``system.multicall`` asks for."""
 ACCOUNTS_PAGE = 100
@@ -239,7 +237,7 @@ class Summary:
     stopped: bool = False
 
 
-class Search:
+class Search(FanOut):
     """One search of every account of the login (or of ``accounts``, to try some again).
 
     ``run`` blocks until every account is searched or ``stop`` is called;
@@ -250,15 +248,9 @@ class Search:
     def __init__(self, client: SippyClient, query: Query, *, concurrency: int = DEFAULT_CONCURRENCY,
                  accounts: Sequence[Account] | None = None) -> None:
         query.check()
-        if not 1 <= concurrency <= MOST_CONCURRENCY:
-            raise InputError(f"Concurrent calls must be 1 to {MOST_CONCURRENCY}, not {concurrency}.",
-                             field="concurrency")
-        self.client = client
+        super().__init__(client, concurrency)
         self.query = query
-        self.concurrency = concurrency
         self.accounts = None if accounts is None else list(accounts)
-        self._stopped = threading.Event()
-        self._forks: list[SippyClient] = []
         self._told = threading.Lock()
         self._summary = Summary()
         self._total: int | None = None
@@ -269,12 +261,7 @@ class Search:
     def stop(self) -> None:
         """Search no more: calls in flight are cut off, and what was found stays found."""
         self._stopped.set()
-        for fork in list(self._forks):
-            fork.close()
-
-    @property
-    def stopped(self) -> bool:
-        return self._stopped.is_set()
+        self.cut()
 
     def run(self, tell: Callable[[Searched], None] = lambda searched: None) -> Summary:
         """Search, telling each account's matches as they come; return the whole of it.
@@ -285,8 +272,8 @@ class Search:
         connections = api.has_connections and self.query.in_connections(api.trunks)
         work: queue.Queue[Account | None] = queue.Queue()
         listed: list[Account] = []
-        lister = self._fork()
-        workers = [threading.Thread(target=self._work, args=(self._fork(), api.trunks, connections, work, tell),
+        lister = self.fork()
+        workers = [threading.Thread(target=self._work, args=(self.fork(), api.trunks, connections, work, tell),
                                     daemon=True, name="trunktui-search") for _ in range(self.concurrency)]
         for worker in workers:
             worker.start()
@@ -304,19 +291,11 @@ class Search:
                 work.put(None)
             for worker in workers:
                 worker.join()
-            for fork in self._forks:
-                fork.close()
+            self.close()
         summary = self._summary
         summary.stopped = self.stopped
         summary.unsearched = [account for account in listed if id(account) not in self._reached]
         return summary
-
-    def _fork(self) -> SippyClient:
-        fork = self.client.fork()
-        self._forks.append(fork)
-        if self.stopped:
-            fork.close()
-        return fork
 
     def _every_account(self, client: SippyClient) -> Iterator[Account]:
         """The accounts to search: those given, or the login's, a page at a time (a page that brings no
