@@ -59,7 +59,8 @@ from trunktui.tui.screens.trunks import TrunksScreen
 BOUND = (App, TrunkApp, CommandPalette, AccountsScreen, TrunksScreen, TrunkScreen, Grid, ChoiceScreen, Question,
          HelpScreen, ExportScreen, PasswordScreen, AuditScreen)
 """The app, its screens and dialogs, its table and the command palette: their bound keys are drawn."""
-CHARACTERS = {"space": " ", "slash": "/", "question_mark": "?", "percent_sign": "%", "backslash": "\\"}
+CHARACTERS = {"space": " ", "slash": "/", "question_mark": "?", "percent_sign": "%", "backslash": "\\",
+              "asterisk": "*"}
 """The character a named key types; other keys with names longer than one character type none."""
 TYPING = ["enter", "escape", "tab", "shift+tab", "up", "down", "left", "right", "home", "end", "pageup", "pagedown",
           "backspace", "delete", "ctrl+u", "ctrl+p", "ctrl+s", "ctrl+r", "f1", "f5", "space",

@@ -227,6 +227,12 @@ class TestTrunkTable:
         run_before = then(account(), keys("end"))
         assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=run_before)
 
+    def test_marked(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        """Three trunks marked at 80x24, the cursor on the second, scrolled a page sideways: the marks stay
+        at the left, and the count is beside the status line."""
+        run_before = then(account(), keys("space", "space", "down", "space", "up", "up", "up", "shift+right"))
+        assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=run_before)
+
     def test_load_fault(self, snap_compare: SnapCompare, sim: Sim) -> None:
         """The switch refuses the trunk list: the fault is in the status line."""
 

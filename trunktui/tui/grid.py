@@ -21,6 +21,13 @@ cannot push every other column off an 80-column screen: its cells end in
 an ellipsis. The first ``fixed`` columns (a trunk's ID and name) stay on
 the left while the rest scroll sideways, a column or a page at a time; the
 scrolled part always starts at a column's edge, to the very end.
+
+A grid given ``marked`` shows ``MARK`` in the first cell of each marked
+row, at the left edge, which never scrolls: that cell is always the blank
+before a column (the first, or the first one scrolled to), so the mark
+takes no room and the columns do not move when marking starts. Marked
+rows are also drawn in their own style, except under the cursor, where
+the mark alone tells them.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ Item = TypeVar("Item")
 PADDING = 1
 """Blank cells either side of every column."""
 SORT_MARKS = {False: " ▲", True: " ▼"}
+MARK = "✓"
 WIDEST = 3
 """A column's text takes at most 1/WIDEST of the grid's width (``NARROWEST`` cells at least)."""
 NARROWEST = 12
@@ -56,7 +64,7 @@ FIXED_SHARE = 2 / 3
 class Grid(ScrollView, Generic[Item], can_focus=True):
     """Rows of cells with a row cursor, a header that sorts on click, and zebra stripes."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"grid--header", "grid--cursor", "grid--even-row"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"grid--header", "grid--cursor", "grid--even-row", "grid--marked"}
     DEFAULT_CSS = """
     Grid {
         background: $surface;
@@ -64,6 +72,7 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         &:focus { background-tint: $foreground 5%; }
         & > .grid--header { text-style: bold; background: $panel; color: $foreground; }
         & > .grid--even-row { background: $surface-lighten-1 50%; }
+        & > .grid--marked { color: $text-warning; text-style: bold; }
         &:dark > .grid--even-row { background: $surface-darken-1 40%; }
         & > .grid--cursor {
             background: $block-cursor-blurred-background;
@@ -135,6 +144,7 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         sortable: bool = True,
         fixed: int = 0,
         opens: bool = True,
+        marked: Callable[[Item], bool] | None = None,
         id: str | None = None,
     ) -> None:
         """``columns`` are (key, label) pairs; ``cells`` gives one item's cells, one per column.
@@ -143,15 +153,18 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         posts ``HeaderSelected`` when a label is clicked. The first ``fixed``
         columns stay in view when the others scroll sideways. A grid whose
         rows open (``opens``) offers Enter in the footer while it has rows.
+        ``marked`` tells the rows that show ``MARK``; after marks change, the
+        rows are drawn anew (``refresh_row``, or ``refresh`` for many).
         """
         super().__init__(id=id)
         self.sortable = sortable
         self.fixed = fixed
         self.opens = opens
         self._cells = cells
+        self._marked = marked
         self._rows: Sequence[Item] = ()
         self._sorted: tuple[int, bool] | None = None
-        self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(256)
+        self._strips: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(256)
         self._style: Style | None = None
         """The grid's own style, kept until its styles change: Textual works it out from every ancestor."""
         self._set_columns(columns)
@@ -280,6 +293,10 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
     def move_cursor(self, row: int) -> None:
         self.cursor_row = row
 
+    def refresh_row(self, row: int) -> None:
+        """Draw the row anew (its mark changed), if it is in view."""
+        self.refresh_line(row + 1)
+
     def _scroll_to_cursor(self) -> None:
         """Bring the cursor's row into view below the header line, which never scrolls away."""
         if self.cursor_row < 0:
@@ -310,11 +327,11 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
             if row >= len(self._rows):
                 return Strip.blank(width, style)
             strip = self._row(row)
-        fixed = self.fixed_width
-        if not fixed:
+        left = max(self.fixed_width, 0 if self._marked is None else cell_len(MARK))
+        if not left:
             return strip.crop_extend(scroll_x, scroll_x + width, style)
-        return Strip.join([strip.crop_extend(0, fixed, style),
-                           strip.crop_extend(fixed + scroll_x, scroll_x + width, style)])
+        return Strip.join([strip.crop_extend(0, left, style),
+                           strip.crop_extend(left + scroll_x, scroll_x + width, style)])
 
     def _header(self) -> Strip:
         cells = []
@@ -324,8 +341,10 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         return self._line(cells, self.get_component_rich_style("grid--header"))
 
     def _row(self, row: int) -> Strip:
+        item = self._rows[row]
         cursor = row == self.cursor_row
-        strip = self._strips.get((row, cursor))
+        marked = self._marked is not None and self._marked(item)
+        strip = self._strips.get((row, cursor, marked))
         if strip is None:
             if cursor:
                 style = self.get_component_rich_style("grid--cursor")
@@ -333,8 +352,13 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
                 style = self.get_component_rich_style("grid--even-row")
             else:
                 style = Style.null()
-            strip = self._line(self._cells(self._rows[row]), style)
-            self._strips[(row, cursor)] = strip
+            if marked and not cursor:
+                style += self.get_component_rich_style("grid--marked", partial=True)
+            strip = self._line(self._cells(item), style)
+            if marked:
+                glyph = Segment(MARK, self.own_style + style)
+                strip = Strip.join([Strip([glyph], cell_len(MARK)), strip.crop(cell_len(MARK))])
+            self._strips[(row, cursor, marked)] = strip
         return strip
 
     def _line(self, cells: Sequence[Text], style: Style) -> Strip:

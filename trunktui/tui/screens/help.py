@@ -47,8 +47,10 @@ PICKER_TYPING = ("In the filter box letters and digits type (q and r too); Enter
                  "Escape clears the filter, F5 refreshes. Every account loads in the background (Escape "
                  "stops it) and the filter covers all that have arrived; an exact username or id not loaded "
                  "yet is looked up on the switch. ★ marks recently used accounts.")
-TABLE_TYPING = ("In the pattern and filter boxes every letter types (n, c, d, q, r too): Enter applies the "
-                "pattern and stays in the box, ↓ or Escape goes to the table, F5 still refreshes.")
+TABLE_TYPING = ("In the pattern and filter boxes every letter types (n, c, d, q, r, u, Space and * too): Enter "
+                "applies the pattern and stays in the box, ↓ or Escape goes to the table, F5 still refreshes.")
+MARKING = ("Marks stay with their trunks through filtering, sorting, scrolling and reloading; a reload or a new "
+           "pattern unmarks the trunks no longer listed, and the status line says how many.")
 PATTERNS = ("Name patterns use SQL LIKE: % matches any run of characters, _ exactly one, and \\ makes the "
             "next character literal (tel\\_%). Matching may be case-sensitive, as the switch decides. "
             "The quick filter narrows the loaded rows without asking the switch.")
@@ -148,7 +150,7 @@ def sections() -> list[Section]:
     return [
         Section("Everywhere", [*key_rows(TrunkApp.BINDINGS), *EVERYWHERE]),
         Section("Account picker", key_rows(AccountsScreen.BINDINGS), [PICKER_TYPING]),
-        Section("Trunk table", key_rows(TrunksScreen.BINDINGS), [TABLE_TYPING, PATTERNS]),
+        Section("Trunk table", key_rows(TrunksScreen.BINDINGS), [TABLE_TYPING, PATTERNS, MARKING]),
         Section("Every table (accounts, trunks, audit trail)", key_rows(Grid.BINDINGS)),
         Section("Trunk and connection forms", key_rows([*TrunkScreen.BINDINGS, *ConnectionScreen.BINDINGS]),
                 [FORM_TYPING, FORM]),

@@ -13,7 +13,8 @@ can be read, opened and scrolled while the rest arrives, and the count is
 final only once the answer is whole. ``Grid`` draws only the rows in view,
 so 50,000 trunks load, filter and sort without freezing the screen. Rows
 are positions, not ``i_trunk`` keys, so a server that repeats an id cannot
-break the table.
+break the table. Marks, on the other hand, are kept by trunk (``Marks``):
+they survive sorting, filtering and reloading, and go only with the trunk.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from trunktui.tui.base import AppScreen, Context, Shown
 from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import column_cell
 from trunktui.tui.grid import Grid
+from trunktui.tui.marks import Marks
 from trunktui.tui.rows import Arrivals, RowBatch, TrunkRows, release
 from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.screens.confirm import delete_dialog
@@ -146,6 +148,9 @@ class TrunksScreen(AppScreen[None]):
     TrunksScreen #quick { width: 2fr; }
     TrunksScreen #pattern-hint.-error { color: $text-error; }
     TrunksScreen #empty { height: 1fr; content-align: center middle; color: $text-muted; display: none; }
+    TrunksScreen #status-bar { height: auto; }
+    TrunksScreen #status { width: 1fr; }
+    TrunksScreen #marked { width: auto; padding: 0 1; color: $text-warning; text-style: bold; display: none; }
     """
     AUTO_FOCUS = "#trunks"
     BINDINGS = [
@@ -162,6 +167,10 @@ class TrunksScreen(AppScreen[None]):
         Binding("p", "focus_pattern", "Pattern", tooltip="Pattern: a name pattern, sent to the switch"),
         Binding("slash", "focus_quick", "Filter", key_display="/", tooltip="Filter the loaded rows (quick, local)"),
         Binding("s", "sort", "Sort", show=False, tooltip="Sort the trunks by a column (again to reverse)"),
+        Binding("space", "mark", "Mark", show=False, tooltip="Mark or unmark the highlighted trunk, then go down"),
+        Binding("asterisk", "mark_shown", "Mark all", key_display="*", show=False,
+                tooltip="Mark every trunk shown (if all are marked, unmark them)"),
+        Binding("u", "unmark_all", "Unmark all", show=False, tooltip="Unmark every marked trunk"),
         Binding("y", "copy", "Copy", show=False, tooltip="Copy the id, name or destination (works over SSH)"),
         Binding("x", "export", "Export", show=False,
                 tooltip="Export the visible rows, or every field as a backup (CSV or JSON)"),
@@ -204,6 +213,9 @@ class TrunksScreen(AppScreen[None]):
         self.received: tuple[int, int | None] | None = None
         self.retry_words: tuple[Callable[[str], str], Callable[[str], str] | None] | None = None
         """The words of the last fault that says how to retry, given the key that does."""
+        self.marks = Marks(self.i_account)
+        self.dropped = 0
+        """How many marks the last whole list dropped, their trunks gone from it."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -211,9 +223,11 @@ class TrunksScreen(AppScreen[None]):
             yield SafeInput(placeholder="Name pattern (server)", id="pattern", compact=True)
             yield SafeInput(placeholder="Quick filter (local)", id="quick", compact=True)
         yield Static(PATTERN_HINT, id="pattern-hint", classes="hint")
-        yield Grid(self.grid_columns(), self.row_cells, fixed=FIXED, id="trunks")
+        yield Grid(self.grid_columns(), self.row_cells, fixed=FIXED, marked=self.marks.__contains__, id="trunks")
         yield Static("", id="empty")
-        yield StatusLine(id="status")
+        with Horizontal(id="status-bar"):
+            yield StatusLine(id="status")
+            yield Static("", id="marked")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -335,6 +349,8 @@ class TrunksScreen(AppScreen[None]):
                 self.replace_rows()
             self.answered = arrivals.whole
             self.arrivals = None
+            self.dropped = self.marks.refresh(self.trunks)
+            self.show_marks()
             self.rebuild()
             self.set_aside()
             return
@@ -429,6 +445,8 @@ class TrunksScreen(AppScreen[None]):
     def trunk_deleted(self, deleted: TrunkDeleted) -> None:
         trunk = deleted.trunk
         self.rows = self.rows.without(trunk)
+        self.marks.unmark([trunk])
+        self.show_marks()
         self.rebuild()
         self.notify(f"Deleted trunk {printable(trunk.i_trunk)} {printable(trunk.name, 60)}", markup=False)
 
@@ -566,6 +584,8 @@ class TrunksScreen(AppScreen[None]):
                 parts.append(f"filter {quoted(wanted)} shows {shown:,}")
             if self.sort_by is not None:
                 parts.append(f"sorted by {self.sort_by.label} {'↓' if self.descending else '↑'}")
+            if self.dropped:
+                parts.append(f"{counted(self.dropped, 'marked trunk')} no longer listed: unmarked")
             status.show(" · ".join(parts))
         if shown:
             table.display, empty.display = True, False
@@ -768,6 +788,52 @@ class TrunksScreen(AppScreen[None]):
                 status.show(f"Not deleted: trunk {printable(trunk.i_trunk)} {printable(trunk.name, 60)} is unchanged.")
 
         self.open(delete_dialog(trunk, production=self.session.production), confirmed)
+
+    # --- marks ----------------------------------------------------------------------
+
+    def show_marks(self) -> None:
+        """Say beside the status line how many trunks are marked, while any is."""
+        count = self.query_one("#marked", Static)
+        count.update(Text(f"{len(self.marks):,} marked"))
+        count.display = bool(self.marks)
+
+    def action_mark(self) -> None:
+        """Space marks the highlighted trunk, or unmarks it, and moves down, so each Space marks the next."""
+        trunk = self.selected("mark")
+        if trunk is None:
+            return
+        grid = self.grid
+        if self.marks.toggle(trunk) is None:
+            self.notify(f"Trunk {printable(trunk.i_trunk, 20)} cannot be marked: its id is not a whole number.",
+                        severity="warning", markup=False)
+        grid.refresh_row(grid.cursor_row)
+        grid.cursor_row += 1
+        self.show_marks()
+
+    def action_mark_shown(self) -> None:
+        """Mark every trunk the table shows (the quick filter's rows); if every one is marked, unmark them."""
+        shown = self.shown
+        if not shown:
+            self.notify("Nothing to mark: the table shows no trunks.", severity="warning")
+            return
+        if self.marks.all_marked(shown):
+            self.marks.unmark(shown)
+        else:
+            unmarkable = self.marks.mark(shown)
+            if unmarkable:
+                self.notify(f"{counted(unmarkable, 'trunk')} could not be marked: "
+                            f"{'its id is' if unmarkable == 1 else 'their ids are'} not a whole number.",
+                            severity="warning")
+        self.grid.refresh()
+        self.show_marks()
+
+    def action_unmark_all(self) -> None:
+        if not self.marks:
+            self.notify("No trunk is marked.")
+            return
+        self.marks.clear()
+        self.grid.refresh()
+        self.show_marks()
 
     def action_sort(self) -> None:
         options = []
