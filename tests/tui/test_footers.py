@@ -34,6 +34,7 @@ from tests.tui.driving import (
 from trunktui.simulator import FailMode
 from trunktui.tui.app import TrunkApp
 from trunktui.tui.base import Dialog
+from trunktui.tui.screens.bulk import open_bulk_edit
 
 SMALL = (80, 24)
 Steps = Callable[[Pilot[None], Sim], Awaitable[None]]
@@ -193,8 +194,39 @@ async def audit_screen(pilot: Pilot[None], sim: Sim) -> None:
     await settle(pilot)
 
 
+async def bulk_form(pilot: Pilot[None], sim: Sim) -> None:
+    screen = await open_account(pilot, WHOLESALE)
+    assert open_bulk_edit(screen, screen.trunks[:5])
+    await settle(pilot)
+    await replace_text(pilot, "77", field="capacity")
+
+
+async def bulk_preview(pilot: Pilot[None], sim: Sim) -> None:
+    await bulk_form(pilot, sim)
+    await pilot.press("ctrl+s")
+
+
+async def bulk_sending(pilot: Pilot[None], sim: Sim) -> None:
+    await bulk_preview(pilot, sim)
+    sim.server.knobs.latency = 1.0
+    await pilot.press("right", "enter")
+
+
+async def bulk_stopping(pilot: Pilot[None], sim: Sim) -> None:
+    await bulk_sending(pilot, sim)
+    await pilot.press("escape")
+
+
+async def bulk_done(pilot: Pilot[None], sim: Sim) -> None:
+    """Sent, one trunk refused: Escape closes and r tries it again."""
+    await bulk_preview(pilot, sim)
+    sim.server.knobs.fail_mode, sim.server.knobs.fail_every = FailMode.FAULT, sim.server.stats.calls + 2
+    await pilot.press("right", "enter")
+    await settle(pilot)
+
+
 READ_ONLY = {"table_read_only": table, "form_read_only": form}
-PRODUCTION = {"dialog_delete_production": dialog_delete}
+PRODUCTION = {"dialog_delete_production": dialog_delete, "bulk_preview_production": bulk_preview}
 """A production delete asks for the trunk's name, in a box where every letter types."""
 OPENS = {"picker_list", "picker_loading", "picker_failed", "table", "table_loading", "table_opening",
          "table_read_only"}
@@ -224,6 +256,11 @@ STATES: dict[str, Steps] = {
     "dialog_export": dialog_export,
     "help": help_screen,
     "audit": audit_screen,
+    "bulk_form": bulk_form,
+    "bulk_preview": bulk_preview,
+    "bulk_sending": bulk_sending,
+    "bulk_stopping": bulk_stopping,
+    "bulk_done": bulk_done,
     **READ_ONLY,
     **PRODUCTION,
 }

@@ -20,6 +20,8 @@ from trunktui.tui.app import TrunkApp
 from trunktui.tui.grid import Grid
 from trunktui.tui.screens.accounts import AccountsScreen
 from trunktui.tui.screens.audit import AuditScreen
+from trunktui.tui.screens.bulk import BulkEditScreen
+from trunktui.tui.screens.bulk_send import PreviewScreen, SendingScreen
 from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.screens.confirm import Question
 from trunktui.tui.screens.connection import ConnectionScreen, ConnectionTable
@@ -42,6 +44,9 @@ SECTIONS = {
     ChoiceScreen: "Dialogs",
     ExportScreen: "Dialogs",
     PasswordScreen: "Dialogs",
+    BulkEditScreen: "Changes to many trunks",
+    PreviewScreen: "Changes to many trunks",
+    SendingScreen: "Changes to many trunks",
     AuditScreen: "Audit trail",
     HelpScreen: "Help",
 }

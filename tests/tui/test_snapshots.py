@@ -57,6 +57,7 @@ from tests.wire import ForwardingTransport
 from trunktui.simulator import Store, seed_demo
 from trunktui.tui.screens import record as record_module
 from trunktui.tui.screens import trunks as trunks_module
+from trunktui.tui.screens.bulk import open_bulk_edit
 from trunktui.tui.screens.connection import ConnectionTable
 from trunktui.versions import Api
 
@@ -374,6 +375,42 @@ class TestTrunkScreen2022:
     def test_delete_connection_dialog(self, snap_compare: SnapCompare, sim22: Sim) -> None:
         run_before = then(opened(LOGGED_IN), on_connections(2), keys("d"))
         assert snap_compare(app22(sim22), terminal_size=SMALL, run_before=run_before)
+
+
+def bulk_form(count: int = 5) -> RunBefore:
+    """The form setting fields on account 1's first ``count`` trunks, as marked in its table."""
+
+    async def run(pilot: Pilot) -> None:
+        table = await open_account(pilot, WHOLESALE)
+        assert open_bulk_edit(table, table.trunks[:count])
+        await settle(pilot)
+
+    return run
+
+
+async def bulk_capacity(pilot: Pilot) -> None:
+    """Capacity 120 typed (its NULL box unticked first) and a description: typing ticks each."""
+    null = pilot.app.screen.query_one("#field-capacity #null")
+    null.focus()
+    await pilot.press("space")
+    await replace_text(pilot, "120", field="capacity")
+    await replace_text(pilot, "Moved to SBC 4", field="description")
+    await settle(pilot)
+
+
+class TestBulk:
+    def test_set_fields_form(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=then(bulk_form(), bulk_capacity))
+
+    def test_preview(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        """Cancel is focused; each trunk's old and new values, and the totals."""
+        run_before = then(bulk_form(), bulk_capacity, keys("ctrl+s"))
+        assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=run_before)
+
+    def test_results(self, snap_compare: SnapCompare, sim: Sim) -> None:
+        """Sent: each trunk's result in the order of the preview, and the summary."""
+        run_before = then(bulk_form(), bulk_capacity, keys("ctrl+s"), keys("right", "enter"))
+        assert snap_compare(make_app(sim), terminal_size=SMALL, run_before=run_before)
 
 
 class TestDialogs:

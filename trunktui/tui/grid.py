@@ -18,7 +18,8 @@ scrolls sideways with the rows.
 
 No column is wider than a third of the grid (``WIDEST``), so one long value
 cannot push every other column off an 80-column screen: its cells end in
-an ellipsis. The first ``fixed`` columns (a trunk's ID and name) stay on
+an ellipsis. The last column of a grid that ``stretch``es may take what
+the others leave. The first ``fixed`` columns (a trunk's ID and name) stay on
 the left while the rest scroll sideways, a column or a page at a time; the
 scrolled part always starts at a column's edge, to the very end.
 
@@ -145,6 +146,7 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         fixed: int = 0,
         opens: bool = True,
         marked: Callable[[Item], bool] | None = None,
+        stretch: bool = False,
         id: str | None = None,
     ) -> None:
         """``columns`` are (key, label) pairs; ``cells`` gives one item's cells, one per column.
@@ -155,11 +157,14 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         rows open (``opens``) offers Enter in the footer while it has rows.
         ``marked`` tells the rows that show ``MARK``; after marks change, the
         rows are drawn anew (``refresh_row``, or ``refresh`` for many).
+        In a grid that ``stretch``es, the last column (the one worth reading
+        whole: a result's detail) may also take the room the others leave.
         """
         super().__init__(id=id)
         self.sortable = sortable
         self.fixed = fixed
         self.opens = opens
+        self.stretch = stretch
         self._cells = cells
         self._marked = marked
         self._rows: Sequence[Item] = ()
@@ -232,10 +237,14 @@ class Grid(ScrollView, Generic[Item], can_focus=True):
         """
         mark = len(SORT_MARKS[False]) if self.sortable else 0
         cap = max(self.size.width // WIDEST, NARROWEST) if self.size.width else None
-        return tuple(
+        fitted = [
             max(width if cap is None else min(width, cap), cell_len(label) + mark)
             for width, label in zip(widths, self.labels, strict=True)
-        )
+        ]
+        if self.stretch and cap is not None and fitted:
+            left = self.scrollable_content_region.width - sum(width + 2 * PADDING for width in fitted[:-1])
+            fitted[-1] = max(fitted[-1], min(widths[-1], left - 2 * PADDING))
+        return tuple(fitted)
 
     def _refit(self) -> None:
         """Work the column widths out again for the rows and size the grid has now."""

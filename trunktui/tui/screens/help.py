@@ -70,6 +70,10 @@ CONNECTIONS = ("On a 2022+ switch a trunk's form lists its connections, top to b
                "form's keys.")
 
 AUDIT = "Ctrl+P, Audit trail opens it: the latest creates, edits and deletes, failed ones too."
+BULK = ("Setting fields on many trunks: tick a field (Space), or edit it, to set it on every trunk; only ticked "
+        "fields are sent, and each trunk keeps its other values. The preview shows each trunk's value now → after "
+        "and sends nothing until confirmed (Cancel is the default; a production switch asks for the number of "
+        "trunks). A trunk changed on the switch since it was read is skipped and listed as a conflict.")
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,8 @@ def sections() -> list[Section]:
     from trunktui.tui.grid import Grid
     from trunktui.tui.screens.accounts import AccountsScreen
     from trunktui.tui.screens.audit import AuditScreen
+    from trunktui.tui.screens.bulk import BulkEditScreen
+    from trunktui.tui.screens.bulk_send import PreviewScreen, SendingScreen
     from trunktui.tui.screens.choose import ChoiceScreen
     from trunktui.tui.screens.confirm import Question
     from trunktui.tui.screens.connection import ConnectionScreen, ConnectionTable
@@ -157,6 +163,8 @@ def sections() -> list[Section]:
         Section("A trunk's connections (2022+)", key_rows(ConnectionTable.BINDINGS), [CONNECTIONS]),
         Section("Dialogs", key_rows([*Question.BINDINGS, *ChoiceScreen.BINDINGS, *ExportScreen.BINDINGS,
                                      *PasswordScreen.BINDINGS]), [DIALOG_TYPING]),
+        Section("Changes to many trunks", key_rows([*BulkEditScreen.BINDINGS, *PreviewScreen.BINDINGS,
+                                                    *SendingScreen.BINDINGS]), [BULK]),
         Section("Audit trail", key_rows(AuditScreen.BINDINGS), [AUDIT]),
         Section("Help", key_rows(HelpScreen.BINDINGS)),
     ]
