@@ -51,7 +51,10 @@ from trunktui.tui.widgets import SafeInput, StatusLine
 SET_ASIDE_GROWTH = 200_000
 """Objects set aside from the garbage collector beyond those of the first list shown, at most (about 30 MB)."""
 DEBOUNCE_SECONDS = 0.4
-CHANGING_ACTIONS = frozenset({"new", "clone", "delete"})
+CHANGING_ACTIONS = frozenset({"new", "clone", "delete", "edit_marked", "delete_marked"})
+ON_MARKED = {"edit_marked": True, "delete_marked": True, "delete": False}
+"""Actions offered only while trunks are marked (True), or only while none is (False): ``d`` deletes the
+marked trunks while any is marked, else the highlighted one."""
 PATTERN_HINT = "LIKE pattern: % any run · _ one character · \\ escapes · Enter applies now"
 QUICK_HINT = "Quick filter: the loaded rows holding this text in any column · Escape clears"
 
@@ -157,11 +160,17 @@ class TrunksScreen(AppScreen[None]):
         Binding("enter", "open", "Open", show=False, tooltip="Open the highlighted trunk"),
         Binding("n", "new", "New", tooltip="New trunk in this account"),
         Binding("c", "clone", "Clone", tooltip="Clone the highlighted trunk into a new one"),
+        Binding("e", "edit_marked", "Edit ✓", tooltip="Set fields on every marked trunk (shown before it is sent)"),
+        Binding("d", "delete_marked", "Delete ✓",
+                tooltip="Delete every marked trunk (each listed before; Cancel is the default)"),
+        Binding("delete", "delete_marked", "Delete ✓", show=False),
         Binding("d", "delete", "Delete", tooltip="Delete the highlighted trunk (asks first; Cancel is the default)"),
         Binding("delete", "delete", "Delete", show=False),
+        Binding("e", "need_marks", show=False),
         Binding("n", "read_only('created')", show=False),
         Binding("c", "read_only('cloned')", show=False),
         Binding("d,delete", "read_only('deleted')", show=False),
+        Binding("e", "read_only('changed')", show=False),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Refresh the trunks from the switch"),
         Binding("f5", "refresh", "Refresh", show=False),
         Binding("p", "focus_pattern", "Pattern", tooltip="Pattern: a name pattern, sent to the switch"),
@@ -792,10 +801,30 @@ class TrunksScreen(AppScreen[None]):
     # --- marks ----------------------------------------------------------------------
 
     def show_marks(self) -> None:
-        """Say beside the status line how many trunks are marked, while any is."""
+        """Say beside the status line how many trunks are marked, while any is; the keys that act on the
+        marked trunks, or on the highlighted one, follow."""
         count = self.query_one("#marked", Static)
         count.update(Text(f"{len(self.marks):,} marked"))
         count.display = bool(self.marks)
+        self.refresh_bindings()
+
+    def action_need_marks(self) -> None:
+        self.notify("Mark trunks first: Space marks the highlighted one, * every one shown.", severity="warning")
+
+    def action_edit_marked(self) -> None:
+        from trunktui.tui.screens.bulk import open_bulk_edit
+
+        open_bulk_edit(self, self.marks.trunks(), self.changed_many)
+
+    def action_delete_marked(self) -> None:
+        from trunktui.tui.screens.bulk import open_bulk_delete
+
+        open_bulk_delete(self, self.marks.trunks(), self.changed_many)
+
+    def changed_many(self, ids: list[int] | None) -> None:
+        """Back from a change to many trunks: the list is read again if it reached any (marks kept by trunk)."""
+        if ids:
+            self.load()
 
     def action_mark(self) -> None:
         """Space marks the highlighted trunk, or unmarks it, and moves down, so each Space marks the next."""
@@ -907,7 +936,11 @@ class TrunksScreen(AppScreen[None]):
         Their keys then reach ``read_only`` instead, which says why nothing happens.
         """
         if action in CHANGING_ACTIONS:
-            return not self.session.read_only
+            if self.session.read_only:
+                return False
+            return action not in ON_MARKED or ON_MARKED[action] == bool(self.marks)
         if action == "read_only":
             return self.session.read_only
+        if action == "need_marks":
+            return not self.session.read_only and not self.marks
         return True
