@@ -92,6 +92,10 @@ def test_no_file_is_no_config(tmp_path: Path) -> None:
     ('[profiles.lab]\nurl = "x"\nusername = "u"\napi = 2022\n', 4,
      "api must be 'auto' or '2020' or '2022' (quoted), not 2022"),
     ('[profiles.lab]\nurl = "x"\nusername = "u"\napi = true\n', 4, "(quoted), not true"),
+    ('[profiles.lab]\nurl = "x"\nusername = "u"\nconcurrency = 0\n', 4, "concurrency must be 1 to 16"),
+    ('[profiles.lab]\nurl = "x"\nusername = "u"\nconcurrency = 17\n', 4, "must be 1 to 16, not 17"),
+    ('[profiles.lab]\nurl = "x"\nusername = "u"\nconcurrency = "4"\n', 4,
+     "concurrency must be an integer"),
 ])
 def test_mistakes_name_the_file_the_line_and_what_is_expected(
     tmp_path: Path, text: str, line: int, words: str
@@ -583,3 +587,28 @@ def test_the_api_option_holds_for_every_profile_switched_to(tmp_path: Path) -> N
         assert session_for(config.profile(name), None, Overrides(api="2022")).settings.api == "2022"
     assert session_for(config.profile("prod"), None).settings.api == "2020"
     assert session_for(config.profile("lab"), None).settings.api == "auto"
+
+
+def test_the_concurrency_option_holds_for_every_profile_switched_to(tmp_path: Path) -> None:
+    """--concurrency overrides a profile's own concurrency, for every profile; without it a
+    profile's own, or 4."""
+    text = GOOD.replace('username = "noc"\nread_only', 'username = "noc"\nconcurrency = 2\nread_only')
+    config = load_config(write(tmp_path, text))
+    assert config is not None and config.profile("prod").concurrency == 2
+    for name in ("lab", "prod", "mgmt"):
+        assert session_for(config.profile(name), None, Overrides(concurrency=9)).concurrency == 9
+    assert session_for(config.profile("prod"), None).concurrency == 2
+    assert session_for(config.profile("lab"), None).concurrency == 4
+    given = namespace(demo=True, concurrency=argument_parser().parse_args(
+        ["--concurrency", "16"]).concurrency)
+    assert plan(given).concurrency == 16
+
+
+@pytest.mark.parametrize(("count", "problem"), [
+    ("0", "must be between 1 and 16"), ("17", "must be between 1 and 16"), ("four", "must be a whole number"),
+])
+def test_a_concurrency_is_1_to_16(count: str, problem: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        argument_parser().parse_args(["--concurrency", count])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.endswith(f"argument --concurrency: {problem}, not {count!r}\n")

@@ -9,9 +9,12 @@ hide a distant switch's latency, few enough not to load it.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from trunktui.api import SippyClient
 from trunktui.errors import InputError
+
+if TYPE_CHECKING:
+    from trunktui.api import SippyClient
 
 DEFAULT_CONCURRENCY = 4
 MOST_CONCURRENCY = 16

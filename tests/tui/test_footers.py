@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
+from xmlrpc.client import Fault
 
 import pytest
 from textual.pilot import Pilot
@@ -188,6 +190,33 @@ async def help_screen(pilot: Pilot[None], sim: Sim) -> None:
     await pilot.press("f1")
 
 
+async def search(pilot: Pilot[None], sim: Sim) -> None:
+    await start(pilot)
+    await pilot.press("down", "f")
+    await settle(pilot)
+
+
+async def search_running(pilot: Pilot[None], sim: Sim) -> None:
+    await search(pilot, sim)
+    sim.server.knobs.latency = 2.0
+    await pilot.press(*"198.51.100", "enter")
+
+
+async def search_failed(pilot: Pilot[None], sim: Sim) -> None:
+    """Done, an account unread: every key of the search is offered."""
+    await search(pilot, sim)
+    answer = sim.store.trunk_batches
+
+    def batches(i_account: int, *args: Any, **kwargs: Any) -> Any:
+        if i_account == 2:
+            raise Fault(503, "busy")
+        return answer(i_account, *args, **kwargs)
+
+    sim.store.trunk_batches = batches  # type: ignore[method-assign]
+    await pilot.press(*"198.51.100", "enter")
+    await settle(pilot)
+
+
 async def audit_screen(pilot: Pilot[None], sim: Sim) -> None:
     await start(pilot)
     pilot.app.action_audit()  # type: ignore[attr-defined]
@@ -229,7 +258,7 @@ READ_ONLY = {"table_read_only": table, "form_read_only": form}
 PRODUCTION = {"dialog_delete_production": dialog_delete, "bulk_preview_production": bulk_preview}
 """A production delete asks for the trunk's name, in a box where every letter types."""
 OPENS = {"picker_list", "picker_loading", "picker_failed", "table", "table_loading", "table_opening",
-         "table_read_only"}
+         "table_read_only", "search_failed"}
 """The states with rows in a table that has the focus: there, and only there, Enter opens a row (a picker
 that refreshes, or failed to, keeps the rows it had)."""
 STATES: dict[str, Steps] = {
@@ -255,6 +284,9 @@ STATES: dict[str, Steps] = {
     "dialog_sort": dialog_sort,
     "dialog_export": dialog_export,
     "help": help_screen,
+    "search": search,
+    "search_running": search_running,
+    "search_failed": search_failed,
     "audit": audit_screen,
     "bulk_form": bulk_form,
     "bulk_preview": bulk_preview,

@@ -28,6 +28,7 @@ from trunktui.tui.screens.connection import ConnectionScreen, ConnectionTable
 from trunktui.tui.screens.export import ExportScreen
 from trunktui.tui.screens.help import KEY_WIDTH, HelpScreen, binding_keys
 from trunktui.tui.screens.password import PasswordScreen
+from trunktui.tui.screens.search import SearchScreen
 from trunktui.tui.screens.trunk import TrunkScreen
 from trunktui.tui.screens.trunks import TrunksScreen
 
@@ -36,6 +37,7 @@ SECTIONS = {
     TrunkApp: "Everywhere",
     AccountsScreen: "Account picker",
     TrunksScreen: "Trunk table",
+    SearchScreen: "Search of every account",
     Grid: "Every table",
     TrunkScreen: "Trunk and connection forms",
     ConnectionScreen: "Trunk and connection forms",
@@ -91,7 +93,8 @@ async def test_help_says_what_types_into_a_box_and_how_to_quit(app: TrunkApp) ->
     async with app.run_test(size=SMALL) as pilot:
         sections = await help_sections(pilot)
         flat = {title: " ".join(text.split()) for title, text in sections.items()}
-        for title in ("Account picker", "Trunk table", "Trunk and connection forms", "Dialogs"):
+        for title in ("Account picker", "Trunk table", "Search of every account", "Trunk and connection forms",
+                      "Dialogs"):
             assert "type" in flat[title], f"{title}: nothing says which keys type into a box"
         assert "Revert" in flat["Trunk and connection forms"]
         assert "Quit, after asking (Ctrl+Q quits at once)" in flat["Trunk table"]

@@ -30,12 +30,15 @@ from tests.tui.driving import (
     status_of,
     trunk_table,
     type_text,
+    until,
 )
 from tests.tui.test_key_bursts import aftermath, burst
 from trunktui.model import Trunk
 from trunktui.tui.app import TrunkApp
 from trunktui.tui.grid import MARK
 from trunktui.tui.marks import Marks
+from trunktui.tui.screens.bulk import BulkEditScreen
+from trunktui.tui.screens.bulk_send import PreviewScreen, SendingScreen, Stage
 
 SMALL = (80, 24)
 TALL = (80, 70)
@@ -259,15 +262,48 @@ async def test_a_new_pattern_keeps_the_marks_of_the_trunks_it_lists(app: TrunkAp
                                   f"{dropped} marked trunks no longer listed: unmarked")
 
 
-async def test_a_deleted_trunk_is_unmarked(app: TrunkApp) -> None:
+async def test_a_trunk_deleted_alone_is_unmarked(app: TrunkApp) -> None:
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_account(pilot, WHOLESALE)
-        await pilot.press("space", "space", "up", "d")
+        await pilot.press("space", "space", "u", "d")
         await settle(pilot)
         await pilot.press("tab", "enter")  # from Cancel to Delete
         await settle(pilot)
-        assert len(screen.trunks) == 58 and len(screen.marks) == 1
-        await rendered(pilot, "1 marked")
+        assert len(screen.trunks) == 58 and not screen.marks
+
+
+async def test_d_while_trunks_are_marked_deletes_them_after_a_preview_and_unmarks_them(app: TrunkApp) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_account(pilot, WHOLESALE)
+        await pilot.press("space", "down", "space", "up", "d")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, PreviewScreen)
+        await pilot.press("enter")  # Cancel is the default
+        await settle(pilot)
+        assert app.screen is screen and len(screen.trunks) == 59 and len(screen.marks) == 2
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("right", "enter")
+        sending = app.screen
+        assert isinstance(sending, SendingScreen)
+        await until(pilot, lambda: sending.stage is Stage.ENDED, "every trunk to end")
+        await pilot.press("escape")
+        await until(pilot, lambda: len(screen.trunks) == 57 and screen.answered is not None, "the list read again")
+        assert not screen.marks
+        assert "no longer listed" not in status_of(app)
+
+
+async def test_e_sets_fields_on_the_marked_trunks_and_they_stay_marked(app: TrunkApp) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_account(pilot, WHOLESALE)
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.screen is screen, "nothing is marked: e only says so"
+        await pilot.press("space", "space", "e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, BulkEditScreen) and len(form.trunks) == 2
 
 
 async def test_the_count_shows_beside_the_status_line_at_80x24(app: TrunkApp) -> None:
@@ -334,7 +370,7 @@ async def test_a_trunk_whose_id_is_not_a_number_is_not_marked_and_the_table_says
         assert said == ["Trunk x7 cannot be marked: its id is not a whole number."]
         await pilot.press("asterisk")
         assert names(screen.marks.trunks()) == ["fine"]
-        assert said[-1] == "1 trunk could not be marked: its id is not a whole number."
+        assert "1 trunk could not be marked: its id is not a whole number." in said[1:]
         await pilot.press("asterisk")
         assert not screen.marks
 

@@ -32,6 +32,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from xmlrpc.client import Fault
 
 import pytest
 from textual.containers import VerticalScroll
@@ -41,11 +42,13 @@ from tests.conftest import Sim, running_sim
 from tests.tui.driving import (
     WHOLESALE,
     add_long_named_trunk,
+    answers_held,
     field_input,
     leaks,
     make_app,
     open_account,
     open_trunk,
+    rendered,
     replace_text,
     route_app_through,
     secrets_of,
@@ -54,7 +57,9 @@ from tests.tui.driving import (
     type_text,
 )
 from tests.wire import ForwardingTransport
+from trunktui import search as search_module
 from trunktui.simulator import Store, seed_demo
+from trunktui.simulator.demo import add_extra_accounts
 from trunktui.tui.screens import record as record_module
 from trunktui.tui.screens import trunks as trunks_module
 from trunktui.tui.screens.bulk import open_bulk_edit
@@ -465,6 +470,61 @@ class TestProfiles:
         app = make_app(sim, label="PROD Amsterdam core switch cluster A", production=True,
                        settings={"url": "http://10.255.255.1:8080", "read_only": True})
         assert snap_compare(app, terminal_size=SMALL, run_before=settle)
+
+
+ACROSS = "198.51.100"
+"""Text in many demo trunks' destinations and outbound IPs."""
+
+
+@pytest.fixture
+def one_at_a_time(sim: Sim, monkeypatch: pytest.MonkeyPatch) -> Sim:
+    """A search reads one account a call, one call at a time, so matches come in the accounts' order; the
+    login has nine more accounts (of no trunks), and every answer takes a little while, so the list of
+    accounts is whole before the first account's trunks come."""
+    monkeypatch.setattr(search_module, "ACCOUNTS_PER_CALL", 1)
+    add_extra_accounts(sim.store, sim.logins["acme"].i_customer, 9)
+    sim.server.knobs.latency = 0.02
+    return sim
+
+
+def searched(text: str) -> RunBefore:
+    async def run(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("down", "f")
+        await settle(pilot)
+        await type_text(pilot, text)
+        await pilot.press("enter")
+
+    return run
+
+
+class TestSearch:
+    """The search of every account at 80x24: part way, and done with an account that could not be read."""
+
+    def test_in_progress(self, snap_compare: SnapCompare, one_at_a_time: Sim) -> None:
+        """Account 3's answer is held: the matches of accounts 1 and 2, and the search at 2 of 12 accounts."""
+        sim = one_at_a_time
+        with answers_held(sim, "trunk_batches", lambda i_account, *args, **kwargs: i_account == 3):
+
+            async def run_before(pilot: Pilot) -> None:
+                await searched(ACROSS)(pilot)
+                await rendered(pilot, "Searching… 2 of 12 accounts")
+
+            assert snap_compare(make_app(sim, concurrency=1), terminal_size=SMALL, run_before=run_before)
+
+    def test_done_with_a_failure(self, snap_compare: SnapCompare, one_at_a_time: Sim) -> None:
+        sim = one_at_a_time
+        sim.server.knobs.fail_every = 0
+        answer = sim.store.trunk_batches
+
+        def batches(i_account: int, *args: Any, **kwargs: Any) -> Any:
+            if i_account == 2:
+                raise Fault(503, "Database busy, try later")
+            return answer(i_account, *args, **kwargs)
+
+        sim.store.trunk_batches = batches  # type: ignore[method-assign]
+        run_before = then(searched(ACROSS), settle)
+        assert snap_compare(make_app(sim, concurrency=1), terminal_size=SMALL, run_before=run_before)
 
 
 class TestHelpScreen:

@@ -37,10 +37,12 @@ class Launch:
     read_only: bool = False
     account: int | str | None = None
     api: str | None = None
+    concurrency: int | None = None
 
     def __call__(self) -> int:
         if self.session is None:
-            return run_demo(hint=self.hint, read_only=self.read_only, account=self.account, api=self.api)
+            return run_demo(hint=self.hint, read_only=self.read_only, account=self.account, api=self.api,
+                            concurrency=self.concurrency)
         return run_app(replace(self.session, account=self.account), self.config)
 
 
@@ -79,10 +81,11 @@ def _account(text: str | None) -> int | str | None:
 def _plan(args: argparse.Namespace) -> Launch:
     _check(args)
     overrides = Overrides(read_only=args.read_only, verify=False if args.insecure else None,
-                          ca_bundle=args.ca_bundle, timeout=args.timeout, api=args.api)
+                          ca_bundle=args.ca_bundle, timeout=args.timeout, api=args.api,
+                          concurrency=args.concurrency)
     if args.demo:
         check_trust(None, overrides)
-        return Launch(None, read_only=args.read_only, api=args.api)
+        return Launch(None, read_only=args.read_only, api=args.api, concurrency=args.concurrency)
     if args.url:
         command_line = Profile(name="", url=args.url, mode="trusted" if args.trusted else "digest",
                                username=args.user or "", i_customer=args.customer)
@@ -98,7 +101,8 @@ def _plan(args: argparse.Namespace) -> Launch:
         raise ConfigError(config_path(), "no profiles file here; create one with: trunktui config init")
     if config is None or not (args.profile or config.default or len(config.profiles) == 1):
         check_trust(None, overrides)
-        return Launch(None, hint=DEMO_HINT, read_only=args.read_only, api=args.api)
+        return Launch(None, hint=DEMO_HINT, read_only=args.read_only, api=args.api,
+                      concurrency=args.concurrency)
     profile = config.profile(args.profile)
     check_trust(profile, overrides)
     return Launch(session_for(profile, resolve_password(profile), overrides), config)
@@ -111,7 +115,8 @@ def run_app(session: Session, config: Config | None) -> int:
     return terminal.run(TrunkApp(session, config))
 
 
-def run_demo(hint: str, read_only: bool, account: int | str | None = None, api: str | None = None) -> int:
+def run_demo(hint: str, read_only: bool, account: int | str | None = None, api: str | None = None,
+             concurrency: int | None = None) -> int:
     """Serve demo data on an ephemeral loopback port with fresh credentials.
 
     The simulator speaks the 2022+ API when ``api`` is "2022", else the
@@ -125,6 +130,9 @@ def run_demo(hint: str, read_only: bool, account: int | str | None = None, api: 
         login = logins[0]
         settings = ConnectionSettings(server.url, username=login.login, password=login.password, read_only=read_only,
                                       api=api or "auto")
-        return run_app(Session(settings, profile="demo", demo=True, hint=hint, account=account), None)
+        session = Session(settings, profile="demo", demo=True, hint=hint, account=account)
+        if concurrency is not None:
+            session = replace(session, concurrency=concurrency)
+        return run_app(session, None)
     finally:
         server.stop()

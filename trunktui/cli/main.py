@@ -49,6 +49,13 @@ def _seconds(text: str) -> float:
     return seconds
 
 
+def _concurrency(text: str) -> int:
+    """Calls at once to search every account or change many trunks."""
+    from trunktui.fanout import MOST_CONCURRENCY
+
+    return whole(text, 1, MOST_CONCURRENCY)
+
+
 def argument_parser() -> argparse.ArgumentParser:
     """The dashboard's options (the subcommands have their own)."""
     parser = argparse.ArgumentParser(
@@ -70,6 +77,8 @@ def argument_parser() -> argparse.ArgumentParser:
     parser.add_argument("--read-only", action="store_true", help="refuse every create, edit and delete")
     parser.add_argument("--api", choices=API_CHOICES, metavar="auto|2020|2022",
                         help="the switch's trunks API: auto (the default) works it out; 2022 means 2022 or later")
+    parser.add_argument("--concurrency", type=_concurrency, metavar="N",
+                        help="calls at once to search every account or change many trunks (1 to 16, default 4)")
     parser.add_argument("--account", metavar="ID|NAME",
                         help="open this account's trunks at once (i_account or username)")
     return parser

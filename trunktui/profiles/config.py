@@ -22,6 +22,7 @@ from platformdirs import user_config_path
 
 from trunktui.api.connection import customer_id_problem, timeout_problem
 from trunktui.errors import TrunkTuiError
+from trunktui.fanout import DEFAULT_CONCURRENCY, MOST_CONCURRENCY
 from trunktui.versions import API_CHOICES
 
 CONFIG_VARIABLE = "TRUNKTUI_CONFIG"
@@ -54,6 +55,7 @@ class Profile:
     read_only: bool = False
     production: bool = False
     api: str = "auto"
+    concurrency: int = DEFAULT_CONCURRENCY
     password_command: str | None = None
     password: str | None = field(default=None, repr=False)
 
@@ -167,6 +169,9 @@ def _profile(path: Path, text: str, name: str, table: Any) -> Profile:
         raise ConfigError(path, f"i_customer {problem}, not {values['i_customer']}", _line_of(text, name, "i_customer"))
     if "timeout" in values and (problem := timeout_problem(values["timeout"])) is not None:
         raise ConfigError(path, f"timeout {problem}, not {values['timeout']:g}", _line_of(text, name, "timeout"))
+    if "concurrency" in values and not 1 <= values["concurrency"] <= MOST_CONCURRENCY:
+        raise ConfigError(path, f"concurrency must be 1 to {MOST_CONCURRENCY}, not "
+                          f"{values['concurrency']}", _line_of(text, name, "concurrency"))
     mode_text = oct(stat.S_IMODE(path.stat().st_mode))[2:]
     if "password" in values and not _is_private(path):
         raise ConfigError(path, f"profile {name!r} has a password, but the file can be read by others "
@@ -242,6 +247,7 @@ username = "noc-api"
 timeout = 30
 read_only = false
 # api = "auto"                               # or "2020" / "2022" when the switch's version is known
+# concurrency = 4                     # calls at once to search every account or change many trunks (1-16)
 production = false
 
 [profiles.production]

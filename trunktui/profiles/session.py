@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from trunktui.api import ConnectionSettings, check_connection_settings
 from trunktui.errors import InputError
+from trunktui.fanout import DEFAULT_CONCURRENCY
 from trunktui.profiles.config import Profile
 
 _DEMO_URL = "http://127.0.0.1"
@@ -30,6 +31,7 @@ class Overrides:
     ca_bundle: str | None = None
     timeout: float | None = None
     api: str | None = None
+    concurrency: int | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class Session:
     hint: str = ""
     account: int | str | None = None
     overrides: Overrides = Overrides()
+    concurrency: int = DEFAULT_CONCURRENCY
+    """Calls at once when searching every account."""
 
     @property
     def who(self) -> str:
@@ -105,6 +109,7 @@ def session_for(profile: Profile, password: str | None, overrides: Overrides = O
         label=profile.title,
         production=profile.production,
         overrides=overrides,
+        concurrency=overrides.concurrency or profile.concurrency,
     )
 
 

@@ -383,10 +383,21 @@ class TrunkApp(Caller, App[None]):
         if not isinstance(self.screen, AuditScreen):
             self.push_screen(AuditScreen())
 
+    def action_search(self) -> None:
+        """Open the search over the screen in use, unless it is one."""
+        from trunktui.tui.screens.search import SearchScreen
+
+        screen = self.screen
+        if self.context is not None and isinstance(screen, AppScreen) and not isinstance(screen, SearchScreen):
+            screen.open(SearchScreen(self.context))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield from palette_commands(self)
         yield SystemCommand("Audit trail", "Recent creates, edits and deletes, with failures", self.action_audit)
+        if self.context is not None:
+            yield SystemCommand("Search every account…", "Find trunks by name, destination, description, "
+                                "outbound IP or username", self.action_search)
         if self.config is not None:
             for name, profile in sorted(self.config.profiles.items()):
                 marks = " · ".join(m for m in ("production" if profile.production else "",

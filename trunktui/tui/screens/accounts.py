@@ -94,6 +94,7 @@ class AccountsScreen(AppScreen[None]):
         Binding("enter", "open", "Open", show=False, tooltip="Open the highlighted account's trunks"),
         Binding("slash", "focus_filter", "Filter", key_display="/",
                 tooltip="Filter the accounts by username, description or id"),
+        Binding("f", "search", "Find"),
         Binding("r", "refresh", "Refresh", tooltip="Load the account list again (in the filter box: F5)"),
         # Both shown: the footer shows r, or F5 where r types into the filter box.
         Binding("f5", "refresh", "Refresh", key_display="F5"),
@@ -358,8 +359,8 @@ class AccountsScreen(AppScreen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """``/`` and the text typed after it in one burst land in the filter box, not in the list's own
-        keys (``r``, ``q``) or nowhere."""
-        self.keys_of_a_burst(event, {"slash": self.action_focus_filter})
+        keys (``r``, ``q``) or nowhere; ``f`` opens the search at once, for the same reason."""
+        self.keys_of_a_burst(event, {"slash": self.action_focus_filter, "f": self.action_search})
 
     def key_down(self, event: events.Key) -> None:
         self.into_list(event)
@@ -388,6 +389,11 @@ class AccountsScreen(AppScreen[None]):
         """Focus the filter box at once (``focus()`` waits its turn), so keys typed in the same burst
         as ``/`` land in it, not in the list."""
         self.set_focus(self.filter_box)
+
+    def action_search(self) -> None:
+        from trunktui.tui.screens.search import SearchScreen
+
+        self.open(SearchScreen(self.context))
 
     def action_escape(self) -> None:
         """Stop what is on its way (pages, a lookup, an open); with nothing on its way, clear the filter."""

@@ -484,6 +484,6 @@ def confirm_and_send(screen: AppScreen[Any], plan: Plan, done: Callable[[list[in
 
     def confirmed(yes: bool | None) -> None:
         if yes:
-            screen.open(SendingScreen(screen.context, plan), done)
+            screen.open(SendingScreen(screen.context, plan, screen.session.concurrency), done)
 
     return screen.open(PreviewScreen(plan, screen.session.production), confirmed)

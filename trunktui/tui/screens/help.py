@@ -35,6 +35,8 @@ ACTION_WORDS = {
     "step": "To the next button, round and round",
     "read_only": "On a read-only connection: says why nothing changes",
     "to_table": "From a box to the table",
+    "search": "Find trunks in every account by name, address or text",
+    "to_results": "From the query box to the matches",
 }
 """What keys that carry no words, or only a footer's one word, do."""
 
@@ -43,17 +45,22 @@ EVERYWHERE = [
     ("Tab, Shift+Tab", "move between boxes, tables and buttons"),
 ]
 
-PICKER_TYPING = ("In the filter box letters and digits type (q and r too); Enter opens, ↓ goes to the list, "
-                 "Escape clears the filter, F5 refreshes. Every account loads in the background (Escape "
-                 "stops it) and the filter covers all that have arrived; an exact username or id not loaded "
-                 "yet is looked up on the switch. ★ marks recently used accounts.")
-TABLE_TYPING = ("In the pattern and filter boxes every letter types (n, c, d, q, r, u, Space and * too): Enter "
+PICKER_TYPING = ("In the filter box letters and digits type (q, r and f too); Enter opens, ↓ goes to the list, "
+                 "Escape clears the filter, F5 refreshes. Accounts load in the background (Escape stops it); "
+                 "the filter covers those loaded, and an exact username or id not loaded yet is looked up. "
+                 "★ marks recent accounts.")
+TABLE_TYPING = ("In the pattern and filter boxes every letter types (n, c, d, e, q, r, u, Space and * too): Enter "
                 "applies the pattern and stays in the box, ↓ or Escape goes to the table, F5 still refreshes.")
 MARKING = ("Marks stay with their trunks through filtering, sorting, scrolling and reloading; a reload or a new "
-           "pattern unmarks the trunks no longer listed, and the status line says how many.")
+           "pattern unmarks the trunks no longer listed, and the status line says how many. While any trunk is "
+           "marked, e and d act on the marked trunks, after a preview.")
 PATTERNS = ("Name patterns use SQL LIKE: % matches any run of characters, _ exactly one, and \\ makes the "
             "next character literal (tel\\_%). Matching may be case-sensitive, as the switch decides. "
             "The quick filter narrows the loaded rows without asking the switch.")
+SEARCH_TYPING = ("f on the account picker, or Ctrl+P, Search every account…, opens it. In the query box every "
+                 "letter types (r, q, F too): Enter searches every account, ↓ goes to the matches, F5 searches on. "
+                 "Matches show as accounts are read; the part that matched is highlighted. Escape stops a search "
+                 "and keeps what it found; r then searches the accounts left, and those that could not be read.")
 FORM_TYPING = ("In a text box every letter types (r too); Ctrl+S, Ctrl+R, F5 and Escape still work, Space "
                "ticks a switch or NULL box. The Revert button (or Ctrl+P, Revert changes) puts back the "
                "values read from the switch.")
@@ -150,6 +157,7 @@ def sections() -> list[Section]:
     from trunktui.tui.screens.connection import ConnectionScreen, ConnectionTable
     from trunktui.tui.screens.export import ExportScreen
     from trunktui.tui.screens.password import PasswordScreen
+    from trunktui.tui.screens.search import SearchScreen
     from trunktui.tui.screens.trunk import TrunkScreen
     from trunktui.tui.screens.trunks import TrunksScreen
 
@@ -157,7 +165,8 @@ def sections() -> list[Section]:
         Section("Everywhere", [*key_rows(TrunkApp.BINDINGS), *EVERYWHERE]),
         Section("Account picker", key_rows(AccountsScreen.BINDINGS), [PICKER_TYPING]),
         Section("Trunk table", key_rows(TrunksScreen.BINDINGS), [TABLE_TYPING, PATTERNS, MARKING]),
-        Section("Every table (accounts, trunks, audit trail)", key_rows(Grid.BINDINGS)),
+        Section("Search of every account", key_rows(SearchScreen.BINDINGS), [SEARCH_TYPING]),
+        Section("Every table (accounts, trunks, search, audit trail)", key_rows(Grid.BINDINGS)),
         Section("Trunk and connection forms", key_rows([*TrunkScreen.BINDINGS, *ConnectionScreen.BINDINGS]),
                 [FORM_TYPING, FORM]),
         Section("A trunk's connections (2022+)", key_rows(ConnectionTable.BINDINGS), [CONNECTIONS]),

@@ -160,10 +160,11 @@ class TrunksScreen(AppScreen[None]):
         Binding("enter", "open", "Open", show=False, tooltip="Open the highlighted trunk"),
         Binding("n", "new", "New", tooltip="New trunk in this account"),
         Binding("c", "clone", "Clone", tooltip="Clone the highlighted trunk into a new one"),
-        Binding("e", "edit_marked", "Edit ✓", tooltip="Set fields on every marked trunk (shown before it is sent)"),
-        Binding("d", "delete_marked", "Delete ✓",
+        Binding("e", "edit_marked", "Edit marked", show=False,
+                tooltip="Set fields on every marked trunk (shown before it is sent)"),
+        Binding("d", "delete_marked", "Delete",
                 tooltip="Delete every marked trunk (each listed before; Cancel is the default)"),
-        Binding("delete", "delete_marked", "Delete ✓", show=False),
+        Binding("delete", "delete_marked", "Delete", show=False),
         Binding("d", "delete", "Delete", tooltip="Delete the highlighted trunk (asks first; Cancel is the default)"),
         Binding("delete", "delete", "Delete", show=False),
         Binding("e", "need_marks", show=False),
@@ -805,6 +806,9 @@ class TrunksScreen(AppScreen[None]):
         marked trunks, or on the highlighted one, follow."""
         count = self.query_one("#marked", Static)
         count.update(Text(f"{len(self.marks):,} marked"))
+        if self.marks and not count.display and not self.session.read_only:
+            self.notify("e sets fields on the marked trunks, d deletes them (each shown to you first); u unmarks "
+                        "them all.", title="Marked")
         count.display = bool(self.marks)
         self.refresh_bindings()
 
@@ -819,11 +823,18 @@ class TrunksScreen(AppScreen[None]):
     def action_delete_marked(self) -> None:
         from trunktui.tui.screens.bulk import open_bulk_delete
 
-        open_bulk_delete(self, self.marks.trunks(), self.changed_many)
+        open_bulk_delete(self, self.marks.trunks(), self.deleted_many)
 
     def changed_many(self, ids: list[int] | None) -> None:
         """Back from a change to many trunks: the list is read again if it reached any (marks kept by trunk)."""
         if ids:
+            self.load()
+
+    def deleted_many(self, ids: list[int] | None) -> None:
+        """Back from deleting many trunks: those it reached are unmarked, and the list is read again."""
+        if ids:
+            self.marks.unmark([trunk for trunk in self.marks.trunks() if trunk.i_trunk in ids])
+            self.show_marks()
             self.load()
 
     def action_mark(self) -> None:
