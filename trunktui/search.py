@@ -30,7 +30,7 @@ from trunktui.model import Account, Schema, Trunk, TrunkConnection
 from trunktui.patterns import has_wildcard, like_regex, pattern_problem
 from trunktui.versions import CONNECTIONS
 
-ACCOUNTS_PER_CALL = 10
+ACCOUNTS_PER_CALL = 4
 """Accounts whose trunks one ``system.multicall`` asks for."""
 ACCOUNTS_PAGE = 100
 
