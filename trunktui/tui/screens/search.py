@@ -14,8 +14,8 @@ adding to the matches shown.
 
 from __future__ import annotations
 
-import threading
 import gc
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
