@@ -41,9 +41,11 @@ from tests.tui.driving import (  # noqa: E402
     settle,
     until,
 )
+from tests.tui.test_bulk import set_value  # noqa: E402
 from trunktui.simulator import Store, add_extra_accounts, start_demo  # noqa: E402
 from trunktui.tui.screens.accounts import PAGE_SIZE, AccountsScreen  # noqa: E402
 from trunktui.tui.screens.connection import ConnectionTable  # noqa: E402
+from trunktui.tui.screens.search import SearchScreen  # noqa: E402
 from trunktui.versions import Api  # noqa: E402
 
 SIZE = (110, 32)
@@ -66,6 +68,9 @@ class Shot:
     size: tuple[int, int] = SIZE
     long_name: bool = False
     many_accounts: bool = False
+    searching: bool = False
+    """Gives acme 200 more accounts, some with a trunk pointing at ``SEARCHED``, on a slow switch: the
+    picture is taken while the search of every account is under way."""
     api: Api = Api.V2020
     """The API the demo switch speaks for the picture."""
 
@@ -156,6 +161,30 @@ async def connection_2022(pilot: Pilot) -> None:
     await pilot.press("enter")
 
 
+SEARCHED = "198.51.100.7"
+
+
+async def search(pilot: Pilot) -> None:
+    """Which trunks point at an address? The search of every account, a quarter of the way through."""
+    await settle(pilot)
+    await pilot.press("down", "f")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SearchScreen)
+    await pilot.press(*SEARCHED, "enter")
+    await until(pilot, lambda: screen.progress.done >= 60 and len(screen.found) >= 6, "a quarter of the accounts")
+
+
+async def bulk_preview(pilot: Pilot) -> None:
+    """Four trunks marked, capacity and description set on them: what will be sent, before it is."""
+    await open_account(pilot, WHOLESALE)
+    await pilot.press("down", "space", "space", "down", "space", "space", "e")
+    await settle(pilot)
+    await set_value(pilot, "capacity", "60")
+    await set_value(pilot, "description", "Maintenance 2026-12-01: capped")
+    await pilot.press("ctrl+s")
+
+
 SHOTS: dict[str, Shot] = {
     "accounts": Shot(accounts),
     "trunks": Shot(trunks),
@@ -169,7 +198,9 @@ SHOTS: dict[str, Shot] = {
     "trunk-2022": Shot(trunk_2022, api=Api.V2022),
     "trunk-2022-small": Shot(trunk_2022, SMALL, api=Api.V2022),
     "connection-2022": Shot(connection_2022, api=Api.V2022),
-    "accounts-loading": Shot(accounts_loading, SMALL, many_accounts=True),  # last: it adds accounts
+    "bulk-preview": Shot(bulk_preview, SMALL),
+    "search": Shot(search, SMALL, searching=True),  # these last two add accounts
+    "accounts-loading": Shot(accounts_loading, SMALL, many_accounts=True),
 }
 
 
@@ -183,7 +214,19 @@ def long_named_trunk(store: Store) -> Iterator[None]:
         store.delete_trunk(1, i_trunk)
 
 
+def searched_accounts(sim: Sim) -> None:
+    """200 more accounts for acme, one in seven with a trunk whose destination is ``SEARCHED``."""
+    accounts = add_extra_accounts(sim.store, sim.logins["acme"].i_customer, 200)
+    for n, i_account in enumerate(accounts[3::7]):
+        carrier = ("telia", "lumen", "colt", "tata")[n % 4]
+        sim.store.create_trunk({"i_account": i_account, "name": f"{carrier}-edge-{n:02d}",
+                                "destination": f"{SEARCHED}:{5060 + n % 2}", "description": "shared SBC"})
+
+
 async def shoot(sim: Sim, shot: Shot) -> str:
+    if shot.searching:
+        searched_accounts(sim)
+        sim.server.knobs.latency = 0.3
     if shot.many_accounts:
         add_extra_accounts(sim.store, sim.logins["acme"].i_customer, 230)
         sim.server.knobs.latency = 1.0
@@ -191,7 +234,7 @@ async def shoot(sim: Sim, shot: Shot) -> str:
     try:
         async with app.run_test(size=shot.size) as pilot:
             await shot.steps(pilot)
-            if not shot.many_accounts:
+            if not (shot.many_accounts or shot.searching):
                 await settle(pilot)
             await pilot.wait_for_scheduled_animations()
             await pilot.pause()
