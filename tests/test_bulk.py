@@ -238,3 +238,19 @@ def test_a_switch_that_stops_answering_costs_one_timeout_per_connection_not_one_
     assert bulk.lost is not None and reached <= 2
     assert {result.status for result in results} == {Status.NOT_SENT}
     assert sum(result.detail.startswith("it could not be read first") for result in results) == reached
+
+
+@pytest.mark.parametrize("mode", [FailMode.RESET, FailMode.RESET_MID_BODY])
+def test_a_connection_reset_now_and_then_does_not_stop_every_further_trunk(sim: Sim, mode: FailMode) -> None:
+    """A single reset while reading a trunk first is not a switch that cannot be reached: the switch
+    answers the very next call, so the other trunks must still be sent."""
+    with sim.client() as client:
+        i_account = client.list_accounts()[0].i_account
+        trunks = client.list_trunks(i_account)[:20]
+        plan = Plan.setting(client.trunks, trunks, {"description": "after resets"})
+        sim.server.knobs.fail_mode = mode
+        sim.server.knobs.fail_every = 5
+        results = Bulk(client, plan, concurrency=4).run()
+        sim.server.knobs.fail_every = 0
+    stopped = [r for r in results if "switch could not be reached" in r.detail]
+    assert not stopped, [f"{r.status.value}: {r.detail}" for r in results]

@@ -24,7 +24,16 @@ from enum import Enum
 from typing import Any
 
 from trunktui.api import SippyClient
-from trunktui.errors import ApiError, FaultError, HttpError, InputError, ReadOnlyError, TransportError, TrunkTuiError
+from trunktui.errors import (
+    ApiError,
+    CallTimeout,
+    ConnectError,
+    FaultError,
+    HttpError,
+    InputError,
+    ReadOnlyError,
+    TrunkTuiError,
+)
 from trunktui.fanout import DEFAULT_CONCURRENCY, FanOut
 from trunktui.model import Schema, Trunk, differing, format_value
 
@@ -161,7 +170,7 @@ class Bulk(FanOut):
         self._told = threading.Lock()
         self._results: list[Result | None] = [None] * len(plan.changes)
         self._ended = 0
-        self.lost: TransportError | None = None
+        self.lost: ConnectError | CallTimeout | None = None
         """Why the switch could not be reached, once it could not: sending stopped there."""
 
     def stop(self) -> None:
@@ -244,8 +253,10 @@ class Bulk(FanOut):
         return Result(change, Status.DONE, "deleted" if change.delete else "", now)
 
     def _check_link(self, error: TrunkTuiError) -> None:
-        """A switch that cannot be reached gets no further trunk (unless it was given up on: then that is why)."""
-        if isinstance(error, TransportError) and not self._abandoned.is_set():
+        """A switch that cannot be reached (refused, unreachable, or silent past the timeout) gets no further
+        trunk, unless it was given up on: then that is why. A connection that broke once is that trunk's
+        trouble alone: the next call goes over a fresh one."""
+        if isinstance(error, (ConnectError, CallTimeout)) and not self._abandoned.is_set():
             self.lost = self.lost or error
             self._stopped.set()
 
