@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trunktui.api import SippyClient
-from trunktui.errors import ApiError, InputError, ProtocolError
+from trunktui.errors import ApiError, FaultError, InputError, ProtocolError, TrunkTuiError
 from trunktui.fanout import DEFAULT_CONCURRENCY, FanOut
 from trunktui.model import Account, Schema, Trunk, TrunkConnection
 from trunktui.patterns import has_wildcard, like_regex, pattern_problem
@@ -384,6 +384,68 @@ class Search(FanOut):
                 summary.found.extend(found)
             tell(Searched(account, found, failure, summary.searched, self._total, len(summary.found),
                           len(summary.failures)))
+
+
+@dataclass(frozen=True)
+class ReadAgain:
+    """A trunk found before, read again after a change: as it is now (``trunk``), or not read (``error``);
+    neither means it is no longer on the switch."""
+
+    found: Found
+    trunk: Trunk | None = None
+    error: TrunkTuiError | None = None
+
+    @property
+    def gone(self) -> bool:
+        return self.trunk is None and self.error is None
+
+
+def read_again(client: SippyClient, found: Sequence[Found], *, connections: bool = True,
+               concurrency: int = DEFAULT_CONCURRENCY) -> list[ReadAgain]:
+    """Read each found trunk again (``concurrency`` at once), in the order given, so that what a change made
+    of them can be shown; ``connections`` too on a 2022+ switch, where the query may match inside them."""
+    fan = FanOut(client, concurrency)
+    results: list[ReadAgain | None] = [None] * len(found)
+    places = iter(range(len(found)))
+    taking = threading.Lock()
+
+    def work(fork: SippyClient) -> None:
+        while True:
+            with taking:
+                place = next(places, None)
+            if place is None:
+                return
+            results[place] = _read_one(fork, found[place], connections)
+
+    workers = [threading.Thread(target=work, args=(fan.fork(),), daemon=True, name="trunktui-reread")
+               for _ in range(min(concurrency, len(found)))]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    fan.close()
+    unread = ApiError("It was not read.")
+    return [result or ReadAgain(one, error=unread) for one, result in zip(found, results, strict=True)]
+
+
+def _read_one(client: SippyClient, found: Found, connections: bool) -> ReadAgain:
+    """One trunk as it is now; one the switch will not give is gone only if its account's list lacks it
+    (fault codes say nothing sure)."""
+    i_trunk, i_account, name = found.trunk.i_trunk, found.account.i_account, found.trunk.name
+    try:
+        return ReadAgain(found, client.get_trunk(i_trunk, connections))
+    except FaultError as error:
+        if type(i_account) is not int or not isinstance(name, str):
+            return ReadAgain(found, error=error)
+        try:
+            listed = {trunk.i_trunk for trunk in client.trunks_named(i_account, name)}
+        except TrunkTuiError:
+            return ReadAgain(found, error=error)
+        return ReadAgain(found, error=error if i_trunk in listed else None)
+    except TrunkTuiError as error:
+        return ReadAgain(found, error=error)
+    except Exception as error:  # noqa: BLE001 - one trunk's oddity must not keep the others from being shown
+        return ReadAgain(found, error=ApiError(f"Unexpected {type(error).__name__}: {error}"))
 
 
 def _with_connections(client: SippyClient, trunks: list[Trunk]) -> list[Trunk]:

@@ -217,6 +217,14 @@ async def search_failed(pilot: Pilot[None], sim: Sim) -> None:
     await settle(pilot)
 
 
+async def search_marked(pilot: Pilot[None], sim: Sim) -> None:
+    """Matches of three accounts, two marked: d deletes them, e (not in the footer) sets fields on them."""
+    await search(pilot, sim)
+    await pilot.press(*"tata", "enter")
+    await settle(pilot)
+    await pilot.press("space", "end", "space")
+
+
 async def audit_screen(pilot: Pilot[None], sim: Sim) -> None:
     await start(pilot)
     pilot.app.action_audit()  # type: ignore[attr-defined]
@@ -254,11 +262,11 @@ async def bulk_done(pilot: Pilot[None], sim: Sim) -> None:
     await settle(pilot)
 
 
-READ_ONLY = {"table_read_only": table, "form_read_only": form}
+READ_ONLY = {"table_read_only": table, "form_read_only": form, "search_read_only": search_marked}
 PRODUCTION = {"dialog_delete_production": dialog_delete, "bulk_preview_production": bulk_preview}
 """A production delete asks for the trunk's name, in a box where every letter types."""
 OPENS = {"picker_list", "picker_loading", "picker_failed", "table", "table_loading", "table_opening",
-         "table_read_only", "search_failed"}
+         "table_read_only", "search_failed", "search_marked", "search_read_only"}
 """The states with rows in a table that has the focus: there, and only there, Enter opens a row (a picker
 that refreshes, or failed to, keeps the rows it had)."""
 STATES: dict[str, Steps] = {
@@ -287,6 +295,7 @@ STATES: dict[str, Steps] = {
     "search": search,
     "search_running": search_running,
     "search_failed": search_failed,
+    "search_marked": search_marked,
     "audit": audit_screen,
     "bulk_form": bulk_form,
     "bulk_preview": bulk_preview,

@@ -487,6 +487,18 @@ def one_at_a_time(sim: Sim, monkeypatch: pytest.MonkeyPatch) -> Sim:
     return sim
 
 
+CARRIER = "tata"
+"""A carrier whose trunks are in each of the three demo accounts."""
+MARK_ACROSS = ("space", "space", "down", "down", "down", "space", "down", "down", "down", "space")
+"""Rows 1, 2, 6 and 10 marked: trunks of account 1, 2 and 3."""
+
+
+async def quiet(pilot: Pilot) -> None:
+    """The toasts shown so far are gone."""
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
 def searched(text: str) -> RunBefore:
     async def run(pilot: Pilot) -> None:
         await settle(pilot)
@@ -525,6 +537,17 @@ class TestSearch:
         sim.store.trunk_batches = batches  # type: ignore[method-assign]
         run_before = then(searched(ACROSS), settle)
         assert snap_compare(make_app(sim, concurrency=1), terminal_size=SMALL, run_before=run_before)
+
+    def test_marked(self, snap_compare: SnapCompare, one_at_a_time: Sim) -> None:
+        """Four matches of three accounts marked (the toast saying which keys act on them gone): the count is
+        beside the status line, and d Delete in the footer."""
+        run_before = then(searched(CARRIER), settle, keys(*MARK_ACROSS), quiet)
+        assert snap_compare(make_app(one_at_a_time, concurrency=1), terminal_size=SMALL, run_before=run_before)
+
+    def test_delete_preview_across_accounts(self, snap_compare: SnapCompare, one_at_a_time: Sim) -> None:
+        """d on them: the preview says each trunk's account; Cancel is focused."""
+        run_before = then(searched(CARRIER), settle, keys(*MARK_ACROSS), quiet, keys("d"), settle)
+        assert snap_compare(make_app(one_at_a_time, concurrency=1), terminal_size=SMALL, run_before=run_before)
 
 
 class TestHelpScreen:

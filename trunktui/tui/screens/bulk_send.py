@@ -45,6 +45,8 @@ PREVIEW_COLUMNS = (("trunk", "ID"), ("name", "Name"), ("field", "Field"), ("chan
 VALUE_LIMIT = 32
 """A value's characters in the preview: the old and the new value of a member share its last column."""
 RESULT_COLUMNS = (("trunk", "ID"), ("name", "Name"), ("status", "Result"), ("detail", "Detail"))
+ACCOUNT_COLUMN = ("account", "Account")
+"""First in the preview and the results when the trunks belong to more than one account (found by a search)."""
 STATUS_STYLES = {Status.DONE: "green", Status.FAILED: "bold red", Status.CONFLICT: "bold yellow",
                  Status.GONE: "yellow", Status.UNKNOWN: "bold magenta", Status.NOT_SENT: "dim"}
 RETRIED = (Status.FAILED, Status.NOT_SENT, Status.UNKNOWN)
@@ -72,11 +74,26 @@ def shown(spec: Field | None, value: Any) -> Text:
     return Text("(empty)", style=NULL_STYLE) if value == "" else value_text(spec, value, VALUE_LIMIT)
 
 
-def preview_rows(plan: Plan) -> list[Cells]:
+def spans_accounts(plan: Plan) -> bool:
+    """Whether the plan's trunks belong to more than one account: then each row says which."""
+    return len({printable(change.trunk.get("i_account")) for change in plan.changes}) > 1
+
+
+def with_account(columns: Sequence[tuple[str, str]], accounts: bool) -> tuple[tuple[str, str], ...]:
+    return (ACCOUNT_COLUMN, *columns) if accounts else tuple(columns)
+
+
+def trunk_cells(trunk: Trunk, accounts: bool) -> list[Text]:
+    """The cells that say which trunk a row is of: its id and name, after its account's id if ``accounts``."""
+    cells = [cell(trunk.i_trunk), cell(trunk.name, 60)]
+    return [cell(trunk.get("i_account")), *cells] if accounts else cells
+
+
+def preview_rows(plan: Plan, accounts: bool = False) -> list[Cells]:
     """A line per member changed on each trunk (its old value → its new one), or one per trunk to delete."""
     rows: list[Cells] = []
     for change, name, old, new in plan.rows():
-        trunk = [cell(change.trunk.i_trunk), cell(change.trunk.name, 60)]
+        trunk = trunk_cells(change.trunk, accounts)
         if change.delete:
             rows.append([*trunk, Text(""), Text("will be deleted", style="bold red")])
             continue
@@ -126,8 +143,10 @@ class PreviewScreen(Question[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="frame"):
             yield Static(Text(self.title_text), classes="title")
-            rows = preview_rows(self.plan)
-            grid: Grid[Cells] = Grid(PREVIEW_COLUMNS, as_cells, sortable=False, opens=False, fixed=2, stretch=True)
+            accounts = spans_accounts(self.plan)
+            rows = preview_rows(self.plan, accounts)
+            grid: Grid[Cells] = Grid(with_account(PREVIEW_COLUMNS, accounts), as_cells, sortable=False, opens=False,
+                                     fixed=3 if accounts else 2, stretch=True)
             grid.show(rows)
             yield grid
             yield Static(Text(totals_text(self.plan)), id="totals")
@@ -277,8 +296,10 @@ class SendingScreen(AppScreen[list[int]]):
         self.bulk = Bulk(context.client, plan, concurrency=concurrency)
         self.tally = Tally(self.tallied)
         self.stage = Stage.SENDING
+        self.accounts = spans_accounts(plan)
+        self.columns = with_account(RESULT_COLUMNS, self.accounts)
         self.rows: list[Cells] = []
-        self.widths = [0] * len(RESULT_COLUMNS)
+        self.widths = [0] * len(self.columns)
         self.results: list[Result] = []
         self.changed: dict[int, None] = {}
         """Ids of the trunks done or unknown, in every round, in order."""
@@ -290,7 +311,8 @@ class SendingScreen(AppScreen[list[int]]):
         yield Header()
         yield Static(id="heading")
         yield ProgressBar(show_eta=False)
-        yield Grid(RESULT_COLUMNS, as_cells, sortable=False, opens=False, fixed=2, stretch=True)
+        yield Grid(self.columns, as_cells, sortable=False, opens=False, fixed=3 if self.accounts else 2,
+                   stretch=True)
         yield Static(id="detail")
         yield StatusLine(id="send-status")
         yield Footer(compact=True)
@@ -313,7 +335,7 @@ class SendingScreen(AppScreen[list[int]]):
         """Start sending the plan: a fresh table, progress from nought."""
         self.stage = Stage.SENDING
         self.ended_at = None
-        self.rows, self.results, self.widths = [], [], [0] * len(RESULT_COLUMNS)
+        self.rows, self.results, self.widths = [], [], [0] * len(self.columns)
         self.query_one(Grid).show(self.rows)
         self.query_one(ProgressBar).update(total=len(self.plan.changes), progress=0)
         self.query_one("#heading", Static).update(Text(self.heading()))
@@ -339,7 +361,7 @@ class SendingScreen(AppScreen[list[int]]):
         for sent in taken:
             result = sent.result
             self.results.append(result)
-            row = result_cells(result)
+            row = result_cells(result, self.accounts)
             self.widths = [max(width, text.cell_len) for width, text in zip(self.widths, row, strict=True)]
             self.rows.append(row)
             if result.status is not Status.NOT_SENT and self.stage is Stage.STOPPING:
@@ -366,7 +388,7 @@ class SendingScreen(AppScreen[list[int]]):
         """Every trunk has ended: the table shows them in the order of the preview, with the summary under it."""
         self.tally.take()
         self.results = ended.results
-        self.rows = [result_cells(result) for result in ended.results]
+        self.rows = [result_cells(result, self.accounts) for result in ended.results]
         self.query_one(Grid).show(self.rows)
         self.finish()
         for result in ended.results:
@@ -473,9 +495,8 @@ def summary(results: Sequence[Result]) -> str:
                       if count or status is not Status.GONE)
 
 
-def result_cells(result: Result) -> Cells:
-    trunk = result.change.trunk
-    return [cell(trunk.i_trunk), cell(trunk.name, 60), Text(result.status.value, style=STATUS_STYLES[result.status]),
+def result_cells(result: Result, accounts: bool = False) -> Cells:
+    return [*trunk_cells(result.change.trunk, accounts), Text(result.status.value, style=STATUS_STYLES[result.status]),
             Text(printable(result.detail, DETAIL_LIMIT))]
 
 

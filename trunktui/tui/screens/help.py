@@ -37,6 +37,7 @@ ACTION_WORDS = {
     "to_table": "From a box to the table",
     "search": "Find trunks in every account by name, address or text",
     "to_results": "From the query box to the matches",
+    "need_marks": "With no trunk marked: says how to mark some",
 }
 """What keys that carry no words, or only a footer's one word, do."""
 
@@ -58,9 +59,13 @@ PATTERNS = ("Name patterns use SQL LIKE: % matches any run of characters, _ exac
             "next character literal (tel\\_%). Matching may be case-sensitive, as the switch decides. "
             "The quick filter narrows the loaded rows without asking the switch.")
 SEARCH_TYPING = ("f on the account picker, or Ctrl+P, Search every account…, opens it. In the query box every "
-                 "letter types (r, q, F too): Enter searches every account, ↓ goes to the matches, F5 searches on. "
+                 "letter types (r, q, F, e, d, u, Space and * too): Enter searches every account, ↓ goes to the "
+                 "matches, F5 searches on. "
                  "Matches show as accounts are read; the part that matched is highlighted. Escape stops a search "
                  "and keeps what it found; r then searches the accounts left, and those that could not be read.")
+SEARCH_MARKING = ("Marked matches may be of many accounts; e and d act on all of them, after a preview, and their rows "
+                  "are read again after. A new search keeps the marks of the trunks it finds again, and once it has "
+                  "read every account unmarks the others and says how many.")
 FORM_TYPING = ("In a text box every letter types (r too); Ctrl+S, Ctrl+R, F5 and Escape still work, Space "
                "ticks a switch or NULL box. The Revert button (or Ctrl+P, Revert changes) puts back the "
                "values read from the switch.")
@@ -165,7 +170,7 @@ def sections() -> list[Section]:
         Section("Everywhere", [*key_rows(TrunkApp.BINDINGS), *EVERYWHERE]),
         Section("Account picker", key_rows(AccountsScreen.BINDINGS), [PICKER_TYPING]),
         Section("Trunk table", key_rows(TrunksScreen.BINDINGS), [TABLE_TYPING, PATTERNS, MARKING]),
-        Section("Search of every account", key_rows(SearchScreen.BINDINGS), [SEARCH_TYPING]),
+        Section("Search of every account", key_rows(SearchScreen.BINDINGS), [SEARCH_TYPING, SEARCH_MARKING]),
         Section("Every table (accounts, trunks, search, audit trail)", key_rows(Grid.BINDINGS)),
         Section("Trunk and connection forms", key_rows([*TrunkScreen.BINDINGS, *ConnectionScreen.BINDINGS]),
                 [FORM_TYPING, FORM]),

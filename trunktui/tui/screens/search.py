@@ -10,6 +10,12 @@ News that arrives while a trunk's screen covers this one is shown on the
 way back. Escape stops a search (what was found stays); ``r`` then
 searches what the stop left out and the accounts that could not be read,
 adding to the matches shown.
+
+Matches can be marked, as in a trunk table, and the marked trunks (of any
+account) changed or deleted at once; the rows of the trunks a change
+reached are read again. A new search keeps the marks of the trunks it
+finds again: the others are held aside while it runs, and unmarked once it
+has read every account without finding them.
 """
 
 from __future__ import annotations
@@ -31,12 +37,13 @@ from textual.widgets import Footer, Header, Input, ProgressBar, Select, Static
 
 from trunktui.errors import InputError, TrunkTuiError
 from trunktui.model import Account, Schema, Trunk
-from trunktui.search import FIELDS, Failure, Found, Query, Search, Searched, Summary
+from trunktui.search import FIELDS, Failure, Found, Query, ReadAgain, Search, Searched, Summary, read_again
 from trunktui.text import counted, printable, quoted
 from trunktui.tui.base import AppScreen, Context
 from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell
 from trunktui.tui.grid import Grid
+from trunktui.tui.marks import Marks
 from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.widgets import SafeInput, StatusLine
 from trunktui.versions import Api
@@ -57,6 +64,8 @@ HINTS = {
     "username": "Text in the username (main or backup), any case",
 }
 """What a query in each field does, under the box."""
+MARKING = frozenset({"mark", "mark_shown", "unmark_all", "edit_marked", "delete_marked", "need_marks", "read_only"})
+"""The actions of the matches' keys: none while the query box or the field chooser has the focus."""
 
 
 class SearchTold(Message, bubble=False):
@@ -84,6 +93,14 @@ class TrunkRead(Outcome):
         self.found = found
         self.trunk = trunk
         self.reread = reread
+
+
+class TrunksReadAgain(Outcome):
+    """The trunks a change to many reached, read again."""
+
+    def __init__(self, results: list[ReadAgain]) -> None:
+        super().__init__("refresh")
+        self.results = results
 
 
 class Tidings:
@@ -193,6 +210,9 @@ class SearchScreen(AppScreen[None]):
     SearchScreen #progress Bar { width: 1fr; }
     SearchScreen #results { height: 1fr; }
     SearchScreen #failures { color: $text-warning; padding: 0 1; height: auto; display: none; }
+    SearchScreen #status-bar { height: auto; }
+    SearchScreen #status { width: 1fr; }
+    SearchScreen #marked { width: auto; padding: 0 1; color: $text-warning; text-style: bold; display: none; }
     """
     AUTO_FOCUS = "#query"
     BINDINGS = [
@@ -203,6 +223,20 @@ class SearchScreen(AppScreen[None]):
         Binding("f5", "more", "Search on", show=False),
         Binding("F", "failures", "Failures", tooltip="Which accounts could not be read, and why"),
         Binding("slash", "focus_query", "Query", key_display="/", tooltip="Type a new query"),
+        Binding("e", "edit_marked", "Edit marked", show=False,
+                tooltip="Set fields on every marked trunk (shown before it is sent)"),
+        Binding("d", "delete_marked", "Delete",
+                tooltip="Delete every marked trunk (each listed before; Cancel is the default)"),
+        Binding("delete", "delete_marked", "Delete", show=False),
+        Binding("e", "need_marks", show=False),
+        Binding("d", "need_marks", "Delete"),
+        Binding("delete", "need_marks", show=False),
+        Binding("e", "read_only('changed')", show=False),
+        Binding("d,delete", "read_only('deleted')", show=False),
+        Binding("space", "mark", "Mark", show=False, tooltip="Mark or unmark the highlighted trunk, then go down"),
+        Binding("asterisk", "mark_shown", "Mark all", key_display="*", show=False,
+                tooltip="Mark every match shown (if all are marked, unmark them)"),
+        Binding("u", "unmark_all", "Unmark all", show=False, tooltip="Unmark every marked trunk"),
         Binding("down", "to_results", show=False),
         Binding("q", "app.ask_quit", "Quit, after asking (Ctrl+Q quits at once)", show=False),
     ]
@@ -223,6 +257,11 @@ class SearchScreen(AppScreen[None]):
         self.schema: Schema = Api.V2020.trunks
         self.drawn_at = 0.0
         self.redraw: Timer | None = None
+        self.marks = Marks()
+        self.held = Marks()
+        """Marks from before the search shown, of trunks it has not found (yet): unmarked once it is whole."""
+        self.dropped = 0
+        """How many marks the last whole search dropped, their trunks not found again."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -233,9 +272,11 @@ class SearchScreen(AppScreen[None]):
                          compact=True, id="field")
         yield Static(HINTS["any"], id="hint", classes="hint")
         yield ProgressBar(show_eta=False, id="progress")
-        yield Grid(COLUMNS, self.cells, sortable=False, fixed=1, id="results")
+        yield Grid(COLUMNS, self.cells, sortable=False, fixed=1, marked=self.is_marked, id="results")
         yield Static("", id="failures")
-        yield StatusLine("Type what to look for, choose where, and press Enter.", id="status")
+        with Horizontal(id="status-bar"):
+            yield StatusLine("Type what to look for, choose where, and press Enter.", id="status")
+            yield Static("", id="marked")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -257,6 +298,9 @@ class SearchScreen(AppScreen[None]):
     @property
     def running(self) -> bool:
         return self.search is not None
+
+    def is_marked(self, found: Found) -> bool:
+        return found.trunk in self.marks
 
     def cells(self, found: Found) -> list[Text]:
         trunk = found.trunk
@@ -292,6 +336,7 @@ class SearchScreen(AppScreen[None]):
             self.say_hint(problem.message)
             return
         self.say_hint()
+        self.hold_marks()
         self.found, self.failures, self.progress = [], [], Progress()
         self.widths = [0] * len(COLUMNS)
         self.query_shown = query
@@ -367,6 +412,7 @@ class SearchScreen(AppScreen[None]):
         if last.total is not None and progress.total is None:
             progress.total = last.total
         self.found.extend(added)
+        self.mark_again(added)
         if added:
             self.widths = [max(old, new) for old, new in
                            zip(self.widths, self.grid.measure(added), strict=True)]
@@ -387,6 +433,9 @@ class SearchScreen(AppScreen[None]):
         progress.unsearched = summary.unsearched
         if not summary.stopped and progress.total is None:
             progress.total = progress.done
+        if not summary.stopped and not self.failures and progress.whole:
+            self.dropped = len(self.held)
+            self.held.clear()
         self.describe()
 
     @on(CallFailed)
@@ -400,6 +449,8 @@ class SearchScreen(AppScreen[None]):
             self.query_one(StatusLine).fault(f"Cannot open the trunk: {failed.error}")
         elif failed.purpose == "reread":
             self.query_one(StatusLine).fault(f"Saved, but the trunk could not be read again: {failed.error}")
+        elif failed.purpose == "refresh":
+            self.query_one(StatusLine).fault(f"The changed trunks could not be read again: {failed.error}")
 
     def reload(self) -> None:
         """A new password: a search that could not list the accounts starts again."""
@@ -421,6 +472,8 @@ class SearchScreen(AppScreen[None]):
         elif self.query_shown is not None:
             bar.update(total=progress.total or max(progress.done, 1), progress=progress.done)
             line = ended_line(progress, matches, len(self.failures), key)
+            if self.dropped:
+                line += f" · {counted(self.dropped, 'marked trunk')} not found again: unmarked"
             status = self.query_one(StatusLine)
             if progress.trouble is not None:
                 status.fault(line)
@@ -441,6 +494,8 @@ class SearchScreen(AppScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Escape stops a search in flight, else goes back; ``r`` is offered only when there is more to search,
         F only when some accounts could not be read."""
+        if action in MARKING:
+            return self.can_mark(action)
         if action == "stop":
             return self.running
         if action == "back":
@@ -497,6 +552,7 @@ class SearchScreen(AppScreen[None]):
             return
         progress = self.progress
         if not progress.whole:
+            self.hold_marks()
             self.found, self.failures, self.progress = [], [], Progress()
             self.widths = [0] * len(COLUMNS)
             self.show_rows()
@@ -562,16 +618,193 @@ class SearchScreen(AppScreen[None]):
     def refresh_row(self, old: Found, trunk: Trunk) -> None:
         """A trunk saved from its screen: its row shows it as it is now, or goes if it no longer matches."""
         query = self.query_shown
-        place = next((i for i, found in enumerate(self.found) if found is old), None)
-        if query is None or place is None:
+        if query is None:
             return
-        hit = query.hit(trunk, self.schema)
-        if hit is None:
-            del self.found[place]
+        unlisted = self.renew([(old, trunk)])
+        if unlisted:
             self.query_one(StatusLine).show(f"Trunk {printable(trunk.i_trunk)} no longer matches "
                                             f"{quoted(query.text, 40)}: it is no longer listed.")
-        else:
+
+    def renew(self, read: Sequence[tuple[Found, Trunk | None]]) -> int:
+        """Show each found trunk as read now (None: gone from the switch), its mark holding it so; one that is
+        gone or no longer matches loses its row and its mark. How many rows went."""
+        query = self.query_shown
+        places = {id(found): place for place, found in enumerate(self.found)}
+        gone: set[int] = set()
+        for old, trunk in read:
+            place = places.get(id(old))
+            if query is None or place is None:
+                continue
+            hit = None if trunk is None else query.hit(trunk, self.schema)
+            if trunk is None or hit is None:
+                gone.add(place)
+                self.marks.unmark([old.trunk])
+                continue
             self.found[place] = Found(old.account, trunk, hit)
-            self.describe()
+            if old.trunk in self.marks:
+                self.marks.mark([trunk])
+        if gone:
+            self.found = [found for place, found in enumerate(self.found) if place not in gone]
         self.widths = self.grid.measure(self.found)
         self.show_rows()
+        self.show_marks()
+        self.describe()
+        return len(gone)
+
+    # --- marks ----------------------------------------------------------------------
+
+    def can_mark(self, action: str) -> bool:
+        """The matches' keys act only from the matches (in a box they type); those that change trunks only on
+        a connection that may, and on marked trunks (``need_marks`` says to mark some first)."""
+        focused = self.focused
+        if focused is not None and any(node.has_class("toolbar") for node in focused.ancestors_with_self):
+            return False
+        read_only = self.session.read_only
+        if action in ("edit_marked", "delete_marked"):
+            return not read_only and bool(self.marks)
+        if action == "need_marks":
+            return not read_only and not self.marks
+        if action == "read_only":
+            return read_only
+        return True
+
+    def hold_marks(self) -> None:
+        """A new search: the marks are held aside, each to come back as its trunk is found again."""
+        self.held.mark(self.marks.trunks())
+        self.marks.clear()
+        self.dropped = 0
+        self.show_marks()
+
+    def mark_again(self, added: Sequence[Found]) -> None:
+        """Marked trunks found again by the search in flight are marked, as read now."""
+        again = [found.trunk for found in added if found.trunk in self.held]
+        if again:
+            self.held.unmark(again)
+            self.marks.mark(again)
+            self.show_marks(tell=False)
+
+    def show_marks(self, tell: bool = True) -> None:
+        """Say beside the status line how many trunks are marked, while any is; on the first mark (``tell``,
+        unless the marks are those of the search before) the keys that act on the marked trunks follow."""
+        count = self.query_one("#marked", Static)
+        count.update(Text(f"{len(self.marks):,} marked"))
+        if tell and self.marks and not count.display and not self.session.read_only:
+            self.notify("e sets fields on the marked trunks, d deletes them (each shown to you first); u unmarks "
+                        "them all.", title="Marked")
+        count.display = bool(self.marks)
+        self.refresh_bindings()
+
+    def action_mark(self) -> None:
+        """Space marks the highlighted match's trunk, or unmarks it, and moves down, so each Space marks the next."""
+        grid = self.grid
+        if grid.cursor_row < 0:
+            self.notify("Nothing to mark: no match is shown.", severity="warning")
+            return
+        trunk = grid.rows[grid.cursor_row].trunk
+        if self.marks.toggle(trunk) is None:
+            self.notify(f"Trunk {printable(trunk.i_trunk, 20)} cannot be marked: its id or its account's is not "
+                        "a whole number.", severity="warning", markup=False)
+        grid.refresh_row(grid.cursor_row)
+        grid.cursor_row += 1
+        self.show_marks()
+
+    def action_mark_shown(self) -> None:
+        """Mark the trunk of every match shown; if every one is marked, unmark them."""
+        shown = [found.trunk for found in self.grid.rows]
+        if not shown:
+            self.notify("Nothing to mark: no match is shown.", severity="warning")
+            return
+        if self.marks.all_marked(shown):
+            self.marks.unmark(shown)
+        else:
+            unmarkable = self.marks.mark(shown)
+            if unmarkable:
+                self.notify(f"{counted(unmarkable, 'trunk')} could not be marked: "
+                            f"{'its id or its account' if unmarkable == 1 else 'their ids or accounts'} "
+                            "not a whole number.", severity="warning")
+        self.grid.refresh()
+        self.show_marks()
+
+    def action_unmark_all(self) -> None:
+        """Unmark every trunk, those held aside for a new search to find again too."""
+        if not self.marks and not self.held:
+            self.notify("No trunk is marked.")
+            return
+        self.marks.clear()
+        self.held.clear()
+        self.grid.refresh()
+        self.show_marks()
+
+    def action_need_marks(self) -> None:
+        self.notify("Mark trunks first: Space marks the highlighted one, * every one shown.", severity="warning")
+
+    def action_read_only(self, done: str) -> None:
+        self.query_one(StatusLine).fault(f"Read-only: trunks cannot be {done} here.")
+
+    def action_edit_marked(self) -> None:
+        from trunktui.tui.screens.bulk import open_bulk_edit
+
+        if not self.refreshing():
+            open_bulk_edit(self, self.marks.trunks(), self.changed_many)
+
+    def action_delete_marked(self) -> None:
+        from trunktui.tui.screens.bulk import open_bulk_delete
+
+        if not self.refreshing():
+            open_bulk_delete(self, self.marks.trunks(), self.changed_many)
+
+    def refreshing(self) -> bool:
+        """Whether the trunks of the last change are still being read again; if so, says to wait: the marks
+        would send the trunks as they were before it, and every one would be a conflict."""
+        if self.calls_in_flight("refresh"):
+            self.notify("The trunks just changed are being read again: a moment.", severity="warning")
+            return True
+        return False
+
+    def changed_many(self, ids: list[int] | None) -> None:
+        """Back from a change to many trunks (or their deletion): the rows of those it reached, or may have,
+        are read again."""
+        if not ids:
+            return
+        reached = set(ids)
+        found = [found for found in self.found if found.trunk.i_trunk in reached]
+        query = self.query_shown
+        if not found or query is None:
+            return
+        client, concurrency = self.client, self.session.concurrency
+        connections = query.in_connections(self.schema)
+        self.query_one(StatusLine).busy(f"Reading {counted(len(found), 'changed trunk')} again…")
+        self.run_call("refresh", lambda: read_again(client, found, connections=connections, concurrency=concurrency),
+                      TrunksReadAgain)
+
+    @on(TrunksReadAgain)
+    def read_again_done(self, done: TrunksReadAgain) -> None:
+        """Each changed trunk's row shows it as it is now; the status line says which went, and why."""
+        query = self.query_shown
+        if query is None:
+            return
+        listed = {id(found) for found in self.found}
+        results = [result for result in done.results if id(result.found) in listed]
+        if not results:
+            return
+        unread = [result for result in results if result.error is not None]
+        gone = sum(result.gone for result in results)
+        unmatched = sum(result.trunk is not None and query.hit(result.trunk, self.schema) is None
+                        for result in results)
+        kept = len(results) - len(unread) - gone - unmatched
+        self.renew([(result.found, result.trunk) for result in results if result.error is None])
+        parts = [f"{counted(kept, 'changed trunk')} shown as read again"] if kept else []
+        if unmatched:
+            parts.append(f"{counted(unmatched, 'trunk')} no longer {'matches' if unmatched == 1 else 'match'} "
+                         f"{quoted(query.text, 40)}: no longer listed")
+        if gone:
+            parts.append(f"{counted(gone, 'trunk')} no longer on the switch: no longer listed")
+        if unread:
+            parts.append(f"{counted(len(unread), 'trunk')} could not be read again: "
+                         f"{printable(unread[0].error, 120)}")
+        line = " · ".join(parts)
+        status = self.query_one(StatusLine)
+        if unread:
+            status.fault(line)
+        else:
+            status.show(line)
