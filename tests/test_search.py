@@ -12,7 +12,7 @@ from tests.conftest import Sim
 from tests.foreign import ForeignSwitch, ForeignSwitch2022
 from tests.wire import RecordingTransport
 from trunktui.api import ConnectionSettings, SippyClient
-from trunktui.errors import FaultError, InputError
+from trunktui.errors import AuthError, FaultError, InputError
 from trunktui.model import Account
 from trunktui.search import Address, Query, Search, Searched
 from trunktui.simulator.demo import add_extra_accounts
@@ -232,3 +232,54 @@ def test_text_matches_ignoring_case_and_names_where() -> None:
     hit = Query("friday", "description").hit(trunk, TRUNKS_2020)
     assert hit is not None and hit.where(TRUNKS_2020) == "Description" and hit.span == (19, 25)
     assert Query("sto", "description").hit(trunk, TRUNKS_2020) is None
+
+
+def test_connections_that_could_not_be_read_make_their_account_not_read(sim22: Sim) -> None:
+    pointing = seed(sim22, 20, every=1)
+    sim22.server.knobs.fail_mode = FailMode.HTTP_500
+    with sim22.client() as client:
+        client.api()
+        sim22.server.knobs.fail_every = 3
+        _, summary = run(client, Query(TARGET, "destination"), concurrency=1)
+        sim22.server.knobs.fail_every = 0
+        found = {found.account.i_account for found in summary.found}
+        failed = {failure.account.i_account for failure in summary.failures}
+        assert failed and set(pointing) <= found | failed and not found & failed
+        _, again = run(client, Query(TARGET, "destination"), accounts=[f.account for f in summary.failures])
+    assert found | {found.account.i_account for found in again.found} == set(pointing)
+
+
+def test_an_account_listed_twice_in_one_page_is_searched_once() -> None:
+    switch = ForeignSwitch().start()
+    try:
+        switch.add_accounts(4)
+        switch.accounts.append({"i_account": 3, "username": "far-003-again"})
+        switch.add(name="edge", destination=f"{TARGET}:5060", random_call_id=True)
+        switch.trunks[switch._next - 1]["i_account"] = 3
+        with SippyClient(ConnectionSettings(switch.url, trusted=True, i_customer=1)) as client:
+            told, summary = run(client, Query(TARGET))
+    finally:
+        switch.stop()
+    assert [found.trunk.name for found in summary.found] == ["edge"]
+    assert told[-1].total == 5
+
+
+def test_a_refused_login_stops_the_search_at_once(sim: Sim) -> None:
+    seed(sim, 40)
+    with sim.client() as client:
+        client.api()
+        sim.server.knobs.fail_mode = FailMode.HTTP_401
+        calls = sim.server.stats.calls
+        sim.server.knobs.fail_every = 1
+        with pytest.raises(AuthError):
+            run(client, Query(TARGET), concurrency=2)
+        refused = sim.server.stats.calls - calls
+        sim.server.knobs.fail_every = 0
+    assert refused <= 2 * 2 + 4, "a few calls in flight at most, not one per account"
+
+
+def test_a_name_pattern_is_trimmed_as_any_query_is(sim: Sim) -> None:
+    seed(sim, 3)
+    with sim.client() as client:
+        _, padded = run(client, Query("  far-%  ", "name"))
+    assert sorted(found.trunk.name for found in padded.found) == ["far-0", "far-1", "far-2"]

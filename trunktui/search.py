@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trunktui.api import SippyClient
-from trunktui.errors import ApiError, FaultError, InputError, ProtocolError, TrunkTuiError
+from trunktui.errors import ApiError, AuthError, FaultError, InputError, ProtocolError, TrunkTuiError
 from trunktui.fanout import DEFAULT_CONCURRENCY, FanOut
 from trunktui.model import Account, Schema, Trunk, TrunkConnection
 from trunktui.patterns import has_wildcard, like_regex, pattern_problem
@@ -134,13 +134,14 @@ class Query:
                              field="field")
         if not self.text.strip():
             raise InputError("Type what to look for.", field="query")
-        if self.name_pattern is not None and (problem := pattern_problem(self.text)):
+        if self.name_pattern is not None and (problem := pattern_problem(self.name_pattern)):
             raise InputError(problem, field="query")
 
     @property
     def name_pattern(self) -> str | None:
         """The pattern sent to the switch: the query itself when it is a name pattern, else None (every trunk)."""
-        return self.text if self.field == "name" and has_wildcard(self.text) else None
+        text = self.text.strip()
+        return text if self.field == "name" and has_wildcard(text) else None
 
     @property
     def members(self) -> tuple[str, ...]:
@@ -154,7 +155,7 @@ class Query:
         """A function giving where the query is in a member's value (name, value), or None."""
         text = self.text.strip()
         if self.name_pattern is not None:
-            whole = like_regex(self.text)
+            whole = like_regex(self.name_pattern)
             return lambda name, value: (0, len(value)) if whole.fullmatch(value) else None
         literal = re.compile(re.escape(text), re.IGNORECASE)
         address = Address.parse(text)
@@ -207,6 +208,11 @@ class Failure:
     account: Account
     error: ApiError
 
+    @property
+    def retryable(self) -> bool:
+        """Whether asking again could help: not for an account the switch gave no id trunktui can send."""
+        return type(self.account.i_account) is int
+
 
 @dataclass(frozen=True)
 class Searched:
@@ -256,6 +262,7 @@ class Search(FanOut):
         self._total: int | None = None
         self._reached: set[int] = set()
         """The accounts searched or failed (by ``id``), to tell those a stop left unsearched."""
+        self.refusal: AuthError | None = None
         self._span = query.matcher()
 
     def stop(self) -> None:
@@ -263,10 +270,18 @@ class Search(FanOut):
         self._stopped.set()
         self.cut()
 
+    def _refused(self, error: AuthError) -> None:
+        """The switch refused the login: every further call would be refused too (and a switch may lock the
+        login out after a few), so the search stops, and ``run`` raises the refusal."""
+        with self._told:
+            self.refusal = self.refusal or error
+        self.stop()
+
     def run(self, tell: Callable[[Searched], None] = lambda searched: None) -> Summary:
         """Search, telling each account's matches as they come; return the whole of it.
 
-        A failure to list the accounts is raised, unless the search was stopped.
+        A failure to list the accounts is raised, unless the search was stopped; so is a refused login, at
+        the first account it met.
         """
         api = self.client.api()
         connections = api.has_connections and self.query.in_connections(api.trunks)
@@ -292,6 +307,8 @@ class Search(FanOut):
             for worker in workers:
                 worker.join()
             self.close()
+        if self.refusal is not None:
+            raise self.refusal
         summary = self._summary
         summary.stopped = self.stopped
         summary.unsearched = [account for account in listed if id(account) not in self._reached]
@@ -307,10 +324,13 @@ class Search(FanOut):
         offset = 0
         while not self.stopped:
             page = client.list_accounts(offset, ACCOUNTS_PAGE)
-            new = [account for account in page if _key(account.i_account) not in seen]
-            for account in new:
-                seen.add(_key(account.i_account))
-                yield account
+            new = 0
+            for account in page:
+                key = _key(account.i_account)
+                if key not in seen:
+                    seen.add(key)
+                    new += 1
+                    yield account
             if len(page) < ACCOUNTS_PAGE or not new:
                 return
             offset += len(page)
@@ -335,6 +355,8 @@ class Search(FanOut):
             if self.stopped:
                 continue
             for account, result in zip(batch, self._search(client, schema, connections, batch), strict=True):
+                if isinstance(result, AuthError):
+                    self._refused(result)
                 if self.stopped and isinstance(result, ApiError):
                     continue
                 self._tell(account, result, tell)
@@ -361,7 +383,11 @@ class Search(FanOut):
                 results[place] = trunks
                 continue
             if connections and trunks:
-                trunks = _with_connections(client, trunks)
+                read = _with_connections(client, trunks)
+                if isinstance(read, ApiError):
+                    results[place] = read
+                    continue
+                trunks = read
             account = batch[place]
             results[place] = [Found(account, trunk, hit) for trunk in trunks
                               if (hit := self.query.hit(trunk, schema, self._span)) is not None]
@@ -448,11 +474,16 @@ def _read_one(client: SippyClient, found: Found, connections: bool) -> ReadAgain
         return ReadAgain(found, error=ApiError(f"Unexpected {type(error).__name__}: {error}"))
 
 
-def _with_connections(client: SippyClient, trunks: list[Trunk]) -> list[Trunk]:
-    """The trunks with their connections read (None for a trunk whose connections could not be)."""
+def _with_connections(client: SippyClient, trunks: list[Trunk]) -> list[Trunk] | ApiError:
+    """The trunks with their connections read; or, if some trunk's could not be, why: a match among them
+    would be missed, so the account counts as not read."""
     found = client.connections_of([trunk.i_trunk for trunk in trunks])
-    return [Trunk(trunk.members, None if isinstance(held, ApiError) else held)
-            for trunk, held in zip(trunks, found, strict=True)]
+    read: list[Trunk] = []
+    for trunk, held in zip(trunks, found, strict=True):
+        if isinstance(held, ApiError):
+            return held
+        read.append(Trunk(trunk.members, held))
+    return read
 
 
 def _key(value: Any) -> Any:
