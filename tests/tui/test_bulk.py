@@ -759,7 +759,8 @@ async def test_the_sending_heading_names_only_the_fields_that_change(sim: Sim) -
 
 async def test_a_value_is_typed_into_a_null_field_with_keys_alone(sim: Sim) -> None:
     """From a field's tick, Tab reaches its NULL box (the box to type in is hidden while NULL); Space unticks
-    NULL and puts the typing there, so the digits typed next are the value."""
+    NULL and puts the typing there, so the digits typed next are the value. Typed on a tick, even in one
+    burst, a value goes into its field."""
     app = make_app(sim)
     async with app.run_test(size=SMALL) as pilot:
         await bulk_form(pilot, 3)
@@ -777,3 +778,10 @@ async def test_a_value_is_typed_into_a_null_field_with_keys_alone(sim: Sim) -> N
         assert app.focused is row.tick
         await pilot.press("tab", "tab")
         assert app.focused is field.null
+
+        cps = editor(app, "max_cps")
+        app.screen.query_one("#set-max_cps", SetField).tick.focus()
+        for key in ("2", "full_stop", "5"):  # in one read, before any of them is handled
+            app.post_message(events.Key(key, "." if key == "full_stop" else key))
+        await settle(pilot)
+        assert not cps.is_null and cps.value() == 2.5 and app.screen.query_one("#set-max_cps", SetField).chosen
