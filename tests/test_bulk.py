@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+import xmlrpc.client
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.conftest import Sim
@@ -14,7 +17,7 @@ from tests.foreign import ForeignSwitch
 from tests.wire import RecordingTransport
 from trunktui.api import ConnectionSettings, SippyClient
 from trunktui.audit import AuditLog
-from trunktui.bulk import Bulk, Plan, Sent, Status
+from trunktui.bulk import Bulk, Plan, Sent, Status, reread
 from trunktui.errors import InputError, ReadOnlyError
 from trunktui.model import Trunk
 from trunktui.simulator.knobs import FailMode
@@ -254,3 +257,79 @@ def test_a_connection_reset_now_and_then_does_not_stop_every_further_trunk(sim: 
         sim.server.knobs.fail_every = 0
     stopped = [r for r in results if "switch could not be reached" in r.detail]
     assert not stopped, [f"{r.status.value}: {r.detail}" for r in results]
+
+
+def test_trunks_are_read_again_a_few_at_a_time_with_progress(sim: Sim) -> None:
+    """The reads overlap, up to the concurrency asked; each is told as it ends, and the trunks come back in
+    the order asked, as the switch now holds them."""
+    active, most, lock = [0], [0], threading.Lock()
+    get = sim.store.get_trunk
+
+    def gauged(*args: Any, **options: Any) -> Any:
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        try:
+            time.sleep(0.02)
+            return get(*args, **options)
+        finally:
+            with lock:
+                active[0] -= 1
+
+    with sim.client() as client, sim.client() as colleague:
+        trunks = account_trunks(client, 12)
+        colleague.update_trunk(trunks[5].i_trunk, {"capacity": 55})
+        told: list[tuple[int, int]] = []
+        sim.store.get_trunk = gauged  # type: ignore[method-assign]
+        try:
+            read = reread(client, trunks, 3, lambda done, total: told.append((done, total)))
+        finally:
+            del sim.store.get_trunk
+    assert 2 <= most[0] <= 3
+    assert [t.i_trunk for t in read.trunks] == [t.i_trunk for t in trunks]
+    assert read.trunks[5].get("capacity") == 55 and not read.gone and not read.unread and read.lost is None
+    assert sorted(told) == [(done, 12) for done in range(1, 13)]
+
+
+class BrokenFor(httpx.HTTPTransport):
+    """Real HTTP, but reading trunk ``i_trunk`` meets an HTTP 500 page, as from a proxy in front of the switch."""
+
+    def __init__(self, i_trunk: int) -> None:
+        super().__init__()
+        self.i_trunk = i_trunk
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        params, method = xmlrpc.client.loads(request.content)
+        if method == "getTrunkInfo" and params and params[0].get("i_trunk") == self.i_trunk:
+            return httpx.Response(500, html="<html><body>Internal error</body></html>")
+        return super().handle_request(request)
+
+
+def test_a_trunk_that_cannot_be_read_again_spoils_only_its_own_read(sim: Sim) -> None:
+    with sim.client() as colleague:
+        trunks = account_trunks(colleague, 6)
+        colleague.delete_trunk(trunks[2].i_trunk)
+    with SippyClient(sim.settings(), transport=BrokenFor(trunks[1].i_trunk)) as client:
+        read = reread(client, trunks, 3)
+    assert [t.i_trunk for t in read.trunks] == [trunks[0].i_trunk] + [t.i_trunk for t in trunks[3:]]
+    assert read.gone == [trunks[2]] and read.lost is None
+    assert [(trunk.i_trunk, "500" in why) for trunk, why in read.unread] == [(trunks[1].i_trunk, True)]
+
+
+def test_reading_again_stops_when_told_or_when_the_switch_is_out_of_reach(sim: Sim) -> None:
+    stop = threading.Event()
+    with sim.client() as client:
+        trunks = account_trunks(client, 8)
+        asked = sim.server.stats.calls
+
+        def tell(done: int, total: int) -> None:
+            if done == 3:
+                stop.set()
+
+        read = reread(client, trunks, 1, tell, stop)
+        assert sim.server.stats.calls - asked == 3
+        assert len(read.trunks) == 3 and read.lost is None
+        assert {why for _, why in read.unread} == {"reading stopped before its turn"}
+        sim.server.stop()
+        lost = reread(client, trunks, 2)
+    assert lost.lost is not None and not lost.trunks and len(lost.unread) == 8

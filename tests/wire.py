@@ -29,8 +29,11 @@ class RecordingTransport(httpx.HTTPTransport):
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.encodings: list[str | None] = []
         """Each answered call's Content-Encoding, as it came over the wire."""
+        self.sent: list[str] = []
+        """Each request's method as it leaves, answered or not: a call cut off on its way is here too."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(xmlrpc.client.loads(request.content)[1] or "")
         response = super().handle_request(request)
         if response.status_code != 401:
             args, method = xmlrpc.client.loads(request.content)

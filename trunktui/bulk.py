@@ -11,7 +11,9 @@ just before its change: one changed on the switch since it was read is not
 touched (a conflict), one gone is skipped. A change whose answer is lost is
 read back, so every trunk ends with what is known of it: done, refused,
 skipped, unknown, or not sent because sending stopped. Each change is
-audited by the client as a single edit is. Nothing here knows of screens.
+audited by the client as a single edit is. ``reread`` reads many trunks
+again the same way, before a change is tried on them again. Nothing here
+knows of screens.
 """
 
 from __future__ import annotations
@@ -177,6 +179,8 @@ class Bulk(FanOut):
         self._stopped.set()
 
     def abandon(self) -> None:
+        """Stop now: no further trunk is sent, not even one whose read is under way, and the calls in flight
+        are cut (their result is unknown)."""
         self._stopped.set()
         self._abandoned.set()
         self.cut()
@@ -238,6 +242,8 @@ class Bulk(FanOut):
         if theirs:
             labels = ", ".join(self.plan.schema.label(name) for name in theirs)
             return Result(change, Status.CONFLICT, f"changed on the switch since it was read ({labels})", now)
+        if self._abandoned.is_set():
+            return Result(change, Status.NOT_SENT, "sending stopped before its turn", now)
         try:
             if change.delete:
                 client.delete_trunk(trunk.i_trunk, before=now.members)
@@ -261,13 +267,8 @@ class Bulk(FanOut):
             self._stopped.set()
 
     def _missing(self, client: SippyClient, change: Change, error: FaultError) -> Result:
-        """The trunk could not be read: gone, if its account's list lacks it (fault codes say nothing sure)."""
-        try:
-            gone = change.trunk.i_trunk not in {found.i_trunk for found in
-                                                _named(client, change.trunk)}
-        except TrunkTuiError:
-            gone = False
-        if gone:
+        """The trunk could not be read: gone, or refused."""
+        if _gone(client, change.trunk):
             return Result(change, Status.GONE, "no longer on the switch")
         return Result(change, Status.NOT_SENT, f"it could not be read first ({error})")
 
@@ -289,6 +290,97 @@ class Bulk(FanOut):
         if settled:
             return Result(change, Status.FAILED, f"{reason}; read back: it was not made", after)
         return Result(change, Status.UNKNOWN, f"{reason}; read back: not made yet, but it still may be", after)
+
+
+@dataclass(frozen=True)
+class Reread:
+    """Trunks read again: ``trunks`` as the switch holds them now, ``gone`` those no longer on it, and
+    ``unread`` those not read, each with why; all in the order asked."""
+
+    trunks: list[Trunk]
+    gone: list[Trunk]
+    unread: list[tuple[Trunk, str]]
+    lost: ConnectError | CallTimeout | None = None
+    """Why the switch could not be reached, once it could not: reading stopped there."""
+
+
+def reread(client: SippyClient, trunks: Sequence[Trunk], concurrency: int = DEFAULT_CONCURRENCY,
+           tell: Callable[[int, int], None] = lambda read, total: None,
+           stop: threading.Event | None = None) -> Reread:
+    """Read ``trunks`` again, ``concurrency`` at a time, before a change is tried on them again.
+
+    ``tell`` hears, from the readers' threads, how many of the total have been
+    read so far. Once ``stop`` is set, or the switch cannot be reached, no
+    further trunk is read: the rest are unread. One trunk the switch refuses
+    is that trunk's trouble alone.
+    """
+    return _Rereading(client, trunks, concurrency, stop or threading.Event()).run(tell)
+
+
+class _Rereading(FanOut):
+    def __init__(self, client: SippyClient, trunks: Sequence[Trunk], concurrency: int, stop: threading.Event) -> None:
+        super().__init__(client, concurrency)
+        self.trunks = list(trunks)
+        self.asked = stop
+        self.found: list[Trunk | None] = [None] * len(self.trunks)
+        self.gone: set[int] = set()
+        self.why: dict[int, str] = {}
+        self.lost: ConnectError | CallTimeout | None = None
+        self._told = threading.Lock()
+        self._read = 0
+
+    def run(self, tell: Callable[[int, int], None]) -> Reread:
+        work: queue.Queue[int] = queue.Queue()
+        for place in range(len(self.trunks)):
+            work.put(place)
+        readers = [threading.Thread(target=self._work, args=(self.fork(), work, tell), daemon=True,
+                                    name="trunktui-reread")
+                   for _ in range(min(self.concurrency, len(self.trunks)))]
+        for reader in readers:
+            reader.start()
+        for reader in readers:
+            reader.join()
+        self.close()
+        stopped = "reading stopped " + ("before its turn" if self.lost is None else
+                                        "when the switch could not be reached")
+        return Reread([trunk for trunk in self.found if trunk is not None],
+                      [self.trunks[place] for place in sorted(self.gone)],
+                      [(trunk, self.why.get(place, stopped)) for place, trunk in enumerate(self.trunks)
+                       if self.found[place] is None and place not in self.gone],
+                      self.lost)
+
+    def _work(self, client: SippyClient, work: queue.Queue[int], tell: Callable[[int, int], None]) -> None:
+        while not self.asked.is_set() and self.lost is None:
+            try:
+                place = work.get_nowait()
+            except queue.Empty:
+                return
+            trunk = self.trunks[place]
+            try:
+                self.found[place] = client.get_trunk(trunk.i_trunk, connections=False)
+            except FaultError as error:
+                if _gone(client, trunk):
+                    self.gone.add(place)
+                else:
+                    self.why[place] = str(error)
+            except TrunkTuiError as error:
+                self.why[place] = str(error)
+                if isinstance(error, (ConnectError, CallTimeout)):
+                    self.lost = self.lost or error
+            except Exception as error:  # noqa: BLE001 - one trunk's oddity must not end the others
+                self.why[place] = f"Unexpected {type(error).__name__}: {error}"
+            with self._told:
+                self._read += 1
+                tell(self._read, len(self.trunks))
+
+
+def _gone(client: SippyClient, trunk: Trunk) -> bool:
+    """Whether a trunk that could not be read is gone: its account's list lacks it (fault codes say nothing
+    sure). If the list cannot be read either, it is not known to be gone."""
+    try:
+        return trunk.i_trunk not in {found.i_trunk for found in _named(client, trunk)}
+    except TrunkTuiError:
+        return False
 
 
 def _named(client: SippyClient, trunk: Trunk) -> list[Trunk]:

@@ -8,14 +8,17 @@ asked to make is recorded, and the trunks are read back.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, ProgressBar, Select, Static
 
 from tests.conftest import Sim
 from tests.tui.driving import (
@@ -28,6 +31,8 @@ from tests.tui.driving import (
     replace_text,
     screen_text,
     settle,
+    static_text,
+    status_of,
     type_text,
     until,
 )
@@ -35,10 +40,14 @@ from tests.wire import RecordingTransport
 from trunktui.audit import read_recent
 from trunktui.bulk import Plan, Result, Sent, Status
 from trunktui.model import TRUNKS_2020, Trunk
+from trunktui.profiles.config import Config, load_config
 from trunktui.simulator import FailMode
+from trunktui.tui.form import FieldEditor
 from trunktui.tui.grid import Grid
+from trunktui.tui.screens.accounts import AccountsScreen
 from trunktui.tui.screens.bulk import BulkEditScreen, SetField, open_bulk_delete, open_bulk_edit, schema_of
 from trunktui.tui.screens.bulk_send import MASK, PreviewScreen, SendingScreen, Stage, Tally, summary
+from trunktui.tui.screens.confirm import ConfirmScreen
 from trunktui.tui.screens.help import HelpScreen
 from trunktui.tui.screens.trunks import TrunksScreen
 
@@ -482,3 +491,297 @@ def test_the_summary_counts_every_way_a_trunk_ends() -> None:
              Result(changes[2], Status.CONFLICT), Result(changes[3], Status.FAILED)]
     assert summary(ended) == "2 done · 1 conflict · 1 failed · 0 unknown · 0 not sent"
     assert "1 gone" in summary([Result(changes[0], Status.GONE)])
+
+
+# --- leaving, a switch out of reach, trying again ----------------------------------------------
+
+
+def profiles(sim: Sim, tmp_path: Path) -> Config:
+    """Two profiles on the simulator, each with its password: a switch between them asks nothing."""
+    password = json.dumps(sim.logins["acme"].password)
+    path = tmp_path / "profiles.toml"
+    path.write_text("".join(f'[profiles.{name}]\nurl = "{sim.url}"\nusername = "acme"\npassword = {password}\n\n'
+                            for name in ("acme", "lab")), encoding="utf-8")
+    path.chmod(0o600)
+    return load_config(path)
+
+
+@pytest.mark.parametrize("leave", ["quit", "switch profile"])
+async def test_leaving_while_sending_stops_it_at_once(sim: Sim, wire: RecordingTransport, tmp_path: Path,
+                                                     leave: str) -> None:
+    """Discard in the dialog that asks before leaving stops sending there and then: no further trunk reaches
+    the switch, the dialog said so, and the engine's threads are gone by the time the app has."""
+    app = make_app(sim, profile="acme", config=profiles(sim, tmp_path))
+    async with app.run_test(size=SMALL) as pilot:
+        trunks, _ = await bulk_form(pilot, 24)
+        await set_value(pilot, "description", "left behind")
+        await preview(pilot)
+        sim.server.knobs.latency = 0.1
+        await pilot.press("right", "enter")
+        sending = app.screen
+        assert isinstance(sending, SendingScreen)
+        await until(pilot, lambda: len(sending.results) >= 4, "a few trunks to end")
+        left: list[int] = []
+        abandon = sending.bulk.abandon
+
+        def abandoned() -> None:
+            left.append(len(wire.sent))
+            abandon()
+
+        sending.bulk.abandon = abandoned  # type: ignore[method-assign]
+        if leave == "quit":
+            await pilot.press("ctrl+q")
+        else:
+            app.switch_profile("lab")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and "Leave and lose them?" in screen_text(app),
+                    "the question before leaving")
+        said = " ".join(screen_text(app).replace("█", " ").split())
+        assert "leaving stops sending at once" in said and "trunks changed so far stay changed" in said
+        await pilot.press("right", "enter")
+        if leave == "switch profile":
+            await until(pilot, lambda: isinstance(app.screen, AccountsScreen), "the other profile")
+    for thread in threading.enumerate():
+        if thread.name == "trunktui-bulk":
+            thread.join(timeout=5)
+            assert not thread.is_alive(), "the engine's threads outlive the screen that started them"
+    sim.server.knobs.latency = 0.0
+    assert left, "leaving did not stop sending"
+    assert "updateTrunk" not in wire.sent[left[0]:]
+    changed = [t.i_trunk for t in trunks if stored(sim, t.i_trunk)["description"] == "left behind"]
+    assert len(changed) <= wire.sent[:left[0]].count("updateTrunk") < len(trunks)
+
+
+async def test_a_switch_out_of_reach_is_named_as_why_sending_stopped(sim: Sim) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=SMALL) as pilot:
+        table, trunks = await marked(pilot, 8)
+        plan = Plan.setting(schema_of(table.context, trunks), trunks, {"capacity": 21})
+        screen = SendingScreen(table.context, plan, concurrency=1)
+        sim.server.knobs.latency = 0.05
+        assert table.open(screen)
+        await until(pilot, lambda: len(screen.results) >= 2, "a few trunks to end")
+        sim.server.stop()
+        await until(pilot, lambda: screen.stage is Stage.ENDED, "every trunk to end")
+        await settle(pilot)
+        said = " ".join(status_of(app, "#send-status").split())
+        assert said.startswith("✖ The switch could not be reached (")
+        retried = sum(status != "done" for status, _ in results(screen).values())
+        assert f"): sending stopped · r tries {retried} trunks again · " in said and "not sent" in said
+
+
+async def policy_form(pilot: Pilot[None], *policies: str) -> FieldEditor:
+    """The set-fields form over trunks holding ``policies``, one each, on a 2022 switch: its policy field."""
+    table = await open_account(pilot, WHOLESALE)
+    trunks: list[Trunk] = []
+    for policy in policies:
+        trunks.append(next(t for t in table.trunks if t.get("policy") == policy and t not in trunks))
+    assert open_bulk_edit(table, trunks)
+    await settle(pilot)
+    return editor(pilot.app, "policy")
+
+
+async def test_on_a_2022_switch_a_blank_policy_is_refused_under_its_field(sim22: Sim) -> None:
+    """The switch takes no blank policy: picking the list's blank is refused under the field, and nothing is
+    previewed or sent."""
+    app = make_app(sim22)
+    async with app.run_test(size=SMALL) as pilot:
+        policy = await policy_form(pilot, "Ordered", "Ordered")
+        box = policy.query_one(Select)
+        assert box.value == "Ordered"
+        box.focus()
+        await pilot.press("enter", "home", "enter")
+        await pilot.pause()
+        assert box.value is Select.NULL and app.screen.query_one("#set-policy", SetField).chosen
+        assert policy.has_class("-invalid")
+        with updates(sim22) as made:
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, BulkEditScreen) and made == []
+        assert "Choose a Policy from the list." in await rendered(pilot, "Choose a Policy")
+
+
+async def test_a_policy_the_trunks_do_not_share_must_be_chosen_before_it_is_set(sim22: Sim) -> None:
+    """Trunks of both policies: the list shows none, and ticking it alone asks for one."""
+    app = make_app(sim22)
+    async with app.run_test(size=SMALL) as pilot:
+        policy = await policy_form(pilot, "Ordered", "Round-Robin")
+        assert policy.query_one(Select).value is Select.NULL
+        app.screen.query_one("#set-policy", SetField).tick.value = True
+        with updates(sim22) as made:
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, BulkEditScreen) and made == []
+        assert policy.has_class("-invalid")
+        assert "Fix the 1 field marked in red first." in screen_text(app)
+        assert "Choose a Policy from the list." in screen_text(app)
+
+
+async def failed_everywhere(pilot: Pilot[None], sim: Sim, count: int) -> SendingScreen:
+    """A change to ``count`` trunks that the switch refused on every one."""
+    table, trunks = await marked(pilot, count)
+    plan = Plan.setting(schema_of(table.context, trunks), trunks, {"capacity": 33})
+    screen = SendingScreen(table.context, plan)
+    sim.server.knobs.fail_mode, sim.server.knobs.fail_every = FailMode.FAULT, 1
+    assert table.open(screen)
+    await until(pilot, lambda: screen.stage is Stage.ENDED, "every trunk to end")
+    sim.server.knobs.fail_every = 0
+    await settle(pilot)
+    assert {status for status, _ in results(screen).values()} <= {"failed", "not sent"}
+    return screen
+
+
+async def test_trying_again_reads_the_trunks_with_progress_and_escape_stops_it(sim: Sim) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=SMALL) as pilot:
+        sending = await failed_everywhere(pilot, sim, 12)
+        sim.server.knobs.latency = 0.1
+        reads = sim.server.stats.calls
+        await pilot.press("r")
+        said = await rendered(pilot, "read · Escape stops")
+        assert "Reading 12 trunks again, 4 at a time: " in said
+        await pilot.press("escape")
+        assert sending.stage is Stage.ENDED and app.screen is sending
+        await settle(pilot)
+        sim.server.knobs.latency = 0.0
+        assert app.screen is sending, "a stopped read previews nothing"
+        assert "Stopped reading the trunks again: nothing previewed" in screen_text(app)
+        assert sim.server.stats.calls - reads < 12
+
+
+async def test_a_trunk_that_cannot_be_read_again_is_said_in_its_row_and_the_rest_are_previewed(sim: Sim) -> None:
+    """One broken answer while reading again spoils only its trunk's read; one deleted since is gone."""
+    app = make_app(sim)
+    async with app.run_test(size=SMALL) as pilot:
+        sending = await failed_everywhere(pilot, sim, 6)
+        trunks = [result.change.trunk for result in sending.results]
+        with sim.client() as colleague:
+            colleague.delete_trunk(trunks[0].i_trunk)
+        sending.concurrency = 1
+        fail_call(sim, FailMode.HTTP_500, after=3)
+        await pilot.press("r")
+        await settle(pilot)
+        sim.server.knobs.fail_every = 0
+        dialog = app.screen
+        assert isinstance(dialog, PreviewScreen), screen_text(app)
+        previewed = column(dialog.query_one(Grid), "trunk")
+        assert len(previewed) == 4 and str(trunks[0].i_trunk) not in previewed
+        await pilot.press("escape")
+        await settle(pilot)
+        shown = results(sending)
+        assert shown[trunks[0].i_trunk] == ("gone", "no longer on the switch")
+        unread = [i for i, (_, detail) in shown.items() if detail.startswith("not read again (")]
+        assert len(unread) == 1 and unread[0] not in map(int, previewed)
+        assert "Read 4 trunks again; 1 trunk gone, 1 trunk not read (their rows say why)." in screen_text(app)
+
+
+async def test_the_preview_shows_the_highlighted_change_whole_under_the_table(sim: Sim) -> None:
+    """At 80x24 a long new value is cut in its cell; the line under the table shows it whole, and ↓ moves it."""
+    new = "Orange Stockholm interconnect, moved to the new SBC in rack 4"
+    app = make_app(sim)
+    async with app.run_test(size=SMALL) as pilot:
+        trunks, _ = await bulk_form(pilot, 3)
+        await set_value(pilot, "description", new)
+        dialog = await preview(pilot)
+        assert new not in screen_text(app).replace("█", " "), "the cell is cut: the line below is needed"
+
+        def detail() -> str:
+            return " ".join(static_text(dialog.query_one("#detail", Static)).split())
+
+        assert detail() == f"{trunks[0].name} · Description: {trunks[0].get('description')} → {new}"
+        assert new.split()[-1] in screen_text(app)
+        await pilot.press("down")
+        assert detail().startswith(f"{trunks[1].name} · Description: ")
+        assert app.focused is dialog.query_one("#cancel", Button), "↓ moves the line, not the focus"
+
+
+async def test_the_first_mark_note_goes_when_the_marked_trunks_are_changed(sim: Sim) -> None:
+    """A note that says which keys act on marks would cover the preview's buttons: * and d in one read (as a
+    terminal delivers keys typed fast) open the preview with no note over it."""
+    app = make_app(sim)
+    async with app.run_test(size=SMALL) as pilot:
+        table = await open_account(pilot, WHOLESALE)
+        for key in ("asterisk", "d"):
+            app.post_message(events.Key(key, "*" if key == "asterisk" else key))
+        await until(pilot, lambda: isinstance(app.screen, PreviewScreen), "the preview")
+        await settle(pilot)
+        assert table.marks and not list(app._notifications)
+
+
+async def test_a_stopped_change_shows_how_much_the_switch_was_asked_not_all_of_it(sim: Sim) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=SMALL) as pilot:
+        await bulk_form(pilot, 24)
+        await set_value(pilot, "description", "partly")
+        await preview(pilot)
+        sim.server.knobs.latency = 0.05
+        await pilot.press("right", "enter")
+        sending = app.screen
+        assert isinstance(sending, SendingScreen)
+        await until(pilot, lambda: len(sending.results) >= 4, "a few trunks to end")
+        await pilot.press("escape")
+        await until(pilot, lambda: sending.stage is Stage.ENDED, "the trunks on their way")
+        await settle(pilot)
+        sim.server.knobs.latency = 0.0
+        asked = sum(status != "not sent" for status, _ in results(sending).values())
+        bar = sending.query_one(ProgressBar)
+        assert 4 <= asked < 24 and bar.total == 24 and bar.progress == asked
+        assert "100%" not in screen_text(app)
+
+
+async def test_the_fault_named_under_the_button_goes_once_the_field_is_put_right(sim: Sim) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=SMALL) as pilot:
+        await bulk_form(pilot, 3)
+        await replace_text(pilot, "foo bar:99999", field="destination")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Fix the 1 field marked in red first." in status_of(app, "#bulk-status")
+        await replace_text(pilot, "192.0.2.7:5060", field="destination")
+        await settle(pilot)
+        assert not editor(app, "destination").has_class("-invalid")
+        assert status_of(app, "#bulk-status") == ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PreviewScreen)
+
+
+async def test_the_sending_heading_names_only_the_fields_that_change(sim: Sim) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=SMALL) as pilot:
+        table, trunks = await marked(pilot, 1)
+        values = {"capacity": 778, "description": trunks[0].get("description")}
+        plan = Plan.setting(schema_of(table.context, trunks), trunks, values)
+        screen = SendingScreen(table.context, plan)
+        assert table.open(screen)
+        await until(pilot, lambda: screen.stage is Stage.ENDED, "the trunk to end")
+        assert static_text(screen.query_one("#heading", Static)) == "Setting Capacity on 1 trunk"
+
+
+async def test_a_value_is_typed_into_a_null_field_with_keys_alone(sim: Sim) -> None:
+    """From a field's tick, Tab reaches its NULL box (the box to type in is hidden while NULL); Space unticks
+    NULL and puts the typing there, so the digits typed next are the value. Typed on a tick, even in one
+    burst, a value goes into its field."""
+    app = make_app(sim)
+    async with app.run_test(size=SMALL) as pilot:
+        await bulk_form(pilot, 3)
+        row = app.screen.query_one("#set-capacity", SetField)
+        field = editor(app, "capacity")
+        assert field.is_null
+        row.tick.focus()
+        await pilot.press("tab")
+        assert app.focused is field.null
+        await pilot.press("space", "1", "2", "0")
+        await settle(pilot)
+        assert app.focused is field.query_one("#input", Input)
+        assert not field.is_null and field.value() == 120 and row.chosen
+        await pilot.press("shift+tab")
+        assert app.focused is row.tick
+        await pilot.press("tab", "tab")
+        assert app.focused is field.null
+
+        cps = editor(app, "max_cps")
+        app.screen.query_one("#set-max_cps", SetField).tick.focus()
+        for key in ("2", "full_stop", "5"):  # in one read, before any of them is handled
+            app.post_message(events.Key(key, "." if key == "full_stop" else key))
+        await settle(pilot)
+        assert not cps.is_null and cps.value() == 2.5 and app.screen.query_one("#set-max_cps", SetField).chosen

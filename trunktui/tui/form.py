@@ -205,6 +205,15 @@ class FieldEditor(StyledOnMount):
         null_shown = self.spec.nullable and self.original is None
         return self.box.value != self.shown or self.is_null != null_shown
 
+    @property
+    def unchosen(self) -> bool:
+        """Whether the list of a member that cannot be NULL shows none of its values: the switch would refuse
+        a blank one."""
+        return isinstance(self.box, Select) and self.box.value is Select.NULL and not self.spec.nullable
+
+    def choose(self) -> InputError:
+        return InputError(f"Choose a {self.spec.label} from the list.", field=self.spec.name)
+
     def value(self) -> Any:
         """The field's value for the wire; raises ``InputError`` if invalid.
 
@@ -219,6 +228,8 @@ class FieldEditor(StyledOnMount):
             picked = self.box.value
             if picked == self.shown:
                 return self.spec.validate(self.original) if self.creating else self.original
+            if self.unchosen:
+                raise self.choose()
             return self.spec.validate("" if picked is Select.NULL else picked)
         if self.is_null:
             return None
@@ -285,6 +296,17 @@ class FieldEditor(StyledOnMount):
         """Bring the whole field into view, its help or error line too, not only the control that took focus:
         at 80x24 the line under the last visible field would otherwise stay hidden."""
         self.scroll_visible(animate=False)
+
+    def take_typing(self) -> Input | None:
+        """The box to type in, NULL unticked and the box ready at once, for a key pressed beside it; None if
+        the field has no such box. Keys typed fast arrive before any message about the NULL box would."""
+        if not isinstance(self.box, Input):
+            return None
+        if self.null is not None:
+            self.null.value = False
+        self.box.disabled = False
+        self.set_class(False, "-null")
+        return self.box
 
     def reveal(self, shown: bool) -> None:
         if isinstance(self.box, Input) and self.spec.secret:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -60,7 +60,7 @@ def open_bulk_edit(screen: AppScreen[Any], trunks: Sequence[Trunk], done: Done |
     """Open the form that sets fields on ``trunks`` over ``screen``; say whether it opened."""
     if refused(screen, trunks, "change"):
         return False
-    return screen.open(BulkEditScreen(screen.context, trunks), done)
+    return cleared(screen, screen.open(BulkEditScreen(screen.context, trunks), done))
 
 
 def open_bulk_delete(screen: AppScreen[Any], trunks: Sequence[Trunk], done: Done | None = None) -> bool:
@@ -68,7 +68,17 @@ def open_bulk_delete(screen: AppScreen[Any], trunks: Sequence[Trunk], done: Done
     if refused(screen, trunks, "delete"):
         return False
     plan = Plan.deleting(schema_of(screen.context, trunks), trunks)
-    return confirm_and_send(screen, plan, done or (lambda ids: None))
+    return cleared(screen, confirm_and_send(screen, plan, done or (lambda ids: None)))
+
+
+def cleared(screen: AppScreen[Any], opened: bool) -> bool:
+    """Once a change to many trunks has opened, the notes about the list (how to mark, what was marked) go:
+    they would cover its fields and buttons. A note posted just before, by a key of the same burst, is still
+    on its way to the app, so they go once more after it."""
+    if opened:
+        screen.app.clear_notifications()
+        screen.app.call_later(screen.app.clear_notifications)
+    return opened
 
 
 class SetField(Horizontal):
@@ -93,14 +103,31 @@ class SetField(Horizontal):
     def chosen(self) -> bool:
         return self.tick.value
 
+    def on_key(self, event: events.Key) -> None:
+        """A character typed on the row's tick or NULL box is the start of a value: it goes into the box to
+        type in (NULL unticked), which takes the focus."""
+        if not event.is_printable or event.key == "space" or self.app.focused not in (self.tick, self.editor.null):
+            return
+        box = self.editor.take_typing()
+        if box is None or event.character is None:
+            return
+        event.stop()
+        event.prevent_default()
+        box.focus()
+        box.insert_text_at_cursor(event.character)
+
     @on(Input.Changed)
     @on(Switch.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
     def edited(self, event: Input.Changed | Switch.Changed | Select.Changed | Checkbox.Changed) -> None:
-        """A field the user edits is ticked: what is typed is meant to be set."""
+        """A field the user edits is ticked: what is typed is meant to be set. NULL unticked (Space on its box)
+        means a value is to be typed: the box to type it in takes the focus."""
         if event.control is not self.tick and self.editor.touched:
             self.tick.value = True
+        null = self.editor.null
+        if event.control is null and null is not None and not null.value and null.has_focus:
+            self.editor.box.focus()
 
 
 class BulkEditScreen(AppScreen[list[int] | None]):
@@ -132,6 +159,8 @@ class BulkEditScreen(AppScreen[list[int] | None]):
         choices = {"policy": POLICIES} if "policy" in self.schema.by_name else {}
         self.rows = [SetField(FieldEditor(spec, False, self.shared(spec.name, spec.default), choices.get(spec.name)))
                      for spec in fields]
+        self.resolved: Callable[[], bool] | None = None
+        """What puts right the problem the status line names, while it names one."""
 
     def shared(self, name: str, default: Any) -> Any:
         """The value every trunk holds, where they all hold the same; else ``default``."""
@@ -170,12 +199,15 @@ class BulkEditScreen(AppScreen[list[int] | None]):
         """Validate the ticked fields, work out the plan, and show it: the problem, if any, under its field."""
         rows = self.chosen()
         if not rows:
-            self.status().fault("Tick at least one field to set (Space on its box).")
+            self.fault("Tick at least one field to set (Space on its box).", lambda: bool(self.chosen()))
             return
-        invalid = [row.editor for row in rows if row.editor.insist() is not None]
+        invalid = [row.editor for row in rows if row.editor.insist() is not None or row.editor.unchosen]
+        for editor in invalid:
+            if editor.problem is None:
+                self.mark(editor, editor.choose())
         if invalid:
             invalid[0].query_one("#input").focus()
-            self.status().fault(f"Fix the {counted(len(invalid), 'field')} marked in red first.")
+            self.fault(f"Fix the {counted(len(invalid), 'field')} marked in red first.", self.none_red)
             return
         try:
             plan = Plan.setting(self.schema, self.trunks, {row.editor.spec.name: row.editor.value() for row in rows})
@@ -185,14 +217,37 @@ class BulkEditScreen(AppScreen[list[int] | None]):
         self.status().show("")
         confirm_and_send(self, plan, self.sent)
 
+    def fault(self, said: str | InputError, resolved: Callable[[], bool]) -> None:
+        """Say what stops the preview until ``resolved`` says it is put right: then the words go."""
+        self.resolved = resolved
+        self.status().fault(said)
+
+    def none_red(self) -> bool:
+        return not any(row.editor.has_class("-invalid") for row in self.rows)
+
+    @on(Input.Changed)
+    @on(Switch.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def put_right(self) -> None:
+        """After each edit (each field has checked itself by now): a problem put right is no longer named."""
+        if self.resolved is not None and self.resolved():
+            self.resolved = None
+            self.status().show("")
+
     def refuse(self, error: InputError) -> None:
         """Say what the plan refused, under its field where it names one."""
-        self.status().fault(error)
+        self.fault(error, self.none_red)
         for row in self.rows:
             if row.editor.spec.name == error.field:
-                row.editor.message.update(Text(error.message))
-                row.editor.add_class("-invalid")
+                self.mark(row.editor, error)
                 row.editor.query_one("#input").focus()
+
+    @staticmethod
+    def mark(editor: FieldEditor, error: InputError) -> None:
+        """Mark ``editor`` in red, with ``error`` under it, until it is edited."""
+        editor.message.update(Text(error.message))
+        editor.add_class("-invalid")
 
     def sent(self, changed: list[int] | None) -> None:
         """Back from sending: done if the change reached a trunk; otherwise the form stays, to try another value."""

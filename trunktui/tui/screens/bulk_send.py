@@ -3,10 +3,13 @@
 ``PreviewScreen`` shows a ``Plan`` line by line (each trunk's old and new
 value of each member, or that it will be deleted) with totals; Cancel is
 what Enter does, and on a production switch the number of trunks must be
-typed before it can be confirmed. ``SendingScreen`` runs the plan in a
-worker and fills a table as each trunk's result comes; Escape stops sending
-further trunks, a second Escape stops waiting for those on their way, and
-only once every trunk has ended does Escape close it. The results arrive
+typed before it can be confirmed; the line under the table shows the
+highlighted change whole. ``SendingScreen`` runs the plan in a worker and
+fills a table as each trunk's result comes; Escape stops sending further
+trunks, a second Escape stops waiting for those on their way, and only once
+every trunk has ended does Escape close it. Leaving it any other way (a
+profile switch, quitting) stops sending at once. ``r`` reads the trunks to
+try again over the session's connections (``bulk.reread``), then previews. The results arrive
 from the engine's threads faster than a screen can be drawn, so they are
 gathered (``Tally``) and taken a batch per message.
 """
@@ -24,11 +27,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
 
-from trunktui.api import SippyClient
-from trunktui.bulk import Bulk, Change, Plan, Result, Sent, Status
-from trunktui.errors import FaultError, TrunkTuiError
+from trunktui.bulk import Bulk, Change, Plan, Reread, Result, Sent, Status, reread
+from trunktui.errors import TrunkTuiError
 from trunktui.fanout import DEFAULT_CONCURRENCY
 from trunktui.model import Field, Schema, Trunk
 from trunktui.text import counted, printable
@@ -54,6 +57,8 @@ RETRIED = (Status.FAILED, Status.NOT_SENT, Status.UNKNOWN)
 SUMMED = (Status.DONE, Status.CONFLICT, Status.FAILED, Status.GONE, Status.UNKNOWN, Status.NOT_SENT)
 """The order of the summary."""
 DETAIL_LIMIT = 300
+READING_INTERVAL = 0.2
+"""Seconds between updates of the count of trunks read again."""
 
 
 def as_cells(cells: Cells) -> Cells:
@@ -61,17 +66,27 @@ def as_cells(cells: Cells) -> Cells:
     return cells
 
 
-def member_cells(schema: Schema, name: str, old: Any, new: Any) -> tuple[Text, Text]:
-    """A member's value before and after, as the form shows it; a secret only as changed or empty."""
+def member_cells(schema: Schema, name: str, old: Any, new: Any, limit: int = VALUE_LIMIT) -> tuple[Text, Text]:
+    """A member's value before and after, as the form shows it, up to ``limit`` characters each; a secret only
+    as changed or empty."""
     if name in schema.secrets:
         return Text(MASK if old else "(empty)"), Text("(changed)" if new else "(empty)")
     spec = schema.by_name.get(name)
-    return shown(spec, old), shown(spec, new)
+    return shown(spec, old, limit), shown(spec, new, limit)
 
 
-def shown(spec: Field | None, value: Any) -> Text:
+def shown(spec: Field | None, value: Any, limit: int = VALUE_LIMIT) -> Text:
     """A value as the form shows it, and an empty one as such: a blank cell would look like nothing is set."""
-    return Text("(empty)", style=NULL_STYLE) if value == "" else value_text(spec, value, VALUE_LIMIT)
+    return Text("(empty)", style=NULL_STYLE) if value == "" else value_text(spec, value, limit)
+
+
+def change_detail(plan: Plan, change: Change, name: str, old: Any, new: Any) -> Text:
+    """One line of the preview in full, for the line under the table: its cell may be cut."""
+    trunk = printable(change.trunk.name, 60)
+    if change.delete:
+        return Text.assemble(f"{trunk}: ", ("will be deleted", "bold red"))
+    before, after = member_cells(plan.schema, name, old, new, DETAIL_LIMIT)
+    return Text.assemble(f"{trunk} · {printable(plan.schema.label(name))}: ", before, " → ", after)
 
 
 def spans_accounts(plan: Plan) -> bool:
@@ -123,7 +138,13 @@ def totals_text(plan: Plan) -> str:
 class PreviewScreen(Question[bool]):
     """Every change of a plan before anything is sent; dismissed with True only by the confirm button."""
 
+    DEFAULT_CSS = """
+    PreviewScreen #detail { height: auto; max-height: 3; color: $text-muted; }
+    """
     BINDINGS = [
+        Binding("down", "rows('line', 1)", "Lines", key_display="↑↓",
+                tooltip="Next line of the preview, shown whole under it"),
+        Binding("up", "rows('line', -1)", show=False, tooltip="Previous line of the preview"),
         Binding("pagedown", "rows('page', 1)", show=False, tooltip="Scroll the preview a page down"),
         Binding("pageup", "rows('page', -1)", show=False, tooltip="Scroll the preview a page up"),
     ]
@@ -149,6 +170,7 @@ class PreviewScreen(Question[bool]):
                                      fixed=3 if accounts else 2, stretch=True)
             grid.show(rows)
             yield grid
+            yield Static(id="detail")
             yield Static(Text(totals_text(self.plan)), id="totals")
             yield from self.before_buttons()
             with Horizontal(classes="buttons"):
@@ -180,7 +202,21 @@ class PreviewScreen(Question[bool]):
         self.query_one("#typed" if self.typed_count is not None else "#cancel").focus()
 
     def action_rows(self, how: str, step: int) -> None:
-        self.query_one(Grid).action_page(step)
+        grid = self.query_one(Grid)
+        if how == "line":
+            grid.action_cursor(step)
+        else:
+            grid.action_page(step)
+
+    @on(Grid.Highlighted)
+    def highlighted(self, highlighted: Grid.Highlighted) -> None:
+        """The line under the cursor, whole: the new value must be seen before anything is sent."""
+        lines = self.plan.rows()
+        row = highlighted.row
+        detail = self.query_one("#detail", Static)
+        detail.display = 0 <= row < len(lines)
+        if detail.display:
+            detail.update(change_detail(self.plan, *lines[row]))
 
     @on(Input.Changed, "#typed")
     def typed(self, event: Input.Changed) -> None:
@@ -239,12 +275,11 @@ class BulkEnded(Outcome):
 
 
 class TrunksReread(Outcome):
-    """The trunks to try again, as the switch holds them now; ``unread`` could not be read."""
+    """The trunks to try again, read again."""
 
-    def __init__(self, trunks: list[Trunk], unread: int) -> None:
+    def __init__(self, read: Reread) -> None:
         super().__init__("reread")
-        self.trunks = trunks
-        self.unread = unread
+        self.read = read
 
 
 class Stage(Enum):
@@ -252,17 +287,8 @@ class Stage(Enum):
     STOPPING = "stopping"
     ABANDONING = "abandoning"
     ENDED = "ended"
-
-
-def reread(client: SippyClient, changes: Sequence[Change]) -> tuple[list[Trunk], int]:
-    """Read each trunk again (in a worker); one the switch will not give is left out and counted."""
-    fresh, unread = [], 0
-    for change in changes:
-        try:
-            fresh.append(client.get_trunk(change.trunk.i_trunk, connections=False))
-        except FaultError:
-            unread += 1
-    return fresh, unread
+    READING = "reading"
+    """Every trunk has ended, and those to try again are being read again."""
 
 
 class SendingScreen(AppScreen[list[int]]):
@@ -285,6 +311,8 @@ class SendingScreen(AppScreen[list[int]]):
         Binding("escape", "abandon", "Abandon", tooltip="While stopping: stop waiting for the changes on their "
                                                         "way (their results become unknown)"),
         Binding("escape", "close", "Close", tooltip="Once every trunk has ended: close, and read them again"),
+        Binding("escape", "stop_reading", "Stop reading", tooltip="While the trunks to try again are read again: "
+                                                                  "stop, and preview nothing"),
         Binding("r", "retry", "Try again", tooltip="Try again the trunks that failed, were not sent or are "
                                                    "unknown: read again, then previewed"),
     ]
@@ -306,6 +334,11 @@ class SendingScreen(AppScreen[list[int]]):
         self.on_way = 0
         self.ended_at: float | None = None
         """When the last round ended (``Message.time``): an Escape pressed before then closes nothing."""
+        self.reading = threading.Event()
+        """Set to stop reading the trunks to try again."""
+        self.read_so_far = 0
+        """How many of them have been read so far: set from the readers' threads."""
+        self.read_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -321,6 +354,12 @@ class SendingScreen(AppScreen[list[int]]):
         self.query_one(Grid).focus()
         self.send()
 
+    def on_unmount(self) -> None:
+        """Leaving (a profile switch, quitting) stops sending at once: no trunk is changed unseen."""
+        self.reading.set()
+        if self.stage in (Stage.SENDING, Stage.STOPPING, Stage.ABANDONING):
+            self.bulk.abandon()
+
     def status(self) -> StatusLine:
         return self.query_one("#send-status", StatusLine)
 
@@ -328,7 +367,8 @@ class SendingScreen(AppScreen[list[int]]):
         count = len(self.plan.changes)
         if self.plan.delete:
             return f"Deleting {counted(count, 'trunk')}"
-        names = ", ".join(printable(self.plan.schema.label(name)) for name in self.plan.values)
+        totals = self.plan.totals()
+        names = ", ".join(printable(self.plan.schema.label(name)) for name in self.plan.values if name in totals)
         return f"Setting {names} on {counted(count, 'trunk')}"
 
     def send(self) -> None:
@@ -368,7 +408,11 @@ class SendingScreen(AppScreen[list[int]]):
                 self.on_way = max(self.on_way - 1, 0)
         grid = self.query_one(Grid)
         grid.show(self.rows, self.widths, cursor=grid.cursor_row)
-        self.query_one(ProgressBar).update(progress=taken[-1].done)
+        self.query_one(ProgressBar).update(progress=reached(self.results))
+        if self.bulk.lost is not None and self.stage is Stage.SENDING:
+            self.stage = Stage.STOPPING
+            self.on_way = self.on_their_way()
+            self.refresh_bindings()
         if self.stage is Stage.STOPPING:
             self.say_stopping()
 
@@ -394,26 +438,41 @@ class SendingScreen(AppScreen[list[int]]):
         for result in ended.results:
             if result.status in (Status.DONE, Status.UNKNOWN):
                 self.changed[result.change.trunk.i_trunk] = None
-        self.status().show(summary(ended.results))
+        lost = self.bulk.lost
+        if lost is None:
+            self.status().show(summary(ended.results))
+            return
+        again = self.retried()
+        retry = f" · r tries {counted(len(again), 'trunk')} again" if again and not self.session.read_only else ""
+        self.status().fault(f"{unreachable(lost)}: sending stopped{retry} · {summary(ended.results)}")
 
     @on(CallFailed)
     def failed(self, failed: CallFailed) -> None:
         if failed.purpose == "send":
             self.finish()
+        elif failed.purpose == "reread":
+            self.end_reading()
         self.status().fault(failed.error)
 
     def finish(self) -> None:
+        """Every trunk has ended: the bar shows the share the switch was asked about, never those not sent."""
         self.stage = Stage.ENDED
         self.ended_at = Message().time
-        self.query_one(ProgressBar).update(progress=len(self.plan.changes))
+        self.query_one(ProgressBar).update(progress=reached(self.results))
         self.refresh_bindings()
 
     def retried(self) -> list[Change]:
         return [result.change for result in self.results if result.status in RETRIED]
 
+    def on_their_way(self) -> int:
+        """At most how many changes are still on their way once no further trunk is sent."""
+        return min(self.concurrency, len(self.plan.changes) - len(self.results))
+
     def say_stopping(self) -> None:
-        self.status().busy(f"Stopping: {counted(self.on_way, 'change')} on {'its' if self.on_way == 1 else 'their'} "
-                           "way awaited · Escape again stops waiting (they become unknown)")
+        lost = self.bulk.lost
+        why = "Stopping" if lost is None else f"{unreachable(lost)}: sending stopped"
+        self.status().busy(f"{why}: {counted(self.on_way, 'change')} on {'its' if self.on_way == 1 else 'their'} "
+                           "way awaited · Escape stops waiting (they become unknown)")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop":
@@ -422,6 +481,8 @@ class SendingScreen(AppScreen[list[int]]):
             return self.stage is Stage.STOPPING
         if action == "close":
             return self.stage is Stage.ENDED
+        if action == "stop_reading":
+            return self.stage is Stage.READING
         if action == "retry":
             return self.stage is Stage.ENDED and bool(self.retried()) and not self.session.read_only
         return True
@@ -436,7 +497,7 @@ class SendingScreen(AppScreen[list[int]]):
     def action_stop(self) -> None:
         self.bulk.stop()
         self.stage = Stage.STOPPING
-        self.on_way = min(self.concurrency, len(self.plan.changes) - len(self.results))
+        self.on_way = self.on_their_way()
         self.say_stopping()
         self.refresh_bindings()
 
@@ -452,23 +513,62 @@ class SendingScreen(AppScreen[list[int]]):
         self.dismiss(list(self.changed))
 
     def action_retry(self) -> None:
-        changes = self.retried()
-        self.status().busy(f"Reading {counted(len(changes), 'trunk')} again…")
-        client = self.client
-        self.run_call("reread", lambda: reread(client, changes), lambda read: TrunksReread(*read))
+        """Read the trunks to try again over the session's connections, then preview the change on them."""
+        trunks = [change.trunk for change in self.retried()]
+        self.stage = Stage.READING
+        self.reading = stop = threading.Event()
+        self.read_so_far = 0
+
+        def tell(read: int, total: int) -> None:
+            self.read_so_far = read
+
+        self.say_reading(len(trunks))
+        self.read_timer = self.set_interval(READING_INTERVAL, lambda: self.say_reading(len(trunks)))
+        client, concurrency = self.client, self.concurrency
+        self.run_call("reread", lambda: reread(client, trunks, concurrency, tell, stop), TrunksReread)
+        self.refresh_bindings()
+
+    def say_reading(self, total: int) -> None:
+        self.status().busy(f"Reading {counted(total, 'trunk')} again, {self.concurrency} at a time: "
+                           f"{self.read_so_far:,} read · Escape stops")
+
+    def end_reading(self) -> None:
+        self.reading.set()
+        if self.read_timer is not None:
+            self.read_timer.stop()
+            self.read_timer = None
+        self.stage = Stage.ENDED
+        self.refresh_bindings()
+
+    def action_stop_reading(self) -> None:
+        self.end_reading()
+        self.status().show("Stopped reading the trunks again: nothing previewed · r tries again")
 
     @on(TrunksReread)
-    def reread_done(self, read: TrunksReread) -> None:
-        values = self.plan.values
+    def reread_done(self, done: TrunksReread) -> None:
+        """The trunks read again are previewed; those gone or not read are said in their rows."""
+        if self.stage is not Stage.READING:
+            return
+        self.end_reading()
+        read = done.read
+        self.note_unread(read)
+        if read.lost is not None:
+            self.status().fault(f"{unreachable(read.lost)}: nothing previewed · r tries again")
+            return
+        left = [f"{counted(len(read.gone), 'trunk')} gone"] if read.gone else []
+        if read.unread:
+            left.append(f"{counted(len(read.unread), 'trunk')} not read (their rows say why)")
+        said = f"Read {counted(len(read.trunks), 'trunk')} again" + (f"; {', '.join(left)}" if left else "") + "."
+        if not read.trunks:
+            self.status().fault(said)
+            return
         try:
             plan = Plan.deleting(self.plan.schema, read.trunks) if self.plan.delete else \
-                Plan.setting(self.plan.schema, read.trunks, values)
+                Plan.setting(self.plan.schema, read.trunks, self.plan.values)
         except TrunkTuiError as error:
             self.status().fault(error)
             return
-        unread = f"; {counted(read.unread, 'trunk')} could not be read and {'is' if read.unread == 1 else 'are'} " \
-                 "left out" if read.unread else ""
-        self.status().show(f"Read {counted(len(read.trunks), 'trunk')} again{unread}.")
+        self.status().show(said)
 
         def confirmed(yes: bool | None) -> None:
             if yes and plan.changes:
@@ -479,10 +579,37 @@ class SendingScreen(AppScreen[list[int]]):
 
         self.open(PreviewScreen(plan, self.session.production), confirmed)
 
+    def note_unread(self, read: Reread) -> None:
+        """The rows of the trunks that are gone, or could not be read again, say so."""
+        why = {trunk.i_trunk: f"not read again ({reason})" for trunk, reason in read.unread}
+        gone = {trunk.i_trunk for trunk in read.gone}
+        if not why and not gone:
+            return
+        for place, result in enumerate(self.results):
+            i_trunk = result.change.trunk.i_trunk
+            if i_trunk in gone:
+                self.results[place] = Result(result.change, Status.GONE, "no longer on the switch")
+            elif i_trunk in why:
+                self.results[place] = Result(result.change, result.status, why[i_trunk], result.now)
+        self.rows = [result_cells(result) for result in self.results]
+        grid = self.query_one(Grid)
+        grid.show(self.rows, cursor=grid.cursor_row)
+
     def unsaved(self) -> list[str]:
-        if self.stage is Stage.ENDED:
+        if self.stage in (Stage.ENDED, Stage.READING):
             return []
-        return [f"the change to {counted(len(self.plan.changes), 'trunk')}, still being sent"]
+        verb = "deleted" if self.plan.delete else "changed"
+        return [f"the change to {counted(len(self.plan.changes), 'trunk')}, still being sent: leaving stops sending "
+                f"at once. The trunks {verb} so far stay {verb}; the rest are not sent (any on their way: unknown)"]
+
+
+def reached(results: Sequence[Result]) -> int:
+    """How many trunks the switch was asked about: every ending but not sent."""
+    return sum(result.status is not Status.NOT_SENT for result in results)
+
+
+def unreachable(lost: TrunkTuiError) -> str:
+    return f"The switch could not be reached ({printable(str(lost), 200)})"
 
 
 def summary(results: Sequence[Result]) -> str:
