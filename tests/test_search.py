@@ -283,3 +283,49 @@ def test_a_name_pattern_is_trimmed_as_any_query_is(sim: Sim) -> None:
     with sim.client() as client:
         _, padded = run(client, Query("  far-%  ", "name"))
     assert sorted(found.trunk.name for found in padded.found) == ["far-0", "far-1", "far-2"]
+
+
+def test_a_refused_login_leaves_the_accounts_it_did_not_reach_in_the_summary(sim: Sim) -> None:
+    """Refused part way: what was told, what failed and what is left make up every account once, so a search
+    of what is left, with the login mended, finds every match exactly once."""
+    pointing = seed(sim, 40, every=1)
+    told: list[Searched] = []
+
+    def tell(searched: Searched) -> None:
+        told.append(searched)
+        if searched.done == 10:
+            sim.server.knobs.fail_mode, sim.server.knobs.fail_every = FailMode.HTTP_401, 1
+
+    with sim.client() as client:
+        client.api()
+        search = Search(client, Query(TARGET), concurrency=2)
+        with pytest.raises(AuthError):
+            search.run(tell)
+        sim.server.knobs.fail_every = 0
+        summary = search.summary
+        assert search.total == 43 and summary.stopped and summary.unsearched
+        reached = [searched.account.i_account for searched in told]
+        left = [account.i_account for account in summary.unsearched]
+        assert sorted(reached + left) == sorted(account.i_account for account in client.list_accounts(0, 100))
+        rest = Search(client, Query(TARGET), accounts=summary.unsearched).run()
+    found = [found.account.i_account for found in [*summary.found, *rest.found]]
+    assert sorted(found) == sorted(pointing)
+
+
+def test_a_stop_between_two_pages_of_accounts_leaves_the_total_unknown(sim: Sim,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The accounts listed before the stop are not all the login's: the search must not say they are."""
+    seed(sim, 120)
+    with sim.client() as client:
+        client.api()
+        search = Search(client, Query(TARGET), concurrency=1)
+        list_accounts = SippyClient.list_accounts
+
+        def stopped_after(self: SippyClient, offset: int, limit: int) -> list[Account]:
+            page = list_accounts(self, offset, limit)
+            search.stop()
+            return page
+
+        monkeypatch.setattr(SippyClient, "list_accounts", stopped_after)
+        summary = search.run()
+    assert summary.stopped and search.total is None

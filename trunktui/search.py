@@ -263,7 +263,20 @@ class Search(FanOut):
         self._reached: set[int] = set()
         """The accounts searched or failed (by ``id``), to tell those a stop left unsearched."""
         self.refusal: AuthError | None = None
+        self._listed_whole = False
         self._span = query.matcher()
+
+    @property
+    def total(self) -> int | None:
+        """How many accounts there are to search; None until they are all listed (and for good if a stop
+        or a refused login cut the listing short)."""
+        return self._total
+
+    @property
+    def summary(self) -> Summary:
+        """What the search has come to: whole once ``run`` has returned, or raised a refused login (then
+        ``unsearched`` holds the accounts listed and not reached, to search once the login is mended)."""
+        return self._summary
 
     def stop(self) -> None:
         """Search no more: calls in flight are cut off, and what was found stays found."""
@@ -296,8 +309,9 @@ class Search(FanOut):
             for account in self._every_account(lister):
                 listed.append(account)
                 work.put(account)
-            with self._told:
-                self._total = len(listed)
+            if self._listed_whole:
+                with self._told:
+                    self._total = len(listed)
         except ApiError:
             if not self.stopped:
                 raise
@@ -307,18 +321,20 @@ class Search(FanOut):
             for worker in workers:
                 worker.join()
             self.close()
-        if self.refusal is not None:
-            raise self.refusal
         summary = self._summary
         summary.stopped = self.stopped
         summary.unsearched = [account for account in listed if id(account) not in self._reached]
+        if self.refusal is not None:
+            raise self.refusal
         return summary
 
     def _every_account(self, client: SippyClient) -> Iterator[Account]:
         """The accounts to search: those given, or the login's, a page at a time (a page that brings no
-        account not seen before ends the list, whatever the switch says)."""
+        account not seen before ends the list, whatever the switch says). Once the list is whole, not cut
+        short by a stop, ``_listed_whole`` says so."""
         if self.accounts is not None:
             yield from self.accounts
+            self._listed_whole = True
             return
         seen: set[Any] = set()
         offset = 0
@@ -332,6 +348,7 @@ class Search(FanOut):
                     new += 1
                     yield account
             if len(page) < ACCOUNTS_PAGE or not new:
+                self._listed_whole = True
                 return
             offset += len(page)
 

@@ -18,33 +18,40 @@ from xmlrpc.client import Fault
 
 import pytest
 from rich.text import Text
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import OptionList, ProgressBar, Select, Static
 
 from tests.conftest import Sim
+from tests.foreign import ForeignSwitch
 from tests.hostile import assert_safe
 from tests.tui.driving import (
     answers_held,
     ask_to_save,
     make_app,
+    paste,
     rendered,
     replace_text,
     screen_text,
     settle,
     start,
+    static_text,
     status_of,
     type_text,
     until,
 )
+from trunktui.api import ConnectionSettings
+from trunktui.errors import ApiError
 from trunktui.model import Account
-from trunktui.search import Query, Search, Searched
+from trunktui.profiles.session import Session
+from trunktui.search import Failure, Query, Search, Searched
 from trunktui.simulator import FailMode
 from trunktui.simulator.demo import add_extra_accounts
 from trunktui.tui.app import TrunkApp
 from trunktui.tui.screens.accounts import AccountsScreen
 from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.screens.password import PasswordScreen
-from trunktui.tui.screens.search import MATCH_STYLE, SearchScreen, Tidings
+from trunktui.tui.screens.search import MATCH_STYLE, SearchScreen, Tidings, failures_line
 from trunktui.tui.screens.trunk import TrunkScreen
 
 SMALL = (80, 24)
@@ -430,7 +437,7 @@ async def test_a_query_that_cannot_be_searched_is_refused_next_to_the_box(
         await pilot.pause()
         assert screen.query_one("#field", Select).value == "name"
         assert app.focused is screen.query_box
-        assert "% a LIKE pattern" in str(hint.content) and not hint.has_class("-error")
+        assert "with %: LIKE on the switch" in str(hint.content) and not hint.has_class("-error")
         await search_for(pilot, "tel%\\")
         await pilot.pause()
         assert "lone \\" in str(hint.content) and hint.has_class("-error")
@@ -550,3 +557,260 @@ async def test_a_destination_in_a_2022_trunks_connections_is_found(sim22: Sim) -
         where = screen.grid.get_row_at(0)[screen.grid.keys.index("where")].plain
         assert where == f"Connection {connection.name} · Destination"
 
+
+
+def burst(app: TrunkApp, *keys: str) -> None:
+    """Deliver ``keys`` as one terminal read does: all queued before the first is handled."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_a_login_refused_part_way_is_asked_for_and_the_search_goes_on_with_every_match_once(
+    sim: Sim, seeded: Seeded
+) -> None:
+    """The switch refuses the login once the middle account is read: the matches found stay, the password
+    is asked for, and with it the search reads only the accounts it had not, saying it goes on with the new
+    password; in the end every match is listed once."""
+    middle = seeded.accounts[len(seeded.accounts) // 2]
+    answer = sim.store.trunk_batches
+
+    def refusing_after(i_account: int, *args: Any, **kwargs: Any) -> Any:
+        if i_account == middle:
+            sim.server.knobs.fail_mode, sim.server.knobs.fail_every = FailMode.HTTP_401, 1
+        return answer(i_account, *args, **kwargs)
+
+    sim.store.trunk_batches = refusing_after  # type: ignore[method-assign]
+    app = make_app(sim, concurrency=1)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_search(pilot)
+        await search_for(pilot, NEEDLE)
+        await until(pilot, lambda: isinstance(app.screen, PasswordScreen), "the password prompt")
+        sim.server.knobs.fail_every = 0
+        del sim.store.trunk_batches
+        before = matched(screen)
+        assert (seeded.accounts[0], seeded.needles[seeded.accounts[0]]) in before
+        left = {account.i_account for account in screen.progress.unsearched}
+        assert seeded.last in left and seeded.accounts[0] not in left
+        status = static_text(screen.query_one("#status", Static))
+        assert status.startswith("✖ The switch refused the login: ") and status.endswith(" · r searches the rest")
+        asked: list[int] = []
+        with held_for(sim, seeded.last), answers_counted(sim, asked):
+            await pilot.press(*sim.logins["acme"].password, "enter")
+            await until(pilot, lambda: app.screen is screen, "the search again")
+            await until(pilot, lambda: status_of(app).startswith("⧗ Searching on with the new password… "),
+                        "the search going on")
+        await settle(pilot)
+        assert set(asked) == left
+        assert matched(screen)[: len(before)] == before
+        assert set(matched(screen)) == everything(sim, NEEDLE)
+        assert len(matched(screen)) == len(set(matched(screen)))
+        assert status_of(app).startswith(f"Searched {len(seeded.accounts)} accounts · ")
+
+
+@contextmanager
+def answers_counted(sim: Sim, asked: list[int]) -> Iterator[None]:
+    """Each account whose trunks the switch is asked for is added to ``asked``."""
+    answer = sim.store.trunk_batches
+
+    def counting(i_account: int, *args: Any, **kwargs: Any) -> Any:
+        asked.append(i_account)
+        return answer(i_account, *args, **kwargs)
+
+    sim.store.trunk_batches = counting  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        sim.store.trunk_batches = answer  # type: ignore[method-assign]
+
+
+async def test_escape_that_leaves_a_stopped_search_keeps_it_for_f(sim: Sim, app: TrunkApp, seeded: Seeded) -> None:
+    """Escape stops, Escape goes back: f brings the search back as it was left (query, field, matches, marks,
+    failures, where it stopped), and r searches the rest, each match once."""
+    broken = {seeded.accounts[1]}
+    first = seeded.accounts[0]
+    held = threading.Event()
+    answer = sim.store.trunk_batches
+
+    def faulting_or_held(i_account: int, *args: Any, **kwargs: Any) -> Any:
+        if i_account == seeded.last:
+            held.wait(10)
+        return answer(i_account, *args, **kwargs)
+
+    sim.store.trunk_batches = faulting_or_held  # type: ignore[method-assign]
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_search(pilot)
+        with failing_for(sim, broken, "busy") as mended:
+            await search_for(pilot, NEEDLE)
+            await until(pilot, lambda: (first, seeded.needles[first]) in matched(screen), "the first match")
+            await pilot.press("ctrl+home", "space", "escape")
+            await until(pilot, lambda: not screen.running, "the search to stop")
+            kept, marked = matched(screen), screen.grid.rows[0].trunk.i_trunk
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, AccountsScreen)
+            mended.set()
+            held.set()
+        await pilot.press("f")
+        await settle(pilot)
+        again = app.screen
+        assert isinstance(again, SearchScreen) and again is not screen
+        assert matched(again) == kept
+        assert again.query_box.value == NEEDLE and app.focused is again.query_box
+        assert again.query_box.selected_text == NEEDLE
+        assert [found.account.i_account for found in again.failures] == list(broken)
+        assert [trunk.i_trunk for trunk in again.marks.trunks()] == [marked]
+        assert status_of(app).startswith("Stopped: ") and status_of(app).endswith(" · F5 searches the rest")
+        assert "1 marked" in await rendered(pilot, "1 marked", "1 account could not be read")
+        await pilot.press("down", "r")
+        await settle(pilot)
+        assert matched(again)[: len(kept)] == kept
+        assert set(matched(again)) == everything(sim, NEEDLE)
+        assert len(matched(again)) == len(set(matched(again)))
+        assert not again.failures
+        assert status_of(app).startswith(f"Searched {len(seeded.accounts)} accounts · ")
+
+
+async def test_a_new_search_screen_starts_empty_in_a_new_session(sim: Sim, seeded: Seeded) -> None:
+    for _ in range(2):
+        app = make_app(sim)
+        async with app.run_test(size=SMALL) as pilot:
+            screen = await open_search(pilot)
+            assert screen.query_box.value == "" and not matched(screen)
+            await search_for(pilot, NEEDLE)
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+
+
+async def test_text_typed_after_f_in_one_burst_is_the_query(sim: Sim, app: TrunkApp, seeded: Seeded) -> None:
+    """↓ f and text in one burst, from the filter box: the search opens with the text as its query, and the
+    filter box types nothing; from the list, the same."""
+    async with app.run_test(size=SMALL) as pilot:
+        picker = await start(pilot)
+        assert app.focused is picker.filter_box
+        burst(app, "down", "f", *"198.18")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        assert picker.filter_box.value == "" and screen.query_box.value == "198.18"
+        assert app.focused is screen.query_box
+        await pilot.press(*".0.77", "enter")
+        await settle(pilot)
+        assert set(matched(screen)) == everything(sim, NEEDLE)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is picker and app.focused is picker.grid
+        burst(app, "f", *"neigh")
+        await settle(pilot)
+        again = app.screen
+        assert isinstance(again, SearchScreen)
+        assert again.query_box.value == "neigh" and picker.filter_box.value == ""
+
+
+async def test_home_and_end_in_the_filter_box_go_to_the_list_in_a_burst_too(sim: Sim, app: TrunkApp,
+                                                                          seeded: Seeded) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        picker = await start(pilot)
+        burst(app, "end", "r")
+        await pilot.pause()
+        assert picker.filter_box.value == "" and app.focused is picker.grid
+        await settle(pilot)
+        assert picker.grid.cursor_row == picker.grid.row_count - 1
+
+
+async def test_accounts_with_no_id_trunktui_can_send_are_said_so_and_never_retried(foreign: ForeignSwitch) -> None:
+    """A switch that sends a text and an array as account ids, and faults once on another account: r retries
+    only that one, and the two are said to have no id trunktui can send, with no r offered for them."""
+    foreign.add_accounts(2)
+    foreign.accounts += [{"i_account": "x-4", "username": "texty"}, {"i_account": [5], "username": "listy"}]
+    foreign.add(name="edge", destination=f"{NEEDLE}:5060")
+    foreign.trunks[foreign._next - 1]["i_account"] = 2
+    mended = threading.Event()
+
+    def trunks_list(params: dict[str, Any]) -> dict[str, Any]:
+        if params.get("i_account") == 2 and not mended.is_set():
+            raise Fault(500, "busy")
+        return foreign._trunks_list(params)
+
+    foreign._server.funcs["getTrunksList"] = foreign._recorded("getTrunksList", trunks_list)
+    app = TrunkApp(Session(ConnectionSettings(foreign.url, trusted=True, i_customer=1), label="Elsewhere"))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_search(pilot)
+        await search_for(pilot, NEEDLE)
+        await settle(pilot)
+        assert len(screen.failures) == 3 and not matched(screen)
+        said = "3 accounts could not be read (2 have no id trunktui can send) · F shows them · r retries the other 1"
+        assert static_text(screen.query_one("#failures", Static)) == said
+        await rendered(pilot, "(2 have no id trunktui can send) · F shows them", "r retries the other 1")
+        mended.set()
+        del foreign.calls[:]
+        await pilot.press("r")
+        await settle(pilot)
+        assert [params["i_account"] for method, params in foreign.calls if method == "getTrunksList"] == [2]
+        assert matched(screen) == [(2, foreign._next - 1)]
+        await rendered(pilot, "2 accounts could not be read: they have no id trunktui can send · F shows them")
+        assert status_of(app).startswith("Searched 3 of 5 accounts · ")
+        del foreign.calls[:]
+        await pilot.press("r")
+        await settle(pilot)
+        assert not foreign.calls and len(screen.failures) == 2
+
+
+def test_the_failures_line_offers_r_only_for_accounts_a_retry_can_read() -> None:
+    readable = Failure(Account(7), ApiError("busy"))
+    unsendable = Failure(Account("x"), ApiError("no id"))
+    assert failures_line([readable], False, "r") == "1 account could not be read · F shows them · r retries them"
+    assert failures_line([unsendable], False, "r") == (
+        "1 account could not be read: it has no id trunktui can send · F shows them")
+    assert failures_line([readable, unsendable], False, "F5") == (
+        "2 accounts could not be read (1 has no id trunktui can send) · F shows them · F5 retries the other 1")
+    assert failures_line([readable, unsendable], True, "r") == "2 accounts could not be read so far · F shows them"
+
+
+async def test_the_name_hint_says_a_pattern_goes_to_the_switch_whose_case_rules_apply(app: TrunkApp) -> None:
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_search(pilot)
+        screen.query_one("#field", Select).value = "name"
+        await pilot.pause()
+        hint = static_text(screen.query_one("#hint", Static))
+        assert "LIKE on the switch, maybe case-sensitive" in hint
+        await rendered(pilot, hint)
+
+
+async def test_the_highlighted_match_is_shown_whole_under_the_table(sim22: Sim) -> None:
+    """At 80 columns a 2022+ trunk's Where column is cut; the line under the table names the connection and
+    member and shows the value, its match highlighted, for the highlighted row."""
+    with sim22.client() as client:
+        trunk = client.list_trunks(1)[0]
+        connection = client.list_connections(trunk.i_trunk)[1]
+        client.update_connection(connection, {"destination": f"{NEEDLE}:5070"}, account=1)
+    app = make_app(sim22)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_search(pilot)
+        await search_for(pilot, NEEDLE)
+        await settle(pilot)
+        line = f"Connection {connection.name} · Destination: {NEEDLE}:5070"
+        shown = await rendered(pilot, line)
+        assert f"Connection {connection.name} · Destination" not in shown.replace(line, "")
+        detail = screen.query_one("#detail", Static).content
+        assert isinstance(detail, Text)
+        start = len(f"Connection {connection.name} · Destination: ")
+        assert [(span.start, span.end) for span in detail.spans if str(span.style) == MATCH_STYLE] == [
+            (start, start + len(NEEDLE))]
+
+
+async def test_a_value_copied_with_its_stand_ins_is_found(sim: Sim, app: TrunkApp) -> None:
+    """A description holding a tab is shown with a stand-in for it; that text, pasted as the query, finds it."""
+    customer = sim.logins["acme"].i_customer
+    i_account = sim.store.add_account(customer, "tabby")
+    (i_trunk,) = sim.store.insert_trunks([{"i_account": i_account, "name": "tabbed", "destination": "192.0.2.9",
+                                           "description": "a tab\there"}])
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_search(pilot)
+        await paste(pilot, "tab\u2409here")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert matched(screen) == [(i_account, i_trunk)]
+        value = screen.grid.get_row_at(0)[screen.grid.keys.index("value")]
+        assert value.plain == "a tab\u2409here"
+        assert [(span.start, span.end) for span in value.spans] == [(2, len(value.plain))]

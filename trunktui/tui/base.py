@@ -14,9 +14,9 @@ arrives late never acts on, or pops, a screen it was not meant for.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.console import RenderableType
 from textual import events, on
@@ -35,8 +35,19 @@ from trunktui.profiles.session import Session
 from trunktui.tui.calls import Caller, CallFailed
 from trunktui.tui.recent import RecentAccounts
 
+if TYPE_CHECKING:
+    from trunktui.tui.screens.search import LastSearch
+
 ResultType = TypeVar("ResultType")
 Shown = TypeVar("Shown")
+
+
+@dataclass
+class Kept:
+    """What a screen leaves behind for the next one of its kind in the same session."""
+
+    search: LastSearch | None = None
+    """The search of every account last left, to show again when the search is opened."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,7 @@ class Context:
     client: SippyClient
     session: Session
     recent: RecentAccounts
+    kept: Kept = field(default_factory=Kept, compare=False)
 
 
 class PasswordRefused(Message):

@@ -15,6 +15,8 @@ list and its status line say comes from one ``AccountList`` (see
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -32,6 +34,9 @@ from trunktui.tui.cells import cell, money
 from trunktui.tui.grid import Grid
 from trunktui.tui.recent import RecentAccount
 from trunktui.tui.widgets import SafeInput, StatusLine
+
+if TYPE_CHECKING:
+    from trunktui.tui.screens.search import SearchScreen
 
 PAGE_SIZE = 100
 LOOKUP_PAUSE = 0.4
@@ -67,6 +72,25 @@ class AccountLookedUp(Outcome):
         self.generation = generation
         self.text = text
         self.answer = answer
+
+
+class FilterBox(SafeInput):
+    """The picker's filter box: ↓ goes into the list, and Home and End to its first or last row, as the box
+    handles the key, and the keys behind it in the same burst are then not typed here.
+
+    The keys of a burst (``Down f``) are all queued at the box before it handles the first; were the focus
+    moved only once ↓ had bubbled up to the picker, the box would already have typed ``f``. Keys that find
+    the focus gone go on to the picker, which gives them to the list's keys (``keys_of_a_burst``).
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        if screen.focused is not self:
+            event.prevent_default()
+        elif event.key in ("down", "home", "end") and isinstance(screen, AccountsScreen):
+            event.prevent_default()
+            event.stop()
+            screen.into_list(event.key)
 
 
 def picker_cells(row: PickerRow) -> list[Text]:
@@ -114,11 +138,13 @@ class AccountsScreen(AppScreen[None]):
         """Why the switch could not look up ``asked_name``, which is then searched for in the list."""
         self.lookup_timer: Timer | None = None
         self.pages_asked = False
+        self.search_opened: SearchScreen | None = None
+        """The search ``f`` opened, while the keys typed after it in the same burst may still arrive here."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with_hint = "Filter by username, description or id; a number + Enter opens that i_account"
-        yield SafeInput(placeholder=with_hint, id="filter", compact=True, classes="toolbar")
+        yield FilterBox(placeholder=with_hint, id="filter", compact=True, classes="toolbar")
         yield Static("★ recently used · Enter opens · ↓ into the list", classes="hint")
         yield Grid(COLUMNS, picker_cells, sortable=False, fixed=3, id="accounts")
         yield StatusLine(id="status")
@@ -142,6 +168,7 @@ class AccountsScreen(AppScreen[None]):
 
     def on_screen_resume(self) -> None:
         """Shown, and not waiting to open an account: the pages are wanted now."""
+        self.search_opened = None
         if self.is_active and self.accounts.opening is None:
             self.load_pages()
 
@@ -359,31 +386,28 @@ class AccountsScreen(AppScreen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """``/`` and the text typed after it in one burst land in the filter box, not in the list's own
-        keys (``r``, ``q``) or nowhere; ``f`` opens the search at once, for the same reason."""
+        keys (``r``, ``q``) or nowhere; ``f`` opens the search at once, for the same reason, and the text
+        typed after it in the burst lands in the search's query box."""
+        search = self.search_opened
+        if search is not None and self.app.screen is search and event.character is not None and event.is_printable:
+            event.stop()
+            event.prevent_default()
+            search.type_ahead(event.character)
+            return
         self.keys_of_a_burst(event, {"slash": self.action_focus_filter, "f": self.action_search})
 
-    def key_down(self, event: events.Key) -> None:
-        self.into_list(event)
-
-    def key_home(self, event: events.Key) -> None:
-        self.into_list(event, 0)
-
-    def key_end(self, event: events.Key) -> None:
-        self.into_list(event, self.grid.row_count - 1)
-
-    def into_list(self, event: events.Key, row: int | None = None) -> None:
+    def into_list(self, key: str) -> None:
         """From the filter box, Down goes into the list, and Home and End to its first or last row.
 
         The picker opens with the filter box focused, where Home and End were
         the box's own keys; on the trunk table, and now here, they move the
         cursor. Ctrl+A and Ctrl+E still move within the box.
         """
-        if self.focused is self.filter_box:
-            event.prevent_default()
-            event.stop()
-            self.set_focus(self.grid)
-            if row is not None:
-                self.grid.move_cursor(row)
+        self.set_focus(self.grid)
+        if key == "home":
+            self.grid.move_cursor(0)
+        elif key == "end":
+            self.grid.move_cursor(self.grid.row_count - 1)
 
     def action_focus_filter(self) -> None:
         """Focus the filter box at once (``focus()`` waits its turn), so keys typed in the same burst
@@ -393,7 +417,9 @@ class AccountsScreen(AppScreen[None]):
     def action_search(self) -> None:
         from trunktui.tui.screens.search import SearchScreen
 
-        self.open(SearchScreen(self.context))
+        search = SearchScreen(self.context)
+        if self.open(search):
+            self.search_opened = search
 
     def action_escape(self) -> None:
         """Stop what is on its way (pages, a lookup, an open); with nothing on its way, clear the filter."""

@@ -58,11 +58,15 @@ MARKING = ("Marks stay with their trunks through filtering, sorting, scrolling a
 PATTERNS = ("Name patterns use SQL LIKE: % matches any run of characters, _ exactly one, and \\ makes the "
             "next character literal (tel\\_%). Matching may be case-sensitive, as the switch decides. "
             "The quick filter narrows the loaded rows without asking the switch.")
-SEARCH_TYPING = ("f on the account picker, or Ctrl+P, Search every account…, opens it. In the query box every "
-                 "letter types (r, q, F, e, d, u, Space and * too): Enter searches every account, ↓ goes to the "
-                 "matches, F5 searches on. "
-                 "Matches show as accounts are read; the part that matched is highlighted. Escape stops a search "
-                 "and keeps what it found; r then searches the accounts left, and those that could not be read.")
+SEARCH_TYPING = ("f on the account picker, or Ctrl+P, Search every account…, opens it, showing the last search "
+                 "as it was left. In the query box every letter types (r, q, F, e, d, u, Space and * too): Enter "
+                 "searches every account, ↓ goes to the matches, F5 searches on. Stand-ins (␉) search for the "
+                 "characters they stand for; a name with % is a LIKE pattern the switch matches, maybe "
+                 "case-sensitively. "
+                 "Matches show as accounts are read; the part that matched is highlighted, and the line under them "
+                 "shows the highlighted one whole. Escape stops a search (as a refused login does) and keeps what "
+                 "it found; r then searches the accounts left, and those that could not be read (not those with "
+                 "no id trunktui can send).")
 SEARCH_MARKING = ("Marked matches may be of many accounts; e and d act on all of them, after a preview, and their rows "
                   "are read again after. A new search keeps the marks of the trunks it finds again, and once it has "
                   "read every account unmarks the others and says how many.")

@@ -9,7 +9,11 @@ screen; a newer search's number makes an older one's late news go nowhere.
 News that arrives while a trunk's screen covers this one is shown on the
 way back. Escape stops a search (what was found stays); ``r`` then
 searches what the stop left out and the accounts that could not be read,
-adding to the matches shown.
+adding to the matches shown. A refused login stops it the same way: once
+a new password is given, it goes on with the accounts it had not reached.
+Escape again goes back, and the search is kept (``LastSearch``, in the
+session's ``Context``): the next search screen opened brings it back as it
+was left.
 
 Matches can be marked, as in a trunk table, and the marked trunks (of any
 account) changed or deleted at once; the rows of the trunks a change
@@ -35,10 +39,10 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, ProgressBar, Select, Static
 
-from trunktui.errors import InputError, TrunkTuiError
+from trunktui.errors import AuthError, InputError, TrunkTuiError
 from trunktui.model import Account, Schema, Trunk
 from trunktui.search import FIELDS, Failure, Found, Query, ReadAgain, Search, Searched, Summary, read_again
-from trunktui.text import counted, printable, quoted
+from trunktui.text import counted, printable, quoted, restore
 from trunktui.tui.base import AppScreen, Context
 from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell
@@ -57,7 +61,7 @@ BEFORE, MATCH, AFTER = 24, 60, 40
 MATCH_STYLE = "bold reverse"
 HINTS = {
     "any": "Text in any field, any case · an IP matches a destination's host exactly",
-    "name": "Text in the name, any case · with % a LIKE pattern, sent to the switch",
+    "name": "Text in the name, any case · with %: LIKE on the switch, maybe case-sensitive",
     "destination": "An IP matches the host exactly, :5060 the port, both IP:port; else any text",
     "description": "Text anywhere in the description, any case",
     "outbound_ip": "Text in the outbound IP (main or backup), any case",
@@ -144,6 +148,10 @@ class Progress:
     stopped: bool = False
     trouble: TrunkTuiError | None = None
     """Why the last run ended before it could list the accounts."""
+    refused: bool = False
+    """The last run was stopped by a refused login, after listing the accounts."""
+    new_password: bool = False
+    """The run in flight goes on after a refused login, with the password given since."""
 
     @property
     def done(self) -> int:
@@ -160,21 +168,31 @@ def account_text(account: Account) -> str:
     return f"{printable(account.i_account)}{name}"
 
 
-def match_text(found: Found) -> Text:
+def match_text(found: Found, scale: int = 1) -> Text:
     """The value that matched with the part that matched highlighted; each part made printable on its own,
-    never read as markup. A long value shows the part that matched with a little on either side."""
+    never read as markup. A long value shows the part that matched with a little on either side (``scale``
+    times ``BEFORE``, ``MATCH`` and ``AFTER``)."""
     value, (start, end) = found.hit.value, found.hit.span
     before, match, after = value[:start], value[start:end], value[end:]
-    lead = "…" + before[-BEFORE:] if len(before) > BEFORE else before
+    lead = "…" + before[-BEFORE * scale:] if len(before) > BEFORE * scale else before
     text = Text(printable(lead))
-    text.append(printable(match, MATCH), style=MATCH_STYLE)
-    text.append(printable(after, AFTER))
+    text.append(printable(match, MATCH * scale), style=MATCH_STYLE)
+    text.append(printable(after, AFTER * scale))
+    return text
+
+
+def detail_text(found: Found, schema: Schema) -> Text:
+    """The highlighted match, under the table: where it matched in full (a 2022+ trunk's connection and
+    member do not fit the Where column at 80 columns) and its value, twice as much of it as the column's."""
+    text = Text(f"{printable(found.hit.where(schema))}: ", style="bold")
+    text.append_text(match_text(found, scale=2))
     return text
 
 
 def searching_line(progress: Progress, matches: int) -> str:
     of = f"of {progress.total:,} accounts" if progress.total is not None else "accounts so far"
-    return f"Searching… {progress.done:,} {of} · {counted(matches, 'match', 'matches')} · Escape stops"
+    searching = "Searching on with the new password…" if progress.new_password else "Searching…"
+    return f"{searching} {progress.done:,} {of} · {counted(matches, 'match', 'matches')} · Escape stops"
 
 
 def ended_line(progress: Progress, matches: int, failed: int, key: str) -> str:
@@ -184,6 +202,9 @@ def ended_line(progress: Progress, matches: int, failed: int, key: str) -> str:
     read = progress.done - failed
     if progress.trouble is not None:
         return f"Could not list the accounts: {progress.trouble} · {found} · {key} searches again"
+    if progress.refused and progress.total is not None:
+        return (f"The switch refused the login: {read:,} of {progress.total:,} accounts searched · {found} · "
+                f"{key} searches the rest")
     if progress.stopped and progress.total is None:
         return f"Stopped while listing the accounts: {read:,} searched · {found} · {key} searches them all again"
     if progress.stopped:
@@ -193,10 +214,45 @@ def ended_line(progress: Progress, matches: int, failed: int, key: str) -> str:
 
 
 def failures_line(failures: Sequence[Failure], running: bool, key: str) -> str:
+    """The accounts that could not be read, and whether ``key`` retries them: not those the switch gave no id
+    trunktui can send (``Failure.retryable``), which no retry can read."""
     if not failures:
         return ""
     could = f"{counted(len(failures), 'account')} could not be read"
-    return f"{could} so far · F shows them" if running else f"{could} · F shows them · {key} retries them"
+    if running:
+        return f"{could} so far · F shows them"
+    retryable = sum(failure.retryable for failure in failures)
+    unsendable = len(failures) - retryable
+    if not retryable:
+        return f"{could}: {'it has' if unsendable == 1 else 'they have'} no id trunktui can send · F shows them"
+    if unsendable:
+        have = "has" if unsendable == 1 else "have"
+        return (f"{could} ({unsendable:,} {have} no id trunktui can send) · F shows them · "
+                f"{key} retries the other {retryable:,}")
+    return f"{could} · F shows them · {key} retries them"
+
+
+def retryable(failures: Sequence[Failure]) -> list[Failure]:
+    return [failure for failure in failures if failure.retryable]
+
+
+@dataclass
+class LastSearch:
+    """A search as it was when its screen was left, for the next search screen of the session to show."""
+
+    typed: str
+    """The query box's text."""
+    field: str
+    query: Query
+    found: list[Found]
+    failures: list[Failure]
+    progress: Progress
+    marks: Marks
+    held: Marks
+    dropped: int
+    schema: Schema
+    widths: list[int]
+    cursor: int
 
 
 class SearchScreen(AppScreen[None]):
@@ -209,6 +265,7 @@ class SearchScreen(AppScreen[None]):
     SearchScreen #progress { height: 1; padding: 0 1; display: none; }
     SearchScreen #progress Bar { width: 1fr; }
     SearchScreen #results { height: 1fr; }
+    SearchScreen #detail { height: auto; max-height: 2; padding: 0 1; display: none; }
     SearchScreen #failures { color: $text-warning; padding: 0 1; height: auto; display: none; }
     SearchScreen #status-bar { height: auto; }
     SearchScreen #status { width: 1fr; }
@@ -218,7 +275,7 @@ class SearchScreen(AppScreen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open", show=False, tooltip="Open the highlighted match's trunk"),
         Binding("escape", "stop", "Stop", tooltip="Stop the search; the matches found stay"),
-        Binding("escape", "back", "Back", tooltip="Clear the query box, or go back"),
+        Binding("escape", "back", "Back", tooltip="Clear the query box, or go back (f brings the search back)"),
         Binding("r", "more", "Search on", tooltip="Search the accounts a stop left out, and those not read"),
         Binding("f5", "more", "Search on", show=False),
         Binding("F", "failures", "Failures", tooltip="Which accounts could not be read, and why"),
@@ -262,17 +319,29 @@ class SearchScreen(AppScreen[None]):
         """Marks from before the search shown, of trunks it has not found (yet): unmarked once it is whole."""
         self.dropped = 0
         """How many marks the last whole search dropped, their trunks not found again."""
+        self.last = context.kept.search
+        """The search this screen was left with last time, shown again."""
+        self.typed_ahead: str | None = None
+        """Text typed in the burst that opened this screen, before its query box was made."""
+        if self.last is not None:
+            last = self.last
+            self.query_shown, self.found, self.failures, self.progress = (last.query, last.found, last.failures,
+                                                                         last.progress)
+            self.marks, self.held, self.dropped = last.marks, last.held, last.dropped
+            self.schema, self.widths = last.schema, last.widths
 
     def compose(self) -> ComposeResult:
+        last = self.last
         yield Header()
         with Horizontal(classes="toolbar"):
-            yield SafeInput(placeholder="Find trunks in every account: name, address or text", id="query",
-                            compact=True)
-            yield Select([(label, key) for key, (label, _) in FIELDS.items()], value="any", allow_blank=False,
-                         compact=True, id="field")
-        yield Static(HINTS["any"], id="hint", classes="hint")
+            yield SafeInput(last.typed if last else "", placeholder="Find trunks in every account: name, address "
+                            "or text", id="query", compact=True)
+            yield Select([(label, key) for key, (label, _) in FIELDS.items()], value=last.field if last else "any",
+                         allow_blank=False, compact=True, id="field")
+        yield Static(HINTS[last.field if last else "any"], id="hint", classes="hint")
         yield ProgressBar(show_eta=False, id="progress")
         yield Grid(COLUMNS, self.cells, sortable=False, fixed=1, marked=self.is_marked, id="results")
+        yield Static("", id="detail")
         yield Static("", id="failures")
         with Horizontal(id="status-bar"):
             yield StatusLine("Type what to look for, choose where, and press Enter.", id="status")
@@ -280,7 +349,33 @@ class SearchScreen(AppScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        """A search left before is shown as it was, its query selected in the box, so that typing starts a new
+        one; text typed in the burst that opened the screen is the query."""
         self.sub_title = "every account"
+        box = self.query_box
+        if self.last is not None:
+            self.query_one("#progress").display = True
+            self.grid.show(list(self.found), self.widths, cursor=self.last.cursor)
+            self.show_marks(tell=False)
+            self.describe()
+            box.select_all()
+        if self.typed_ahead is not None:
+            box.value, self.typed_ahead = self.typed_ahead, None
+            box.cursor_position = len(box.value)
+
+    def type_ahead(self, text: str) -> None:
+        """Text typed in the same burst as the key that opened this screen, and so handled by the screen it
+        was opened from: it goes into the query box, as if typed there (replacing a query shown selected)."""
+        if not self.is_mounted:
+            self.typed_ahead = (self.typed_ahead or "") + text
+            return
+        box = self.query_box
+        selection = box.selection
+        if selection.is_empty:
+            box.insert_text_at_cursor(text)
+        else:
+            box.replace(text, *selection)
+        self.set_focus(box)
 
     def on_unmount(self) -> None:
         """Leaving stops the search: nothing would show what it finds."""
@@ -310,8 +405,10 @@ class SearchScreen(AppScreen[None]):
     # --- the query ------------------------------------------------------------------
 
     def query_of(self) -> Query:
+        """The query in the box, the stand-ins the box shows (and that a value copied from the matches holds)
+        put back as the characters they stand for, as the trunk form does."""
         field_choice = self.query_one("#field", Select).value
-        return Query(self.query_box.value, field_choice if isinstance(field_choice, str) else "any")
+        return Query(restore(self.query_box.value), field_choice if isinstance(field_choice, str) else "any")
 
     def say_hint(self, problem: str | None = None) -> None:
         hint = self.query_one("#hint", Static)
@@ -364,6 +461,7 @@ class SearchScreen(AppScreen[None]):
         self.search = search
         progress = self.progress
         progress.stopped, progress.trouble, progress.reached = False, None, 0
+        progress.refused = progress.new_password = False
         progress.unsearched = []
 
         def tell(searched: Searched) -> None:
@@ -433,17 +531,24 @@ class SearchScreen(AppScreen[None]):
         progress.unsearched = summary.unsearched
         if not summary.stopped and progress.total is None:
             progress.total = progress.done
-        if not summary.stopped and not self.failures and progress.whole:
+        if not summary.stopped and not retryable(self.failures) and progress.whole:
             self.dropped = len(self.held)
             self.held.clear()
         self.describe()
 
     @on(CallFailed)
     def call_failed(self, failed: CallFailed) -> None:
+        """A refused login after the accounts were listed stops the search as Escape does, so that it can go on
+        (``AppScreen.login_refused`` asks for the password); any other failure of a search is one to list the
+        accounts."""
         if failed.purpose == "search":
+            search = self.search
             self.take_news()
             self.search = self.tidings = None
-            self.progress.trouble = failed.error
+            if isinstance(failed.error, AuthError) and search is not None and search.total is not None:
+                self.refused(search)
+            else:
+                self.progress.trouble = failed.error
             self.describe()
         elif failed.purpose == "open":
             self.query_one(StatusLine).fault(f"Cannot open the trunk: {failed.error}")
@@ -452,10 +557,24 @@ class SearchScreen(AppScreen[None]):
         elif failed.purpose == "refresh":
             self.query_one(StatusLine).fault(f"The changed trunks could not be read again: {failed.error}")
 
+    def refused(self, search: Search) -> None:
+        """The search in flight was stopped by a refused login: what it did not reach is left to search."""
+        summary, progress = search.summary, self.progress
+        progress.reached = summary.searched
+        progress.trunks += summary.trunks
+        progress.stopped = progress.refused = True
+        progress.unsearched = summary.unsearched
+        if progress.total is None:
+            progress.total = search.total
+
     def reload(self) -> None:
-        """A new password: a search that could not list the accounts starts again."""
-        if not self.running and self.progress.trouble is not None:
+        """A new password: a search the refusal stopped goes on, one that could not list the accounts starts
+        again; the status line says the new password is in use."""
+        progress = self.progress
+        if not self.running and (progress.trouble is not None or progress.refused):
             self.action_more()
+            self.progress.new_password = self.running
+            self.describe()
 
     def show_rows(self) -> None:
         grid = self.grid
@@ -475,7 +594,7 @@ class SearchScreen(AppScreen[None]):
             if self.dropped:
                 line += f" · {counted(self.dropped, 'marked trunk')} not found again: unmarked"
             status = self.query_one(StatusLine)
-            if progress.trouble is not None:
+            if progress.trouble is not None or progress.refused:
                 status.fault(line)
             else:
                 status.show(line)
@@ -509,7 +628,8 @@ class SearchScreen(AppScreen[None]):
     def can_go_on(self) -> bool:
         progress = self.progress
         return not self.running and self.query_shown is not None and (
-            bool(self.failures) or bool(progress.unsearched) or progress.stopped or progress.trouble is not None)
+            bool(retryable(self.failures)) or bool(progress.unsearched) or progress.stopped
+            or progress.trouble is not None)
 
     def action_stop(self) -> None:
         """Stop the search (its calls in flight are cut off, and what it found stays shown), and the opening
@@ -529,7 +649,19 @@ class SearchScreen(AppScreen[None]):
         if self.focused is box and box.value:
             box.value = ""
             return
+        self.keep()
         self.dismiss()
+
+    def keep(self) -> None:
+        """Leave this search in the session's context, for the next search screen to show as it is."""
+        query = self.query_shown
+        if query is None:
+            return
+        field_choice = self.query_one("#field", Select).value
+        self.context.kept.search = LastSearch(
+            self.query_box.value, field_choice if isinstance(field_choice, str) else query.field, query, self.found,
+            self.failures, self.progress, self.marks, self.held, self.dropped, self.schema, self.widths,
+            self.grid.cursor_row)
 
     def stop_opening(self) -> bool:
         """Give up reading a trunk to open (or to show again); say whether one was being read.
@@ -558,9 +690,10 @@ class SearchScreen(AppScreen[None]):
             self.show_rows()
             self.begin(query)
             return
-        accounts = [failure.account for failure in self.failures] + progress.unsearched
-        progress.before = progress.done - len(self.failures)
-        self.failures = []
+        retried = retryable(self.failures)
+        accounts = [failure.account for failure in retried] + progress.unsearched
+        progress.before = progress.done - len(retried)
+        self.failures = [failure for failure in self.failures if not failure.retryable]
         self.begin(query, accounts)
 
     def action_failures(self) -> None:
@@ -583,6 +716,14 @@ class SearchScreen(AppScreen[None]):
     @on(Grid.RowSelected)
     def row_selected(self) -> None:
         self.action_open()
+
+    @on(Grid.Highlighted, "#results")
+    def show_detail(self) -> None:
+        grid = self.grid
+        detail = self.query_one("#detail", Static)
+        detail.display = grid.cursor_row >= 0
+        if detail.display:
+            detail.update(detail_text(grid.rows[grid.cursor_row], self.schema))
 
     def action_open(self) -> None:
         """Read the highlighted match's trunk from the switch, then show it; Enter again meanwhile is ignored."""
