@@ -43,10 +43,11 @@ from trunktui.errors import AuthError, InputError, TrunkTuiError
 from trunktui.model import Account, Schema, Trunk
 from trunktui.search import FIELDS, Failure, Found, Query, ReadAgain, Search, Searched, Summary, read_again
 from trunktui.text import counted, printable, quoted, restore
-from trunktui.tui.base import AppScreen, Context
+from trunktui.tui.base import Context
 from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import cell
 from trunktui.tui.grid import Grid
+from trunktui.tui.marking import MARKED_BINDINGS, MarkingScreen, marking_bindings
 from trunktui.tui.marks import Marks
 from trunktui.tui.screens.choose import ChoiceScreen
 from trunktui.tui.widgets import SafeInput, StatusLine
@@ -255,7 +256,7 @@ class LastSearch:
     cursor: int
 
 
-class SearchScreen(AppScreen[None]):
+class SearchScreen(MarkingScreen):
     """Find trunks in every account of the login by name, destination, description, outbound IP or username."""
 
     DEFAULT_CSS = """
@@ -280,20 +281,13 @@ class SearchScreen(AppScreen[None]):
         Binding("f5", "more", "Search on", show=False),
         Binding("F", "failures", "Failures", tooltip="Which accounts could not be read, and why"),
         Binding("slash", "focus_query", "Query", key_display="/", tooltip="Type a new query"),
-        Binding("e", "edit_marked", "Edit marked", show=False,
-                tooltip="Set fields on every marked trunk (shown before it is sent)"),
-        Binding("d", "delete_marked", "Delete",
-                tooltip="Delete every marked trunk (each listed before; Cancel is the default)"),
-        Binding("delete", "delete_marked", "Delete", show=False),
+        *MARKED_BINDINGS,
         Binding("e", "need_marks", show=False),
         Binding("d", "need_marks", "Delete"),
         Binding("delete", "need_marks", show=False),
         Binding("e", "read_only('changed')", show=False),
         Binding("d,delete", "read_only('deleted')", show=False),
-        Binding("space", "mark", "Mark", show=False, tooltip="Mark or unmark the highlighted trunk, then go down"),
-        Binding("asterisk", "mark_shown", "Mark all", key_display="*", show=False,
-                tooltip="Mark every match shown (if all are marked, unmark them)"),
-        Binding("u", "unmark_all", "Unmark all", show=False, tooltip="Unmark every marked trunk"),
+        *marking_bindings("match"),
         Binding("down", "to_results", show=False),
         Binding("q", "app.ask_quit", "Quit, after asking (Ctrl+Q quits at once)", show=False),
     ]
@@ -800,14 +794,7 @@ class SearchScreen(AppScreen[None]):
         focused = self.focused
         if focused is not None and any(node.has_class("toolbar") for node in focused.ancestors_with_self):
             return False
-        read_only = self.session.read_only
-        if action in ("edit_marked", "delete_marked"):
-            return not read_only and bool(self.marks)
-        if action == "need_marks":
-            return not read_only and not self.marks
-        if action == "read_only":
-            return read_only
-        return True
+        return self.marking_allowed(action)
 
     def hold_marks(self) -> None:
         """A new search: the marks are held aside, each to come back as its trunk is found again."""
@@ -824,75 +811,30 @@ class SearchScreen(AppScreen[None]):
             self.marks.mark(again)
             self.show_marks(tell=False)
 
-    def show_marks(self, tell: bool = True) -> None:
-        """Say beside the status line how many trunks are marked, while any is; on the first mark (``tell``,
-        unless the marks are those of the search before) the keys that act on the marked trunks follow."""
-        count = self.query_one("#marked", Static)
-        count.update(Text(f"{len(self.marks):,} marked"))
-        if tell and self.marks and not count.display and not self.session.read_only:
-            self.notify("e sets fields on the marked trunks, d deletes them (each shown to you first); u unmarks "
-                        "them all.", title="Marked")
-        count.display = bool(self.marks)
-        self.refresh_bindings()
+    NOTHING_SHOWN = "Nothing to mark: no match is shown."
+    CANNOT_MARK = "its id or its account's is not a whole number"
+    CANNOT_MARK_SOME = ("its id or its account", "their ids or accounts")
 
-    def action_mark(self) -> None:
-        """Space marks the highlighted match's trunk, or unmarks it, and moves down, so each Space marks the next."""
+    def highlighted(self) -> Trunk | None:
         grid = self.grid
         if grid.cursor_row < 0:
-            self.notify("Nothing to mark: no match is shown.", severity="warning")
-            return
-        trunk = grid.rows[grid.cursor_row].trunk
-        if self.marks.toggle(trunk) is None:
-            self.notify(f"Trunk {printable(trunk.i_trunk, 20)} cannot be marked: its id or its account's is not "
-                        "a whole number.", severity="warning", markup=False)
-        grid.refresh_row(grid.cursor_row)
-        grid.cursor_row += 1
-        self.show_marks()
+            self.notify(self.NOTHING_SHOWN, severity="warning")
+            return None
+        return grid.rows[grid.cursor_row].trunk
 
-    def action_mark_shown(self) -> None:
-        """Mark the trunk of every match shown; if every one is marked, unmark them."""
-        shown = [found.trunk for found in self.grid.rows]
-        if not shown:
-            self.notify("Nothing to mark: no match is shown.", severity="warning")
-            return
-        if self.marks.all_marked(shown):
-            self.marks.unmark(shown)
-        else:
-            unmarkable = self.marks.mark(shown)
-            if unmarkable:
-                self.notify(f"{counted(unmarkable, 'trunk')} could not be marked: "
-                            f"{'its id or its account' if unmarkable == 1 else 'their ids or accounts'} "
-                            "not a whole number.", severity="warning")
-        self.grid.refresh()
-        self.show_marks()
+    def shown_trunks(self) -> list[Trunk]:
+        return [found.trunk for found in self.grid.rows]
 
-    def action_unmark_all(self) -> None:
+    def clear_marks(self) -> bool:
         """Unmark every trunk, those held aside for a new search to find again too."""
         if not self.marks and not self.held:
-            self.notify("No trunk is marked.")
-            return
+            return False
         self.marks.clear()
         self.held.clear()
-        self.grid.refresh()
-        self.show_marks()
+        return True
 
-    def action_need_marks(self) -> None:
-        self.notify("Mark trunks first: Space marks the highlighted one, * every one shown.", severity="warning")
-
-    def action_read_only(self, done: str) -> None:
-        self.query_one(StatusLine).fault(f"Read-only: trunks cannot be {done} here.")
-
-    def action_edit_marked(self) -> None:
-        from trunktui.tui.screens.bulk import open_bulk_edit
-
-        if not self.refreshing():
-            open_bulk_edit(self, self.marks.trunks(), self.changed_many)
-
-    def action_delete_marked(self) -> None:
-        from trunktui.tui.screens.bulk import open_bulk_delete
-
-        if not self.refreshing():
-            open_bulk_delete(self, self.marks.trunks(), self.changed_many)
+    def may_send(self) -> bool:
+        return not self.refreshing()
 
     def refreshing(self) -> bool:
         """Whether the trunks of the last change are still being read again; if so, says to wait: the marks

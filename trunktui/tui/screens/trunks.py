@@ -38,10 +38,11 @@ from trunktui.columns import FIRST_DESTINATION, FIXED, Column, Table, table_for,
 from trunktui.model import ABSENT, Account, Trunk
 from trunktui.patterns import pattern_problem
 from trunktui.text import counted, printable, quoted
-from trunktui.tui.base import AppScreen, Context, Shown
+from trunktui.tui.base import Context, Shown
 from trunktui.tui.calls import CallFailed, Outcome
 from trunktui.tui.cells import column_cell
 from trunktui.tui.grid import Grid
+from trunktui.tui.marking import MARKED_BINDINGS, MarkingScreen, marking_bindings
 from trunktui.tui.marks import Marks
 from trunktui.tui.rows import Arrivals, RowBatch, TrunkRows, release
 from trunktui.tui.screens.choose import ChoiceScreen
@@ -51,10 +52,9 @@ from trunktui.tui.widgets import SafeInput, StatusLine
 SET_ASIDE_GROWTH = 200_000
 """Objects set aside from the garbage collector beyond those of the first list shown, at most (about 30 MB)."""
 DEBOUNCE_SECONDS = 0.4
-CHANGING_ACTIONS = frozenset({"new", "clone", "delete", "edit_marked", "delete_marked"})
-ON_MARKED = {"edit_marked": True, "delete_marked": True, "delete": False}
-"""Actions offered only while trunks are marked (True), or only while none is (False): ``d`` deletes the
-marked trunks while any is marked, else the highlighted one."""
+CHANGING_ACTIONS = frozenset({"new", "clone"})
+"""Actions hidden on a read-only connection, besides those on marked trunks (``marking_allowed``) and
+``delete``, which ``d`` does only while no trunk is marked (else it deletes the marked ones)."""
 PATTERN_HINT = "LIKE pattern: % any run · _ one character · \\ escapes · Enter applies now"
 QUICK_HINT = "Quick filter: the loaded rows holding this text in any column · Escape clears"
 
@@ -142,7 +142,7 @@ class TrunkDeleted(Outcome):
         self.trunk = trunk
 
 
-class TrunksScreen(AppScreen[None]):
+class TrunksScreen(MarkingScreen):
     """Browse one account's trunks."""
 
     DEFAULT_CSS = """
@@ -160,11 +160,7 @@ class TrunksScreen(AppScreen[None]):
         Binding("enter", "open", "Open", show=False, tooltip="Open the highlighted trunk"),
         Binding("n", "new", "New", tooltip="New trunk in this account"),
         Binding("c", "clone", "Clone", tooltip="Clone the highlighted trunk into a new one"),
-        Binding("e", "edit_marked", "Edit marked", show=False,
-                tooltip="Set fields on every marked trunk (shown before it is sent)"),
-        Binding("d", "delete_marked", "Delete",
-                tooltip="Delete every marked trunk (each listed before; Cancel is the default)"),
-        Binding("delete", "delete_marked", "Delete", show=False),
+        *MARKED_BINDINGS,
         Binding("d", "delete", "Delete", tooltip="Delete the highlighted trunk (asks first; Cancel is the default)"),
         Binding("delete", "delete", "Delete", show=False),
         Binding("e", "need_marks", show=False),
@@ -177,10 +173,7 @@ class TrunksScreen(AppScreen[None]):
         Binding("p", "focus_pattern", "Pattern", tooltip="Pattern: a name pattern, sent to the switch"),
         Binding("slash", "focus_quick", "Filter", key_display="/", tooltip="Filter the loaded rows (quick, local)"),
         Binding("s", "sort", "Sort", show=False, tooltip="Sort the trunks by a column (again to reverse)"),
-        Binding("space", "mark", "Mark", show=False, tooltip="Mark or unmark the highlighted trunk, then go down"),
-        Binding("asterisk", "mark_shown", "Mark all", key_display="*", show=False,
-                tooltip="Mark every trunk shown (if all are marked, unmark them)"),
-        Binding("u", "unmark_all", "Unmark all", show=False, tooltip="Unmark every marked trunk"),
+        *marking_bindings("trunk"),
         Binding("y", "copy", "Copy", show=False, tooltip="Copy the id, name or destination (works over SSH)"),
         Binding("x", "export", "Export", show=False,
                 tooltip="Export the visible rows, or every field as a backup (CSV or JSON)"),
@@ -801,29 +794,12 @@ class TrunksScreen(AppScreen[None]):
 
     # --- marks ----------------------------------------------------------------------
 
-    def show_marks(self) -> None:
-        """Say beside the status line how many trunks are marked, while any is; the keys that act on the
-        marked trunks, or on the highlighted one, follow."""
-        count = self.query_one("#marked", Static)
-        count.update(Text(f"{len(self.marks):,} marked"))
-        if self.marks and not count.display and not self.session.read_only:
-            self.notify("e sets fields on the marked trunks, d deletes them (each shown to you first); u unmarks "
-                        "them all.", title="Marked")
-        count.display = bool(self.marks)
-        self.refresh_bindings()
+    def highlighted(self) -> Trunk | None:
+        return self.selected("mark")
 
-    def action_need_marks(self) -> None:
-        self.notify("Mark trunks first: Space marks the highlighted one, * every one shown.", severity="warning")
-
-    def action_edit_marked(self) -> None:
-        from trunktui.tui.screens.bulk import open_bulk_edit
-
-        open_bulk_edit(self, self.marks.trunks(), self.changed_many)
-
-    def action_delete_marked(self) -> None:
-        from trunktui.tui.screens.bulk import open_bulk_delete
-
-        open_bulk_delete(self, self.marks.trunks(), self.deleted_many)
+    def shown_trunks(self) -> list[Trunk]:
+        """The trunks the table shows (the quick filter's rows)."""
+        return self.shown
 
     def changed_many(self, ids: list[int] | None) -> None:
         """Back from a change to many trunks: the list is read again if it reached any (marks kept by trunk)."""
@@ -836,44 +812,6 @@ class TrunksScreen(AppScreen[None]):
             self.marks.unmark([trunk for trunk in self.marks.trunks() if trunk.i_trunk in ids])
             self.show_marks()
             self.load()
-
-    def action_mark(self) -> None:
-        """Space marks the highlighted trunk, or unmarks it, and moves down, so each Space marks the next."""
-        trunk = self.selected("mark")
-        if trunk is None:
-            return
-        grid = self.grid
-        if self.marks.toggle(trunk) is None:
-            self.notify(f"Trunk {printable(trunk.i_trunk, 20)} cannot be marked: its id is not a whole number.",
-                        severity="warning", markup=False)
-        grid.refresh_row(grid.cursor_row)
-        grid.cursor_row += 1
-        self.show_marks()
-
-    def action_mark_shown(self) -> None:
-        """Mark every trunk the table shows (the quick filter's rows); if every one is marked, unmark them."""
-        shown = self.shown
-        if not shown:
-            self.notify("Nothing to mark: the table shows no trunks.", severity="warning")
-            return
-        if self.marks.all_marked(shown):
-            self.marks.unmark(shown)
-        else:
-            unmarkable = self.marks.mark(shown)
-            if unmarkable:
-                self.notify(f"{counted(unmarkable, 'trunk')} could not be marked: "
-                            f"{'its id is' if unmarkable == 1 else 'their ids are'} not a whole number.",
-                            severity="warning")
-        self.grid.refresh()
-        self.show_marks()
-
-    def action_unmark_all(self) -> None:
-        if not self.marks:
-            self.notify("No trunk is marked.")
-            return
-        self.marks.clear()
-        self.grid.refresh()
-        self.show_marks()
 
     def action_sort(self) -> None:
         options = []
@@ -938,20 +876,13 @@ class TrunksScreen(AppScreen[None]):
 
         self.open(ExportScreen(default, self.table, list(self.shown)), done)
 
-    def action_read_only(self, done: str) -> None:
-        self.query_one(StatusLine).fault(f"Read-only: trunks cannot be {done} here.")
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """On a read-only connection the changing actions are hidden (footer and palette).
 
         Their keys then reach ``read_only`` instead, which says why nothing happens.
         """
-        if action in CHANGING_ACTIONS:
-            if self.session.read_only:
-                return False
-            return action not in ON_MARKED or ON_MARKED[action] == bool(self.marks)
-        if action == "read_only":
-            return self.session.read_only
-        if action == "need_marks":
+        if action == "delete":
             return not self.session.read_only and not self.marks
-        return True
+        if action in CHANGING_ACTIONS:
+            return not self.session.read_only
+        return self.marking_allowed(action)
