@@ -813,7 +813,7 @@ class SearchScreen(MarkingScreen):
 
     NOTHING_SHOWN = "Nothing to mark: no match is shown."
     CANNOT_MARK = "its id or its account's is not a whole number"
-    CANNOT_MARK_SOME = ("its id or its account", "their ids or accounts")
+    CANNOT_MARK_SOME = ("its id or its account is", "their ids or accounts are")
 
     def highlighted(self) -> Trunk | None:
         grid = self.grid
