@@ -785,3 +785,13 @@ async def test_a_value_is_typed_into_a_null_field_with_keys_alone(sim: Sim) -> N
             app.post_message(events.Key(key, "." if key == "full_stop" else key))
         await settle(pilot)
         assert not cps.is_null and cps.value() == 2.5 and app.screen.query_one("#set-max_cps", SetField).chosen
+
+
+async def test_a_policy_the_trunks_share_is_shown_without_a_fault(sim22: Sim) -> None:
+    app = make_app(sim22)
+    async with app.run_test(size=SMALL) as pilot:
+        trunks, _ = await bulk_form(pilot, 3)
+        assert len({trunk.get("policy") for trunk in trunks}) == 1
+        policy = editor(app, "policy")
+        assert policy.problem is None and not policy.has_class("-invalid")
+        assert "Choose a Policy" not in screen_text(app)

@@ -112,6 +112,11 @@ class FieldEditor(StyledOnMount):
         self.message = Static(Text(spec.help), classes="message")
         self.check()
 
+    def on_mount(self) -> None:
+        """A list holds its value only once mounted: until then it reads as none chosen, so it is checked again."""
+        if isinstance(self.box, Select):
+            self.check()
+
     def compose(self) -> ComposeResult:
         spec = self.spec
         with Horizontal():
