@@ -516,7 +516,7 @@ async def test_leaving_while_sending_stops_it_at_once(sim: Sim, wire: RecordingT
         trunks, _ = await bulk_form(pilot, 24)
         await set_value(pilot, "description", "left behind")
         await preview(pilot)
-        sim.server.knobs.latency = 0.1
+        sim.server.knobs.latency = 0.3
         await pilot.press("right", "enter")
         sending = app.screen
         assert isinstance(sending, SendingScreen)
@@ -533,10 +533,13 @@ async def test_leaving_while_sending_stops_it_at_once(sim: Sim, wire: RecordingT
             await pilot.press("ctrl+q")
         else:
             app.switch_profile("lab")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and "Leave and lose them?" in screen_text(app),
-                    "the question before leaving")
-        said = " ".join(screen_text(app).replace("█", " ").split())
-        assert "leaving stops sending at once" in said and "trunks changed so far stay changed" in said
+
+        def asked() -> str:
+            return " ".join(screen_text(app).replace("█", " ").split()) if isinstance(app.screen, ConfirmScreen) else ""
+
+        await until(pilot, lambda: "Leave and lose them?" in asked(), "the question before leaving")
+        await until(pilot, lambda: "leaving stops sending at once" in asked()
+                    and "trunks changed so far stay changed" in asked(), "the question saying sending stops")
         await pilot.press("right", "enter")
         if leave == "switch profile":
             await until(pilot, lambda: isinstance(app.screen, AccountsScreen), "the other profile")
