@@ -38,10 +38,10 @@ from tests.tui.driving import (  # noqa: E402
     replace_text,
     secrets_of,
     select_trunk,
+    set_value,
     settle,
     until,
 )
-from tests.tui.test_bulk import set_value  # noqa: E402
 from trunktui.simulator import Store, add_extra_accounts, start_demo  # noqa: E402
 from trunktui.tui.screens.accounts import PAGE_SIZE, AccountsScreen  # noqa: E402
 from trunktui.tui.screens.connection import ConnectionTable  # noqa: E402

@@ -245,6 +245,16 @@ async def replace_text(pilot: Pilot[None], text: str, *, field: str | None = Non
         await type_text(pilot, text)
 
 
+async def set_value(pilot: Pilot[None], name: str, text: str) -> None:
+    """Type ``text`` into field ``name`` (its NULL box unticked first, with Space), as an operator does."""
+    field = editor(pilot.app, name)
+    if field.is_null:
+        assert field.null is not None
+        field.null.focus()
+        await pilot.press("space")
+    await replace_text(pilot, text, field=name)
+
+
 async def click_field(pilot: Pilot[None], name: str) -> Input:
     """Click a form field's input, as an operator with a mouse would."""
     box = field_input(pilot.app, name)

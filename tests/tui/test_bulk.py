@@ -30,6 +30,7 @@ from tests.tui.driving import (
     rendered,
     replace_text,
     screen_text,
+    set_value,
     settle,
     static_text,
     status_of,
@@ -109,16 +110,6 @@ async def bulk_form(pilot: Pilot[None], count: int) -> tuple[list[Trunk], list[l
     return trunks, returned
 
 
-async def set_value(pilot: Pilot[None], name: str, text: str) -> None:
-    """Type ``text`` into field ``name`` (its NULL box unticked first, with Space), as an operator does."""
-    field = editor(pilot.app, name)
-    if field.is_null:
-        assert field.null is not None
-        field.null.focus()
-        await pilot.press("space")
-    await replace_text(pilot, text, field=name)
-
-
 async def preview(pilot: Pilot[None]) -> PreviewScreen:
     await pilot.press("ctrl+s")
     await settle(pilot)
@@ -127,11 +118,17 @@ async def preview(pilot: Pilot[None]) -> PreviewScreen:
     return screen
 
 
-async def confirm(pilot: Pilot[None]) -> SendingScreen:
-    """Right to the confirm button, Enter, and wait for every trunk to end."""
+async def send(pilot: Pilot[None]) -> SendingScreen:
+    """Right to the confirm button and Enter: the screen that sends the change."""
     await pilot.press("right", "enter")
     screen = pilot.app.screen
     assert isinstance(screen, SendingScreen)
+    return screen
+
+
+async def confirm(pilot: Pilot[None]) -> SendingScreen:
+    """Right to the confirm button, Enter, and wait for every trunk to end."""
+    screen = await send(pilot)
     await until(pilot, lambda: screen.stage is Stage.ENDED, "every trunk to end")
     await settle(pilot)
     return screen
@@ -304,9 +301,7 @@ async def test_escape_halfway_stops_sending_and_the_rest_is_not_sent(sim: Sim) -
         await preview(pilot)
         sim.server.knobs.latency = 0.05
         with updates(sim) as made:
-            await pilot.press("right", "enter")
-            sending = app.screen
-            assert isinstance(sending, SendingScreen)
+            sending = await send(pilot)
             await until(pilot, lambda: len(sending.results) >= 4, "a few trunks to end")
             await pilot.press("escape")
             assert "Stopping:" in screen_text(app) or sending.stage is Stage.ENDED
@@ -333,9 +328,7 @@ async def test_a_burst_of_escapes_stops_and_abandons_but_never_closes_before_eve
         await set_value(pilot, "description", "abandoned")
         await preview(pilot)
         sim.server.knobs.latency = 1.0
-        await pilot.press("right", "enter")
-        sending = app.screen
-        assert isinstance(sending, SendingScreen)
+        sending = await send(pilot)
         typed_early = [events.Key("escape", None) for _ in range(3)]
         for _ in range(2):  # in one read, as a terminal delivers keys typed fast
             app.post_message(events.Key("escape", None))
@@ -361,9 +354,7 @@ async def test_the_end_of_a_change_behind_help_waits_for_help_to_close(sim: Sim)
         await set_value(pilot, "description", "behind help")
         await preview(pilot)
         sim.server.knobs.latency = 0.2
-        await pilot.press("right", "enter")
-        sending = app.screen
-        assert isinstance(sending, SendingScreen)
+        sending = await send(pilot)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         await settle(pilot)
@@ -517,9 +508,7 @@ async def test_leaving_while_sending_stops_it_at_once(sim: Sim, wire: RecordingT
         await set_value(pilot, "description", "left behind")
         await preview(pilot)
         sim.server.knobs.latency = 0.3
-        await pilot.press("right", "enter")
-        sending = app.screen
-        assert isinstance(sending, SendingScreen)
+        sending = await send(pilot)
         await until(pilot, lambda: len(sending.results) >= 4, "a few trunks to end")
         left: list[int] = []
         abandon = sending.bulk.abandon
@@ -717,9 +706,7 @@ async def test_a_stopped_change_shows_how_much_the_switch_was_asked_not_all_of_i
         await set_value(pilot, "description", "partly")
         await preview(pilot)
         sim.server.knobs.latency = 0.05
-        await pilot.press("right", "enter")
-        sending = app.screen
-        assert isinstance(sending, SendingScreen)
+        sending = await send(pilot)
         await until(pilot, lambda: len(sending.results) >= 4, "a few trunks to end")
         await pilot.press("escape")
         await until(pilot, lambda: sending.stage is Stage.ENDED, "the trunks on their way")
