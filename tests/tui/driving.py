@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
+from xmlrpc.client import Fault
 
 import httpx
 import pytest
@@ -104,6 +105,19 @@ def add_long_named_trunk(store: Store) -> int:
     (i_trunk,) = store.insert_trunks([{"i_account": 1, "name": LONG_NAME, "destination": "192.0.2.1:5060",
                                        "description": "Named at length"}])
     return i_trunk
+
+
+def failing_account(sim: Sim, i_account: int, words: str) -> None:
+    """From now on the switch refuses to list account ``i_account``'s trunks (Fault 503, ``words``), as a
+    busy database does: a search over every account leaves that one unread."""
+    answer = sim.store.trunk_batches
+
+    def batches(account: int, *args: Any, **kwargs: Any) -> Any:
+        if account == i_account:
+            raise Fault(503, words)
+        return answer(account, *args, **kwargs)
+
+    sim.store.trunk_batches = batches  # type: ignore[method-assign]
 
 
 def account_id(client: SippyClient, username: str) -> int:

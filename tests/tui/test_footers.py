@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
-from xmlrpc.client import Fault
 
 import pytest
 from textual.pilot import Pilot
@@ -24,6 +22,7 @@ from textual.widgets._footer import FooterKey
 from tests.conftest import Sim
 from tests.tui.driving import (
     WHOLESALE,
+    failing_account,
     make_app,
     open_account,
     open_trunk,
@@ -205,14 +204,7 @@ async def search_running(pilot: Pilot[None], sim: Sim) -> None:
 async def search_failed(pilot: Pilot[None], sim: Sim) -> None:
     """Done, an account unread: every key of the search is offered."""
     await search(pilot, sim)
-    answer = sim.store.trunk_batches
-
-    def batches(i_account: int, *args: Any, **kwargs: Any) -> Any:
-        if i_account == 2:
-            raise Fault(503, "busy")
-        return answer(i_account, *args, **kwargs)
-
-    sim.store.trunk_batches = batches  # type: ignore[method-assign]
+    failing_account(sim, 2, "busy")
     await pilot.press(*"198.51.100", "enter")
     await settle(pilot)
 

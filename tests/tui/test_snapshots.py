@@ -32,7 +32,6 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
-from xmlrpc.client import Fault
 
 import pytest
 from textual.containers import VerticalScroll
@@ -43,6 +42,7 @@ from tests.tui.driving import (
     WHOLESALE,
     add_long_named_trunk,
     answers_held,
+    failing_account,
     field_input,
     leaks,
     make_app,
@@ -527,14 +527,7 @@ class TestSearch:
     def test_done_with_a_failure(self, snap_compare: SnapCompare, one_at_a_time: Sim) -> None:
         sim = one_at_a_time
         sim.server.knobs.fail_every = 0
-        answer = sim.store.trunk_batches
-
-        def batches(i_account: int, *args: Any, **kwargs: Any) -> Any:
-            if i_account == 2:
-                raise Fault(503, "Database busy, try later")
-            return answer(i_account, *args, **kwargs)
-
-        sim.store.trunk_batches = batches  # type: ignore[method-assign]
+        failing_account(sim, 2, "Database busy, try later")
         run_before = then(searched(ACROSS), settle)
         assert snap_compare(make_app(sim, concurrency=1), terminal_size=SMALL, run_before=run_before)
 
