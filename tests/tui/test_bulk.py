@@ -39,7 +39,7 @@ from tests.tui.driving import (
 )
 from tests.wire import RecordingTransport
 from trunktui.audit import read_recent
-from trunktui.bulk import Plan, Result, Sent, Status
+from trunktui.bulk import Plan, Reread, Result, Sent, Status
 from trunktui.model import TRUNKS_2020, Trunk
 from trunktui.profiles.config import Config, load_config
 from trunktui.simulator import FailMode
@@ -785,3 +785,22 @@ async def test_a_policy_the_trunks_share_is_shown_without_a_fault(sim22: Sim) ->
         policy = editor(app, "policy")
         assert policy.problem is None and not policy.has_class("-invalid")
         assert "Choose a Policy" not in screen_text(app)
+
+
+async def test_rows_said_again_after_a_read_keep_their_account_when_the_trunks_span_accounts(sim: Sim) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=SMALL) as pilot:
+        table, trunks = await marked(pilot, 2)
+        with sim.client() as client:
+            other = client.list_trunks(client.list_accounts()[1].i_account)[:2]
+        plan = Plan.setting(schema_of(table.context, trunks), [*trunks, *other], {"capacity": 33})
+        screen = SendingScreen(table.context, plan)
+        sim.server.knobs.fail_mode, sim.server.knobs.fail_every = FailMode.FAULT, 1
+        assert table.open(screen)
+        await until(pilot, lambda: screen.stage is Stage.ENDED, "every trunk to end")
+        sim.server.knobs.fail_every = 0
+        screen.note_unread(Reread([], gone=[other[0]], unread=[]))
+        await settle(pilot)
+        width = len(screen.columns)
+        assert all(len(row) == width for row in screen.rows)
+        assert column(screen.query_one(Grid), "account") == [str(t.get("i_account")) for t in [*trunks, *other]]

@@ -591,7 +591,7 @@ class SendingScreen(AppScreen[list[int]]):
                 self.results[place] = Result(result.change, Status.GONE, "no longer on the switch")
             elif i_trunk in why:
                 self.results[place] = Result(result.change, result.status, why[i_trunk], result.now)
-        self.rows = [result_cells(result) for result in self.results]
+        self.rows = [result_cells(result, self.accounts) for result in self.results]
         grid = self.query_one(Grid)
         grid.show(self.rows, cursor=grid.cursor_row)
 
@@ -622,7 +622,7 @@ def summary(results: Sequence[Result]) -> str:
                       if count or status is not Status.GONE)
 
 
-def result_cells(result: Result, accounts: bool = False) -> Cells:
+def result_cells(result: Result, accounts: bool) -> Cells:
     return [*trunk_cells(result.change.trunk, accounts), Text(result.status.value, style=STATUS_STYLES[result.status]),
             Text(printable(result.detail, DETAIL_LIMIT))]
 
