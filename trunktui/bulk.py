@@ -26,6 +26,7 @@ from enum import Enum
 from typing import Any
 
 from trunktui.api import SippyClient
+from trunktui.api.client import known_gone
 from trunktui.errors import (
     ApiError,
     CallTimeout,
@@ -268,7 +269,8 @@ class Bulk(FanOut):
 
     def _missing(self, client: SippyClient, change: Change, error: FaultError) -> Result:
         """The trunk could not be read: gone, or refused."""
-        if _gone(client, change.trunk):
+        trunk = change.trunk
+        if known_gone(client, trunk.get("i_account"), trunk.i_trunk, trunk.name):
             return Result(change, Status.GONE, "no longer on the switch")
         return Result(change, Status.NOT_SENT, f"it could not be read first ({error})")
 
@@ -359,7 +361,7 @@ class _Rereading(FanOut):
             try:
                 self.found[place] = client.get_trunk(trunk.i_trunk, connections=False)
             except FaultError as error:
-                if _gone(client, trunk):
+                if known_gone(client, trunk.get("i_account"), trunk.i_trunk, trunk.name):
                     self.gone.add(place)
                 else:
                     self.why[place] = str(error)
@@ -372,22 +374,6 @@ class _Rereading(FanOut):
             with self._told:
                 self._read += 1
                 tell(self._read, len(self.trunks))
-
-
-def _gone(client: SippyClient, trunk: Trunk) -> bool:
-    """Whether a trunk that could not be read is gone: its account's list lacks it (fault codes say nothing
-    sure). If the list cannot be read either, it is not known to be gone."""
-    try:
-        return trunk.i_trunk not in {found.i_trunk for found in _named(client, trunk)}
-    except TrunkTuiError:
-        return False
-
-
-def _named(client: SippyClient, trunk: Trunk) -> list[Trunk]:
-    i_account, name = trunk.get("i_account"), trunk.name
-    if not isinstance(i_account, int) or not isinstance(name, str):
-        raise InputError("A trunk is looked for by its account and name.")
-    return client.trunks_named(i_account, name)
 
 
 def _distinct(trunks: Iterable[Trunk]) -> list[Trunk]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trunktui.api import SippyClient
+from trunktui.api.client import known_gone
 from trunktui.errors import ApiError, AuthError, FaultError, InputError, ProtocolError, TrunkTuiError
 from trunktui.fanout import DEFAULT_CONCURRENCY, FanOut
 from trunktui.model import Account, Schema, Trunk, TrunkConnection
@@ -478,13 +479,7 @@ def _read_one(client: SippyClient, found: Found, connections: bool) -> ReadAgain
     try:
         return ReadAgain(found, client.get_trunk(i_trunk, connections))
     except FaultError as error:
-        if type(i_account) is not int or not isinstance(name, str):
-            return ReadAgain(found, error=error)
-        try:
-            listed = {trunk.i_trunk for trunk in client.trunks_named(i_account, name)}
-        except TrunkTuiError:
-            return ReadAgain(found, error=error)
-        return ReadAgain(found, error=error if i_trunk in listed else None)
+        return ReadAgain(found, error=None if known_gone(client, i_account, i_trunk, name) else error)
     except TrunkTuiError as error:
         return ReadAgain(found, error=error)
     except Exception as error:  # noqa: BLE001 - one trunk's oddity must not keep the others from being shown
