@@ -194,15 +194,7 @@ class Bulk(FanOut):
         work: queue.Queue[int] = queue.Queue()
         for place in range(len(self.plan.changes)):
             work.put(place)
-        workers = []
-        for _ in range(min(self.concurrency, len(self.plan.changes))):
-            workers.append(threading.Thread(target=self._work, args=(self.fork(), work, tell), daemon=True,
-                                            name="trunktui-bulk"))
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-        self.close()
+        self.spread(lambda client: self._work(client, work, tell), len(self.plan.changes), "trunktui-bulk")
         why = "sending stopped " + ("before its turn" if self.lost is None else "when the switch could not be reached")
         for place, change in enumerate(self.plan.changes):
             if self._results[place] is None:
@@ -335,14 +327,7 @@ class _Rereading(FanOut):
         work: queue.Queue[int] = queue.Queue()
         for place in range(len(self.trunks)):
             work.put(place)
-        readers = [threading.Thread(target=self._work, args=(self.fork(), work, tell), daemon=True,
-                                    name="trunktui-reread")
-                   for _ in range(min(self.concurrency, len(self.trunks)))]
-        for reader in readers:
-            reader.start()
-        for reader in readers:
-            reader.join()
-        self.close()
+        self.spread(lambda client: self._work(client, work, tell), len(self.trunks), "trunktui-reread")
         stopped = "reading stopped " + ("before its turn" if self.lost is None else
                                         "when the switch could not be reached")
         return Reread([trunk for trunk in self.found if trunk is not None],

@@ -448,7 +448,6 @@ def read_again(client: SippyClient, found: Sequence[Found], *, connections: bool
                concurrency: int = DEFAULT_CONCURRENCY) -> list[ReadAgain]:
     """Read each found trunk again (``concurrency`` at once), in the order given, so that what a change made
     of them can be shown; ``connections`` too on a 2022+ switch, where the query may match inside them."""
-    fan = FanOut(client, concurrency)
     results: list[ReadAgain | None] = [None] * len(found)
     places = iter(range(len(found)))
     taking = threading.Lock()
@@ -461,13 +460,7 @@ def read_again(client: SippyClient, found: Sequence[Found], *, connections: bool
                 return
             results[place] = _read_one(fork, found[place], connections)
 
-    workers = [threading.Thread(target=work, args=(fan.fork(),), daemon=True, name="trunktui-reread")
-               for _ in range(min(concurrency, len(found)))]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    fan.close()
+    FanOut(client, concurrency).spread(work, len(found), "trunktui-reread")
     unread = ApiError("It was not read.")
     return [result or ReadAgain(one, error=unread) for one, result in zip(found, results, strict=True)]
 
