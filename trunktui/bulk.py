@@ -26,6 +26,7 @@ from enum import Enum
 from typing import Any
 
 from trunktui.api import SippyClient
+from trunktui.api.client import known_gone
 from trunktui.errors import (
     ApiError,
     CallTimeout,
@@ -193,15 +194,7 @@ class Bulk(FanOut):
         work: queue.Queue[int] = queue.Queue()
         for place in range(len(self.plan.changes)):
             work.put(place)
-        workers = []
-        for _ in range(min(self.concurrency, len(self.plan.changes))):
-            workers.append(threading.Thread(target=self._work, args=(self.fork(), work, tell), daemon=True,
-                                            name="trunktui-bulk"))
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-        self.close()
+        self.spread(lambda client: self._work(client, work, tell), len(self.plan.changes), "trunktui-bulk")
         why = "sending stopped " + ("before its turn" if self.lost is None else "when the switch could not be reached")
         for place, change in enumerate(self.plan.changes):
             if self._results[place] is None:
@@ -268,7 +261,8 @@ class Bulk(FanOut):
 
     def _missing(self, client: SippyClient, change: Change, error: FaultError) -> Result:
         """The trunk could not be read: gone, or refused."""
-        if _gone(client, change.trunk):
+        trunk = change.trunk
+        if known_gone(client, trunk.get("i_account"), trunk.i_trunk, trunk.name):
             return Result(change, Status.GONE, "no longer on the switch")
         return Result(change, Status.NOT_SENT, f"it could not be read first ({error})")
 
@@ -333,14 +327,7 @@ class _Rereading(FanOut):
         work: queue.Queue[int] = queue.Queue()
         for place in range(len(self.trunks)):
             work.put(place)
-        readers = [threading.Thread(target=self._work, args=(self.fork(), work, tell), daemon=True,
-                                    name="trunktui-reread")
-                   for _ in range(min(self.concurrency, len(self.trunks)))]
-        for reader in readers:
-            reader.start()
-        for reader in readers:
-            reader.join()
-        self.close()
+        self.spread(lambda client: self._work(client, work, tell), len(self.trunks), "trunktui-reread")
         stopped = "reading stopped " + ("before its turn" if self.lost is None else
                                         "when the switch could not be reached")
         return Reread([trunk for trunk in self.found if trunk is not None],
@@ -359,7 +346,7 @@ class _Rereading(FanOut):
             try:
                 self.found[place] = client.get_trunk(trunk.i_trunk, connections=False)
             except FaultError as error:
-                if _gone(client, trunk):
+                if known_gone(client, trunk.get("i_account"), trunk.i_trunk, trunk.name):
                     self.gone.add(place)
                 else:
                     self.why[place] = str(error)
@@ -372,22 +359,6 @@ class _Rereading(FanOut):
             with self._told:
                 self._read += 1
                 tell(self._read, len(self.trunks))
-
-
-def _gone(client: SippyClient, trunk: Trunk) -> bool:
-    """Whether a trunk that could not be read is gone: its account's list lacks it (fault codes say nothing
-    sure). If the list cannot be read either, it is not known to be gone."""
-    try:
-        return trunk.i_trunk not in {found.i_trunk for found in _named(client, trunk)}
-    except TrunkTuiError:
-        return False
-
-
-def _named(client: SippyClient, trunk: Trunk) -> list[Trunk]:
-    i_account, name = trunk.get("i_account"), trunk.name
-    if not isinstance(i_account, int) or not isinstance(name, str):
-        raise InputError("A trunk is looked for by its account and name.")
-    return client.trunks_named(i_account, name)
 
 
 def _distinct(trunks: Iterable[Trunk]) -> list[Trunk]:

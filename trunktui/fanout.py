@@ -9,6 +9,7 @@ hide a distant switch's latency, few enough not to load it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from trunktui.errors import InputError
@@ -53,6 +54,17 @@ class FanOut:
             if self._cut:
                 fork.close()
         return fork
+
+    def spread(self, work: Callable[[SippyClient], None], items: int, name: str) -> None:
+        """Run ``work`` in as many threads as there are ``items`` (at most ``concurrency``), each over a fork
+        of its own; return once every one has ended, with the forks closed."""
+        threads = [threading.Thread(target=work, args=(self.fork(),), daemon=True, name=name)
+                   for _ in range(min(self.concurrency, items))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.close()
 
     def cut(self) -> None:
         """Close every fork: a call in flight fails at once, and none is sent after."""

@@ -20,7 +20,7 @@ def pattern_problem(pattern: str) -> str | None:
     return None
 
 
-def like_regex(pattern: str, ignore_case: bool = False) -> re.Pattern[str]:
+def like_regex(pattern: str) -> re.Pattern[str]:
     """A regular expression matching what the LIKE ``pattern`` matches, whole."""
     parts: list[str] = []
     escaped = False
@@ -36,7 +36,7 @@ def like_regex(pattern: str, ignore_case: bool = False) -> re.Pattern[str]:
             parts.append(".")
         else:
             parts.append(re.escape(char))
-    return re.compile("".join(parts), re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+    return re.compile("".join(parts), re.DOTALL)
 
 
 def has_wildcard(text: str) -> bool:

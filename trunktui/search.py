@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trunktui.api import SippyClient
+from trunktui.api.client import known_gone
 from trunktui.errors import ApiError, AuthError, FaultError, InputError, ProtocolError, TrunkTuiError
 from trunktui.fanout import DEFAULT_CONCURRENCY, FanOut
 from trunktui.model import Account, Schema, Trunk, TrunkConnection
@@ -447,7 +448,6 @@ def read_again(client: SippyClient, found: Sequence[Found], *, connections: bool
                concurrency: int = DEFAULT_CONCURRENCY) -> list[ReadAgain]:
     """Read each found trunk again (``concurrency`` at once), in the order given, so that what a change made
     of them can be shown; ``connections`` too on a 2022+ switch, where the query may match inside them."""
-    fan = FanOut(client, concurrency)
     results: list[ReadAgain | None] = [None] * len(found)
     places = iter(range(len(found)))
     taking = threading.Lock()
@@ -460,13 +460,7 @@ def read_again(client: SippyClient, found: Sequence[Found], *, connections: bool
                 return
             results[place] = _read_one(fork, found[place], connections)
 
-    workers = [threading.Thread(target=work, args=(fan.fork(),), daemon=True, name="trunktui-reread")
-               for _ in range(min(concurrency, len(found)))]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    fan.close()
+    FanOut(client, concurrency).spread(work, len(found), "trunktui-reread")
     unread = ApiError("It was not read.")
     return [result or ReadAgain(one, error=unread) for one, result in zip(found, results, strict=True)]
 
@@ -478,13 +472,7 @@ def _read_one(client: SippyClient, found: Found, connections: bool) -> ReadAgain
     try:
         return ReadAgain(found, client.get_trunk(i_trunk, connections))
     except FaultError as error:
-        if type(i_account) is not int or not isinstance(name, str):
-            return ReadAgain(found, error=error)
-        try:
-            listed = {trunk.i_trunk for trunk in client.trunks_named(i_account, name)}
-        except TrunkTuiError:
-            return ReadAgain(found, error=error)
-        return ReadAgain(found, error=error if i_trunk in listed else None)
+        return ReadAgain(found, error=None if known_gone(client, i_account, i_trunk, name) else error)
     except TrunkTuiError as error:
         return ReadAgain(found, error=error)
     except Exception as error:  # noqa: BLE001 - one trunk's oddity must not keep the others from being shown

@@ -350,10 +350,8 @@ class SippyClient:
     def check_delete(self, trunk: Trunk, reason: str) -> bool:
         """After a delete whose answer was lost (``reason``), look for the trunk in its account by name: is
         it gone? The answer goes to the audit trail beside the failure recorded for the delete itself."""
-        i_account, name = trunk.get("i_account"), trunk.name
-        if not isinstance(i_account, int) or not isinstance(name, str):
-            raise InputError("A trunk is looked for by its account and name.")
-        gone = all(found.i_trunk != trunk.i_trunk for found in self.trunks_named(i_account, name))
+        i_account = trunk.get("i_account")
+        gone = not holds(self, i_account, trunk.i_trunk, trunk.name)
         if self.audit is not None:
             self.audit.record("delete", account=i_account, trunk=trunk.i_trunk, before=trunk.members,
                               read_back=gone, note=reason)
@@ -521,6 +519,23 @@ class SippyClient:
             raise
         if self.audit is not None:
             self.audit.record(action, **{**details, **outcome})
+
+
+def holds(client: SippyClient, i_account: Any, i_trunk: Any, name: Any) -> bool:
+    """Whether the account's list holds the trunk, looked for by its name: how a trunk is told gone, since
+    fault codes say nothing sure. Ids the switch could not have been sent are refused (``InputError``)."""
+    if type(i_account) is not int or not isinstance(name, str):
+        raise InputError("A trunk is looked for by its account and name.")
+    return any(found.i_trunk == i_trunk for found in client.trunks_named(i_account, name))
+
+
+def known_gone(client: SippyClient, i_account: Any, i_trunk: Any, name: Any) -> bool:
+    """Whether a trunk that could not be read is gone; not known to be if its account's list cannot be read
+    either."""
+    try:
+        return not holds(client, i_account, i_trunk, name)
+    except TrunkTuiError:
+        return False
 
 
 def _connection_action(changes: Mapping[str, Any]) -> str:
