@@ -18,7 +18,6 @@ from xmlrpc.client import Fault
 
 import pytest
 from rich.text import Text
-from textual import events
 from textual.pilot import Pilot
 from textual.widgets import OptionList, ProgressBar, Select, Static
 
@@ -40,6 +39,7 @@ from tests.tui.driving import (
     type_text,
     until,
 )
+from tests.tui.test_key_bursts import burst
 from trunktui.api import ConnectionSettings
 from trunktui.errors import ApiError
 from trunktui.model import Account
@@ -556,13 +556,6 @@ async def test_a_destination_in_a_2022_trunks_connections_is_found(sim22: Sim) -
         assert matched(screen) == [(1, trunk.i_trunk)]
         where = screen.grid.get_row_at(0)[screen.grid.keys.index("where")].plain
         assert where == f"Connection {connection.name} · Destination"
-
-
-
-def burst(app: TrunkApp, *keys: str) -> None:
-    """Deliver ``keys`` as one terminal read does: all queued before the first is handled."""
-    for key in keys:
-        app.post_message(events.Key(key, key if len(key) == 1 else None))
 
 
 async def test_a_login_refused_part_way_is_asked_for_and_the_search_goes_on_with_every_match_once(
