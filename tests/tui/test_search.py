@@ -10,15 +10,14 @@ to catch a search part way, and a fault is injected for chosen accounts.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 from xmlrpc.client import Fault
 
 import pytest
 from rich.text import Text
-from textual import events
 from textual.pilot import Pilot
 from textual.widgets import OptionList, ProgressBar, Select, Static
 
@@ -40,6 +39,7 @@ from tests.tui.driving import (
     type_text,
     until,
 )
+from tests.tui.test_key_bursts import burst
 from trunktui.api import ConnectionSettings
 from trunktui.errors import ApiError
 from trunktui.model import Account
@@ -127,6 +127,18 @@ async def search_for(pilot: Pilot[None], text: str) -> None:
     await pilot.press("enter")
 
 
+@asynccontextmanager
+async def first_match_shown(pilot: Pilot[None], sim: Sim, seeded: Seeded) -> AsyncIterator[SearchScreen]:
+    """The search for ``NEEDLE``, opened and started with the last account's answer held back, once the first
+    account's match is shown; the held answer comes when the block ends."""
+    screen = await open_search(pilot)
+    first = seeded.accounts[0]
+    with held_for(sim, seeded.last):
+        await search_for(pilot, NEEDLE)
+        await until(pilot, lambda: (first, seeded.needles[first]) in matched(screen), "the first match")
+        yield screen
+
+
 def matched(screen: SearchScreen) -> list[tuple[int, int]]:
     """The (account, trunk) of each match shown, in the table's order."""
     return [(found.account.i_account, found.trunk.i_trunk) for found in screen.grid.rows]
@@ -187,11 +199,8 @@ async def test_matches_show_while_accounts_are_still_read(sim: Sim, app: TrunkAp
     """With the last account's answer held back, the first account's match is shown, the status line and the
     progress bar say how far the search is, and the last match joins once its answer comes."""
     async with app.run_test(size=SMALL) as pilot:
-        screen = await open_search(pilot)
-        first, last = seeded.accounts[0], seeded.last
-        with held_for(sim, last):
-            await search_for(pilot, NEEDLE)
-            await until(pilot, lambda: (first, seeded.needles[first]) in matched(screen), "the first match")
+        last = seeded.last
+        async with first_match_shown(pilot, sim, seeded) as screen:
             assert (last, seeded.needles[last]) not in matched(screen)
             assert status_of(app).startswith("⧗ Searching… ")
             assert status_of(app).endswith(" · Escape stops")
@@ -207,11 +216,8 @@ async def test_escape_stops_and_keeps_the_matches_and_r_searches_the_rest(
     sim: Sim, app: TrunkApp, seeded: Seeded
 ) -> None:
     async with app.run_test(size=SMALL) as pilot:
-        screen = await open_search(pilot)
         first, last = seeded.accounts[0], seeded.last
-        with held_for(sim, last):
-            await search_for(pilot, NEEDLE)
-            await until(pilot, lambda: (first, seeded.needles[first]) in matched(screen), "the first match")
+        async with first_match_shown(pilot, sim, seeded) as screen:
             await pilot.press("escape")
             await settle(pilot)
             kept = matched(screen)
@@ -468,11 +474,8 @@ async def test_news_told_while_a_trunk_screen_covers_the_search_is_shown_on_retu
     sim: Sim, app: TrunkApp, seeded: Seeded
 ) -> None:
     async with app.run_test(size=SMALL) as pilot:
-        screen = await open_search(pilot)
-        first, last = seeded.accounts[0], seeded.last
-        with held_for(sim, last):
-            await search_for(pilot, NEEDLE)
-            await until(pilot, lambda: (first, seeded.needles[first]) in matched(screen), "the first match")
+        last = seeded.last
+        async with first_match_shown(pilot, sim, seeded) as screen:
             await pilot.press("ctrl+home", "enter")
             await until(pilot, lambda: isinstance(app.screen, TrunkScreen), "the trunk screen")
         await until(pilot, lambda: not screen.calls_in_flight("search"), "the search to end")
@@ -491,11 +494,7 @@ async def test_a_new_search_stops_the_old_one_and_drops_its_late_matches(
     sim: Sim, app: TrunkApp, seeded: Seeded
 ) -> None:
     async with app.run_test(size=SMALL) as pilot:
-        screen = await open_search(pilot)
-        first, last = seeded.accounts[0], seeded.last
-        with held_for(sim, last):
-            await search_for(pilot, NEEDLE)
-            await until(pilot, lambda: (first, seeded.needles[first]) in matched(screen), "the first match")
+        async with first_match_shown(pilot, sim, seeded) as screen:
             old = screen.search
             await pilot.press("slash", "ctrl+u")
             await search_for(pilot, "neighbour")
@@ -556,13 +555,6 @@ async def test_a_destination_in_a_2022_trunks_connections_is_found(sim22: Sim) -
         assert matched(screen) == [(1, trunk.i_trunk)]
         where = screen.grid.get_row_at(0)[screen.grid.keys.index("where")].plain
         assert where == f"Connection {connection.name} · Destination"
-
-
-
-def burst(app: TrunkApp, *keys: str) -> None:
-    """Deliver ``keys`` as one terminal read does: all queued before the first is handled."""
-    for key in keys:
-        app.post_message(events.Key(key, key if len(key) == 1 else None))
 
 
 async def test_a_login_refused_part_way_is_asked_for_and_the_search_goes_on_with_every_match_once(

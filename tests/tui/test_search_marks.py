@@ -33,6 +33,7 @@ from tests.tui.test_search import (
     NEEDLE,
     NEIGHBOUR,
     failing_for,
+    first_match_shown,
     held_for,
     matched,
     open_search,
@@ -149,11 +150,8 @@ async def test_marks_stay_with_their_trunks_while_matches_stream_in(sim: Sim, ap
     """The first match is marked while the last account's answer is held; the rest arrive, the mark stays."""
     seeded = seed(sim)
     async with app.run_test(size=SMALL) as pilot:
-        screen = await open_search(pilot)
         first, last = seeded.accounts[0], seeded.last
-        with held_for(sim, last):
-            await search_for(pilot, NEEDLE)
-            await until(pilot, lambda: (first, seeded.needles[first]) in matched(screen), "the first match")
+        async with first_match_shown(pilot, sim, seeded) as screen:
             screen.grid.move_cursor(matched(screen).index((first, seeded.needles[first])))
             await pilot.press("space")
             assert marked_keys(screen) == [(first, seeded.needles[first])]

@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.widgets import Static
 
 from trunktui.model import Trunk
@@ -50,6 +51,12 @@ class MarkingScreen(AppScreen[None]):
 
     The screen provides ``grid``, ``highlighted``, ``shown_trunks``, the words below, and what follows a
     change (``changed_many``, ``deleted_many``).
+    """
+
+    DEFAULT_CSS = """
+    MarkingScreen #status-bar { height: auto; }
+    MarkingScreen #status { width: 1fr; }
+    MarkingScreen #marked { width: auto; padding: 0 1; color: $text-warning; text-style: bold; display: none; }
     """
 
     NOTHING_SHOWN = "Nothing to mark: the table shows no trunks."
@@ -98,6 +105,10 @@ class MarkingScreen(AppScreen[None]):
         if action in MARKED_ACTIONS:
             return not read_only and MARKED_ACTIONS[action] == bool(self.marks)
         return True
+
+    def status_bar(self, status: StatusLine) -> Horizontal:
+        """The status line with the count of marked trunks beside it (``show_marks`` keeps the count)."""
+        return Horizontal(status, Static("", id="marked"), id="status-bar")
 
     def show_marks(self, tell: bool = True) -> None:
         """Say beside the status line how many trunks are marked, while any is; on the first mark (``tell``,

@@ -57,9 +57,6 @@ class Marks:
     def __len__(self) -> int:
         return len(self._marked)
 
-    def __bool__(self) -> bool:
-        return bool(self._marked)
-
     def trunks(self) -> list[Trunk]:
         """The marked trunks as last read, in the order they were marked."""
         return list(self._marked.values())

@@ -268,9 +268,6 @@ class SearchScreen(MarkingScreen):
     SearchScreen #results { height: 1fr; }
     SearchScreen #detail { height: auto; max-height: 2; padding: 0 1; display: none; }
     SearchScreen #failures { color: $text-warning; padding: 0 1; height: auto; display: none; }
-    SearchScreen #status-bar { height: auto; }
-    SearchScreen #status { width: 1fr; }
-    SearchScreen #marked { width: auto; padding: 0 1; color: $text-warning; text-style: bold; display: none; }
     """
     AUTO_FOCUS = "#query"
     BINDINGS = [
@@ -337,9 +334,7 @@ class SearchScreen(MarkingScreen):
         yield Grid(COLUMNS, self.cells, sortable=False, fixed=1, marked=self.is_marked, id="results")
         yield Static("", id="detail")
         yield Static("", id="failures")
-        with Horizontal(id="status-bar"):
-            yield StatusLine("Type what to look for, choose where, and press Enter.", id="status")
-            yield Static("", id="marked")
+        yield self.status_bar(StatusLine("Type what to look for, choose where, and press Enter.", id="status"))
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -151,9 +151,6 @@ class TrunksScreen(MarkingScreen):
     TrunksScreen #quick { width: 2fr; }
     TrunksScreen #pattern-hint.-error { color: $text-error; }
     TrunksScreen #empty { height: 1fr; content-align: center middle; color: $text-muted; display: none; }
-    TrunksScreen #status-bar { height: auto; }
-    TrunksScreen #status { width: 1fr; }
-    TrunksScreen #marked { width: auto; padding: 0 1; color: $text-warning; text-style: bold; display: none; }
     """
     AUTO_FOCUS = "#trunks"
     BINDINGS = [
@@ -228,9 +225,7 @@ class TrunksScreen(MarkingScreen):
         yield Static(PATTERN_HINT, id="pattern-hint", classes="hint")
         yield Grid(self.grid_columns(), self.row_cells, fixed=FIXED, marked=self.marks.__contains__, id="trunks")
         yield Static("", id="empty")
-        with Horizontal(id="status-bar"):
-            yield StatusLine(id="status")
-            yield Static("", id="marked")
+        yield self.status_bar(StatusLine(id="status"))
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
