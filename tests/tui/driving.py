@@ -335,6 +335,7 @@ async def stop_after_first_page(pilot: Pilot[None], sim: Sim) -> AccountsScreen:
     with pages_held(sim, PAGE_SIZE):
         await until(pilot, lambda: screen.accounts.offset == PAGE_SIZE, "the first page of accounts")
         await pilot.press("escape")
+        await until(pilot, lambda: not screen.calls_in_flight("accounts"), "the loading to stop")
     await settle(pilot)
     assert screen.accounts.offset == PAGE_SIZE
     return screen
