@@ -72,10 +72,10 @@ def member_names(columns: Sequence[Column], trunks: Sequence[Trunk], everything:
     in its order, then those it does not know in the order the switch sent them."""
     if not everything:
         return [column.name for column in columns]
-    return _held_names(schema, [trunk.members for trunk in trunks])
+    return held_names(schema, [trunk.members for trunk in trunks])
 
 
-def _held_names(schema: Schema, records: Sequence[Mapping[str, Any]]) -> list[str]:
+def held_names(schema: Schema, records: Sequence[Mapping[str, Any]]) -> list[str]:
     held = {name for members in records for name in members}
     unknown = dict.fromkeys(name for members in records for name in members if name not in schema.by_name)
     return [spec.name for spec in schema.fields if spec.name in held] + list(unknown)
@@ -94,7 +94,7 @@ def holds_secrets(columns: Sequence[Column], trunks: Sequence[Trunk], options: E
     names = member_names(columns, trunks, options.everything, api.trunks)
     if options.everything and api.has_connections:
         records += _connections(trunks)
-        names += _held_names(CONNECTIONS, _connections(trunks))
+        names += held_names(CONNECTIONS, _connections(trunks))
     return any(is_secret(name) and members.get(name) for members in records for name in names)
 
 
@@ -120,7 +120,7 @@ def _csv_cell(value: Any, null: str = "") -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _member(members: Mapping[str, Any], name: str, options: ExportOptions) -> Any:
+def masked_member(members: Mapping[str, Any], name: str, options: ExportOptions) -> Any:
     """The member as written: absent stays absent, a secret is masked unless asked for."""
     value = members.get(name, ABSENT)
     if is_secret(name) and not options.secrets and value is not ABSENT and value:
@@ -130,7 +130,7 @@ def _member(members: Mapping[str, Any], name: str, options: ExportOptions) -> An
 
 def _values(columns: Sequence[Column], trunk: Trunk, options: ExportOptions) -> list[Any]:
     """A trunk's row of the table: members as ``_member`` writes them, worked-out values as they are."""
-    return [column.value(trunk) if isinstance(column, Derived) else _member(trunk.members, column.name, options)
+    return [column.value(trunk) if isinstance(column, Derived) else masked_member(trunk.members, column.name, options)
             for column in columns]
 
 
@@ -138,51 +138,56 @@ def render(fmt: str, columns: Sequence[Column], trunks: Sequence[Trunk],
            options: ExportOptions = ExportOptions(), api: Api = Api.V2020) -> str:
     """The file's text: the table's ``columns``, or with ``options.everything`` every member of the trunks of
     ``api``, with their connections on a 2022+ switch (``_with_connections``)."""
+    if fmt == "json":
+        chosen = None if options.everything else columns
+        return _dump([json_object(trunk, options, api, chosen) for trunk in trunks])
     if options.everything and api.has_connections:
-        return _with_connections(fmt, trunks, options, api.trunks)
+        return _with_connections(trunks, options, api.trunks)
     if options.everything:
         names = member_names(columns, trunks, True, api.trunks)
-        rows = [[_member(trunk.members, name, options) for name in names] for trunk in trunks]
+        rows = [[masked_member(trunk.members, name, options) for name in names] for trunk in trunks]
     else:
         names = [column.name for column in columns]
         rows = [_values(columns, trunk, options) for trunk in trunks]
-    if fmt == "json":
-        return _dump([_json_object(names, row) for row in rows])
-    return _csv(names, rows, options)
+    return csv_table(names, rows, options)
 
 
-def _with_connections(fmt: str, trunks: Sequence[Trunk], options: ExportOptions, schema: Schema) -> str:
-    """Every member of 2022+ trunks and of their connections.
+def json_object(trunk: Trunk, options: ExportOptions = ExportOptions(), api: Api = Api.V2020,
+                columns: Sequence[Column] | None = None) -> dict[str, Any]:
+    """One trunk as JSON: the ``columns`` it has, or (None) every member it holds, the model's first, and on
+    a 2022+ switch ``connections``, an array of each connection's members in the trunk's order (null where
+    they could not be read)."""
+    if columns is not None:
+        return _json_object([column.name for column in columns], _values(columns, trunk, options))
+    names = held_names(api.trunks, [trunk.members])
+    item = _json_object(names, [masked_member(trunk.members, name, options) for name in names])
+    if api.has_connections:
+        item[CONNECTIONS_MEMBER] = None if trunk.connections is None else [
+            connection_object(connection, options) for connection in trunk.connections]
+    return item
 
-    JSON: each trunk's members and ``connections``, an array of each
-    connection's members in the trunk's order (null where they could not be
-    read). CSV is flat: a row per connection, the trunk's members, then
-    ``connections`` (how many it has; empty where they could not be read),
-    then the connection's members named ``connection.`` and the member; a
-    trunk without connections is one row whose connection cells are empty.
-    """
+
+def connection_object(connection: TrunkConnection, options: ExportOptions = ExportOptions()) -> dict[str, Any]:
+    """One connection as JSON: every member it holds, the model's first."""
+    names = held_names(CONNECTIONS, [connection.members])
+    return _json_object(names, [masked_member(connection.members, name, options) for name in names])
+
+
+def _with_connections(trunks: Sequence[Trunk], options: ExportOptions, schema: Schema) -> str:
+    """Every member of 2022+ trunks and of their connections, as CSV, which is flat: a row per connection,
+    the trunk's members, then ``connections`` (how many it has; empty where they could not be read), then
+    the connection's members named ``connection.`` and the member; a trunk without connections is one row
+    whose connection cells are empty."""
     names = member_names((), trunks, True, schema)
-    connection_names = _held_names(CONNECTIONS, _connections(trunks))
-
-    def own(trunk: Trunk) -> list[Any]:
-        return [_member(trunk.members, name, options) for name in names]
-
-    def connection(connection: TrunkConnection) -> list[Any]:
-        return [_member(connection.members, name, options) for name in connection_names]
-
-    if fmt == "json":
-        items = []
-        for trunk in trunks:
-            item = _json_object(names, own(trunk))
-            item[CONNECTIONS_MEMBER] = None if trunk.connections is None else [
-                _json_object(connection_names, connection(c)) for c in trunk.connections]
-            items.append(item)
-        return _dump(items)
+    connection_names = held_names(CONNECTIONS, _connections(trunks))
     rows = []
     for trunk in trunks:
-        head = [*own(trunk), ABSENT if trunk.connections is None else len(trunk.connections)]
-        rows += [head + connection(c) for c in trunk.connections or ()] or [head + [ABSENT] * len(connection_names)]
-    return _csv([*names, CONNECTIONS_MEMBER, *(CONNECTION_PREFIX + name for name in connection_names)], rows, options)
+        head = [*(masked_member(trunk.members, name, options) for name in names),
+                ABSENT if trunk.connections is None else len(trunk.connections)]
+        rows += [head + [masked_member(c.members, name, options) for name in connection_names]
+                 for c in trunk.connections or ()] or [head + [ABSENT] * len(connection_names)]
+    header = [*names, CONNECTIONS_MEMBER, *(CONNECTION_PREFIX + name for name in connection_names)]
+    return csv_table(header, rows, options)
 
 
 def _json_object(names: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
@@ -193,7 +198,7 @@ def _dump(items: list[dict[str, Any]]) -> str:
     return json.dumps(items, indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n"
 
 
-def _csv(names: Sequence[str], rows: Sequence[Sequence[Any]], options: ExportOptions) -> str:
+def csv_table(names: Sequence[str], rows: Sequence[Sequence[Any]], options: ExportOptions) -> str:
     null = "NULL" if options.null_word else ""
     lines = [",".join(_csv_cell(name) for name in names)]
     lines.extend(",".join(_csv_cell(value, null) for value in row) for row in rows)

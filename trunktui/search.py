@@ -21,10 +21,9 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from trunktui.api import SippyClient
-from trunktui.api.client import known_gone
+from trunktui.api.client import every_account, known_gone
 from trunktui.errors import ApiError, AuthError, FaultError, InputError, ProtocolError, TrunkTuiError
 from trunktui.fanout import DEFAULT_CONCURRENCY, FanOut
 from trunktui.model import Account, Schema, Trunk, TrunkConnection
@@ -33,7 +32,6 @@ from trunktui.versions import CONNECTIONS
 
 ACCOUNTS_PER_CALL = 4
 """Accounts whose trunks one ``system.multicall`` asks for."""
-ACCOUNTS_PAGE = 100
 
 FIELDS: Mapping[str, tuple[str, tuple[str, ...]]] = {
     "any": ("Any field", ()),
@@ -337,21 +335,7 @@ class Search(FanOut):
             yield from self.accounts
             self._listed_whole = True
             return
-        seen: set[Any] = set()
-        offset = 0
-        while not self.stopped:
-            page = client.list_accounts(offset, ACCOUNTS_PAGE)
-            new = 0
-            for account in page:
-                key = _key(account.i_account)
-                if key not in seen:
-                    seen.add(key)
-                    new += 1
-                    yield account
-            if len(page) < ACCOUNTS_PAGE or not new:
-                self._listed_whole = True
-                return
-            offset += len(page)
+        self._listed_whole = yield from every_account(client, lambda: self.stopped)
 
     def _work(self, client: SippyClient, schema: Schema, connections: bool, work: queue.Queue[Account | None],
               tell: Callable[[Searched], None]) -> None:
@@ -489,8 +473,3 @@ def _with_connections(client: SippyClient, trunks: list[Trunk]) -> list[Trunk] |
             return held
         read.append(Trunk(trunk.members, held))
     return read
-
-
-def _key(value: Any) -> Any:
-    """A hashable stand-in for an account id as sent (a hostile switch may send an array)."""
-    return value if isinstance(value, (int, str)) else repr(value)

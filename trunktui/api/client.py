@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, Self, cast
 
@@ -24,6 +24,8 @@ from trunktui.errors import ApiError, FaultError, InputError, ProtocolError, Tru
 from trunktui.model import Account, Record, Schema, Trunk, TrunkConnection, differing, format_value
 from trunktui.versions import CONNECTIONS, Api
 
+ACCOUNTS_PAGE = 100
+"""Accounts asked for in one ``listAccounts`` when every account is read."""
 MULTICALL_BATCH = 100
 """Calls sent in one ``system.multicall``: one answer stays small, and a slow switch answers each in good time."""
 
@@ -519,6 +521,58 @@ class SippyClient:
             raise
         if self.audit is not None:
             self.audit.record(action, **{**details, **outcome})
+
+
+def every_account(client: SippyClient, stopped: Callable[[], bool] = lambda: False,
+                  page: int = ACCOUNTS_PAGE) -> Generator[Account, None, bool]:
+    """The login's accounts, a page at a time, each once; returns whether the list was read whole.
+
+    A page that brings no account not seen before ends the list, whatever
+    the switch says, so one that ignores paging is not read for ever.
+    ``stopped`` is asked before each page.
+    """
+    seen: set[Any] = set()
+    offset = 0
+    while not stopped():
+        accounts = client.list_accounts(offset, page)
+        new = 0
+        for account in accounts:
+            key = account_key(account.i_account)
+            if key not in seen:
+                seen.add(key)
+                new += 1
+                yield account
+        if len(accounts) < page or not new:
+            return True
+        offset += len(accounts)
+    return False
+
+
+def find_account(client: SippyClient, text: str) -> Account:
+    """The account ``text`` names: ASCII digits are an i_account, anything else a username.
+
+    A switch that cannot look an account up by username (it answers a
+    fault) has it looked for in its account list instead; one not there is
+    an ``InputError``.
+    """
+    text = text.strip()
+    if not text:
+        raise InputError("Give an account id or username.", field="account")
+    if text.isascii() and text.isdigit():
+        return client.get_account(i_account=int(text))
+    try:
+        return client.get_account(username=text)
+    except FaultError as refusal:
+        for account in every_account(client):
+            if account.username == text:
+                return account
+        raise InputError(f"No account named {text!r} (the switch could not look it up: {refusal}).",
+                         field="account") from None
+
+
+def account_key(value: Any) -> Any:
+    """A hashable stand-in for an account id as sent (a hostile switch may send an array)."""
+    return value if isinstance(value, (int, str)) else repr(value)
 
 
 def holds(client: SippyClient, i_account: Any, i_trunk: Any, name: Any) -> bool:

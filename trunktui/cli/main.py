@@ -81,6 +81,9 @@ def argument_parser() -> argparse.ArgumentParser:
                         help="calls at once to search every account or change many trunks (1 to 16, default 4)")
     parser.add_argument("--account", metavar="ID|NAME",
                         help="open this account's trunks at once (i_account or username)")
+    from trunktui.cli.scripting import add_commands
+
+    add_commands(parser)
     return parser
 
 
@@ -149,6 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     parser = argument_parser()
     args = parser.parse_args(arguments)
+    if args.noun is not None:
+        from trunktui.cli.scripting import run
+
+        return run(args)
     from trunktui.cli.launch import LaunchError, plan
 
     try:

@@ -8,10 +8,12 @@ profile) and again when the user switches profile in the app; each time,
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from trunktui.api import ConnectionSettings, check_connection_settings
+from trunktui.audit import AuditLog, audit_path
 from trunktui.errors import InputError
 from trunktui.fanout import DEFAULT_CONCURRENCY
 from trunktui.profiles.config import Profile
@@ -59,6 +61,13 @@ class Session:
     def ask_password(self) -> bool:
         """A login with no password yet: the app asks for it before connecting."""
         return not self.settings.trusted and not self.settings.password
+
+    def audit(self, on_failure: Callable[[str], None] | None = None) -> AuditLog:
+        """The audit trail of changes made in this session, from the app or a scripting command alike."""
+        settings = self.settings
+        login = f"trusted:{settings.i_customer}" if settings.trusted else settings.username
+        extra = {} if on_failure is None else {"on_failure": on_failure}
+        return AuditLog(profile=self.profile or "-", server=settings.host, login=login, path=audit_path(), **extra)
 
     @property
     def read_only(self) -> bool:

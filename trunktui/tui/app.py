@@ -33,7 +33,6 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from trunktui.api import SippyClient
-from trunktui.audit import AuditLog, audit_path
 from trunktui.errors import TrunkTuiError
 from trunktui.profiles.config import Config
 from trunktui.profiles.credentials import profile_password
@@ -190,12 +189,8 @@ class TrunkApp(Caller, App[None]):
         """Replace whatever is open with ``session``'s account picker."""
         from trunktui.tui.screens.accounts import AccountsScreen
 
-        settings = session.settings
-        login = f"trusted:{settings.i_customer}" if settings.trusted else settings.username
-        audit = AuditLog(profile=session.profile or "-", server=settings.host, login=login, path=audit_path(),
-                         on_failure=self.audit_failed)
         try:
-            client = SippyClient(settings, audit=audit)
+            client = SippyClient(session.settings, audit=session.audit(self.audit_failed))
         except TrunkTuiError as error:
             self.connection_refused(error)
             return

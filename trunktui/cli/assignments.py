@@ -1,0 +1,126 @@
+"""Values typed on a command line: ``field=value`` to set, and what ``--if-unchanged`` expects.
+
+A value is read by the same model the form reads it with (``Field.parse``),
+so the command line takes and refuses exactly what the form does, with the
+same words. ``field=null`` is NULL where the member may be NULL, and
+``field:=JSON`` gives a value exactly (``description:='"null"'`` is the
+text null). A trunk's *version* is a short hash of its members as read
+(``version``): ``trunks get`` shows it, and ``--if-unchanged VERSION``
+refuses a change once the trunk no longer has it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from trunktui.cli.exits import Refusal, UsageError
+from trunktui.errors import InputError
+from trunktui.model import ABSENT, Schema, same_on_switch
+from trunktui.text import printable
+
+NULL = "null"
+VERSION_LENGTH = 12
+_VERSION = re.compile(f"[0-9a-f]{{{VERSION_LENGTH}}}")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def is_assignment(token: str) -> bool:
+    """Whether a positional argument is ``name=value`` (or ``name:=json``), not an id."""
+    name = token.split("=", 1)[0].removesuffix(":")
+    return "=" in token and bool(_NAME.fullmatch(name))
+
+
+def parse(schema: Schema, tokens: Sequence[str], creating: bool = False) -> dict[str, Any]:
+    """The values ``tokens`` give, each checked as the form checks it; ``UsageError`` names the first wrong."""
+    offered = {spec.name: spec for spec in schema.editable(creating, {f.name: None for f in schema.fields})}
+    values: dict[str, Any] = {}
+    for token in tokens:
+        name, text = token.split("=", 1)
+        exact = name.endswith(":")
+        name = name.removesuffix(":")
+        spec = offered.get(name)
+        if spec is None:
+            settable = ", ".join(offered)
+            raise UsageError(f"{printable(name)!r} is not a member a {schema.noun} can be "
+                             f"{'created with' if creating else 'given'}; these are: {settable}")
+        if name in values:
+            raise UsageError(f"{name} is given twice")
+        try:
+            values[name] = _value(spec.parse, spec.validate, spec.nullable, text, exact)
+        except InputError as problem:
+            raise UsageError(f"{problem.message} ({printable(token, 80)})") from None
+    return values
+
+
+def _value(parse: Any, validate: Any, nullable: bool, text: str, exact: bool) -> Any:
+    if exact:
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise InputError(f"{text!r} after := is not JSON (text goes in double quotes)") from None
+        return validate(value)
+    if text == NULL and nullable:
+        return None
+    return parse(text)
+
+
+def version(members: Mapping[str, Any]) -> str:
+    """A short hash of a record's members as read: it changes when any member does."""
+    text = json.dumps(dict(members), sort_keys=True, ensure_ascii=True, default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()[:VERSION_LENGTH]
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What ``--if-unchanged`` asks the record to still hold: a version, and values of members."""
+
+    version: str | None = None
+    values: Mapping[str, Any] | None = None
+
+    def check(self, schema: Schema, members: Mapping[str, Any]) -> None:
+        """Refuse (``Refusal``) when the record as read now is not as expected."""
+        if self.version is not None and version(members) != self.version:
+            raise Refusal(f"the {schema.noun} changed on the switch: its version is {version(members)}, not "
+                          f"{self.version}; nothing was sent")
+        changed = [name for name, value in (self.values or {}).items()
+                   if not same_on_switch(value, members.get(name, ABSENT))]
+        if changed:
+            now = ", ".join(f"{name} is {printable(members.get(name), 60)}" for name in changed)
+            raise Refusal(f"the {schema.noun} changed on the switch ({now}); nothing was sent")
+
+
+def expected(schema: Schema, tokens: Sequence[str] | None) -> Expected:
+    """``--if-unchanged``'s tokens: a version, and ``name=value`` pairs read as ``parse`` reads them."""
+    if not tokens:
+        return Expected()
+    versions = [token for token in tokens if not is_assignment(token)]
+    for token in versions:
+        if not _VERSION.fullmatch(token):
+            raise UsageError(f"--if-unchanged takes a version ({VERSION_LENGTH} hex digits, as trunks get "
+                             f"shows it) or name=value, not {printable(token, 80)!r}")
+    if len(set(versions)) > 1:
+        raise UsageError("--if-unchanged gives two versions")
+    values = _expected_values(schema, [token for token in tokens if is_assignment(token)])
+    return Expected(versions[0] if versions else None, values or None)
+
+
+def _expected_values(schema: Schema, tokens: Sequence[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for token in tokens:
+        name, text = token.split("=", 1)
+        exact = name.endswith(":")
+        name = name.removesuffix(":")
+        spec = schema.by_name.get(name)
+        try:
+            if spec is None:
+                values[name] = json.loads(text) if exact else text
+            else:
+                values[name] = _value(spec.parse, lambda value: value, spec.nullable, text, exact)
+        except (InputError, ValueError) as problem:
+            raise UsageError(f"--if-unchanged: {problem} ({printable(token, 80)})") from None
+    return values

@@ -1,0 +1,210 @@
+"""``trunktui trunks list | get | find``: reading trunks, one account's or every account's.
+
+A trunk is printed as ``export`` writes it (``json_object``): every member
+the switch returned, in its types, and on a 2022+ switch its
+``connections``. Tables add the columns the app's table works out
+(``first_destination``, ``connection_count``), which ``--fields`` can
+name too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from trunktui.api import SippyClient
+from trunktui.api.client import find_account
+from trunktui.cli.assignments import version
+from trunktui.cli.exits import Exit, UsageError, exit_for
+from trunktui.cli.output import MASKED, Column, Options, Shape, Writer, cell, colour_wanted, mask
+from trunktui.cli.scripting import add_output, output_options, say, verb
+from trunktui.cli.switch import Switch
+from trunktui.columns import Derived, table_for
+from trunktui.export import ExportOptions, connection_object, json_object
+from trunktui.model import ABSENT, Account, Trunk, is_secret
+from trunktui.patterns import pattern_problem
+from trunktui.search import FIELDS, Query, Search, Searched
+from trunktui.text import counted, printable
+from trunktui.versions import CONNECTIONS, Api
+
+FORMATS = ("table", "wide", "json", "jsonl", "csv", "name", "id")
+DATA_FORMATS = ("json", "jsonl", "csv")
+ACCOUNT, MATCHED, VALUE = "account", "matched", "value"
+"""What ``find`` adds to a table (and to ``--fields``): the account's username, where the trunk matched, the
+value that matched."""
+
+
+def shape(api: Api, found: bool = False) -> Shape:
+    """The trunk table of ``api``, as the app's; ``found`` puts the account first and where it matched last."""
+    table = table_for(api)
+    columns = tuple(Column(column.name, column.label) for column in table.columns)
+    wide = tuple(Column(spec.name, spec.label) for spec in api.trunks.fields)
+    wide += tuple(column for column in columns if column.name not in api.trunks.by_name)
+    if found:
+        columns = (Column(ACCOUNT, "Account"), *columns[:2], Column(MATCHED, "Matched"), Column(VALUE, "Value"))
+        wide = (Column(ACCOUNT, "Account"), *wide, Column(MATCHED, "Matched"), Column(VALUE, "Value"))
+    return Shape(columns, wide, name="name", key="i_trunk")
+
+
+def trunk_item(trunk: Trunk, api: Api, options: Options) -> dict[str, Any]:
+    """A trunk as printed: as exported (secrets masked unless asked for), with the worked-out columns where
+    a table or ``--fields`` may show them."""
+    item = json_object(trunk, ExportOptions(everything=True, secrets=options.secrets), api)
+    if options.fmt in DATA_FORMATS and not options.fields:
+        return item
+    for column in table_for(api).columns:
+        if isinstance(column, Derived) and (value := column.value(trunk)) is not ABSENT:
+            item[column.name] = value
+    return item
+
+
+def register(verbs: Any) -> None:
+    listing = verb(verbs, "list", "list one account's trunks, or those whose name matches a pattern", """\
+  trunktui --profile lab trunks list --account acme-wholesale
+  trunktui --profile lab trunks list --account 3 --pattern 'telia%' -o json
+  trunktui --profile lab trunks list --account 3 --fields i_trunk,name,capacity -o csv
+  trunktui --profile lab trunks list --account 3 -o jsonl | jq .name""", list_trunks)
+    listing.add_argument("--account", dest="in_account", metavar="ID|NAME", help="the account (i_account or username)")
+    listing.add_argument("--pattern", metavar="LIKE", help="the switch's name pattern: % any text, _ one character")
+    add_output(listing, FORMATS)
+
+    get = verb(verbs, "get", "show one trunk: every member, its version and (2022+) its connections", """\
+  trunktui --profile lab trunks get 1042
+  trunktui --profile lab trunks get 1042 -o json""", get_trunk)
+    get.add_argument("i_trunk", type=trunk_id, metavar="ID", help="the trunk's i_trunk")
+    add_output(get, ("table", "json"))
+
+    find = verb(verbs, "find", "search every account's trunks, as the app's search screen does", """\
+  trunktui --profile lab trunks find 198.51.100.7                 # destinations, names, descriptions…
+  trunktui --profile lab trunks find 198.51.100.7 --field destination -o json
+  trunktui --profile lab trunks find 'telia%' --field name -o id | trunktui --profile lab trunks set \\
+      --ids-from - capacity=30 --dry-run""", find_trunks)
+    find.add_argument("query", metavar="QUERY", help="text, an address (host, :port, host:port) or a name pattern")
+    find.add_argument("--field", choices=tuple(FIELDS), default="any",
+                      help="where to look: " + ", ".join(FIELDS) + " (default any)")
+    add_output(find, FORMATS)
+
+
+def trunk_id(text: str) -> int:
+    from trunktui.cli.arguments import whole
+    from trunktui.model import FIRST_ID
+
+    return whole(text, FIRST_ID)
+
+
+def account_of(client: SippyClient, args: argparse.Namespace) -> Account:
+    """The account ``--account`` names (the subcommand's, else the dashboard's)."""
+    text = args.in_account or args.account
+    if not text:
+        raise UsageError("give the account: --account ID|NAME")
+    return find_account(client, text)
+
+
+def list_trunks(args: argparse.Namespace, switch: Switch) -> int:
+    if args.pattern is not None and (problem := pattern_problem(args.pattern)):
+        raise UsageError(f"--pattern: {problem}")
+    client = switch.client
+    account = account_of(client, args)
+    options = output_options(args)
+    writer: Writer | None = None
+
+    def arrived(batch: list[Trunk]) -> None:
+        nonlocal writer
+        api = client.api()
+        if writer is None:
+            writer = Writer(shape(api), options, sys.stdout)
+        writer.add(trunk_item(trunk, api, options) for trunk in batch)
+
+    client.list_trunks(account.i_account, args.pattern or None, arrived=arrived)
+    if writer is None:
+        writer = Writer(shape(client.api()), options, sys.stdout)
+    writer.end()
+    if not writer.count:
+        say(f"No trunks in account {account.username}" + (f" match {args.pattern}." if args.pattern else "."))
+    return Exit.OK
+
+
+def get_trunk(args: argparse.Namespace, switch: Switch) -> int:
+    client = switch.client
+    trunk = client.get_trunk(args.i_trunk)
+    api = client.api()
+    options = output_options(args)
+    if options.fmt == "json":
+        item = json_object(trunk, ExportOptions(everything=True, secrets=options.secrets), api)
+        sys.stdout.write(_one_json(item, options))
+        return Exit.OK
+    show_members(trunk.members, api.trunks.label, options, version(trunk.members))
+    if trunk.connections is not None:
+        print()
+        say(f"{counted(len(trunk.connections), 'connection')}, top to bottom:")
+        out = Writer(CONNECTION_SHAPE, Options(headers=options.headers, secrets=options.secrets), sys.stdout)
+        out.add(mask(connection_object(c, ExportOptions(secrets=True)), options.secrets) for c in trunk.connections)
+        out.end()
+    return Exit.OK
+
+
+def _one_json(item: dict[str, Any], options: Options) -> str:
+    from trunktui.cli.output import terminal_json
+
+    chosen = {name: item[name] for name in options.fields if name in item} if options.fields else item
+    return terminal_json(chosen) + "\n"
+
+
+def show_members(members: Any, label: Any, options: Options, version_text: str | None = None) -> None:
+    """A record as ``name: value`` lines, labels aligned, values whole but terminal-safe."""
+    names = [name for name in (options.fields or members) if name in members]
+    lines = [(f"{label(name)} ({name})" if label(name) != name else name,
+              MASKED if is_secret(name) and members[name] and not options.secrets else cell(members[name], None))
+             for name in names]
+    if version_text is not None and not options.fields:
+        lines.append(("Version", version_text))
+    width = max((len(printable(key)) for key, _ in lines), default=0)
+    bold = colour_wanted(sys.stdout)
+    for key, value in lines:
+        key = printable(key).ljust(width)
+        print((f"\x1b[1m{key}\x1b[0m  {value}" if bold else f"{key}  {value}").rstrip())
+
+
+CONNECTION_SHAPE = Shape(
+    columns=tuple(Column(spec.name, spec.label) for spec in CONNECTIONS.fields if spec.in_table),
+    wide=tuple(Column(spec.name, spec.label) for spec in CONNECTIONS.fields),
+    name="name", key="i_trunk_connection")
+
+
+def find_trunks(args: argparse.Namespace, switch: Switch) -> int:
+    client = switch.client
+    query = Query(args.query, args.field)
+    options = output_options(args)
+    api = client.api()
+    out = Writer(shape(api, found=True), options, sys.stdout)
+    search = Search(client, query, concurrency=switch.session.concurrency)
+
+    def tell(searched: Searched) -> None:
+        out.add(_found_items(searched, api, options, query))
+
+    summary = search.run(tell)
+    out.end()
+    for failure in summary.failures:
+        say(f"Account {printable(failure.account.username)} ({printable(failure.account.i_account)}) could not "
+            f"be searched: {failure.error}")
+    say(f"{counted(len(summary.found), 'match', 'matches')} in {counted(summary.searched, 'account')}"
+        + (f"; {counted(len(summary.failures), 'account')} could not be read" if summary.failures else "") + ".")
+    if summary.failures:
+        passing = any(f.retryable and exit_for(f.error) is Exit.NETWORK for f in summary.failures)
+        return Exit.NETWORK if passing else Exit.FAULT
+    return Exit.OK
+
+
+def _found_items(searched: Searched, api: Api, options: Options, query: Query) -> Iterable[dict[str, Any]]:
+    for found in searched.found:
+        item = trunk_item(found.trunk, api, options)
+        if found.trunk.connections is None and api.has_connections:
+            item.pop("connections", None)
+        if options.fmt not in DATA_FORMATS or options.fields:
+            secret = is_secret(found.hit.name) and not options.secrets
+            item.update({ACCOUNT: found.account.username, MATCHED: found.hit.where(api.trunks),
+                         VALUE: MASKED if secret else found.hit.value})
+        yield item
+
