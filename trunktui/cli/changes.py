@@ -1,9 +1,394 @@
-"""``trunktui trunks create | set | delete | apply``: changes, by the rules the app keeps."""
+"""``trunktui trunks create | set | delete | apply``: changes, on the rules the app keeps.
+
+Every change is worked out before anything is sent and can be seen first
+(``--dry-run``: old → new). ``set`` and ``delete`` take one trunk, several,
+a list of ids (``--ids-from``, as ``-o id`` prints them) or an account's
+trunks by name pattern; ``apply`` takes a file of changes. All go through
+the engine the app's changes to many trunks use (``bulk``): each trunk is
+read again just before its change and left alone if it changed on the
+switch meanwhile (a conflict), a change whose answer was lost is read back,
+and each is one line of the audit trail, as from the app. ``create`` sends
+one trunk, and after a lost answer looks for it by name.
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
+
+from trunktui.api import SippyClient
+from trunktui.bulk import Bulk, Change, Plan, Result, Sent, Status
+from trunktui.cli import assignments, consent
+from trunktui.cli.arguments import whole
+from trunktui.cli.exits import Exit, Refusal, UsageError
+from trunktui.cli.output import MASKED, Column, Options, Shape, Writer, colour_wanted
+from trunktui.cli.scripting import say, verb
+from trunktui.cli.switch import Switch, interactive
+from trunktui.cli.trunks import account_of
+from trunktui.errors import ApiError, FaultError, InputError
+from trunktui.model import ABSENT, FIRST_ID, Schema, Trunk, differing, format_value, is_secret
+from trunktui.patterns import pattern_problem
+from trunktui.text import counted, printable
+
+PREVIEW = Shape(
+    columns=(Column("i_trunk", "ID"), Column("name", "Name"), Column("member", "Field"), Column("old", "Now"),
+             Column("new", "After")),
+    wide=(Column("i_account", "Account"),), name="name", key="i_trunk")
+RESULTS = Shape(
+    columns=(Column("i_trunk", "ID"), Column("name", "Name"), Column("result", "Result"),
+             Column("detail", "Detail")),
+    wide=(Column("i_account", "Account"),), name="name", key="i_trunk")
+SECRET_CHANGED = "(changed)"
+IDS_HELP = "read trunk ids from FILE (- is stdin), one a line, as -o id prints them"
+CHANGE_FORMATS = ("table", "json", "jsonl", "csv")
 
 
 def register(verbs: Any) -> None:
-    """Filled in below."""
+    create = verb(verbs, "create", "create a trunk in an account", """\
+  trunktui --profile lab trunks create --account acme-wholesale name=telia-sto-01 \\
+      destination=198.51.100.7:5060 capacity=60 --yes
+  trunktui --profile lab trunks create --account 3 name=x destination=192.0.2.1 --dry-run""", create_trunk)
+    create.add_argument("--account", dest="in_account", metavar="ID|NAME", help="the account (i_account or username)")
+    create.add_argument("values", nargs="+", metavar="FIELD=VALUE",
+                        help="the new trunk's members: name=… (text), capacity=30, capacity=null, field:=JSON")
+    consent.add_options(create)
+    _add_output(create)
+
+    setting = verb(verbs, "set", "change fields of one trunk or many; only the fields given are sent", """\
+  trunktui --profile lab trunks set 1042 capacity=30 --dry-run
+  trunktui --profile lab trunks set 1042 capacity=30 --if-unchanged capacity=20 --yes
+  trunktui --profile lab trunks set 1042 description='Telia, via SBC 2' max_cps=null --yes
+  trunktui --profile lab trunks set --account acme-wholesale --pattern 'telia%' capacity=30 --dry-run
+  trunktui --profile lab trunks find 198.51.100.7 -o id | trunktui --profile lab trunks set --ids-from - \\
+      capacity=30 --yes""", set_trunks)
+    setting.add_argument("targets", nargs="*", metavar="ID|FIELD=VALUE",
+                         help="trunk ids and the fields to set: capacity=30, max_cps=null, description:='\"null\"'")
+    _add_selection(setting)
+    setting.add_argument("--if-unchanged", action="append", metavar="VERSION|FIELD=VALUE",
+                         help="refuse (exit 5) unless the trunk still has this version (trunks get shows it) or "
+                              "these values; repeatable")
+    consent.add_options(setting)
+    _add_output(setting)
+
+    delete = verb(verbs, "delete", "delete one trunk or many, after a confirmation", """\
+  trunktui --profile lab trunks delete 1042                       # asks at a terminal
+  trunktui --profile lab trunks delete 1042 --yes
+  trunktui --profile prod trunks delete 1042 --confirm-name telia-sto-01 --yes
+  trunktui --profile lab trunks delete --account acme-lab --pattern 'test-%' --dry-run""", delete_trunks)
+    delete.add_argument("targets", nargs="*", metavar="ID", help="trunk ids")
+    _add_selection(delete)
+    delete.add_argument("--if-unchanged", action="append", metavar="VERSION|FIELD=VALUE",
+                        help="refuse (exit 5) unless the trunk still has this version or these values")
+    consent.add_options(delete, delete=True)
+    _add_output(delete)
+
+    apply = verb(verbs, "apply", "send a file of changes: each trunk's fields to set, and what it must still hold", """\
+  trunktui --profile lab trunks apply --from-json changes.json --dry-run
+  trunktui --profile lab trunks apply --from-json changes.json --yes
+
+  changes.json is an array of {"i_trunk": ID, "set": {FIELD: VALUE, …}, "if_unchanged": {FIELD: VALUE, …}}
+  ("if_unchanged" is optional). From a listing, with jq:
+    trunktui --profile lab trunks list --account 3 -o json | jq '[.[] | select(.capacity == 20)
+      | {i_trunk, set: {capacity: 30}, if_unchanged: {capacity}}]' > changes.json""", apply_changes)
+    apply.add_argument("--from-json", required=True, metavar="FILE", help="the changes (- is stdin)")
+    consent.add_options(apply)
+    _add_output(apply)
+
+
+def _add_selection(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ids-from", metavar="FILE", help=IDS_HELP)
+    parser.add_argument("--account", dest="in_account", metavar="ID|NAME",
+                        help="the trunks of this account (with --pattern, those whose name matches)")
+    parser.add_argument("--pattern", metavar="LIKE", help="the switch's name pattern, with --account")
+    parser.add_argument("--concurrency", dest="calls", type=lambda text: whole(text, 1, 16), metavar="N",
+                        help="changes sent at once (default: the profile's or --concurrency's, 4)")
+
+
+def _add_output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", choices=CHANGE_FORMATS, default="table", metavar="|".join(CHANGE_FORMATS),
+                        help="how the preview and the results are printed (default table)")
+    parser.add_argument("--no-headers", action="store_true", help="no heading line in table and csv")
+    parser.add_argument("--show-secrets", action="store_true", help="print passwords in the preview instead of ***")
+
+
+def _options(args: argparse.Namespace) -> Options:
+    return Options(args.output, (), not args.no_headers, args.show_secrets)
+
+
+# Choosing the trunks
+
+
+def _ids(args: argparse.Namespace, tokens: Sequence[str]) -> list[int]:
+    ids = [_id(token, "a trunk id") for token in tokens]
+    if args.ids_from is not None:
+        ids += [_id(line, f"a trunk id in {args.ids_from}") for line in _lines(args.ids_from)]
+    return list(dict.fromkeys(ids))
+
+
+def _id(text: str, what: str) -> int:
+    try:
+        return whole(text.strip(), FIRST_ID)
+    except argparse.ArgumentTypeError as problem:
+        raise UsageError(f"{printable(text, 80)!r} is not {what}: {problem}") from None
+
+
+def _lines(source: str) -> list[str]:
+    text = _read(source)
+    return [line for line in (raw.strip() for raw in text.splitlines()) if line and not line.startswith("#")]
+
+
+def _read(source: str) -> str:
+    try:
+        return sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as problem:
+        raise UsageError(f"cannot read {source}: {problem}") from None
+
+
+def _chosen(args: argparse.Namespace, switch: Switch, ids: list[int]) -> list[Trunk]:
+    """The trunks to change, read from the switch now: by id, or an account's (matching ``--pattern``)."""
+    client = switch.client
+    by_pattern = args.in_account is not None or args.pattern is not None
+    if by_pattern and ids:
+        raise UsageError("give trunk ids or --account (with --pattern), not both")
+    if args.pattern is not None and (problem := pattern_problem(args.pattern)):
+        raise UsageError(f"--pattern: {problem}")
+    if by_pattern:
+        account = account_of(client, args)
+        found = client.trunks_of([account.i_account], args.pattern or None)[0]
+        if isinstance(found, ApiError):
+            raise found
+        return found
+    if not ids:
+        raise UsageError("give the trunks: ids, --ids-from FILE, or --account with --pattern")
+    return [_read_trunk(client, i_trunk) for i_trunk in ids]
+
+
+def _read_trunk(client: SippyClient, i_trunk: int) -> Trunk:
+    try:
+        return client.get_trunk(i_trunk, connections=False)
+    except FaultError as error:
+        raise FaultError(error.code, f"trunk {i_trunk} could not be read, so nothing was sent: {error.string}",
+                         error.method) from None
+
+
+# The commands
+
+
+def set_trunks(args: argparse.Namespace, switch: Switch) -> int:
+    tokens = [token for token in args.targets if assignments.is_assignment(token)]
+    ids = _ids(args, [token for token in args.targets if not assignments.is_assignment(token)])
+    if not tokens:
+        raise UsageError("give the fields to set: FIELD=VALUE (capacity=30, max_cps=null)")
+    if not args.dry_run:
+        consent.writable(switch, "change")
+    schema = switch.client.trunks
+    values = assignments.parse(schema, tokens)
+    expected = assignments.expected(schema, args.if_unchanged)
+    trunks = _chosen(args, switch, ids)
+    if args.if_unchanged and len(trunks) != 1:
+        raise UsageError("--if-unchanged checks one trunk; for many, use trunks apply with if_unchanged")
+    for trunk in trunks:
+        expected.check(schema, trunk.members)
+    try:
+        plan = Plan.setting(schema, trunks, values)
+    except InputError as problem:
+        raise UsageError(problem.message) from None
+    return _carry_out(args, switch, plan, f"Change {counted(len(plan.changes), 'trunk')}?")
+
+
+def delete_trunks(args: argparse.Namespace, switch: Switch) -> int:
+    ids = _ids(args, args.targets)
+    if not args.dry_run:
+        consent.writable(switch, "delete")
+        if len(ids) == 1:
+            consent.named(args, switch)
+    schema = switch.client.trunks
+    expected = assignments.expected(schema, args.if_unchanged)
+    trunks = _chosen(args, switch, ids)
+    if args.if_unchanged and len(trunks) != 1:
+        raise UsageError("--if-unchanged checks one trunk")
+    for trunk in trunks:
+        expected.check(schema, trunk.members)
+    plan = Plan.deleting(schema, trunks)
+    name = trunks[0].name if len(trunks) == 1 else None
+    return _carry_out(args, switch, plan, f"Delete {counted(len(plan.changes), 'trunk')}?", name)
+
+
+def apply_changes(args: argparse.Namespace, switch: Switch) -> int:
+    if not args.dry_run:
+        consent.writable(switch, "change")
+    schema = switch.client.trunks
+    wanted = _changes_file(schema, args.from_json)
+    trunks = [_read_trunk(switch.client, i_trunk) for i_trunk in wanted]
+    changes, unchanged, conflicts = [], [], []
+    for trunk in trunks:
+        values, expected = wanted[trunk.i_trunk]
+        try:
+            assignments.Expected(values=expected).check(schema, trunk.members)
+        except Refusal as refusal:
+            conflicts.append(Result(Change(trunk, values), Status.CONFLICT, refusal.message.split(";")[0]))
+            continue
+        differs = differing(trunk.members, values, values)
+        if differs:
+            changes.append(Change(trunk, {name: values[name] for name in differs}))
+        else:
+            unchanged.append(trunk)
+    plan = Plan(schema, changes, unchanged)
+    return _carry_out(args, switch, plan, f"Change {counted(len(plan.changes), 'trunk')}?", early=conflicts)
+
+
+def _changes_file(schema: Schema, source: str) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
+    """The file's changes by trunk, every one checked before anything is read or sent."""
+    try:
+        items = json.loads(_read(source))
+    except ValueError as problem:
+        raise UsageError(f"{source} is not JSON: {problem}") from None
+    if not isinstance(items, list):
+        raise UsageError(f"{source} must hold an array of changes: [{{\"i_trunk\": 1, \"set\": {{…}}}}, …]")
+    wanted: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+    for place, item in enumerate(items, 1):
+        where = f"{source}, change {place}"
+        if not isinstance(item, dict) or not set(item) <= {"i_trunk", "set", "if_unchanged"}:
+            raise UsageError(f"{where}: a change is {{\"i_trunk\": ID, \"set\": {{…}}, \"if_unchanged\": {{…}}}}")
+        i_trunk, values, expected = item.get("i_trunk"), item.get("set"), item.get("if_unchanged", {})
+        if type(i_trunk) is not int or i_trunk < FIRST_ID:
+            raise UsageError(f"{where}: i_trunk must be a trunk id, not {printable(format_value(i_trunk), 40)}")
+        if not isinstance(values, dict) or not values:
+            raise UsageError(f"{where}: \"set\" must name at least one field and its value")
+        if not isinstance(expected, dict):
+            raise UsageError(f"{where}: \"if_unchanged\" must be an object of fields and values")
+        if i_trunk in wanted:
+            raise UsageError(f"{where}: trunk {i_trunk} is changed twice in the file")
+        try:
+            wanted[i_trunk] = schema.update_params(values), expected
+        except InputError as problem:
+            raise UsageError(f"{where}: {problem.message}") from None
+    return wanted
+
+
+def create_trunk(args: argparse.Namespace, switch: Switch) -> int:
+    if not args.dry_run:
+        consent.writable(switch, "create")
+    client = switch.client
+    schema = client.trunks
+    values = assignments.parse(schema, args.values, creating=True)
+    account = account_of(client, args)
+    values = {"i_account": account.i_account, **values}
+    try:
+        schema.create_params(values)
+    except InputError as problem:
+        raise UsageError(problem.message) from None
+    options = _options(args)
+    rows = [{"i_trunk": None, "name": values.get("name"), "member": name, "old": None,
+             "new": _shown(name, value, options)} for name, value in values.items()]
+    if args.dry_run:
+        _print(PREVIEW, options, rows)
+        say(f"Dry run: the trunk was not created (account {printable(account.username)}).")
+        return Exit.OK
+    consent.confirm(args, switch, f"Create trunk {printable(values.get('name'))} in account "
+                                  f"{printable(account.username)}?", 1)
+    try:
+        i_trunk = client.create_trunk(values)
+    except ApiError as error:
+        if not error.may_have_acted:
+            raise
+        found = client.check_create(values, str(error))
+        if not found:
+            raise
+        i_trunk = found[0].i_trunk
+        say(f"The answer was lost ({error}), but the trunk was found on the switch: it was created.")
+    print(i_trunk)
+    say(f"Created trunk {i_trunk} ({printable(values.get('name'))}) in account {printable(account.username)}.")
+    return Exit.OK
+
+
+# Preview, consent, sending, results
+
+
+def _carry_out(args: argparse.Namespace, switch: Switch, plan: Plan, question: str, name: object = None,
+               early: Sequence[Result] = ()) -> int:
+    options = _options(args)
+    preview = [_preview_row(change, member, old, new, options) for change, member, old, new in plan.rows()]
+    if plan.unchanged:
+        say(f"{counted(len(plan.unchanged), 'trunk')} already hold these values and are left alone.")
+    for result in early:
+        say(f"Trunk {result.change.label}: {result.status.value}: {result.detail}; not sent.")
+    if not plan.changes:
+        say("Nothing to send.")
+        return _exit(early)
+    if args.dry_run:
+        _print(PREVIEW, options, preview)
+        say(f"Dry run: nothing was sent ({counted(len(plan.changes), 'trunk')} would be).")
+        return Exit.OK
+    if not args.yes and interactive():
+        _print(PREVIEW, Options(headers=options.headers, secrets=options.secrets), preview, sys.stderr)
+    consent.confirm(args, switch, question, len(plan.changes), name)
+    bulk = Bulk(switch.client, plan, concurrency=args.calls or switch.session.concurrency)
+    try:
+        results = bulk.run(_progress(len(plan.changes)))
+    except KeyboardInterrupt:
+        bulk.stop()
+        raise
+    _print(RESULTS, options, [_result_row(result) for result in [*early, *results]])
+    say(_tally([*early, *results]))
+    return _exit([*early, *results])
+
+
+def _shown(name: str, value: Any, options: Options) -> Any:
+    return MASKED if is_secret(name) and value and not options.secrets else value
+
+
+def _preview_row(change: Change, member: str, old: Any, new: Any, options: Options) -> dict[str, Any]:
+    trunk = change.trunk
+    if change.delete:
+        return {"i_trunk": trunk.i_trunk, "name": trunk.name, "i_account": trunk.get("i_account"),
+                "member": "", "old": None, "new": "(deleted)"}
+    secret = is_secret(member) and not options.secrets
+    return {"i_trunk": trunk.i_trunk, "name": trunk.name, "i_account": trunk.get("i_account"), "member": member,
+            "old": (MASKED if old else old) if secret else (None if old is ABSENT else old),
+            "new": SECRET_CHANGED if secret else new}
+
+
+def _result_row(result: Result) -> dict[str, Any]:
+    trunk = result.change.trunk
+    return {"i_trunk": trunk.i_trunk, "name": trunk.name, "i_account": trunk.get("i_account"),
+            "result": result.status.value, "detail": result.detail}
+
+
+def _print(shape: Shape, options: Options, rows: Iterable[Mapping[str, Any]], stream: Any = None) -> None:
+    out = Writer(shape, options, stream or sys.stdout)
+    out.add(rows)
+    out.end()
+
+
+def _progress(total: int) -> Any:
+    live = total > 1 and colour_wanted(sys.stderr)
+
+    def tell(sent: Sent) -> None:
+        if live:
+            sys.stderr.write(f"\rSent {sent.done:,} of {sent.total:,}…" + ("\n" if sent.done == sent.total else ""))
+            sys.stderr.flush()
+
+    return tell
+
+
+def _tally(results: Sequence[Result]) -> str:
+    counts = {status: sum(result.status is status for result in results) for status in Status}
+    return " · ".join(f"{count} {status.value}" for status, count in counts.items() if count) or "Nothing sent."
+
+
+def _exit(results: Sequence[Result]) -> Exit:
+    """The worst outcome: unknown or not sent (3), then failed or gone (1), then a conflict (5)."""
+    statuses = {result.status for result in results}
+    if statuses & {Status.UNKNOWN, Status.NOT_SENT}:
+        return Exit.NETWORK
+    if statuses & {Status.FAILED, Status.GONE}:
+        return Exit.FAULT
+    if Status.CONFLICT in statuses:
+        return Exit.REFUSED
+    return Exit.OK
+
