@@ -27,6 +27,12 @@ BELOW_THE_UI = [
     "trunktui.cli",
     "trunktui.cli.launch",
     "trunktui.cli.sim",
+    "trunktui.cli.scripting",
+    "trunktui.cli.verbs",
+    "trunktui.cli.accounts",
+    "trunktui.cli.trunks",
+    "trunktui.cli.changes",
+    "trunktui.cli.connections",
 ]
 
 

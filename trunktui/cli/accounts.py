@@ -9,8 +9,8 @@ from typing import Any
 
 from trunktui.api.client import every_account
 from trunktui.cli.output import Column, Shape, Writer
-from trunktui.cli.scripting import add_output, output_options, say, verb
 from trunktui.cli.switch import Switch
+from trunktui.cli.verbs import add_output, output_options, say, verb
 from trunktui.model import ACCOUNT_MEMBERS, Account
 
 _LABELS = {"i_account": "ID", "base_currency": "Currency", "credit_limit": "Credit limit"}

@@ -26,9 +26,9 @@ from trunktui.cli import assignments, consent
 from trunktui.cli.arguments import whole
 from trunktui.cli.exits import Exit, Refusal, UsageError
 from trunktui.cli.output import MASKED, Column, Options, Shape, Writer, colour_wanted
-from trunktui.cli.scripting import say, verb
 from trunktui.cli.switch import Switch, interactive
 from trunktui.cli.trunks import account_of
+from trunktui.cli.verbs import say, verb
 from trunktui.errors import ApiError, FaultError, InputError
 from trunktui.model import ABSENT, FIRST_ID, Schema, Trunk, differing, format_value, is_secret
 from trunktui.patterns import pattern_problem

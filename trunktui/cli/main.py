@@ -16,19 +16,27 @@ from typing import NoReturn
 
 from trunktui import __version__
 from trunktui.cli.arguments import refused, whole
+from trunktui.cli.exits import HELP as EXIT_HELP
 from trunktui.errors import TrunkTuiError
 from trunktui.model import FIRST_ID, decimal_number
 from trunktui.versions import API_CHOICES
 
-_EPILOG = """\
+_EPILOG = f"""\
 With no switch and no profile, trunktui opens on its built-in simulator.
 The password comes from $TRUNKTUI_PASSWORD, the profile's password_command,
-or a masked prompt.
+or a masked prompt (a scripting command never asks without a terminal).
 
-Subcommands:
+Scripting: the connection options go before the command, e.g.
+  trunktui --profile lab trunks list --account acme-wholesale -o json
+  trunktui --profile lab trunks find 198.51.100.7 --field destination
+  trunktui --profile lab trunks set 1042 capacity=30 --dry-run
+
+Other subcommands:
   trunktui sim       serve the Sippy simulator (trunktui sim --help)
   trunktui config    init | path: the profiles file
-  trunktui audit     print the audit trail of changes"""
+  trunktui audit     print the audit trail of changes
+
+{EXIT_HELP}"""
 
 
 def _customer(text: str) -> int:

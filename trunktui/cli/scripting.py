@@ -12,16 +12,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
-from typing import Any
 
 from trunktui.cli.exits import HELP, Exit, exit_for
 from trunktui.errors import TrunkTuiError
 from trunktui.text import printable
-
-NOUNS = ("accounts", "trunks", "connections")
-
-Run = Callable[[argparse.Namespace, Any], int]
 
 
 def add_commands(parser: argparse.ArgumentParser) -> None:
@@ -40,32 +34,6 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
         verbs = sub.add_subparsers(dest="verb", metavar="VERB", required=True)
         for module in modules:
             module.register(verbs)
-
-
-def verb(verbs: Any, name: str, summary: str, examples: str, run: Run) -> argparse.ArgumentParser:
-    """A verb's parser, its help ending in ``examples`` and the exit codes."""
-    parser: argparse.ArgumentParser = verbs.add_parser(
-        name, help=summary, description=summary[0].upper() + summary[1:] + ".",
-        epilog=f"examples:\n{examples}\n\n{HELP}", formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.set_defaults(run=run)
-    return parser
-
-
-def add_output(parser: argparse.ArgumentParser, formats: tuple[str, ...], secrets: bool = True) -> None:
-    from trunktui.cli.output import fields_option
-
-    parser.add_argument("-o", "--output", choices=formats, default="table", metavar="|".join(formats),
-                        help="table (the default), wide (every member, whole), json (an array), jsonl (one "
-                             "object a line, as they arrive), csv, name or id (one a line)")
-    parser.add_argument("--fields", type=fields_option, metavar="A,B,…", help="only these members, in this order")
-    parser.add_argument("--no-headers", action="store_true", help="no heading line in table and csv")
-    if secrets:
-        parser.add_argument("--show-secrets", action="store_true", help="print passwords instead of ***")
-
-
-def say(message: str) -> None:
-    """A message for the person at the terminal (stderr), terminal-safe."""
-    print(printable(message), file=sys.stderr, flush=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,9 +55,3 @@ def run(args: argparse.Namespace) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return Exit.OK
-
-
-def output_options(args: argparse.Namespace) -> Any:
-    from trunktui.cli.output import Options
-
-    return Options(args.output, args.fields or (), not args.no_headers, getattr(args, "show_secrets", False))

@@ -15,13 +15,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from trunktui.api import SippyClient
-from trunktui.api.client import find_account
+from trunktui.api.client import every_account, find_account
 from trunktui.cli.assignments import version
 from trunktui.cli.exits import Exit, UsageError, exit_for
 from trunktui.cli.output import MASKED, Column, Options, Shape, Writer, cell, colour_wanted, mask
-from trunktui.cli.scripting import add_output, output_options, say, verb
 from trunktui.cli.switch import Switch
+from trunktui.cli.verbs import add_output, output_options, say, verb
 from trunktui.columns import Derived, table_for
+from trunktui.errors import ApiError, AuthError, TrunkTuiError
 from trunktui.export import ExportOptions, connection_object, json_object
 from trunktui.model import ABSENT, Account, Trunk, is_secret
 from trunktui.patterns import pattern_problem
@@ -36,12 +37,15 @@ ACCOUNT, MATCHED, VALUE = "account", "matched", "value"
 value that matched."""
 
 
-def shape(api: Api, found: bool = False) -> Shape:
-    """The trunk table of ``api``, as the app's; ``found`` puts the account first and where it matched last."""
+def shape(api: Api, found: bool = False, every: bool = False) -> Shape:
+    """The trunk table of ``api``, as the app's; ``found`` puts the account first and where it matched last,
+    ``every`` the account first."""
     table = table_for(api)
     columns = tuple(Column(column.name, column.label) for column in table.columns)
     wide = tuple(Column(spec.name, spec.label) for spec in api.trunks.fields)
     wide += tuple(column for column in columns if column.name not in api.trunks.by_name)
+    if every:
+        columns, wide = (Column(ACCOUNT, "Account"), *columns), (Column(ACCOUNT, "Account"), *wide)
     if found:
         columns = (Column(ACCOUNT, "Account"), *columns[:2], Column(MATCHED, "Matched"), Column(VALUE, "Value"))
         wide = (Column(ACCOUNT, "Account"), *wide, Column(MATCHED, "Matched"), Column(VALUE, "Value"))
@@ -65,8 +69,11 @@ def register(verbs: Any) -> None:
   trunktui --profile lab trunks list --account acme-wholesale
   trunktui --profile lab trunks list --account 3 --pattern 'telia%' -o json
   trunktui --profile lab trunks list --account 3 --fields i_trunk,name,capacity -o csv
-  trunktui --profile lab trunks list --account 3 -o jsonl | jq .name""", list_trunks)
+  trunktui --profile lab trunks list --account 3 -o jsonl | jq .name
+  trunktui --profile lab trunks list --all-accounts -o json > trunks.json""", list_trunks)
     listing.add_argument("--account", dest="in_account", metavar="ID|NAME", help="the account (i_account or username)")
+    listing.add_argument("--all-accounts", action="store_true",
+                         help="every account's trunks, one account after another (an export of them all)")
     listing.add_argument("--pattern", metavar="LIKE", help="the switch's name pattern: % any text, _ one character")
     add_output(listing, FORMATS)
 
@@ -103,27 +110,47 @@ def account_of(client: SippyClient, args: argparse.Namespace) -> Account:
 
 
 def list_trunks(args: argparse.Namespace, switch: Switch) -> int:
+    """One account's trunks, or (``--all-accounts``) every account's, one account after another; each batch
+    is printed as it arrives, so JSON lines stream."""
     if args.pattern is not None and (problem := pattern_problem(args.pattern)):
         raise UsageError(f"--pattern: {problem}")
+    if args.all_accounts and (args.in_account or args.account):
+        raise UsageError("give --account or --all-accounts, not both")
     client = switch.client
-    account = account_of(client, args)
+    accounts: Iterable[Account] = every_account(client) if args.all_accounts else [account_of(client, args)]
     options = output_options(args)
     writer: Writer | None = None
+    failed: list[TrunkTuiError] = []
+    for account in accounts:
 
-    def arrived(batch: list[Trunk]) -> None:
-        nonlocal writer
-        api = client.api()
-        if writer is None:
-            writer = Writer(shape(api), options, sys.stdout)
-        writer.add(trunk_item(trunk, api, options) for trunk in batch)
+        def arrived(batch: list[Trunk], account: Account = account) -> None:
+            nonlocal writer
+            api = client.api()
+            if writer is None:
+                writer = Writer(shape(api, every=args.all_accounts), options, sys.stdout)
+            writer.add(_with_account(trunk_item(trunk, api, options), account, options) for trunk in batch)
 
-    client.list_trunks(account.i_account, args.pattern or None, arrived=arrived)
+        try:
+            client.list_trunks(account.i_account, args.pattern or None, arrived=arrived)
+        except ApiError as error:
+            if not args.all_accounts or isinstance(error, AuthError):
+                raise
+            failed.append(error)
+            say(f"The trunks of account {printable(account.username)} ({printable(account.i_account)}) could not "
+                f"be read: {error}")
     if writer is None:
-        writer = Writer(shape(client.api()), options, sys.stdout)
+        writer = Writer(shape(client.api(), every=args.all_accounts), options, sys.stdout)
     writer.end()
     if not writer.count:
-        say(f"No trunks in account {account.username}" + (f" match {args.pattern}." if args.pattern else "."))
-    return Exit.OK
+        where = "any account" if args.all_accounts else f"account {printable(account.username)}"
+        say(f"No trunks in {where}" + (f" match {printable(args.pattern)}." if args.pattern else "."))
+    return max((exit_for(error) for error in failed), default=Exit.OK)
+
+
+def _with_account(item: dict[str, Any], account: Account, options: Options) -> dict[str, Any]:
+    if options.fmt not in DATA_FORMATS or options.fields:
+        item[ACCOUNT] = account.username
+    return item
 
 
 def get_trunk(args: argparse.Namespace, switch: Switch) -> int:
