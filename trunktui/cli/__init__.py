@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK
 """The command line: ``trunktui`` and its subcommands, from arguments to a running program.
 
 ``main`` parses the arguments and runs the subcommands (``sim``, ``config``,

@@ -16,6 +16,7 @@ from typing import NoReturn
 
 from trunktui import __version__
 from trunktui.cli.arguments import refused, whole
+from trunktui.cli.completion import asked, complete, profile_names
 from trunktui.cli.exits import HELP as EXIT_HELP
 from trunktui.errors import TrunkTuiError
 from trunktui.model import FIRST_ID, decimal_number
@@ -74,7 +75,8 @@ def argument_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"trunktui {__version__}")
     parser.add_argument("--demo", action="store_true", help="use the built-in simulator with demo data")
-    parser.add_argument("--profile", metavar="NAME", help="connect with a profile from the profiles file")
+    profile = parser.add_argument("--profile", metavar="NAME", help="connect with a profile from the profiles file")
+    profile.completer = profile_names  # type: ignore[attr-defined]
     parser.add_argument("--url", help="switch address: host, host:port or a full URL")
     parser.add_argument("--user", help="web login with API access (digest authentication)")
     parser.add_argument("--trusted", action="store_true", help="trusted mode: no login, calls carry --customer")
@@ -159,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"trunktui: error: {error.message}", file=sys.stderr)
         return 2
     parser = argument_parser()
+    if argv is None and asked():
+        complete(parser)
     args = parser.parse_args(arguments)
     if args.noun is not None:
         from trunktui.cli.scripting import run
