@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -328,14 +329,43 @@ def _carry_out(args: argparse.Namespace, switch: Switch, plan: Plan, question: s
         _print(PREVIEW, Options(headers=options.headers, secrets=options.secrets), preview, sys.stderr)
     consent.confirm(args, switch, question, len(plan.changes), name)
     bulk = Bulk(switch.client, plan, concurrency=args.calls or switch.session.concurrency)
-    try:
-        results = bulk.run(_progress(len(plan.changes)))
-    except KeyboardInterrupt:
-        bulk.stop()
-        raise
+    results, interrupted = _send(bulk, len(plan.changes))
     _print(RESULTS, options, [_result_row(result) for result in [*early, *results]])
     say(_tally([*early, *results]))
-    return _exit([*early, *results])
+    return Exit.INTERRUPTED if interrupted else _exit([*early, *results])
+
+
+def _send(bulk: Bulk, total: int) -> tuple[list[Result], bool]:
+    """Send the plan; Ctrl-C stops sending further trunks and waits for those on their way, so each ends
+    with a result and its audit line; a second Ctrl-C stops waiting (their result is then unknown)."""
+    ended: list[list[Result] | BaseException] = []
+    finished = threading.Event()
+
+    def send() -> None:
+        try:
+            ended.append(bulk.run(_progress(total)))
+        except BaseException as error:  # noqa: BLE001 - raised again in the thread that waits
+            ended.append(error)
+        finally:
+            finished.set()
+
+    # An Event is waited on, not the thread: a join broken by Ctrl-C can return early the next time.
+    threading.Thread(target=send, daemon=True, name="trunktui-send").start()
+    interrupted = False
+    try:
+        finished.wait()
+    except KeyboardInterrupt:
+        interrupted = True
+        bulk.stop()
+        say("Stopping: no further trunk is sent; waiting for those on their way (Ctrl-C again stops waiting).")
+        try:
+            finished.wait()
+        except KeyboardInterrupt:
+            bulk.abandon()
+            finished.wait()
+    if isinstance(ended[0], BaseException):
+        raise ended[0]
+    return ended[0], interrupted
 
 
 def _shown(name: str, value: Any, options: Options) -> Any:

@@ -40,7 +40,7 @@ class Exit(IntEnum):
 HELP = """\
 exit codes:
   0    done
-  1    the switch answered a fault
+  1    the switch answered a fault (or trunktui failed unexpectedly)
   2    usage or configuration: a bad option, value or profile
   3    network: the switch could not be reached or its answer was lost (retryable)
   4    authentication refused, or no password without a terminal to ask on

@@ -55,3 +55,6 @@ def run(args: argparse.Namespace) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return Exit.OK
+    except Exception as error:  # noqa: BLE001 - one line, never a traceback with what it held
+        print(f"trunktui: unexpected {type(error).__name__}: {printable(error, 300)}", file=sys.stderr)
+        return Exit.FAULT
