@@ -168,6 +168,17 @@ def _chosen(args: argparse.Namespace, switch: Switch, ids: list[int]) -> list[Tr
     return [_read_trunk(client, i_trunk) for i_trunk in ids]
 
 
+def _checked(args: argparse.Namespace, switch: Switch, ids: list[int], schema: Schema) -> list[Trunk]:
+    """The chosen trunks as read now, once ``--if-unchanged`` (for one trunk) has found the trunk as expected."""
+    expected = assignments.expected(schema, args.if_unchanged)
+    trunks = _chosen(args, switch, ids)
+    if args.if_unchanged and len(trunks) != 1:
+        raise UsageError("--if-unchanged checks one trunk; for many, use trunks apply with if_unchanged")
+    for trunk in trunks:
+        expected.check(schema, trunk.members)
+    return trunks
+
+
 def _read_trunk(client: SippyClient, i_trunk: int) -> Trunk:
     try:
         return client.get_trunk(i_trunk, connections=False)
@@ -188,12 +199,7 @@ def set_trunks(args: argparse.Namespace, switch: Switch) -> int:
         consent.writable(switch, "change")
     schema = switch.client.trunks
     values = assignments.parse(schema, tokens)
-    expected = assignments.expected(schema, args.if_unchanged)
-    trunks = _chosen(args, switch, ids)
-    if args.if_unchanged and len(trunks) != 1:
-        raise UsageError("--if-unchanged checks one trunk; for many, use trunks apply with if_unchanged")
-    for trunk in trunks:
-        expected.check(schema, trunk.members)
+    trunks = _checked(args, switch, ids, schema)
     try:
         plan = Plan.setting(schema, trunks, values)
     except InputError as problem:
@@ -208,12 +214,7 @@ def delete_trunks(args: argparse.Namespace, switch: Switch) -> int:
         if len(ids) == 1:
             consent.named(args, switch)
     schema = switch.client.trunks
-    expected = assignments.expected(schema, args.if_unchanged)
-    trunks = _chosen(args, switch, ids)
-    if args.if_unchanged and len(trunks) != 1:
-        raise UsageError("--if-unchanged checks one trunk")
-    for trunk in trunks:
-        expected.check(schema, trunk.members)
+    trunks = _checked(args, switch, ids, schema)
     plan = Plan.deleting(schema, trunks)
     name = trunks[0].name if len(trunks) == 1 else None
     return _carry_out(args, switch, plan, f"Delete {counted(len(plan.changes), 'trunk')}?", name)
