@@ -57,7 +57,7 @@ def register(verbs: Any) -> None:
     create.add_argument("values", nargs="+", metavar="FIELD=VALUE",
                         help="the new trunk's members: name=… (text), capacity=30, capacity=null, field:=JSON")
     consent.add_options(create)
-    _add_output(create)
+    add_change_output(create)
 
     setting = verb(verbs, "set", "change fields of one trunk or many; only the fields given are sent", """\
   trunktui --profile lab trunks set 1042 capacity=30 --dry-run
@@ -73,7 +73,7 @@ def register(verbs: Any) -> None:
                          help="refuse (exit 5) unless the trunk still has this version (trunks get shows it) or "
                               "these values; repeatable")
     consent.add_options(setting)
-    _add_output(setting)
+    add_change_output(setting)
 
     delete = verb(verbs, "delete", "delete one trunk or many, after a confirmation", """\
   trunktui --profile lab trunks delete 1042                       # asks at a terminal
@@ -85,7 +85,7 @@ def register(verbs: Any) -> None:
     delete.add_argument("--if-unchanged", action="append", metavar="VERSION|FIELD=VALUE",
                         help="refuse (exit 5) unless the trunk still has this version or these values")
     consent.add_options(delete, delete=True)
-    _add_output(delete)
+    add_change_output(delete)
 
     apply = verb(verbs, "apply", "send a file of changes: each trunk's fields to set, and what it must still hold", """\
   trunktui --profile lab trunks apply --from-json changes.json --dry-run
@@ -97,7 +97,7 @@ def register(verbs: Any) -> None:
       | {i_trunk, set: {capacity: 30}, if_unchanged: {capacity}}]' > changes.json""", apply_changes)
     apply.add_argument("--from-json", required=True, metavar="FILE", help="the changes (- is stdin)")
     consent.add_options(apply)
-    _add_output(apply)
+    add_change_output(apply)
 
 
 def _add_selection(parser: argparse.ArgumentParser) -> None:
@@ -109,14 +109,14 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
                         help="changes sent at once (default: the profile's or --concurrency's, 4)")
 
 
-def _add_output(parser: argparse.ArgumentParser) -> None:
+def add_change_output(parser: argparse.ArgumentParser, printed: str = "the preview and the results") -> None:
     parser.add_argument("-o", "--output", choices=CHANGE_FORMATS, default="table", metavar="|".join(CHANGE_FORMATS),
-                        help="how the preview and the results are printed (default table)")
+                        help=f"how {printed} are printed (default table)")
     parser.add_argument("--no-headers", action="store_true", help="no heading line in table and csv")
     parser.add_argument("--show-secrets", action="store_true", help="print passwords in the preview instead of ***")
 
 
-def _options(args: argparse.Namespace) -> Options:
+def change_options(args: argparse.Namespace) -> Options:
     return Options(args.output, (), not args.no_headers, args.show_secrets)
 
 
@@ -165,7 +165,7 @@ def _chosen(args: argparse.Namespace, switch: Switch, ids: list[int]) -> list[Tr
         return found
     if not ids:
         raise UsageError("give the trunks: ids, --ids-from FILE, or --account with --pattern")
-    return [_read_trunk(client, i_trunk) for i_trunk in ids]
+    return [read_trunk(client, i_trunk) for i_trunk in ids]
 
 
 def _checked(args: argparse.Namespace, switch: Switch, ids: list[int], schema: Schema) -> list[Trunk]:
@@ -179,7 +179,7 @@ def _checked(args: argparse.Namespace, switch: Switch, ids: list[int], schema: S
     return trunks
 
 
-def _read_trunk(client: SippyClient, i_trunk: int) -> Trunk:
+def read_trunk(client: SippyClient, i_trunk: int) -> Trunk:
     try:
         return client.get_trunk(i_trunk, connections=False)
     except FaultError as error:
@@ -225,7 +225,7 @@ def apply_changes(args: argparse.Namespace, switch: Switch) -> int:
         consent.writable(switch, "change")
     schema = switch.client.trunks
     wanted = _changes_file(schema, args.from_json)
-    trunks = [_read_trunk(switch.client, i_trunk) for i_trunk in wanted]
+    trunks = [read_trunk(switch.client, i_trunk) for i_trunk in wanted]
     changes, unchanged, conflicts = [], [], []
     for trunk in trunks:
         values, expected = wanted[trunk.i_trunk]
@@ -284,11 +284,11 @@ def create_trunk(args: argparse.Namespace, switch: Switch) -> int:
         schema.create_params(values)
     except InputError as problem:
         raise UsageError(problem.message) from None
-    options = _options(args)
+    options = change_options(args)
     rows = [{"i_trunk": None, "name": values.get("name"), "member": name, "old": None,
-             "new": _shown(name, value, options)} for name, value in values.items()]
+             "new": shown(name, value, options)} for name, value in values.items()]
     if args.dry_run:
-        _print(PREVIEW, options, rows)
+        print_records(PREVIEW, options, rows)
         say(f"Dry run: the trunk was not created (account {printable(account.username)}).")
         return Exit.OK
     consent.confirm(args, switch, f"Create trunk {printable(values.get('name'))} in account "
@@ -313,7 +313,7 @@ def create_trunk(args: argparse.Namespace, switch: Switch) -> int:
 
 def _carry_out(args: argparse.Namespace, switch: Switch, plan: Plan, question: str, name: object = None,
                early: Sequence[Result] = ()) -> int:
-    options = _options(args)
+    options = change_options(args)
     preview = [_preview_row(change, member, old, new, options) for change, member, old, new in plan.rows()]
     if plan.unchanged:
         say(f"{counted(len(plan.unchanged), 'trunk')} already hold these values and are left alone.")
@@ -323,15 +323,15 @@ def _carry_out(args: argparse.Namespace, switch: Switch, plan: Plan, question: s
         say("Nothing to send.")
         return _exit(early)
     if args.dry_run:
-        _print(PREVIEW, options, preview)
+        print_records(PREVIEW, options, preview)
         say(f"Dry run: nothing was sent ({counted(len(plan.changes), 'trunk')} would be).")
         return Exit.OK
     if not args.yes and interactive():
-        _print(PREVIEW, Options(headers=options.headers, secrets=options.secrets), preview, sys.stderr)
+        print_records(PREVIEW, Options(headers=options.headers, secrets=options.secrets), preview, sys.stderr)
     consent.confirm(args, switch, question, len(plan.changes), name)
     bulk = Bulk(switch.client, plan, concurrency=args.calls or switch.session.concurrency)
     results, interrupted = _send(bulk, len(plan.changes))
-    _print(RESULTS, options, [_result_row(result) for result in [*early, *results]])
+    print_records(RESULTS, options, [_result_row(result) for result in [*early, *results]])
     say(_tally([*early, *results]))
     return Exit.INTERRUPTED if interrupted else _exit([*early, *results])
 
@@ -369,7 +369,7 @@ def _send(bulk: Bulk, total: int) -> tuple[list[Result], bool]:
     return ended[0], interrupted
 
 
-def _shown(name: str, value: Any, options: Options) -> Any:
+def shown(name: str, value: Any, options: Options) -> Any:
     return MASKED if is_secret(name) and value and not options.secrets else value
 
 
@@ -378,10 +378,17 @@ def _preview_row(change: Change, member: str, old: Any, new: Any, options: Optio
     if change.delete:
         return {"i_trunk": trunk.i_trunk, "name": trunk.name, "i_account": trunk.get("i_account"),
                 "member": "", "old": None, "new": "(deleted)"}
-    secret = is_secret(member) and not options.secrets
+    old, new = preview_values(member, old, new, options)
     return {"i_trunk": trunk.i_trunk, "name": trunk.name, "i_account": trunk.get("i_account"), "member": member,
-            "old": (MASKED if old else old) if secret else (None if old is ABSENT else old),
-            "new": SECRET_CHANGED if secret else new}
+            "old": old, "new": new}
+
+
+def preview_values(member: str, old: Any, new: Any, options: Options) -> tuple[Any, Any]:
+    """A member's old and new value as a preview shows them: a secret's as ``***`` and ``(changed)`` unless
+    asked for, a member the switch left out as NULL."""
+    if is_secret(member) and not options.secrets:
+        return (MASKED if old else old), SECRET_CHANGED
+    return (None if old is ABSENT else old), new
 
 
 def _result_row(result: Result) -> dict[str, Any]:
@@ -390,7 +397,8 @@ def _result_row(result: Result) -> dict[str, Any]:
             "result": result.status.value, "detail": result.detail}
 
 
-def _print(shape: Shape, options: Options, rows: Iterable[Mapping[str, Any]], stream: Any = None) -> None:
+def print_records(shape: Shape, options: Options, rows: Iterable[Mapping[str, Any]],
+                  stream: Any = None) -> None:
     out = Writer(shape, options, stream or sys.stdout)
     out.add(rows)
     out.end()

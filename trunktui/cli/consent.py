@@ -32,25 +32,28 @@ def add_options(parser: argparse.ArgumentParser, delete: bool = False) -> None:
                         help="send without asking (a script must say it; without a terminal nothing is asked)")
     if delete:
         parser.add_argument("--confirm-name", metavar="NAME",
-                            help="on a production profile, the name of the one trunk deleted, as a check")
+                            help="on a production profile, the name of the one record deleted, as a check")
     parser.add_argument("--confirm-count", type=lambda text: whole(text, 0), metavar="N",
                         help="on a production profile, how many records the change reaches, as a check")
 
 
-def named(args: argparse.Namespace, switch: Switch) -> None:
-    """On a production profile, refuse to delete one record unless its name is given, before any call."""
+def named(args: argparse.Namespace, switch: Switch, noun: str = "trunk") -> None:
+    """On a production profile, refuse to delete one record (a ``noun``) unless its name is given, before any
+    call."""
     if switch.production and args.confirm_name is None:
-        raise Refusal("a production profile deletes only with --confirm-name NAME (the trunk's name) and --yes; "
+        raise Refusal(f"a production profile deletes only with --confirm-name NAME (the {noun}'s name) and --yes; "
                       "nothing was sent")
 
 
-def confirm(args: argparse.Namespace, switch: Switch, question: str, count: int, name: object = None) -> None:
-    """Go on only if the person agreed. ``name`` is the one record's name, for a production delete."""
+def confirm(args: argparse.Namespace, switch: Switch, question: str, count: int, name: object = None,
+            noun: str = "trunk") -> None:
+    """Go on only if the person agreed. ``name`` is the one record's (a ``noun``'s) name, for a production
+    delete."""
     production = switch.production
     if production and name is not None:
-        named(args, switch)
+        named(args, switch, noun)
         if args.confirm_name != name:
-            raise Refusal(f"--confirm-name {quoted(args.confirm_name)} is not the trunk's name, {quoted(name)}; "
+            raise Refusal(f"--confirm-name {quoted(args.confirm_name)} is not the {noun}'s name, {quoted(name)}; "
                           "nothing was sent")
         if not args.yes:
             raise Refusal("a production profile deletes only with --yes as well; nothing was sent")

@@ -160,7 +160,7 @@ def get_trunk(args: argparse.Namespace, switch: Switch) -> int:
     options = output_options(args)
     if options.fmt == "json":
         item = json_object(trunk, ExportOptions(everything=True, secrets=options.secrets), api)
-        sys.stdout.write(_one_json(item, options))
+        sys.stdout.write(one_json(item, options))
         return Exit.OK
     show_members(trunk.members, api.trunks.label, options, version(trunk.members))
     if trunk.connections is not None:
@@ -172,7 +172,7 @@ def get_trunk(args: argparse.Namespace, switch: Switch) -> int:
     return Exit.OK
 
 
-def _one_json(item: dict[str, Any], options: Options) -> str:
+def one_json(item: dict[str, Any], options: Options) -> str:
     from trunktui.cli.output import terminal_json
 
     chosen = {name: item[name] for name in options.fields if name in item} if options.fields else item
