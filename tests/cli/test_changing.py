@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,6 +57,29 @@ def test_a_listing_round_trips_through_set(target: Target) -> None:
     if target.changes_on_wire is not None:
         [(method, params)] = target.changes_on_wire()
         assert method == "updateTrunk" and params == {"i_trunk": i_trunk, field: new, "i_customer": 1}
+
+
+def test_a_file_built_from_a_listing_is_applied(target: Target, tmp_path: Path) -> None:
+    field = target.field
+    trunks = listing(target)[:3]
+    changes = [{"i_trunk": trunk["i_trunk"], "set": {field: new_value(target, trunk[field]) if at else trunk[field]},
+                "if_unchanged": {field: trunk[field]}} for at, trunk in enumerate(trunks)]
+    path = tmp_path / "changes.json"
+    path.write_text(json.dumps(changes), encoding="utf-8")
+    dry = target.run("trunks", "apply", "--from-json", str(path), "--dry-run")
+    assert dry.code == 0, dry.err
+    assert audit_lines() == [] and listing(target)[:3] == trunks
+    ran = target.run("trunks", "apply", "--from-json", str(path), "--yes", "-o", "json")
+    assert ran.code == 0, ran.err
+    assert [row["i_trunk"] for row in ran.json()] == [trunk["i_trunk"] for trunk in trunks[1:]]
+    after = listing(target)[:3]
+    assert [trunk[field] for trunk in after] == [change["set"][field] for change in changes]
+    assert sorted(line["trunk"] for line in audit_lines()) == sorted(trunk["i_trunk"] for trunk in trunks[1:])
+    assert all(line["after"] == {field: new_value(target, one(trunks, line["trunk"])[field])}
+               for line in audit_lines())
+    if target.changes_on_wire is not None:
+        assert sorted(params[field] for _, params in target.changes_on_wire()) == sorted(
+            change["set"][field] for change in changes[1:])
 
 
 def test_a_dry_run_sends_nothing(target: Target) -> None:
