@@ -60,6 +60,10 @@ class Target:
     changes_on_wire: Callable[[], list[tuple[str, dict[str, Any]]]] | None = None
     """The change calls the switch received (method, params), where it records them."""
     env: dict[str, str] = field(default_factory=dict)
+    calls: Callable[[], int] = lambda: 0
+    """How many calls (of any kind) have reached the switch."""
+    profile: str = ""
+    """The profiles file's lines that reach this switch (no name, no production flag)."""
 
     @property
     def field(self) -> str:
@@ -122,7 +126,8 @@ def _sim_target(sim: Sim, capsys: pytest.CaptureFixture[str], monkeypatch: pytes
 
     return Target(kind, api, ["--url", sim.url, "--user", "acme", "--api", api.value], "acme-wholesale", i_trunk,
                   lambda i_trunk: store.get_trunk(customer, i_trunk, api=api), write, capsys,
-                  env={"TRUNKTUI_PASSWORD": password})
+                  env={"TRUNKTUI_PASSWORD": password}, calls=lambda: sim.server.stats.calls,
+                  profile=f'url = "{sim.url}"\nusername = "acme"\napi = "{api.value}"\n')
 
 
 def _foreign_target(switch: ForeignSwitch, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
@@ -145,7 +150,9 @@ def _foreign_target(switch: ForeignSwitch, capsys: pytest.CaptureFixture[str], m
 
     return Target(kind, api, ["--url", switch.url, "--trusted", "--customer", "1", "--api", api.value], "1",
                   i_trunk, lambda i_trunk: switch.trunks.get(i_trunk), write, capsys,
-                  lambda: [(name, params) for name, params in switch.calls if name in changing])
+                  lambda: [(name, params) for name, params in switch.calls if name in changing],
+                  calls=lambda: len(switch.calls),
+                  profile=f'url = "{switch.url}"\nmode = "trusted"\ni_customer = 1\napi = "{api.value}"\n')
 
 
 def _target(kind: str, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str],
@@ -167,4 +174,11 @@ def target(request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str],
 def target2020(request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str],
                monkeypatch: pytest.MonkeyPatch) -> Target:
     """The switches whose trunks hold secrets of their own (2022+ trunks keep theirs in connections)."""
+    return _target(request.param, request, capsys, monkeypatch)
+
+
+@pytest.fixture(params=("foreign", "foreign22"))
+def foreign_target(request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str],
+                   monkeypatch: pytest.MonkeyPatch) -> Target:
+    """The independent switch on both APIs: its trunks can hold members of any name."""
     return _target(request.param, request, capsys, monkeypatch)
