@@ -7,7 +7,7 @@ import json
 
 from tests.cli.conftest import Target
 from tests.hostile import assert_safe
-from trunktui.cli.output import Column, Options, Shape, Writer
+from trunktui.cli.output import Column, Options, Shape, Writer, terminal_json
 
 HOSTILE = "evil\x7f\x9b31m\x9d0;owned\x9c\u202egnp.exe\nsecond line\u2028x\x85y\u2066z"
 """A name a switch may send: DEL, a one-byte CSI, an OSC and its end, a bidi override and isolate, a newline,
@@ -49,6 +49,20 @@ def test_json_is_ascii_and_gives_hostile_strings_back_exactly(target: Target) ->
     assert found.out.isascii() and [item["name"] for item in found.json()] == [HOSTILE]
 
 
+def test_a_hostile_member_name_reaches_headings_only_as_stand_ins(foreign_target: Target) -> None:
+    target = foreign_target
+    member = "x\x9b31m\u202eevil"
+    target.write(target.i_trunk, {member: "value"})
+    for ran in (target.run("trunks", "list", "--account", target.account, "-o", "wide"),
+                target.run("trunks", "list", "--account", target.account, "--fields", f"name,{member}"),
+                target.run("trunks", "get", str(target.i_trunk))):
+        assert ran.code == 0, ran.err
+        assert_safe(ran.out, "heading")
+        assert "<U+009B>" in ran.out.upper()
+    listed = target.run("trunks", "list", "--account", target.account, "-o", "json")
+    assert listed.out.isascii() and member in one_of(listed.json(), target.i_trunk)
+
+
 def one_of(items: list[dict[str, object]], i_trunk: int) -> dict[str, object]:
     return next(item for item in items if item["i_trunk"] == i_trunk)
 
@@ -62,6 +76,16 @@ def written(fmt: str, items: list[dict[str, object]], **options: object) -> str:
     writer.add(items)
     writer.end()
     return out.getvalue()
+
+
+def test_escape_sequences_are_never_written_to_a_table() -> None:
+    items: list[dict[str, object]] = [{"i_trunk": 1, "name": ESCAPES, ESCAPES: ESCAPES}]
+    for fmt in ("table", "wide", "name"):
+        assert_safe(written(fmt, items), fmt)
+    assert_safe(written("table", items, fields=("name", ESCAPES)), "table heading")
+    text = written("json", items)
+    assert text.isascii() and json.loads(text) == items
+    assert terminal_json(ESCAPES).isascii() and "\x1b" not in terminal_json(ESCAPES)
 
 
 def test_formats_of_an_empty_listing() -> None:
