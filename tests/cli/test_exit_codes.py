@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Ran, Target, audit_lines, run
+from tests.cli.conftest import SECRET, Ran, Target, audit_lines, run
 from trunktui.api import SippyClient
 
 
@@ -163,3 +164,19 @@ def test_help_lists_the_exit_codes() -> None:
                           text=True, timeout=60)
     assert done.returncode == 0
     assert "exit codes:" in done.stdout and "130" in done.stdout and "examples:" in done.stdout
+
+
+def test_a_conflict_on_a_secret_does_not_print_it(target2020: Target, tmp_path: Path) -> None:
+    target = target2020
+    target.write(target.i_trunk, {"password": "rotated-by-someone"})
+    stored = target.read(target.i_trunk)
+    ran = target.run("trunks", "set", str(target.i_trunk), "password=mine", "--if-unchanged", f"password={SECRET}",
+                     "--yes")
+    assert ran.code == 5 and "changed on the switch" in ran.err
+    assert "rotated-by-someone" not in ran.err + ran.out and "password is ***" in ran.err
+    changes = tmp_path / "changes.json"
+    changes.write_text(json.dumps([{"i_trunk": target.i_trunk, "set": {"password": "mine"},
+                                    "if_unchanged": {"password": SECRET}}]), encoding="utf-8")
+    applied = target.run("trunks", "apply", "--from-json", str(changes), "--yes")
+    assert applied.code == 5 and "rotated-by-someone" not in applied.err + applied.out
+    target.sent_nothing(stored)
