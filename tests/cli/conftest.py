@@ -182,3 +182,10 @@ def foreign_target(request: pytest.FixtureRequest, capsys: pytest.CaptureFixture
                    monkeypatch: pytest.MonkeyPatch) -> Target:
     """The independent switch on both APIs: its trunks can hold members of any name."""
     return _target(request.param, request, capsys, monkeypatch)
+
+
+@pytest.fixture(params=("sim", "sim22"))
+def login_target(request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str],
+                 monkeypatch: pytest.MonkeyPatch) -> Target:
+    """The simulator on both APIs, reached with a login and a password."""
+    return _target(request.param, request, capsys, monkeypatch)

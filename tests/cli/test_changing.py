@@ -185,4 +185,30 @@ def test_without_a_terminal_nothing_is_asked_and_nothing_sent(target: Target) ->
     target.sent_nothing(stored)
     deleting = target.process("trunks", "delete", str(target.i_trunk))
     assert deleting.code == 2
+    creating = target.process("trunks", "create", "--account", target.account, "name=unasked")
+    assert creating.code == 2
+    applying = target.process("trunks", "apply", "--from-json", "-",
+                              text_in=json.dumps([{"i_trunk": target.i_trunk, "set": {target.field: new}}]))
+    assert applying.code == 2
     target.sent_nothing(stored)
+
+
+def test_ids_piped_from_a_listing_into_set(target: Target) -> None:
+    ids = target.process("trunks", "list", "--account", target.account, "-o", "id").out
+    value = 321 if target.field == "capacity" else "Piped"
+    ran = target.process("trunks", "set", "--ids-from", "-", f"{target.field}={value}", "--yes", "-o", "json",
+                         text_in=ids)
+    assert ran.code == 0, ran.err
+    assert [row["i_trunk"] for row in json.loads(ran.out)] == [int(i) for i in ids.split()]
+    assert {trunk[target.field] for trunk in listing(target)} == {value}
+
+
+def test_a_create_dry_run_masks_the_password(target2020: Target) -> None:
+    target = target2020
+    ran = target.run("trunks", "create", "--account", target.account, "name=dry", "destination=192.0.2.5",
+                     "password=never-shown", "--dry-run")
+    assert ran.code == 0 and "never-shown" not in ran.out and "***" in ran.out
+    assert "never-shown" in target.run("trunks", "create", "--account", target.account, "name=dry",
+                                       "destination=192.0.2.5", "password=never-shown", "--dry-run",
+                                       "--show-secrets").out
+    assert audit_lines() == [] and "dry" not in [t["name"] for t in listing(target)]

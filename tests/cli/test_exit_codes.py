@@ -8,7 +8,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -85,26 +84,22 @@ def test_a_switch_that_cannot_be_reached_is_a_network_failure(capsys: pytest.Cap
     assert trusted.code == 3
 
 
-@pytest.mark.parametrize("kind", ["sim", "sim22"])
-def test_a_refused_login_exits_4(kind: str, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str],
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    sim = request.getfixturevalue(kind)
+def test_a_refused_login_exits_4(login_target: Target, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = login_target
     monkeypatch.setenv("TRUNKTUI_PASSWORD", "not-the-password")
-    for command in (["accounts", "list"], ["trunks", "set", "1", "description=x", "--yes"]):
-        ran = run(capsys, "--url", sim.url, "--user", "acme", "--api", sim.api.value, *command)
+    stored = target.read(target.i_trunk)
+    for command in (["accounts", "list"], ["trunks", "set", str(target.i_trunk), "description=x", "--yes"]):
+        ran = target.run(*command)
         assert ran.code == 4, ran.err
-    assert audit_lines() == []
+    target.sent_nothing(stored)
 
 
-def test_no_password_and_no_terminal_exits_4_at_once(target: Target) -> None:
-    if not target.kind.startswith("sim"):
-        return
-    started = time.monotonic()
+def test_no_password_and_no_terminal_exits_4_at_once(login_target: Target) -> None:
+    target = login_target
     ran = target.process("accounts", "list", password=False)
     assert ran.code == 4, ran.err
     assert "TRUNKTUI_PASSWORD" in ran.err and "Password for" not in ran.err and ran.out == ""
     assert target.calls() == 0
-    assert time.monotonic() - started < 30
 
 
 def test_read_only_refuses_every_change_before_any_call(target: Target, tmp_path: Path) -> None:
