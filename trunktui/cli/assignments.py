@@ -20,7 +20,7 @@ from typing import Any
 
 from trunktui.cli.exits import Refusal, UsageError
 from trunktui.errors import InputError
-from trunktui.model import ABSENT, Schema, same_on_switch
+from trunktui.model import ABSENT, Schema, redact, same_on_switch
 from trunktui.text import printable
 
 NULL = "null"
@@ -90,7 +90,7 @@ class Expected:
         changed = [name for name, value in (self.values or {}).items()
                    if not same_on_switch(value, members.get(name, ABSENT))]
         if changed:
-            now = ", ".join(f"{name} is {printable(members.get(name), 60)}" for name in changed)
+            now = ", ".join(f"{name} is {printable(redact(members).get(name), 60)}" for name in changed)
             raise Refusal(f"the {schema.noun} changed on the switch ({now}); nothing was sent")
 
 

@@ -96,6 +96,7 @@ def register(verbs: Any) -> None:
     trunktui --profile lab trunks list --account 3 -o json | jq '[.[] | select(.capacity == 20)
       | {i_trunk, set: {capacity: 30}, if_unchanged: {capacity}}]' > changes.json""", apply_changes)
     apply.add_argument("--from-json", required=True, metavar="FILE", help="the changes (- is stdin)")
+    _add_concurrency(apply)
     consent.add_options(apply)
     add_change_output(apply)
 
@@ -105,6 +106,10 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--account", dest="in_account", metavar="ID|NAME",
                         help="the trunks of this account (with --pattern, those whose name matches)")
     parser.add_argument("--pattern", metavar="LIKE", help="the switch's name pattern, with --account")
+    _add_concurrency(parser)
+
+
+def _add_concurrency(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--concurrency", dest="calls", type=lambda text: whole(text, 1, 16), metavar="N",
                         help="changes sent at once (default: the profile's or --concurrency's, 4)")
 

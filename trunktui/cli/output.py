@@ -163,7 +163,7 @@ class Writer:
         names = self._names()
         limit = CELL_LIMIT if self.options.fmt == "table" else None
         rows = [[cell(_flat(item.get(name)), limit) for name in names] for item in self._held]
-        head = [labels.get(name, name).upper() for name in names]
+        head = [printable(labels.get(name, name)).upper() for name in names]
         widths = [max([cell_len(text) for text in column]) for column in zip(head, *rows, strict=True)]
 
         def line(cells: Sequence[str]) -> str:

@@ -1,0 +1,94 @@
+"""What reaches a terminal: hostile strings from a switch only as stand-ins in tables, escaped in JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from tests.cli.conftest import Target
+from tests.hostile import assert_safe
+from trunktui.cli.output import Column, Options, Shape, Writer, terminal_json
+
+HOSTILE = "evil\x7f\x9b31m\x9d0;owned\x9c\u202egnp.exe\nsecond line\u2028x\x85y\u2066z"
+"""A name a switch may send: DEL, a one-byte CSI, an OSC and its end, a bidi override and isolate, a newline,
+line separator and NEL. (ESC and the other C0 controls cannot cross XML 1.0; ``Writer`` is tried with them
+below.)"""
+ESCAPES = "\x1b[2J\x1b]0;owned\x07\x1b[31mred\x08\x00\r"
+
+
+def test_hostile_strings_reach_tables_only_as_stand_ins(target: Target) -> None:
+    target.write(target.i_trunk, {"name": HOSTILE, "description": HOSTILE})
+    i_trunk = str(target.i_trunk)
+    outputs = [
+        target.run("trunks", "list", "--account", target.account),
+        target.run("trunks", "list", "--account", target.account, "-o", "wide"),
+        target.run("trunks", "list", "--account", target.account, "-o", "name"),
+        target.run("trunks", "get", i_trunk),
+        target.run("trunks", "find", "evil", "--field", "name"),
+        target.run("trunks", "set", i_trunk, "description=calm", "--dry-run"),
+        target.run("trunks", "delete", i_trunk, "--dry-run"),
+    ]
+    for ran in outputs:
+        assert ran.code == 0, ran.err
+        assert_safe(ran.out, "table")
+        assert_safe(ran.err, "messages")
+        assert "evil" in ran.out and "owned" in ran.out and "<U+009B>" in ran.out
+
+
+def test_json_is_ascii_and_gives_hostile_strings_back_exactly(target: Target) -> None:
+    target.write(target.i_trunk, {"name": HOSTILE, "description": HOSTILE})
+    for fmt in ("json", "jsonl"):
+        ran = target.run("trunks", "list", "--account", target.account, "-o", fmt, "--pattern", "evil%")
+        assert ran.code == 0 and ran.out.isascii() and "\x7f" not in ran.out
+        [line] = [line for line in ran.out.splitlines() if "evil" in line]
+        item = json.loads(line.strip().rstrip(","))
+        assert item["name"] == item["description"] == HOSTILE
+    got = target.run("trunks", "get", str(target.i_trunk), "-o", "json")
+    assert got.out.isascii() and json.loads(got.out)["name"] == HOSTILE
+    found = target.run("trunks", "find", "evil", "--field", "name", "-o", "json")
+    assert found.out.isascii() and [item["name"] for item in found.json()] == [HOSTILE]
+
+
+def test_a_hostile_member_name_reaches_headings_only_as_stand_ins(foreign_target: Target) -> None:
+    target = foreign_target
+    member = "x\x9b31m\u202eevil"
+    target.write(target.i_trunk, {member: "value"})
+    for ran in (target.run("trunks", "list", "--account", target.account, "-o", "wide"),
+                target.run("trunks", "list", "--account", target.account, "--fields", f"name,{member}"),
+                target.run("trunks", "get", str(target.i_trunk))):
+        assert ran.code == 0, ran.err
+        assert_safe(ran.out, "heading")
+        assert "<U+009B>" in ran.out.upper()
+    listed = target.run("trunks", "list", "--account", target.account, "-o", "json")
+    assert listed.out.isascii() and member in one_of(listed.json(), target.i_trunk)
+
+
+def one_of(items: list[dict[str, object]], i_trunk: int) -> dict[str, object]:
+    return next(item for item in items if item["i_trunk"] == i_trunk)
+
+
+SHAPE = Shape(columns=(Column("i_trunk", "ID"), Column("name", "Name")), wide=(), key="i_trunk")
+
+
+def written(fmt: str, items: list[dict[str, object]], **options: object) -> str:
+    out = io.StringIO()
+    writer = Writer(SHAPE, Options(fmt, **options), out)  # type: ignore[arg-type]
+    writer.add(items)
+    writer.end()
+    return out.getvalue()
+
+
+def test_escape_sequences_are_never_written_to_a_table() -> None:
+    items: list[dict[str, object]] = [{"i_trunk": 1, "name": ESCAPES, ESCAPES: ESCAPES}]
+    for fmt in ("table", "wide", "name"):
+        assert_safe(written(fmt, items), fmt)
+    assert_safe(written("table", items, fields=("name", ESCAPES)), "table heading")
+    text = written("json", items)
+    assert text.isascii() and json.loads(text) == items
+    assert terminal_json(ESCAPES).isascii() and "\x1b" not in terminal_json(ESCAPES)
+
+
+def test_formats_of_an_empty_listing() -> None:
+    assert json.loads(written("json", [])) == []
+    assert written("jsonl", []) == written("name", []) == written("id", []) == written("table", []) == ""
+    assert written("csv", [], fields=("i_trunk", "name")) == '"i_trunk","name"\r\n'
