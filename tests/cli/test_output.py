@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 
 from tests.cli.conftest import Target
 from tests.hostile import assert_safe
@@ -92,3 +93,32 @@ def test_formats_of_an_empty_listing() -> None:
     assert json.loads(written("json", [])) == []
     assert written("jsonl", []) == written("name", []) == written("id", []) == written("table", []) == ""
     assert written("csv", [], fields=("i_trunk", "name")) == '"i_trunk","name"\r\n'
+
+
+SHAPE = Shape(columns=(Column("name", "Name"),), wide=(), key="i")
+
+
+def test_csv_keeps_text_as_sent_in_a_pipe_and_makes_it_safe_on_a_terminal() -> None:
+    piped = io.StringIO()
+    writer = Writer(SHAPE, Options("csv"), piped)
+    writer.add([{"name": HOSTILE}])
+    writer.end()
+    assert HOSTILE in piped.getvalue()
+    main, side = os.openpty()
+    try:
+        with open(side, "w", encoding="utf-8", closefd=False) as terminal:
+            on_screen = Writer(SHAPE, Options("csv"), terminal)
+            on_screen.add([{"name": HOSTILE}])
+            on_screen.end()
+        shown = os.read(main, 65536).decode()
+    finally:
+        os.close(main)
+        os.close(side)
+    assert "evil" in shown and "<U+009B>" in shown
+    assert_safe(shown.replace("\r", ""), "csv on a terminal")
+
+
+def test_no_records_make_no_csv() -> None:
+    out = io.StringIO()
+    Writer(SHAPE, Options("csv"), out).end()
+    assert out.getvalue() == ""

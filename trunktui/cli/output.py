@@ -8,7 +8,10 @@ stream a large list as it is read, while a table waits to measure its
 columns. A table is for a terminal: every value goes through ``printable``
 (no control or invisible character from a switch reaches the terminal) and
 a long one is cut with ``…``; JSON escapes every character that is not
-ASCII, so it is as safe on a terminal as in a pipe.
+ASCII, so it is as safe on a terminal as in a pipe; CSV keeps the text as
+sent, except on a terminal, where it is made safe as a table's is. No
+records make a header of the ``--fields`` asked for, or (without them) no
+CSV at all, not a header of no columns.
 """
 
 from __future__ import annotations
@@ -138,9 +141,10 @@ class Writer:
         fmt, out = self.options.fmt, self.stream
         if fmt == "json":
             out.write("[]\n" if not self.count else "\n]\n")
-        elif fmt == "csv":
+        elif fmt == "csv" and (self._held or self.options.fields):
             names = self._names()
-            rows = [[_flat(item.get(name, ABSENT)) for name in names] for item in self._held]
+            shown = _on_screen if out.isatty() else _flat
+            rows = [[shown(item.get(name, ABSENT)) for name in names] for item in self._held]
             text = csv_table(names, rows, ExportOptions())
             out.write(text if self.options.headers else text.split("\r\n", 1)[1])
         elif fmt in ("table", "wide"):
@@ -175,6 +179,12 @@ class Writer:
             self.stream.write(f"{_BOLD}{heading.rstrip()}{_PLAIN}\n" if colour_wanted(self.stream) else heading)
         for row in rows:
             self.stream.write(line(row))
+
+
+def _on_screen(value: Any) -> Any:
+    """A CSV cell bound for a terminal rather than a file or a pipe: text made terminal-safe, as in a table."""
+    value = _flat(value)
+    return printable(value) if isinstance(value, str) else value
 
 
 def _flat(value: Any) -> Any:
