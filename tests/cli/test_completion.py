@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from trunktui.profiles.config import write_sample
@@ -15,19 +16,17 @@ TRUNKTUI = Path(sys.executable).parent / "trunktui"
 def completions(line: str) -> set[str]:
     env = {**os.environ, "_ARGCOMPLETE": "1", "_ARGCOMPLETE_IFS": "\n", "COMP_LINE": line,
            "COMP_POINT": str(len(line)), "_ARGCOMPLETE_SHELL": "bash"}
-    read, write = os.pipe()
+    with tempfile.TemporaryFile() as answer:
 
-    def answer_on_fd_8() -> None:
-        """argcomplete answers on file descriptor 8 and writes its debugging to 9, as bash's hook opens them."""
-        os.dup2(write, 8)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 9)
+        def answer_on_fd_8() -> None:
+            """argcomplete answers on file descriptor 8 and writes its debugging to 9, as bash's hook opens them."""
+            os.dup2(answer.fileno(), 8)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 9)
 
-    with subprocess.Popen([TRUNKTUI], env=env, close_fds=False, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL, preexec_fn=answer_on_fd_8) as child:
-        os.close(write)
-        with os.fdopen(read) as answer:
-            said = answer.read()
-    assert child.returncode == 0
+        subprocess.run([TRUNKTUI], env=env, close_fds=False, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, preexec_fn=answer_on_fd_8, timeout=30, check=True)
+        answer.seek(0)
+        said = answer.read().decode()
     return {word.strip() for word in said.split("\n") if word.strip()}
 
 
