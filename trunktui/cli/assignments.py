@@ -40,9 +40,7 @@ def parse(schema: Schema, tokens: Sequence[str], creating: bool = False) -> dict
     offered = {spec.name: spec for spec in schema.editable(creating, {f.name: None for f in schema.fields})}
     values: dict[str, Any] = {}
     for token in tokens:
-        name, text = token.split("=", 1)
-        exact = name.endswith(":")
-        name = name.removesuffix(":")
+        name, text, exact = _split(token)
         spec = offered.get(name)
         if spec is None:
             settable = ", ".join(offered)
@@ -55,6 +53,12 @@ def parse(schema: Schema, tokens: Sequence[str], creating: bool = False) -> dict
         except InputError as problem:
             raise UsageError(f"{problem.message} ({printable(token, 80)})") from None
     return values
+
+
+def _split(token: str) -> tuple[str, str, bool]:
+    """``name=text`` as its name, its text, and whether the text is JSON (``name:=json``)."""
+    name, text = token.split("=", 1)
+    return name.removesuffix(":"), text, name.endswith(":")
 
 
 def _value(parse: Any, validate: Any, nullable: bool, text: str, exact: bool) -> Any:
@@ -112,9 +116,7 @@ def expected(schema: Schema, tokens: Sequence[str] | None) -> Expected:
 def _expected_values(schema: Schema, tokens: Sequence[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for token in tokens:
-        name, text = token.split("=", 1)
-        exact = name.endswith(":")
-        name = name.removesuffix(":")
+        name, text, exact = _split(token)
         spec = schema.by_name.get(name)
         try:
             if spec is None:

@@ -331,14 +331,20 @@ def _carry_out(args: argparse.Namespace, switch: Switch, plan: Plan, question: s
         print_records(PREVIEW, options, preview)
         say(f"Dry run: nothing was sent ({counted(len(plan.changes), 'trunk')} would be).")
         return Exit.OK
-    if not args.yes and interactive():
-        print_records(PREVIEW, Options(headers=options.headers, secrets=options.secrets), preview, sys.stderr)
-    consent.confirm(args, switch, question, len(plan.changes), name)
+    ask(args, switch, PREVIEW, preview, options, question, len(plan.changes), name)
     bulk = Bulk(switch.client, plan, concurrency=args.calls or switch.session.concurrency)
     results, interrupted = _send(bulk, len(plan.changes))
     print_records(RESULTS, options, [_result_row(result) for result in [*early, *results]])
     say(_tally([*early, *results]))
     return Exit.INTERRUPTED if interrupted else _exit([*early, *results])
+
+
+def ask(args: argparse.Namespace, switch: Switch, shape: Shape, preview: Sequence[Mapping[str, Any]],
+        options: Options, question: str, count: int, name: object = None, noun: str = "trunk") -> None:
+    """The preview shown at a terminal (on stderr, as a table) before its question, then the consent rules."""
+    if not args.yes and interactive():
+        print_records(shape, Options(headers=options.headers, secrets=options.secrets), preview, sys.stderr)
+    consent.confirm(args, switch, question, count, name, noun)
 
 
 def _send(bulk: Bulk, total: int) -> tuple[list[Result], bool]:

@@ -22,6 +22,7 @@ from trunktui.api import SippyClient
 from trunktui.cli import assignments, consent
 from trunktui.cli.changes import (
     add_change_output,
+    ask,
     change_options,
     preview_values,
     print_records,
@@ -30,7 +31,7 @@ from trunktui.cli.changes import (
 )
 from trunktui.cli.exits import Exit, UsageError
 from trunktui.cli.output import Column, Options, Shape, Writer
-from trunktui.cli.switch import Switch, interactive
+from trunktui.cli.switch import Switch
 from trunktui.cli.trunks import CONNECTION_SHAPE, FORMATS, one_json, show_members, trunk_id
 from trunktui.cli.verbs import add_output, output_options, say, verb
 from trunktui.errors import ApiError, FaultError, InputError
@@ -181,7 +182,7 @@ def create_connection(args: argparse.Namespace, switch: Switch) -> int:
         print_records(PREVIEW, options, rows)
         say(f"Dry run: the connection was not added to {where}.")
         return Exit.OK
-    _ask(args, switch, rows, options, f"Add connection {name} to {where}?")
+    ask(args, switch, PREVIEW, rows, options, f"Add connection {name} to {where}?", 1, noun=CONNECTIONS.noun)
     account = trunk.get("i_account")
     try:
         i_trunk_connection = client.create_connection(values, account)
@@ -246,8 +247,8 @@ def delete_connection(args: argparse.Namespace, switch: Switch) -> int:
         say(f"Dry run: connection {_label(connection)} was not deleted.")
         return Exit.OK
     trunk = read_trunk(client, connection.get("i_trunk"))
-    _ask(args, switch, rows, options, f"Delete connection {_label(connection)} of {_trunk_label(trunk)}?",
-         connection.name)
+    ask(args, switch, PREVIEW, rows, options, f"Delete connection {_label(connection)} of {_trunk_label(trunk)}?", 1,
+        connection.name, CONNECTIONS.noun)
     try:
         client.delete_connection(connection, trunk.get("i_account"))
     except ApiError as error:
@@ -282,7 +283,8 @@ def _update(args: argparse.Namespace, switch: Switch, connection: TrunkConnectio
         say(f"Dry run: nothing was sent (connection {_label(connection)} would change).")
         return Exit.OK
     trunk = read_trunk(client, connection.get("i_trunk"))
-    _ask(args, switch, rows, options, f"{doing} connection {_label(connection)} of {_trunk_label(trunk)}?")
+    ask(args, switch, PREVIEW, rows, options, f"{doing} connection {_label(connection)} of {_trunk_label(trunk)}?", 1,
+        noun=CONNECTIONS.noun)
     account = trunk.get("i_account")
     try:
         client.update_connection(connection, changes, account)
@@ -306,10 +308,3 @@ def _preview_row(connection: TrunkConnection, member: str, new: Any, options: Op
     return {"i_trunk_connection": connection.i_trunk_connection, "i_trunk": connection.get("i_trunk"),
             "name": connection.name, "member": member, "old": old, "new": new}
 
-
-def _ask(args: argparse.Namespace, switch: Switch, rows: list[dict[str, Any]], options: Options, question: str,
-         name: object = None) -> None:
-    """The change shown at a terminal before its question, then the consent rules."""
-    if not args.yes and interactive():
-        print_records(PREVIEW, Options(headers=options.headers, secrets=options.secrets), rows, sys.stderr)
-    consent.confirm(args, switch, question, 1, name, CONNECTIONS.noun)

@@ -58,7 +58,7 @@ def confirm(args: argparse.Namespace, switch: Switch, question: str, count: int,
         if not args.yes:
             raise Refusal("a production profile deletes only with --yes as well; nothing was sent")
         return
-    if production and getattr(args, "confirm_count", None) is not None and args.confirm_count != count:
+    if production and args.confirm_count is not None and args.confirm_count != count:
         raise Refusal(f"--confirm-count {args.confirm_count} is not the count, {count}; nothing was sent")
     if args.yes:
         if production and args.confirm_count is None and count > 1:
