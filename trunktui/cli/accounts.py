@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from trunktui.api.client import every_account
-from trunktui.cli.output import Column, Shape, Writer
+from trunktui.cli.output import FORMATS, Column, Shape, Writer
 from trunktui.cli.switch import Switch
 from trunktui.cli.verbs import add_output, output_options, say, verb
 from trunktui.model import ACCOUNT_MEMBERS, Account
@@ -25,7 +25,7 @@ def register(verbs: Any) -> None:
   trunktui --profile lab accounts list
   trunktui --profile lab accounts list -o json > accounts.json
   trunktui --profile lab accounts list -o name          # one username a line""", list_accounts)
-    add_output(parser, ("table", "wide", "json", "jsonl", "csv", "name", "id"), secrets=False)
+    add_output(parser, FORMATS, secrets=False)
 
 
 def account_object(account: Account) -> dict[str, Any]:

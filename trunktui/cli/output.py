@@ -26,14 +26,14 @@ from rich.cells import cell_len
 
 from trunktui.cli.exits import UsageError
 from trunktui.columns import NONE
+from trunktui.export import MASKED as MASKED
 from trunktui.export import ExportOptions, csv_table
-from trunktui.model import ABSENT, is_secret
+from trunktui.model import ABSENT
 from trunktui.text import printable
 
 FORMATS = ("table", "wide", "json", "jsonl", "csv", "name", "id")
 CELL_LIMIT = 40
 """The most characters a cell of ``table`` shows; ``wide`` shows values whole."""
-MASKED = "***"
 _BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
 
 
@@ -86,13 +86,6 @@ def cell(value: Any, limit: int | None) -> str:
     if value is None or value is ABSENT:
         return NONE
     return printable(value, limit)
-
-
-def mask(item: Mapping[str, Any], secrets: bool) -> dict[str, Any]:
-    """A record with every non-empty secret member shown as ``***``, unless ``secrets``."""
-    if secrets:
-        return dict(item)
-    return {name: MASKED if is_secret(name) and value else value for name, value in item.items()}
 
 
 def terminal_json(value: object) -> str:

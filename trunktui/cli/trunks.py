@@ -16,21 +16,22 @@ from typing import Any
 
 from trunktui.api import SippyClient
 from trunktui.api.client import every_account, find_account
+from trunktui.cli.arguments import whole
 from trunktui.cli.assignments import version
 from trunktui.cli.exits import Exit, UsageError, exit_for
-from trunktui.cli.output import MASKED, Column, Options, Shape, Writer, cell, colour_wanted, mask
+from trunktui.cli.output import FORMATS as FORMATS
+from trunktui.cli.output import MASKED, Column, Options, Shape, Writer, cell, colour_wanted, terminal_json
 from trunktui.cli.switch import Switch
 from trunktui.cli.verbs import add_output, output_options, say, verb
 from trunktui.columns import Derived, table_for
 from trunktui.errors import ApiError, AuthError, TrunkTuiError
-from trunktui.export import ExportOptions, connection_object, json_object
-from trunktui.model import ABSENT, Account, Trunk, is_secret
+from trunktui.export import ExportOptions, connection_object, json_object, masked_member
+from trunktui.model import ABSENT, FIRST_ID, Account, Trunk, is_secret
 from trunktui.patterns import pattern_problem
 from trunktui.search import FIELDS, Query, Search, Searched
 from trunktui.text import counted, printable
 from trunktui.versions import CONNECTIONS, Api
 
-FORMATS = ("table", "wide", "json", "jsonl", "csv", "name", "id")
 DATA_FORMATS = ("json", "jsonl", "csv")
 ACCOUNT, MATCHED, VALUE = "account", "matched", "value"
 """What ``find`` adds to a table (and to ``--fields``): the account's username, where the trunk matched, the
@@ -95,9 +96,6 @@ def register(verbs: Any) -> None:
 
 
 def trunk_id(text: str) -> int:
-    from trunktui.cli.arguments import whole
-    from trunktui.model import FIRST_ID
-
     return whole(text, FIRST_ID)
 
 
@@ -167,14 +165,12 @@ def get_trunk(args: argparse.Namespace, switch: Switch) -> int:
         print()
         say(f"{counted(len(trunk.connections), 'connection')}, top to bottom:")
         out = Writer(CONNECTION_SHAPE, Options(headers=options.headers, secrets=options.secrets), sys.stdout)
-        out.add(mask(connection_object(c, ExportOptions(secrets=True)), options.secrets) for c in trunk.connections)
+        out.add(connection_object(c, ExportOptions(secrets=options.secrets)) for c in trunk.connections)
         out.end()
     return Exit.OK
 
 
 def one_json(item: dict[str, Any], options: Options) -> str:
-    from trunktui.cli.output import terminal_json
-
     chosen = {name: item[name] for name in options.fields if name in item} if options.fields else item
     return terminal_json(chosen) + "\n"
 
@@ -183,7 +179,7 @@ def show_members(members: Any, label: Any, options: Options, version_text: str |
     """A record as ``name: value`` lines, labels aligned, values whole but terminal-safe."""
     names = [name for name in (options.fields or members) if name in members]
     lines = [(f"{label(name)} ({name})" if label(name) != name else name,
-              MASKED if is_secret(name) and members[name] and not options.secrets else cell(members[name], None))
+              cell(masked_member(members, name, ExportOptions(secrets=options.secrets)), None))
              for name in names]
     if version_text is not None and not options.fields:
         lines.append(("Version", version_text))
