@@ -577,6 +577,8 @@ METHOD_CALLS_2022: list[tuple[str, Callable[[SippyClient, int, int], object]]] =
         TrunkConnection(CONNECTION), {"capacity": 3}, "lost")),
     ("getTrunkConnectionsList", lambda api, i_account, i_trunk: api.check_connection_create(
         {"i_trunk": i_trunk, "name": "n"}, "lost")),
+    ("getTrunkConnectionsList", lambda api, i_account, i_trunk: api.check_connection_delete(
+        TrunkConnection(CONNECTION), "lost")),
     ("system.multicall", lambda api, i_account, i_trunk: raise_any(api.connections_of([i_trunk, i_trunk + 1]))),
 ]
 

@@ -1,10 +1,11 @@
 """Changing many trunks at once, safely: a plan to look at first, then each trunk on its own terms.
 
 A ``Plan`` is made from trunks as they were read (marked in a table or
-found by a search) and the values to set, validated by the same model as
-the form, or a delete. For each trunk it holds only the members whose value
-differs, so a trunk keeps every other value and one that already holds the
-new value is left alone; that is what the preview shows.
+found by a search) and the values to set (the same on each, or each
+trunk's own), validated by the same model as the form, or a delete. For
+each trunk it holds only the members whose value differs, so a trunk keeps
+every other value and one that already holds the new value is left alone;
+that is what the preview shows.
 
 ``Bulk`` sends it over a few connections at once. Each trunk is read again
 just before its change: one changed on the switch since it was read is not
@@ -82,20 +83,32 @@ class Plan:
         is sent if a value is not one the form would take, or the member must differ between trunks."""
         if not values:
             raise InputError("Choose at least one field to set.")
-        trunks = _distinct(trunks)
-        for name in values:
-            if name in UNIQUE and len(trunks) > 1:
+        params = schema.update_params(values)
+        return cls.each(schema, [(trunk, params) for trunk in trunks], params)
+
+    @classmethod
+    def each(cls, schema: Schema, wanted: Iterable[tuple[Trunk, Mapping[str, Any]]],
+             values: Mapping[str, Any] | None = None) -> Plan:
+        """Set on each trunk its own values (a trunk given twice keeps its first); refused (``InputError``)
+        before anything is sent if a value is not one the form would take, or two trunks would get the same
+        value of a member that must differ between trunks."""
+        pairs = list(wanted)
+        trunks = _distinct(trunk for trunk, _ in pairs)
+        first = {_key(trunk): own for trunk, own in reversed(pairs)}
+        asked = [(trunk, schema.update_params(first[_key(trunk)])) for trunk in trunks]
+        for name in sorted(UNIQUE):
+            given = [repr(params[name]) for _, params in asked if name in params]
+            if len(given) != len(set(given)):
                 raise InputError(f"{schema.label(name)} must differ between trunks: change it one trunk at a time.",
                                  field=name)
-        params = schema.update_params(values)
         changes, unchanged = [], []
-        for trunk in trunks:
+        for trunk, params in asked:
             differs = differing(trunk.members, params, params)
             if differs:
                 changes.append(Change(trunk, {name: params[name] for name in differs}))
             else:
                 unchanged.append(trunk)
-        return cls(schema, changes, unchanged, params)
+        return cls(schema, changes, unchanged, values)
 
     @classmethod
     def deleting(cls, schema: Schema, trunks: Iterable[Trunk]) -> Plan:
@@ -366,10 +379,15 @@ def _distinct(trunks: Iterable[Trunk]) -> list[Trunk]:
     seen: set[Any] = set()
     kept = []
     for trunk in trunks:
-        key = (trunk.get("i_account"), trunk.i_trunk)
+        key = _key(trunk)
         if type(trunk.i_trunk) is not int:
             raise InputError(f"A trunk without a usable id ({format_value(trunk.i_trunk)}) cannot be changed.")
         if key not in seen:
             seen.add(key)
             kept.append(trunk)
     return kept
+
+
+def _key(trunk: Trunk) -> tuple[Any, Any]:
+    """A trunk's account and id: what makes two trunks of a list the same one."""
+    return trunk.get("i_account"), trunk.i_trunk

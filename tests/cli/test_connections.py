@@ -344,6 +344,16 @@ def test_a_move_nowhere_or_nonsense_sends_nothing(
     assert places(sim22) == [(1, "sbc1"), (2, "sbc2"), (3, "sbc3")] and read_recent() == []
 
 
+def test_a_move_down_from_the_bottom_sends_nothing(
+    sim22: Sim, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for place in ("down", "last"):
+        code, out, err = run(capsys, *login(sim22, monkeypatch), "connections", "move", "3", place, "--yes")
+        assert (code, out) == (Exit.OK, ""), err
+        assert "already" in err and "nothing to send" in err
+    assert places(sim22) == [(1, "sbc1"), (2, "sbc2"), (3, "sbc3")] and read_recent() == []
+
+
 def test_delete_removes_the_connection_and_audits_it(
     sim22: Sim, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -365,8 +375,11 @@ def test_a_delete_whose_answer_was_lost_is_looked_for_in_the_trunk(
     code, _, err = run(capsys, *login(sim22, monkeypatch), "connections", "delete", "1", "--yes")
     assert code == Exit.OK, err
     assert "no longer in the trunk" in err and stored(sim22, 1) is None
-    (entry,) = read_recent()
-    assert (entry["action"], entry["result"]["outcome"]) == ("delete connection", "unknown")
+    attempt, check = read_recent()
+    assert (attempt["action"], attempt["result"]["outcome"]) == ("delete connection", "unknown")
+    assert (check["action"], check["account"], check["trunk"], check["connection"]) == ("delete connection", 1,
+                                                                                        TRUNK, 1)
+    assert check["result"]["read_back"] == "applied" and check["before"]["name"] == "sbc1"
 
 
 # Safety

@@ -128,7 +128,7 @@ def test_a_production_profile_refuses_what_lacks_its_confirmations(target: Targe
     assert wrong_name.code == 5 and "is not the trunk's name" in wrong_name.err
     no_yes = target.run("trunks", "delete", i_trunk, "--confirm-name", stored["name"])
     assert no_yes.code == 5
-    many = ("trunks", "set", "--account", target.account, "--pattern", "%", f"{target.field}=null", "--yes")
+    many = ("trunks", "set", "--account", target.account, "--pattern", "%", f"{target.field}=7", "--yes")
     assert target.run(*many).code == 5
     assert target.run(*many, "--confirm-count", "1").code == 5
     target.sent_nothing(stored)

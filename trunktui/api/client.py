@@ -487,6 +487,18 @@ class SippyClient:
                               read_back=applied, note=reason)
         return applied, now
 
+    def check_connection_delete(self, connection: TrunkConnection, reason: str, account: Any = None) -> bool:
+        """After a connection's delete whose answer was lost (``reason``), look for it in its trunk: is it gone?
+        The answer goes to the audit trail beside the failure recorded for the delete itself. ``account`` is its
+        trunk's."""
+        listed = self.list_connections(connection.get("i_trunk"))
+        gone = all(found.i_trunk_connection != connection.i_trunk_connection for found in listed)
+        if self.audit is not None:
+            self.audit.record("delete connection", account=account, trunk=connection.get("i_trunk"),
+                              connection=connection.i_trunk_connection, before=connection.members, read_back=gone,
+                              note=reason)
+        return gone
+
     def check_connection_create(self, values: Mapping[str, Any], reason: str,
                                 account: Any = None) -> list[TrunkConnection]:
         """After a connection's create whose answer was lost (``reason``), look for it by name in its trunk;

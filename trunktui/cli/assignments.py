@@ -4,9 +4,11 @@ A value is read by the same model the form reads it with (``Field.parse``),
 so the command line takes and refuses exactly what the form does, with the
 same words. ``field=null`` is NULL where the member may be NULL, and
 ``field:=JSON`` gives a value exactly (``description:='"null"'`` is the
-text null). A trunk's *version* is a short hash of its members as read
-(``version``): ``trunks get`` shows it, and ``--if-unchanged VERSION``
-refuses a change once the trunk no longer has it.
+text null; ``description=null`` on a member that may not be NULL is
+refused, never taken as that text). A trunk's *version* is a short hash of
+its members as read (``version``): ``trunks get`` shows it, and
+``--if-unchanged VERSION`` refuses a change once the trunk no longer has it.
+A token naming a secret is shown as ``password=***`` in every message.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from trunktui.cli.exits import Refusal, UsageError
 from trunktui.errors import InputError
-from trunktui.model import ABSENT, Schema, redact, same_on_switch
+from trunktui.model import ABSENT, Schema, is_secret, redact, same_on_switch
 from trunktui.text import printable
 
 NULL = "null"
@@ -49,9 +51,9 @@ def parse(schema: Schema, tokens: Sequence[str], creating: bool = False) -> dict
         if name in values:
             raise UsageError(f"{name} is given twice")
         try:
-            values[name] = _value(spec.parse, spec.validate, spec.nullable, text, exact)
+            values[name] = _value(name, spec.parse, spec.validate, spec.nullable, text, exact)
         except InputError as problem:
-            raise UsageError(f"{problem.message} ({printable(token, 80)})") from None
+            raise UsageError(f"{problem.message} ({_shown(token)})") from None
     return values
 
 
@@ -61,21 +63,34 @@ def _split(token: str) -> tuple[str, str, bool]:
     return name.removesuffix(":"), text, name.endswith(":")
 
 
-def _value(parse: Any, validate: Any, nullable: bool, text: str, exact: bool) -> Any:
+def _shown(token: str) -> str:
+    """A token as a message may show it: a secret's value never, whether it was accepted or not."""
+    name, _, exact = _split(token)
+    if is_secret(name):
+        return f"{printable(name, 40)}{':=' if exact else '='}***"
+    return printable(token, 80)
+
+
+def _value(name: str, parse: Any, validate: Any, nullable: bool, text: str, exact: bool) -> Any:
     if exact:
         try:
             value = json.loads(text)
-        except ValueError:
-            raise InputError(f"{text!r} after := is not JSON (text goes in double quotes)") from None
+        except (ValueError, RecursionError):
+            raise InputError("the value after := is not JSON (text goes in double quotes)") from None
         return validate(value)
-    if text == NULL and nullable:
-        return None
+    if text == NULL:
+        if nullable:
+            return None
+        raise InputError(f"{name} may not be NULL; for the text null write {name}:='\"null\"'")
     return parse(text)
 
 
 def version(members: Mapping[str, Any]) -> str:
-    """A short hash of a record's members as read: it changes when any member does."""
-    text = json.dumps(dict(members), sort_keys=True, ensure_ascii=True, default=repr)
+    """A short hash of a record's members as read: it changes when any member does, but a secret counts only
+    as set or not. A hash of a password's value, shown beside every other member, would let a weak password
+    be guessed offline; so a change of a password alone leaves the version as it was (``--if-unchanged
+    password=…`` checks one)."""
+    text = json.dumps(redact(members), sort_keys=True, ensure_ascii=True, default=repr)
     return hashlib.sha256(text.encode()).hexdigest()[:VERSION_LENGTH]
 
 
@@ -87,7 +102,12 @@ class Expected:
     values: Mapping[str, Any] | None = None
 
     def check(self, schema: Schema, members: Mapping[str, Any]) -> None:
-        """Refuse (``Refusal``) when the record as read now is not as expected."""
+        """Refuse (``Refusal``) when the record as read now is not as expected; a member it neither has nor
+        could have is a mistake in the command (``UsageError``), not a change on the switch."""
+        unknown = [name for name in self.values or {} if name not in members and name not in schema.by_name]
+        if unknown:
+            raise UsageError(f"{printable(unknown[0], 80)!r} is not a member of the {schema.noun} (nor one a "
+                             f"{schema.noun} can have), so it cannot be checked; nothing was sent")
         if self.version is not None and version(members) != self.version:
             raise Refusal(f"the {schema.noun} changed on the switch: its version is {version(members)}, not "
                           f"{self.version}; nothing was sent")
@@ -122,7 +142,8 @@ def _expected_values(schema: Schema, tokens: Sequence[str]) -> dict[str, Any]:
             if spec is None:
                 values[name] = json.loads(text) if exact else text
             else:
-                values[name] = _value(spec.parse, lambda value: value, spec.nullable, text, exact)
-        except (InputError, ValueError) as problem:
-            raise UsageError(f"--if-unchanged: {problem} ({printable(token, 80)})") from None
+                values[name] = _value(name, spec.parse, lambda value: value, spec.nullable, text, exact)
+        except (InputError, ValueError, RecursionError) as problem:
+            why = problem.message if isinstance(problem, InputError) else "the value after := is not JSON"
+            raise UsageError(f"--if-unchanged: {why} ({_shown(token)})") from None
     return values

@@ -31,7 +31,7 @@ from trunktui.cli.switch import Switch, interactive
 from trunktui.cli.trunks import account_of
 from trunktui.cli.verbs import say, verb
 from trunktui.errors import ApiError, FaultError, InputError
-from trunktui.model import ABSENT, FIRST_ID, Schema, Trunk, differing, format_value, is_secret
+from trunktui.model import ABSENT, FIRST_ID, Schema, Trunk, format_value, is_secret
 from trunktui.patterns import pattern_problem
 from trunktui.text import counted, printable
 
@@ -44,7 +44,11 @@ RESULTS = Shape(
              Column("detail", "Detail")),
     wide=(Column("i_account", "Account"),), name="name", key="i_trunk")
 SECRET_CHANGED = "(changed)"
-IDS_HELP = "read trunk ids from FILE (- is stdin), one a line, as -o id prints them"
+READ_LIMIT = 4 * 1024 * 1024
+"""The most a file of ids or changes may hold: a mistaken /dev/zero or endless pipe ends, rather than reading for
+ever."""
+LIMIT_WORDS = "at most 4 MB"
+IDS_HELP = f"read trunk ids from FILE (- is stdin; {LIMIT_WORDS}), one a line, as -o id prints them"
 CHANGE_FORMATS = ("table", "json", "jsonl", "csv")
 
 
@@ -95,7 +99,7 @@ def register(verbs: Any) -> None:
   ("if_unchanged" is optional). From a listing, with jq:
     trunktui --profile lab trunks list --account 3 -o json | jq '[.[] | select(.capacity == 20)
       | {i_trunk, set: {capacity: 30}, if_unchanged: {capacity}}]' > changes.json""", apply_changes)
-    apply.add_argument("--from-json", required=True, metavar="FILE", help="the changes (- is stdin)")
+    apply.add_argument("--from-json", required=True, metavar="FILE", help=f"the changes (- is stdin; {LIMIT_WORDS})")
     _add_concurrency(apply)
     consent.add_options(apply)
     add_change_output(apply)
@@ -148,10 +152,20 @@ def _lines(source: str) -> list[str]:
 
 
 def _read(source: str) -> str:
+    """The text of a file (or of stdin, for -), UTF-8 with or without a BOM, refused past ``READ_LIMIT``."""
     try:
-        return sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        if source == "-":
+            raw = getattr(sys.stdin, "buffer", None)
+            data = raw.read(READ_LIMIT + 1) if raw is not None else sys.stdin.read(READ_LIMIT + 1).encode()
+        else:
+            with Path(source).open("rb") as file:
+                data = file.read(READ_LIMIT + 1)
+        if len(data) > READ_LIMIT:
+            raise UsageError(f"{printable(source, 80)} holds more than trunktui reads ({LIMIT_WORDS}): nothing was "
+                             "sent")
+        return data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as problem:
-        raise UsageError(f"cannot read {source}: {problem}") from None
+        raise UsageError(f"cannot read {printable(source, 80)}: {printable(problem, 200)}") from None
 
 
 def _chosen(args: argparse.Namespace, switch: Switch, ids: list[int]) -> list[Trunk]:
@@ -231,7 +245,7 @@ def apply_changes(args: argparse.Namespace, switch: Switch) -> int:
     schema = switch.client.trunks
     wanted = _changes_file(schema, args.from_json)
     trunks = [read_trunk(switch.client, i_trunk) for i_trunk in wanted]
-    changes, unchanged, conflicts = [], [], []
+    asked, conflicts = [], []
     for trunk in trunks:
         values, expected = wanted[trunk.i_trunk]
         try:
@@ -239,21 +253,23 @@ def apply_changes(args: argparse.Namespace, switch: Switch) -> int:
         except Refusal as refusal:
             conflicts.append(Result(Change(trunk, values), Status.CONFLICT, refusal.message.split(";")[0]))
             continue
-        differs = differing(trunk.members, values, values)
-        if differs:
-            changes.append(Change(trunk, {name: values[name] for name in differs}))
-        else:
-            unchanged.append(trunk)
-    plan = Plan(schema, changes, unchanged)
+        asked.append((trunk, values))
+    try:
+        plan = Plan.each(schema, asked)
+    except InputError as problem:
+        raise UsageError(f"{problem.message} Nothing was sent.") from None
     return _carry_out(args, switch, plan, f"Change {counted(len(plan.changes), 'trunk')}?", early=conflicts)
 
 
 def _changes_file(schema: Schema, source: str) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
     """The file's changes by trunk, every one checked before anything is read or sent."""
+    text = _read(source)
     try:
-        items = json.loads(_read(source))
+        items = json.loads(text)
     except ValueError as problem:
-        raise UsageError(f"{source} is not JSON: {problem}") from None
+        raise UsageError(f"{printable(source, 80)} is not JSON: {problem}") from None
+    except RecursionError:
+        raise UsageError(f"{printable(source, 80)} is not JSON trunktui reads: it is nested too deep") from None
     if not isinstance(items, list):
         raise UsageError(f"{source} must hold an array of changes: [{{\"i_trunk\": 1, \"set\": {{…}}}}, …]")
     wanted: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
@@ -263,7 +279,8 @@ def _changes_file(schema: Schema, source: str) -> dict[int, tuple[dict[str, Any]
             raise UsageError(f"{where}: a change is {{\"i_trunk\": ID, \"set\": {{…}}, \"if_unchanged\": {{…}}}}")
         i_trunk, values, expected = item.get("i_trunk"), item.get("set"), item.get("if_unchanged", {})
         if type(i_trunk) is not int or i_trunk < FIRST_ID:
-            raise UsageError(f"{where}: i_trunk must be a trunk id, not {printable(format_value(i_trunk), 40)}")
+            given = json.dumps(i_trunk) if isinstance(i_trunk, str) else format_value(i_trunk)
+            raise UsageError(f"{where}: i_trunk must be a trunk id, not {printable(given, 40)}")
         if not isinstance(values, dict) or not values:
             raise UsageError(f"{where}: \"set\" must name at least one field and its value")
         if not isinstance(expected, dict):
@@ -321,7 +338,9 @@ def _carry_out(args: argparse.Namespace, switch: Switch, plan: Plan, question: s
     options = change_options(args)
     preview = [_preview_row(change, member, old, new, options) for change, member, old, new in plan.rows()]
     if plan.unchanged:
-        say(f"{counted(len(plan.unchanged), 'trunk')} already hold these values and are left alone.")
+        one = len(plan.unchanged) == 1
+        say(f"{counted(len(plan.unchanged), 'trunk')} already {'holds' if one else 'hold'} these values and "
+            f"{'is' if one else 'are'} left alone.")
     for result in early:
         say(f"Trunk {result.change.label}: {result.status.value}: {result.detail}; not sent.")
     if not plan.changes:

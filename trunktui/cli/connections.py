@@ -225,11 +225,18 @@ def move_connection(args: argparse.Namespace, switch: Switch) -> int:
     except InputError as problem:
         raise UsageError(problem.message) from None
     connection = _read(client, args.i_trunk_connection)
-    if place == connection.get(ORDER) or (place in ("up", "first") and connection.get(ORDER) == 1):
+    if place == connection.get(ORDER) or (place in ("up", "first") and connection.get(ORDER) == 1) or (
+            place in ("down", "last") and _at_the_bottom(client, connection)):
         say(f"Connection {_label(connection)} is at place {printable(connection.get(ORDER))} already: "
             "nothing to send.")
         return Exit.OK
     return _update(args, switch, connection, {ORDER: place}, "Move")
+
+
+def _at_the_bottom(client: SippyClient, connection: TrunkConnection) -> bool:
+    """Whether the connection is the last its trunk lists, where a move down would change nothing."""
+    listed = client.list_connections(connection.get("i_trunk"))
+    return bool(listed) and listed[-1].i_trunk_connection == connection.i_trunk_connection
 
 
 def delete_connection(args: argparse.Namespace, switch: Switch) -> int:
@@ -249,23 +256,21 @@ def delete_connection(args: argparse.Namespace, switch: Switch) -> int:
     trunk = read_trunk(client, connection.get("i_trunk"))
     ask(args, switch, PREVIEW, rows, options, f"Delete connection {_label(connection)} of {_trunk_label(trunk)}?", 1,
         connection.name, CONNECTIONS.noun)
+    account = trunk.get("i_account")
     try:
-        client.delete_connection(connection, trunk.get("i_account"))
+        client.delete_connection(connection, account)
     except ApiError as error:
-        if not error.may_have_acted or _still_there(client, connection):
+        if not error.may_have_acted:
+            raise
+        try:
+            gone = client.check_connection_delete(connection, str(error), account)
+        except ApiError:
+            raise error from None
+        if not gone:
             raise
         say(f"The answer was lost ({error}), but the connection is no longer in the trunk: it was deleted.")
     say(f"Deleted connection {_label(connection)} of {_trunk_label(trunk)}.")
     return Exit.OK
-
-
-def _still_there(client: SippyClient, connection: TrunkConnection) -> bool:
-    """After a delete whose answer was lost: whether the trunk still lists the connection (or cannot say)."""
-    try:
-        found = client.list_connections(connection.get("i_trunk"))
-    except ApiError:
-        return True
-    return any(c.i_trunk_connection == connection.i_trunk_connection for c in found)
 
 
 def _trunk_label(trunk: Trunk) -> str:

@@ -78,6 +78,12 @@ def confirm(args: argparse.Namespace, switch: Switch, question: str, count: int,
 
 
 def _ask(prompt: str) -> str:
-    sys.stderr.write(printable(prompt))
-    sys.stderr.flush()
-    return sys.stdin.readline().strip()
+    """The answer typed after ``prompt``; Ctrl-C there ends the line first, so what follows starts on its own."""
+    try:
+        sys.stderr.write(printable(prompt))
+        sys.stderr.flush()
+        return sys.stdin.readline().strip()
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+        raise
