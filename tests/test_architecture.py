@@ -18,6 +18,7 @@ BELOW_THE_UI = [
     "trunktui.patterns",
     "trunktui.fanout",
     "trunktui.search",
+    "trunktui.search_fields",
     "trunktui.bulk",
     "trunktui.api",
     "trunktui.profiles.config",
@@ -124,3 +125,12 @@ print("\\n".join(sys.modules))
     serving_the_demo = {"trunktui.simulator", "sqlite3", "http.server"}
     later = [*(m for m in NOT_AT_START if m not in serving_the_demo), "trunktui.tui.screens.password"]
     assert not [m for m in later if m in loaded]
+
+
+def test_building_the_parser_loads_no_engine() -> None:
+    """``trunktui --help`` and the dashboard's start build every scripting verb's parser: none loads the client."""
+    code = ("import sys; from trunktui.cli.main import argument_parser; argument_parser(); "
+            "print('\\n'.join(sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    loaded = set(out.split())
+    assert not {m for m in loaded if m in ("httpx", "trunktui.api") or m.startswith("trunktui.api.")}

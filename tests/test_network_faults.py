@@ -561,6 +561,7 @@ METHOD_CALLS: list[tuple[str, Callable[[SippyClient, int, int], object]]] = [
     ("getTrunksList", lambda api, i_account, i_trunk: api.check_delete(
         Trunk({"i_trunk": i_trunk, "i_account": i_account, "name": "n"}), "lost")),
     ("system.multicall", lambda api, i_account, i_trunk: raise_any(api.trunks_of([i_account, i_account]))),
+    ("system.multicall", lambda api, i_account, i_trunk: api.get_trunks([i_trunk, i_trunk])),
 ]
 
 

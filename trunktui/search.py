@@ -19,7 +19,7 @@ import ipaddress
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from trunktui.api import SippyClient
@@ -28,20 +28,12 @@ from trunktui.errors import ApiError, AuthError, FaultError, InputError, Protoco
 from trunktui.fanout import DEFAULT_CONCURRENCY, FanOut
 from trunktui.model import Account, Schema, Trunk, TrunkConnection
 from trunktui.patterns import has_wildcard, like_regex, pattern_problem
+from trunktui.search_fields import FIELDS as FIELDS
 from trunktui.versions import CONNECTIONS
 
 ACCOUNTS_PER_CALL = 4
 """Accounts whose trunks one ``system.multicall`` asks for."""
 
-FIELDS: Mapping[str, tuple[str, tuple[str, ...]]] = {
-    "any": ("Any field", ()),
-    "name": ("Name", ("name",)),
-    "destination": ("Destination", ("destination", "destination_backup")),
-    "description": ("Description", ("description",)),
-    "outbound_ip": ("Outbound IP", ("outbound_ip", "outbound_ip_backup")),
-    "username": ("Username", ("username", "username_backup")),
-}
-"""What a query may look in: a label and the members it covers (every one of them for "any")."""
 SEARCHED = tuple(name for _, names in FIELDS.values() for name in names)
 ADDRESSES = frozenset(FIELDS["destination"][1])
 """Members holding host[:port]: an address query matches their host (and port) exactly."""

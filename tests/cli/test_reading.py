@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from tests.cli.conftest import SECRET, Target
 from trunktui.versions import Api
@@ -159,6 +160,6 @@ def test_trunks_find_searches_every_account(target: Target) -> None:
     assert "match" in found.err
     assert str(target.i_trunk) in target.run("trunks", "find", name, "--field", "name", "-o", "id").out.split()
     table = target.run("trunks", "find", name, "--field", "name")
-    assert table.out.splitlines()[0].split()[:3] == ["ACCOUNT", "ID", "NAME"]
+    assert re.split(r"\s{2,}", table.out.splitlines()[0])[:3] == ["ACCOUNT NAME", "ID", "NAME"]
     nothing = target.run("trunks", "find", "nothing-is-called-this", "--field", "name", "-o", "json")
     assert (nothing.code, nothing.json()) == (0, [])

@@ -297,6 +297,35 @@ class SippyClient:
             return Trunk(members, self.list_connections(i_trunk))
         return Trunk(members)
 
+    def get_trunks(self, i_trunks: Sequence[int]) -> list[Trunk | ApiError]:
+        """Many trunks by id, in the order of ``i_trunks``, without their connections: ``getTrunkInfo`` with
+        ``system.multicall`` in batches of ``MULTICALL_BATCH`` where the switch has it, else one call each.
+
+        A trunk that could not be read has the error that said so in its
+        place. A multicall whose answer cannot be read at all is asked again
+        one trunk at a time. A failure of a whole request (the link dropped)
+        is raised, and so are rows of the API not in use (``_take_rows``).
+        """
+        found: list[Trunk | ApiError] = []
+        for start in range(0, len(i_trunks), MULTICALL_BATCH):
+            calls = [("getTrunkInfo", {"i_trunk": i_trunk}) for i_trunk in i_trunks[start:start + MULTICALL_BATCH]]
+            try:
+                results = self._read_many(calls)
+            except ProtocolError:
+                results = self._read_each(calls)
+            read: list[dict[str, Any] | ApiError] = []
+            for result in results:
+                try:
+                    if isinstance(result, ApiError):
+                        raise result
+                    read.append(dict(_struct(result, "trunk", "getTrunkInfo")))
+                except ApiError as error:
+                    read.append(error)
+            if rows := [members for members in read if not isinstance(members, ApiError)]:
+                self._take_rows(rows)
+            found.extend(members if isinstance(members, ApiError) else Trunk(members) for members in read)
+        return found
+
     def create_trunk(self, values: Mapping[str, Any]) -> int:
         """Create a trunk from ``values`` (``i_account`` among them); return its id."""
         params = self.trunks.create_params(values)

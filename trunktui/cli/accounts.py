@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from trunktui.api.client import every_account
 from trunktui.cli.output import FORMATS, Column, Shape, Writer
-from trunktui.cli.switch import Switch
 from trunktui.cli.verbs import add_output, output_options, say, verb
 from trunktui.model import ACCOUNT_MEMBERS, Account
+
+if TYPE_CHECKING:
+    from trunktui.cli.switch import Switch
 
 _LABELS = {"i_account": "ID", "base_currency": "Currency", "credit_limit": "Credit limit"}
 ACCOUNTS = Shape(
@@ -36,6 +37,8 @@ def account_object(account: Account) -> dict[str, Any]:
 
 
 def list_accounts(args: argparse.Namespace, switch: Switch) -> int:
+    from trunktui.api.client import every_account
+
     out = Writer(ACCOUNTS, output_options(args), sys.stdout)
     for account in every_account(switch.client):
         out.add([account_object(account)])

@@ -19,21 +19,24 @@ import sys
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from trunktui.api import SippyClient
-from trunktui.bulk import Bulk, Change, Plan, Result, Sent, Status
 from trunktui.cli import assignments, consent
 from trunktui.cli.arguments import whole
 from trunktui.cli.exits import Exit, Refusal, UsageError
-from trunktui.cli.output import MASKED, Column, Options, Shape, Writer, colour_wanted
-from trunktui.cli.switch import Switch, interactive
+from trunktui.cli.output import Column, Options, Shape, Writer, colour_wanted
+from trunktui.cli.switch import interactive
 from trunktui.cli.trunks import account_of
 from trunktui.cli.verbs import say, verb
 from trunktui.errors import ApiError, FaultError, InputError
 from trunktui.model import ABSENT, FIRST_ID, Schema, Trunk, format_value, is_secret
 from trunktui.patterns import pattern_problem
 from trunktui.text import counted, printable
+
+if TYPE_CHECKING:
+    from trunktui.api import SippyClient
+    from trunktui.bulk import Bulk, Change, Plan, Result, Sent
+    from trunktui.cli.switch import Switch
 
 PREVIEW = Shape(
     columns=(Column("i_trunk", "ID"), Column("name", "Name"), Column("member", "Field"), Column("old", "Now"),
@@ -50,13 +53,16 @@ ever."""
 LIMIT_WORDS = "at most 4 MB"
 IDS_HELP = f"read trunk ids from FILE (- is stdin; {LIMIT_WORDS}), one a line, as -o id prints them"
 CHANGE_FORMATS = ("table", "json", "jsonl", "csv")
+UNCHANGED = "unchanged"
+"""The result of a trunk left alone: it already held every value asked for."""
 
 
 def register(verbs: Any) -> None:
     create = verb(verbs, "create", "create a trunk in an account", """\
   trunktui --profile lab trunks create --account acme-wholesale name=telia-sto-01 \\
       destination=198.51.100.7:5060 capacity=60 --yes
-  trunktui --profile lab trunks create --account 3 name=x destination=192.0.2.1 --dry-run""", create_trunk)
+  trunktui --profile lab trunks create --account 3 name=x destination=192.0.2.1 --dry-run""", create_trunk,
+                  check_create)
     create.add_argument("--account", dest="in_account", metavar="ID|NAME", help="the account (i_account or username)")
     create.add_argument("values", nargs="+", metavar="FIELD=VALUE",
                         help="the new trunk's members: name=… (text), capacity=30, capacity=null, field:=JSON")
@@ -69,7 +75,7 @@ def register(verbs: Any) -> None:
   trunktui --profile lab trunks set 1042 description='Telia, via SBC 2' max_cps=null --yes
   trunktui --profile lab trunks set --account acme-wholesale --pattern 'telia%' capacity=30 --dry-run
   trunktui --profile lab trunks find 198.51.100.7 -o id | trunktui --profile lab trunks set --ids-from - \\
-      capacity=30 --yes""", set_trunks)
+      capacity=30 --yes""", set_trunks, check_set)
     setting.add_argument("targets", nargs="*", metavar="ID|FIELD=VALUE",
                          help="trunk ids and the fields to set: capacity=30, max_cps=null, description:='\"null\"'")
     _add_selection(setting)
@@ -83,7 +89,8 @@ def register(verbs: Any) -> None:
   trunktui --profile lab trunks delete 1042                       # asks at a terminal
   trunktui --profile lab trunks delete 1042 --yes
   trunktui --profile prod trunks delete 1042 --confirm-name telia-sto-01 --yes
-  trunktui --profile lab trunks delete --account acme-lab --pattern 'test-%' --dry-run""", delete_trunks)
+  trunktui --profile lab trunks delete --account acme-lab --pattern 'test-%' --dry-run""", delete_trunks,
+                  check_delete)
     delete.add_argument("targets", nargs="*", metavar="ID", help="trunk ids")
     _add_selection(delete)
     delete.add_argument("--if-unchanged", action="append", metavar="VERSION|FIELD=VALUE",
@@ -171,12 +178,7 @@ def _read(source: str) -> str:
 def _chosen(args: argparse.Namespace, switch: Switch, ids: list[int]) -> list[Trunk]:
     """The trunks to change, read from the switch now: by id, or an account's (matching ``--pattern``)."""
     client = switch.client
-    by_pattern = args.in_account is not None or args.pattern is not None
-    if by_pattern and ids:
-        raise UsageError("give trunk ids or --account (with --pattern), not both")
-    if args.pattern is not None and (problem := pattern_problem(args.pattern)):
-        raise UsageError(f"--pattern: {problem}")
-    if by_pattern:
+    if args.in_account is not None or args.pattern is not None:
         account = account_of(client, args)
         found = client.trunks_of([account.i_account], args.pattern or None)[0]
         if isinstance(found, ApiError):
@@ -184,32 +186,80 @@ def _chosen(args: argparse.Namespace, switch: Switch, ids: list[int]) -> list[Tr
         return found
     if not ids:
         raise UsageError("give the trunks: ids, --ids-from FILE, or --account with --pattern")
-    return [read_trunk(client, i_trunk) for i_trunk in ids]
+    trunks: list[Trunk] = []
+    for i_trunk, read in zip(ids, client.get_trunks(ids), strict=True):
+        if isinstance(read, ApiError):
+            raise _unread(i_trunk, read)
+        trunks.append(read)
+    return trunks
 
 
-def _checked(args: argparse.Namespace, switch: Switch, ids: list[int], schema: Schema) -> list[Trunk]:
-    """The chosen trunks as read now, once ``--if-unchanged`` (for one trunk) has found the trunk as expected."""
+def _checked(args: argparse.Namespace, switch: Switch, ids: list[int],
+             schema: Schema) -> tuple[list[Trunk], list[tuple[Trunk, str]]]:
+    """The chosen trunks as read now, and those ``--if-unchanged`` (for one trunk) found changed, with how."""
     expected = assignments.expected(schema, args.if_unchanged)
     trunks = _chosen(args, switch, ids)
     if args.if_unchanged and len(trunks) != 1:
         raise UsageError("--if-unchanged checks one trunk; for many, use trunks apply with if_unchanged")
+    changed = []
     for trunk in trunks:
-        expected.check(schema, trunk.members)
-    return trunks
+        try:
+            expected.check(schema, trunk.members)
+        except Refusal as refusal:
+            changed.append((trunk, refusal.message.split(";")[0]))
+    return trunks, changed
 
 
 def read_trunk(client: SippyClient, i_trunk: int) -> Trunk:
     try:
         return client.get_trunk(i_trunk, connections=False)
-    except FaultError as error:
-        raise FaultError(error.code, f"trunk {i_trunk} could not be read, so nothing was sent: {error.string}",
-                         error.method) from None
+    except ApiError as error:
+        raise _unread(i_trunk, error) from None
+
+
+def _unread(i_trunk: int, error: ApiError) -> ApiError:
+    """A trunk's read that failed, as the error that stops the command: a fault names the trunk."""
+    if isinstance(error, FaultError):
+        return FaultError(error.code, f"trunk {i_trunk} could not be read, so nothing was sent: {error.string}",
+                          error.method)
+    return error
 
 
 # The commands
 
 
+def check_set(args: argparse.Namespace) -> None:
+    """What is wrong with a ``trunks set`` whatever the switch holds."""
+    if not any(assignments.is_assignment(token) for token in args.targets):
+        raise UsageError("give the fields to set: FIELD=VALUE (capacity=30, max_cps=null)")
+    check_selection(args, [token for token in args.targets if not assignments.is_assignment(token)])
+
+
+def check_delete(args: argparse.Namespace) -> None:
+    check_selection(args, args.targets)
+
+
+def check_selection(args: argparse.Namespace, ids: Sequence[str]) -> None:
+    """Trunks are chosen by ids (or ``--ids-from``), or by ``--account`` and a well-formed ``--pattern``."""
+    if args.pattern is not None and (problem := pattern_problem(args.pattern)):
+        raise UsageError(f"--pattern: {problem}")
+    by_pattern = args.in_account is not None or args.pattern is not None
+    if by_pattern and (ids or args.ids_from is not None):
+        raise UsageError("give trunk ids or --account (with --pattern), not both")
+    if not by_pattern and not ids and args.ids_from is None:
+        raise UsageError("give the trunks: ids, --ids-from FILE, or --account with --pattern")
+    if by_pattern and not (args.in_account or args.account):
+        raise UsageError("give the account: --account ID|NAME")
+
+
+def check_create(args: argparse.Namespace) -> None:
+    if not (args.in_account or args.account):
+        raise UsageError("give the account: --account ID|NAME")
+
+
 def set_trunks(args: argparse.Namespace, switch: Switch) -> int:
+    from trunktui.bulk import Change, Plan
+
     tokens = [token for token in args.targets if assignments.is_assignment(token)]
     ids = _ids(args, [token for token in args.targets if not assignments.is_assignment(token)])
     if not tokens:
@@ -218,7 +268,10 @@ def set_trunks(args: argparse.Namespace, switch: Switch) -> int:
         consent.writable(switch, "change")
     schema = switch.client.trunks
     values = assignments.parse(schema, tokens)
-    trunks = _checked(args, switch, ids, schema)
+    trunks, changed = _checked(args, switch, ids, schema)
+    if changed:
+        early = _conflicts([(Change(trunk, values), why) for trunk, why in changed])
+        return _carry_out(args, switch, Plan(schema, []), "", early=early)
     try:
         plan = Plan.setting(schema, trunks, values)
     except InputError as problem:
@@ -227,19 +280,33 @@ def set_trunks(args: argparse.Namespace, switch: Switch) -> int:
 
 
 def delete_trunks(args: argparse.Namespace, switch: Switch) -> int:
+    from trunktui.bulk import Change, Plan
+
     ids = _ids(args, args.targets)
     if not args.dry_run:
         consent.writable(switch, "delete")
         if len(ids) == 1:
             consent.named(args, switch)
     schema = switch.client.trunks
-    trunks = _checked(args, switch, ids, schema)
+    trunks, changed = _checked(args, switch, ids, schema)
+    if changed:
+        early = _conflicts([(Change(trunk, {}, delete=True), why) for trunk, why in changed])
+        return _carry_out(args, switch, Plan(schema, []), "", early=early)
     plan = Plan.deleting(schema, trunks)
     name = trunks[0].name if len(trunks) == 1 else None
     return _carry_out(args, switch, plan, f"Delete {counted(len(plan.changes), 'trunk')}?", name)
 
 
+def _conflicts(changed: Sequence[tuple[Change, str]]) -> list[Result]:
+    """Changes refused before sending, the trunk not as ``--if-unchanged`` expects: conflicts, as in the results."""
+    from trunktui.bulk import Result, Status
+
+    return [Result(change, Status.CONFLICT, why) for change, why in changed]
+
+
 def apply_changes(args: argparse.Namespace, switch: Switch) -> int:
+    from trunktui.bulk import Change, Plan, Result, Status
+
     if not args.dry_run:
         consent.writable(switch, "change")
     schema = switch.client.trunks
@@ -335,6 +402,10 @@ def create_trunk(args: argparse.Namespace, switch: Switch) -> int:
 
 def _carry_out(args: argparse.Namespace, switch: Switch, plan: Plan, question: str, name: object = None,
                early: Sequence[Result] = ()) -> int:
+    """Preview, consent, send; the results go to stdout, also when there is nothing to send (the conflicts,
+    the trunks left alone as ``unchanged``, or no rows: ``[]``), so a script can always read them."""
+    from trunktui.bulk import Bulk
+
     options = change_options(args)
     preview = [_preview_row(change, member, old, new, options) for change, member, old, new in plan.rows()]
     if plan.unchanged:
@@ -344,6 +415,8 @@ def _carry_out(args: argparse.Namespace, switch: Switch, plan: Plan, question: s
     for result in early:
         say(f"Trunk {result.change.label}: {result.status.value}: {result.detail}; not sent.")
     if not plan.changes:
+        alone = [_row(trunk, UNCHANGED, "already holds these values") for trunk in plan.unchanged]
+        print_records(RESULTS, options, [*(_result_row(result) for result in early), *alone])
         say("Nothing to send.")
         return _exit(early)
     if args.dry_run:
@@ -400,6 +473,8 @@ def _send(bulk: Bulk, total: int) -> tuple[list[Result], bool]:
 
 
 def shown(name: str, value: Any, options: Options) -> Any:
+    from trunktui.export import MASKED
+
     return MASKED if is_secret(name) and value and not options.secrets else value
 
 
@@ -416,15 +491,20 @@ def _preview_row(change: Change, member: str, old: Any, new: Any, options: Optio
 def preview_values(member: str, old: Any, new: Any, options: Options) -> tuple[Any, Any]:
     """A member's old and new value as a preview shows them: a secret's as ``***`` and ``(changed)`` unless
     asked for, a member the switch left out as NULL."""
+    from trunktui.export import MASKED
+
     if is_secret(member) and not options.secrets:
         return (MASKED if old else old), SECRET_CHANGED
     return (None if old is ABSENT else old), new
 
 
 def _result_row(result: Result) -> dict[str, Any]:
-    trunk = result.change.trunk
-    return {"i_trunk": trunk.i_trunk, "name": trunk.name, "i_account": trunk.get("i_account"),
-            "result": result.status.value, "detail": result.detail}
+    return _row(result.change.trunk, result.status.value, result.detail)
+
+
+def _row(trunk: Trunk, result: str, detail: str) -> dict[str, Any]:
+    return {"i_trunk": trunk.i_trunk, "name": trunk.name, "i_account": trunk.get("i_account"), "result": result,
+            "detail": detail}
 
 
 def print_records(shape: Shape, options: Options, rows: Iterable[Mapping[str, Any]],
@@ -435,23 +515,33 @@ def print_records(shape: Shape, options: Options, rows: Iterable[Mapping[str, An
 
 
 def _progress(total: int) -> Any:
+    """A live line of how many trunks were sent: a trunk told "not sent" (sending stopped) is not counted."""
+    from trunktui.bulk import Status
+
     live = total > 1 and colour_wanted(sys.stderr)
+    sent_count = 0
 
     def tell(sent: Sent) -> None:
+        nonlocal sent_count
+        sent_count += sent.result.status is not Status.NOT_SENT
         if live:
-            sys.stderr.write(f"\rSent {sent.done:,} of {sent.total:,}…" + ("\n" if sent.done == sent.total else ""))
+            sys.stderr.write(f"\rSent {sent_count:,} of {sent.total:,}…" + ("\n" if sent.done == sent.total else ""))
             sys.stderr.flush()
 
     return tell
 
 
 def _tally(results: Sequence[Result]) -> str:
+    from trunktui.bulk import Status
+
     counts = {status: sum(result.status is status for result in results) for status in Status}
     return " · ".join(f"{count} {status.value}" for status, count in counts.items() if count) or "Nothing sent."
 
 
 def _exit(results: Sequence[Result]) -> Exit:
     """The worst outcome: unknown or not sent (3), then failed or gone (1), then a conflict (5)."""
+    from trunktui.bulk import Status
+
     statuses = {result.status for result in results}
     if statuses & {Status.UNKNOWN, Status.NOT_SENT}:
         return Exit.NETWORK

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from trunktui.api import SippyClient
 from trunktui.cli import assignments, consent
 from trunktui.cli.changes import (
     add_change_output,
@@ -35,10 +34,12 @@ from trunktui.cli.switch import Switch
 from trunktui.cli.trunks import CONNECTION_SHAPE, FORMATS, one_json, show_members, trunk_id
 from trunktui.cli.verbs import add_output, output_options, say, verb
 from trunktui.errors import ApiError, FaultError, InputError
-from trunktui.export import ExportOptions, connection_object
 from trunktui.model import ABSENT, Trunk, TrunkConnection, differing
 from trunktui.text import printable
 from trunktui.versions import CONNECTIONS
+
+if TYPE_CHECKING:
+    from trunktui.api import SippyClient
 
 PREVIEW = Shape(
     columns=(Column("i_trunk_connection", "ID"), Column("name", "Name"), Column("member", "Field"),
@@ -130,6 +131,8 @@ def _label(connection: TrunkConnection) -> str:
 
 
 def _item(connection: TrunkConnection, options: Options) -> dict[str, Any]:
+    from trunktui.export import ExportOptions, connection_object
+
     return connection_object(connection, ExportOptions(secrets=options.secrets))
 
 

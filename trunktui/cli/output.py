@@ -8,7 +8,10 @@ stream a large list as it is read, while a table waits to measure its
 columns. A table is for a terminal: every value goes through ``printable``
 (no control or invisible character from a switch reaches the terminal) and
 a long one is cut with ``…``; JSON escapes every character that is not
-ASCII, so it is as safe on a terminal as in a pipe; CSV keeps the text as
+ASCII, so it is as safe on a terminal as in a pipe. Only JSON lines stream:
+a JSON array (and ``name``/``id``) is held, as encoded lines, until the
+listing is whole, so a read that fails half way prints nothing rather than
+half an array. CSV keeps the text as
 sent, except on a terminal, where it is made safe as a table's is. No
 records make a header of the ``--fields`` asked for, or (without them) no
 CSV at all, not a header of no columns.
@@ -22,12 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from rich.cells import cell_len
-
 from trunktui.cli.exits import UsageError
 from trunktui.columns import NONE
-from trunktui.export import MASKED as MASKED
-from trunktui.export import ExportOptions, csv_table
 from trunktui.model import ABSENT
 from trunktui.text import printable
 
@@ -102,6 +101,8 @@ class Writer:
     stream: TextIO
     count: int = 0
     _held: list[dict[str, Any]] = field(default_factory=list)
+    _lines: list[str] = field(default_factory=list)
+    """Encoded lines of ``json``, ``name`` and ``id``, printed by ``end``: far smaller than the records."""
 
     def __post_init__(self) -> None:
         if self.options.fmt not in FORMATS:
@@ -116,9 +117,9 @@ class Writer:
             if fmt == "jsonl":
                 out.write(terminal_json(item) + "\n")
             elif fmt == "json":
-                out.write(("[\n" if not self.count else ",\n") + "  " + terminal_json(item))
+                self._lines.append("  " + terminal_json(item))
             elif fmt in ("name", "id"):
-                out.write(cell(item.get(self.shape.name if fmt == "name" else self.shape.key), None) + "\n")
+                self._lines.append(cell(item.get(self.shape.name if fmt == "name" else self.shape.key), None))
             else:
                 self._held.append(item)
             self.count += 1
@@ -133,8 +134,15 @@ class Writer:
     def end(self) -> None:
         fmt, out = self.options.fmt, self.stream
         if fmt == "json":
-            out.write("[]\n" if not self.count else "\n]\n")
+            out.write("[\n" if self._lines else "[]\n")
+            for place, line in enumerate(self._lines):
+                out.write((",\n" if place else "") + line)
+            out.write("\n]\n" if self._lines else "")
+        elif fmt in ("name", "id"):
+            out.writelines(line + "\n" for line in self._lines)
         elif fmt == "csv" and (self._held or self.options.fields):
+            from trunktui.export import ExportOptions, csv_table
+
             names = self._names()
             shown = _on_screen if out.isatty() else _flat
             rows = [[shown(item.get(name, ABSENT)) for name in names] for item in self._held]
@@ -156,6 +164,7 @@ class Writer:
         return known + [name for name in held if name not in known]
 
     def _table(self) -> None:
+        from rich.cells import cell_len
         labels = {column.name: column.label for column in (*self.shape.columns, *self.shape.wide)}
         names = self._names()
         limit = CELL_LIMIT if self.options.fmt == "table" else None

@@ -1,10 +1,14 @@
 """The scripting commands (``accounts``, ``trunks``, ``connections``): one parser, one way out.
 
-Each noun's module adds its verbs (``register``) with their help, examples
-and a ``run`` function; ``run`` here connects as the dashboard's options
-say (``switch.open_switch``), calls it, and turns whatever went wrong into
-one line on stderr and an exit code (``exits.exit_for``). Data goes to
-stdout; messages, progress and questions to stderr.
+Each noun's module adds its verbs (``register``) with their help, examples,
+a ``run`` function and maybe a ``check`` of what is wrong whatever the
+switch holds. ``run`` here makes that check before any password is asked
+for, connects as the dashboard's options say (``switch.open_switch``), calls
+the verb, and turns whatever went wrong into one line on stderr and an exit
+code (``exits.exit_for``). Data goes to stdout; messages, progress and
+questions to stderr. Building the parsers loads no engine (the client,
+search, bulk): the verbs import them when they run, so ``trunktui --help``
+and the dashboard start quickly.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
     from trunktui.cli.switch import open_switch
 
     try:
+        if args.check is not None:
+            args.check(args)
         with open_switch(args) as switch:
             code: int = args.run(args, switch)
             return code

@@ -16,13 +16,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from trunktui.api import ConnectionSettings, SippyClient
 from trunktui.cli.exits import NoPassword, UsageError
-from trunktui.cli.launch import plan
-from trunktui.profiles.credentials import PASSWORD_VARIABLE
-from trunktui.profiles.session import Session
 from trunktui.text import printable
+
+if TYPE_CHECKING:
+    from trunktui.api import SippyClient
+    from trunktui.profiles.session import Session
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ def interactive() -> bool:
 @contextmanager
 def open_switch(args: argparse.Namespace) -> Iterator[Switch]:
     """Connect as the options say; the client (and the demo's simulator) closes on leaving."""
+    from trunktui.cli.launch import plan
+
     launch = plan(args)
     if launch.session is None and not args.demo:
         raise UsageError("no switch given: use --profile NAME (or a default profile), --url with --user, "
@@ -66,10 +69,14 @@ def open_switch(args: argparse.Namespace) -> Iterator[Switch]:
 
 
 def _switch(session: Session) -> Switch:
+    from trunktui.api import SippyClient
+
     return Switch(SippyClient(session.settings, audit=session.audit()), session)
 
 
 def _ask(session: Session) -> str:
+    from trunktui.profiles.credentials import PASSWORD_VARIABLE
+
     if not interactive():
         raise NoPassword(f"no password for {printable(session.who)}: set {PASSWORD_VARIABLE}, or give the "
                          "profile a password_command; there is no terminal to ask on")
@@ -82,6 +89,8 @@ def _ask(session: Session) -> str:
 @contextmanager
 def _demo(args: argparse.Namespace) -> Iterator[Session]:
     """A fresh simulator with demo data on a loopback port, for the length of one command: changes are lost."""
+    from trunktui.api import ConnectionSettings
+    from trunktui.profiles.session import Session
     from trunktui.simulator import start_demo
     from trunktui.versions import Api
 

@@ -12,30 +12,33 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from trunktui.api import SippyClient
-from trunktui.api.client import every_account, find_account
 from trunktui.cli.arguments import whole
 from trunktui.cli.assignments import version
 from trunktui.cli.exits import Exit, UsageError, exit_for
 from trunktui.cli.output import FORMATS as FORMATS
-from trunktui.cli.output import MASKED, Column, Options, Shape, Writer, cell, colour_wanted, terminal_json
-from trunktui.cli.switch import Switch
+from trunktui.cli.output import Column, Options, Shape, Writer, cell, colour_wanted, terminal_json
 from trunktui.cli.verbs import add_output, output_options, say, verb
 from trunktui.columns import Derived, table_for
 from trunktui.errors import ApiError, AuthError, TrunkTuiError
-from trunktui.export import ExportOptions, connection_object, json_object, masked_member
 from trunktui.model import ABSENT, FIRST_ID, Account, Trunk, is_secret
 from trunktui.patterns import pattern_problem
-from trunktui.search import FIELDS, Query, Search, Searched
+from trunktui.search_fields import FIELDS
 from trunktui.text import counted, printable
 from trunktui.versions import CONNECTIONS, Api
+
+if TYPE_CHECKING:
+    from trunktui.api import SippyClient
+    from trunktui.cli.switch import Switch
+    from trunktui.search import Query, Searched
 
 DATA_FORMATS = ("json", "jsonl", "csv")
 ACCOUNT, MATCHED, VALUE = "account", "matched", "value"
 """What ``find`` adds to a table (and to ``--fields``): the account's username, where the trunk matched, the
-value that matched."""
+value that matched; ``--all-accounts`` adds the username too."""
+USERNAME = Column(ACCOUNT, "Account name")
+"""The account's username, headed apart from the trunk's ``i_account`` ("Account")."""
 
 
 def shape(api: Api, found: bool = False, every: bool = False) -> Shape:
@@ -46,19 +49,24 @@ def shape(api: Api, found: bool = False, every: bool = False) -> Shape:
     wide = tuple(Column(spec.name, spec.label) for spec in api.trunks.fields)
     wide += tuple(column for column in columns if column.name not in api.trunks.by_name)
     if every:
-        columns, wide = (Column(ACCOUNT, "Account"), *columns), (Column(ACCOUNT, "Account"), *wide)
+        columns, wide = (USERNAME, *columns), (USERNAME, *wide)
     if found:
-        columns = (Column(ACCOUNT, "Account"), *columns[:2], Column(MATCHED, "Matched"), Column(VALUE, "Value"))
-        wide = (Column(ACCOUNT, "Account"), *wide, Column(MATCHED, "Matched"), Column(VALUE, "Value"))
+        columns = (USERNAME, *columns[:2], Column(MATCHED, "Matched"), Column(VALUE, "Value"))
+        wide = (USERNAME, *wide, Column(MATCHED, "Matched"), Column(VALUE, "Value"))
     return Shape(columns, wide, name="name", key="i_trunk")
 
 
 def trunk_item(trunk: Trunk, api: Api, options: Options) -> dict[str, Any]:
     """A trunk as printed: as exported (secrets masked unless asked for), with the worked-out columns where
-    a table or ``--fields`` may show them."""
+    a table or ``--fields`` may show them. A table shows a 2022+ trunk's connections as their count, once
+    (``connection_count``), unless ``--fields`` names ``connections``."""
+    from trunktui.export import ExportOptions, json_object
+
     item = json_object(trunk, ExportOptions(everything=True, secrets=options.secrets), api)
     if options.fmt in DATA_FORMATS and not options.fields:
         return item
+    if not options.fields:
+        item.pop("connections", None)
     for column in table_for(api).columns:
         if isinstance(column, Derived) and (value := column.value(trunk)) is not ABSENT:
             item[column.name] = value
@@ -71,7 +79,7 @@ def register(verbs: Any) -> None:
   trunktui --profile lab trunks list --account 3 --pattern 'telia%' -o json
   trunktui --profile lab trunks list --account 3 --fields i_trunk,name,capacity -o csv
   trunktui --profile lab trunks list --account 3 -o jsonl | jq .name
-  trunktui --profile lab trunks list --all-accounts -o json > trunks.json""", list_trunks)
+  trunktui --profile lab trunks list --all-accounts -o json > trunks.json""", list_trunks, check_list)
     listing.add_argument("--account", dest="in_account", metavar="ID|NAME", help="the account (i_account or username)")
     listing.add_argument("--all-accounts", action="store_true",
                          help="every account's trunks, one account after another (an export of them all)")
@@ -101,32 +109,51 @@ def trunk_id(text: str) -> int:
 
 def account_of(client: SippyClient, args: argparse.Namespace) -> Account:
     """The account ``--account`` names (the subcommand's, else the dashboard's)."""
+    from trunktui.api.client import find_account
+
     text = args.in_account or args.account
     if not text:
         raise UsageError("give the account: --account ID|NAME")
     return find_account(client, text)
 
 
-def list_trunks(args: argparse.Namespace, switch: Switch) -> int:
-    """One account's trunks, or (``--all-accounts``) every account's, one account after another; each batch
-    is printed as it arrives, so JSON lines stream."""
+def check_list(args: argparse.Namespace) -> None:
+    """What is wrong with a ``trunks list`` whatever the switch says."""
     if args.pattern is not None and (problem := pattern_problem(args.pattern)):
         raise UsageError(f"--pattern: {problem}")
     if args.all_accounts and (args.in_account or args.account):
         raise UsageError("give --account or --all-accounts, not both")
+    if not args.all_accounts and not (args.in_account or args.account):
+        raise UsageError("give the account: --account ID|NAME, or --all-accounts")
+
+
+def list_trunks(args: argparse.Namespace, switch: Switch) -> int:
+    """One account's trunks, or (``--all-accounts``) every account's, one account after another. JSON lines
+    stream each batch as it arrives; every other format prints once the listing is read, and with
+    ``--all-accounts`` an account whose list broke off is left out whole (and named on stderr)."""
+    from trunktui.api.client import every_account
+
     client = switch.client
     accounts: Iterable[Account] = every_account(client) if args.all_accounts else [account_of(client, args)]
     options = output_options(args)
+    streams = options.fmt == "jsonl"
     writer: Writer | None = None
     failed: list[TrunkTuiError] = []
     for account in accounts:
+        read: list[dict[str, Any]] = []
 
-        def arrived(batch: list[Trunk], account: Account = account) -> None:
+        def arrived(batch: list[Trunk], account: Account = account, read: list[dict[str, Any]] = read) -> None:
             nonlocal writer
             api = client.api()
             if writer is None:
                 writer = Writer(shape(api, every=args.all_accounts), options, sys.stdout)
-            writer.add(_with_account(trunk_item(trunk, api, options), account, options) for trunk in batch)
+            items = (trunk_item(trunk, api, options) for trunk in batch)
+            if args.all_accounts:
+                items = (_with_account(item, account, options) for item in items)
+            if streams or not args.all_accounts:
+                writer.add(items)
+            else:
+                read.extend(items)
 
         try:
             client.list_trunks(account.i_account, args.pattern or None, arrived=arrived)
@@ -136,6 +163,9 @@ def list_trunks(args: argparse.Namespace, switch: Switch) -> int:
             failed.append(error)
             say(f"The trunks of account {printable(account.username)} ({printable(account.i_account)}) could not "
                 f"be read: {error}")
+            continue
+        if writer is not None and read:
+            writer.add(read)
     if writer is None:
         writer = Writer(shape(client.api(), every=args.all_accounts), options, sys.stdout)
     writer.end()
@@ -146,12 +176,15 @@ def list_trunks(args: argparse.Namespace, switch: Switch) -> int:
 
 
 def _with_account(item: dict[str, Any], account: Account, options: Options) -> dict[str, Any]:
+    """The trunk of ``--all-accounts`` with its account's username, where a table or ``--fields`` may show it."""
     if options.fmt not in DATA_FORMATS or options.fields:
         item[ACCOUNT] = account.username
     return item
 
 
 def get_trunk(args: argparse.Namespace, switch: Switch) -> int:
+    from trunktui.export import ExportOptions, connection_object, json_object
+
     client = switch.client
     trunk = client.get_trunk(args.i_trunk)
     api = client.api()
@@ -177,6 +210,8 @@ def one_json(item: dict[str, Any], options: Options) -> str:
 
 def show_members(members: Any, label: Any, options: Options, version_text: str | None = None) -> None:
     """A record as ``name: value`` lines, labels aligned, values whole but terminal-safe."""
+    from trunktui.export import ExportOptions, masked_member
+
     names = [name for name in (options.fields or members) if name in members]
     lines = [(f"{label(name)} ({name})" if label(name) != name else name,
               cell(masked_member(members, name, ExportOptions(secrets=options.secrets)), None))
@@ -197,6 +232,8 @@ CONNECTION_SHAPE = Shape(
 
 
 def find_trunks(args: argparse.Namespace, switch: Switch) -> int:
+    from trunktui.search import Query, Search
+
     client = switch.client
     query = Query(args.query, args.field)
     options = output_options(args)
@@ -221,6 +258,8 @@ def find_trunks(args: argparse.Namespace, switch: Switch) -> int:
 
 
 def _found_items(searched: Searched, api: Api, options: Options, query: Query) -> Iterable[dict[str, Any]]:
+    from trunktui.export import MASKED
+
     for found in searched.found:
         item = trunk_item(found.trunk, api, options)
         if found.trunk.connections is None and api.has_connections:

@@ -12,14 +12,18 @@ from trunktui.cli.output import Options, fields_option
 from trunktui.text import printable
 
 Run = Callable[[argparse.Namespace, Any], int]
+Check = Callable[[argparse.Namespace], None]
+"""What is wrong with a command line whatever the switch holds: raises ``UsageError`` before any password is
+asked for or any call made."""
 
 
-def verb(verbs: Any, name: str, summary: str, examples: str, run: Run) -> argparse.ArgumentParser:
-    """A verb's parser, its help ending in ``examples`` and the exit codes."""
+def verb(verbs: Any, name: str, summary: str, examples: str, run: Run,
+         check: Check | None = None) -> argparse.ArgumentParser:
+    """A verb's parser, its help ending in ``examples`` and the exit codes; ``check`` runs before connecting."""
     parser: argparse.ArgumentParser = verbs.add_parser(
         name, help=summary, description=summary[0].upper() + summary[1:] + ".",
         epilog=f"examples:\n{examples}\n\n{HELP}", formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, check=check)
     return parser
 
 
