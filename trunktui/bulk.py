@@ -40,6 +40,7 @@ from trunktui.errors import (
 )
 from trunktui.fanout import DEFAULT_CONCURRENCY, FanOut
 from trunktui.model import Schema, Trunk, differing, format_value
+from trunktui.text import unstopped
 
 UNIQUE = frozenset({"name"})
 """Members that must differ between trunks of an account: never set on many at once."""
@@ -291,12 +292,13 @@ class Bulk(FanOut):
                 applied, after = client.check_update(change.trunk.i_trunk, change.changes, reason, before=now.members)
         except TrunkTuiError as again:
             self._check_link(again)
-            return Result(change, Status.UNKNOWN, f"{reason}; reading it back failed too ({again})", now)
+            return Result(change, Status.UNKNOWN, f"{unstopped(reason)}; reading it back failed too ({again})", now)
         if applied:
-            return Result(change, Status.DONE, f"{reason}; read back: it was made", after)
+            return Result(change, Status.DONE, f"{unstopped(reason)}; read back: it was made", after)
         if settled:
-            return Result(change, Status.FAILED, f"{reason}; read back: it was not made", after)
-        return Result(change, Status.UNKNOWN, f"{reason}; read back: not made yet, but it still may be", after)
+            return Result(change, Status.FAILED, f"{unstopped(reason)}; read back: it was not made", after)
+        return Result(change, Status.UNKNOWN, f"{unstopped(reason)}; read back: not made yet, but it still may be",
+                      after)
 
 
 @dataclass(frozen=True)

@@ -139,3 +139,9 @@ def quoted(value: Any, limit: int | None = None) -> str:
     of it. Unsafe characters still become stand-ins (``printable``).
     """
     return f"“{printable(value, limit)}”"
+
+
+def unstopped(sentence: str) -> str:
+    """A sentence without the full stop it ends with, to join more to it after a semicolon ("x; y", never
+    "x.; y")."""
+    return sentence.rstrip().removesuffix(".")

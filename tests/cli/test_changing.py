@@ -71,7 +71,8 @@ def test_a_file_built_from_a_listing_is_applied(target: Target, tmp_path: Path) 
     assert audit_lines() == [] and listing(target)[:3] == trunks
     ran = target.run("trunks", "apply", "--from-json", str(path), "--yes", "-o", "json")
     assert ran.code == 0, ran.err
-    assert [row["i_trunk"] for row in ran.json()] == [trunk["i_trunk"] for trunk in trunks[1:]]
+    rows = {row["i_trunk"]: row["result"] for row in ran.json()}
+    assert rows == {trunk["i_trunk"]: "done" if at else "unchanged" for at, trunk in enumerate(trunks)}
     after = listing(target)[:3]
     assert [trunk[field] for trunk in after] == [change["set"][field] for change in changes]
     assert sorted(line["trunk"] for line in audit_lines()) == sorted(trunk["i_trunk"] for trunk in trunks[1:])

@@ -14,6 +14,7 @@ import pytest
 
 from tests.cli.conftest import SECRET, Ran, Target, audit_lines, run
 from trunktui.api import SippyClient
+from trunktui.versions import Api
 
 
 def closed_port() -> int:
@@ -105,12 +106,14 @@ def test_no_password_and_no_terminal_exits_4_at_once(login_target: Target) -> No
 def test_read_only_refuses_every_change_before_any_call(target: Target, tmp_path: Path) -> None:
     stored = target.read(target.i_trunk)
     changes = tmp_path / "changes.json"
-    changes.write_text(f'[{{"i_trunk": {target.i_trunk}, "set": {{"{target.field}": null}}}}]', encoding="utf-8")
+    value = 7 if target.api is Api.V2020 else "seven"
+    changes.write_text(json.dumps([{"i_trunk": target.i_trunk, "set": {target.field: value}}]), encoding="utf-8")
+    where = ["destination=192.0.2.1"] if target.api is Api.V2020 else []
     for command in (
-        ["trunks", "set", str(target.i_trunk), f"{target.field}=null", "--yes"],
-        ["trunks", "set", "--account", target.account, "--pattern", "%", f"{target.field}=null", "--yes"],
+        ["trunks", "set", str(target.i_trunk), f"{target.field}={value}", "--yes"],
+        ["trunks", "set", "--account", target.account, "--pattern", "%", f"{target.field}={value}", "--yes"],
         ["trunks", "delete", str(target.i_trunk), "--yes"],
-        ["trunks", "create", "--account", target.account, "name=read-only", "--yes"],
+        ["trunks", "create", "--account", target.account, "name=read-only", *where, "--yes"],
         ["trunks", "apply", "--from-json", str(changes), "--yes"],
     ):
         refused_on_the_spot(target, target.run("--read-only", *command))

@@ -16,13 +16,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from trunktui.cli.exits import Refusal, UsageError
 from trunktui.errors import InputError
-from trunktui.model import ABSENT, Schema, is_secret, redact, same_on_switch
+from trunktui.model import ABSENT, Schema, format_value, is_secret, redact, same_on_switch
 from trunktui.text import printable
 
 NULL = "null"
@@ -55,6 +56,33 @@ def parse(schema: Schema, tokens: Sequence[str], creating: bool = False) -> dict
         except InputError as problem:
             raise UsageError(f"{problem.message} ({_shown(token)})") from None
     return values
+
+
+def check(schemas: Sequence[Schema], tokens: Sequence[str], creating: bool = False) -> None:
+    """Refuse (``UsageError``) before the switch's API is known what every one of ``schemas`` would refuse:
+    a token no schema takes (the words of one that has its member), or a member given twice."""
+    names: set[str] = set()
+    for token in tokens:
+        name = _split(token)[0]
+        if name in names:
+            raise UsageError(f"{name} is given twice")
+        names.add(name)
+        anywhere(schemas, partial(parse, tokens=[token], creating=creating), name)
+
+
+def anywhere(schemas: Sequence[Schema], attempt: Callable[[Schema], object], name: str | None = None) -> None:
+    """Raise what ``attempt`` raises (``UsageError``) only if it raises it with every schema: the words of the
+    first schema that declares the member ``name``, else of the first."""
+    refused: list[tuple[Schema, UsageError]] = []
+    for schema in schemas:
+        try:
+            attempt(schema)
+        except UsageError as problem:
+            refused.append((schema, problem))
+        else:
+            return
+    if refused:
+        raise next((problem for schema, problem in refused if name in schema.by_name), refused[0][1])
 
 
 def _split(token: str) -> tuple[str, str, bool]:
@@ -114,8 +142,16 @@ class Expected:
         changed = [name for name, value in (self.values or {}).items()
                    if not same_on_switch(value, members.get(name, ABSENT))]
         if changed:
-            now = ", ".join(f"{name} is {printable(redact(members).get(name), 60)}" for name in changed)
+            shown = redact(members)
+            now = ", ".join(_now(name, shown.get(name, ABSENT)) for name in changed)
             raise Refusal(f"the {schema.noun} changed on the switch ({now}); nothing was sent")
+
+
+def _now(name: str, value: Any) -> str:
+    """What a member holds now, in a message: NULL, or not sent by the switch, as the app says them."""
+    if value is ABSENT:
+        return f"{name} was not sent by the switch"
+    return f"{name} is {'NULL' if value is None else printable(format_value(value), 60)}"
 
 
 def expected(schema: Schema, tokens: Sequence[str] | None) -> Expected:

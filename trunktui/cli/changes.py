@@ -18,6 +18,7 @@ import json
 import sys
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,12 +27,12 @@ from trunktui.cli.arguments import whole
 from trunktui.cli.exits import Exit, Refusal, UsageError
 from trunktui.cli.output import Column, Options, Shape, Writer, colour_wanted
 from trunktui.cli.switch import interactive
-from trunktui.cli.trunks import account_of
+from trunktui.cli.trunks import account_of, schemas
 from trunktui.cli.verbs import say, verb
-from trunktui.errors import ApiError, FaultError, InputError
+from trunktui.errors import ApiError, FaultError, HttpError, InputError
 from trunktui.model import ABSENT, FIRST_ID, Schema, Trunk, format_value, is_secret
 from trunktui.patterns import pattern_problem
-from trunktui.text import counted, printable
+from trunktui.text import counted, printable, unstopped
 
 if TYPE_CHECKING:
     from trunktui.api import SippyClient
@@ -53,6 +54,7 @@ ever."""
 LIMIT_WORDS = "at most 4 MB"
 IDS_HELP = f"read trunk ids from FILE (- is stdin; {LIMIT_WORDS}), one a line, as -o id prints them"
 CHANGE_FORMATS = ("table", "json", "jsonl", "csv")
+ONE_CHECKED = "--if-unchanged checks one trunk; for many, use trunks apply with if_unchanged"
 UNCHANGED = "unchanged"
 """The result of a trunk left alone: it already held every value asked for."""
 
@@ -105,7 +107,8 @@ def register(verbs: Any) -> None:
   changes.json is an array of {"i_trunk": ID, "set": {FIELD: VALUE, …}, "if_unchanged": {FIELD: VALUE, …}}
   ("if_unchanged" is optional). From a listing, with jq:
     trunktui --profile lab trunks list --account 3 -o json | jq '[.[] | select(.capacity == 20)
-      | {i_trunk, set: {capacity: 30}, if_unchanged: {capacity}}]' > changes.json""", apply_changes)
+      | {i_trunk, set: {capacity: 30}, if_unchanged: {capacity}}]' > changes.json""", apply_changes,
+                 check_apply)
     apply.add_argument("--from-json", required=True, metavar="FILE", help=f"the changes (- is stdin; {LIMIT_WORDS})")
     _add_concurrency(apply)
     consent.add_options(apply)
@@ -184,8 +187,6 @@ def _chosen(args: argparse.Namespace, switch: Switch, ids: list[int]) -> list[Tr
         if isinstance(found, ApiError):
             raise found
         return found
-    if not ids:
-        raise UsageError("give the trunks: ids, --ids-from FILE, or --account with --pattern")
     trunks: list[Trunk] = []
     for i_trunk, read in zip(ids, client.get_trunks(ids), strict=True):
         if isinstance(read, ApiError):
@@ -200,7 +201,7 @@ def _checked(args: argparse.Namespace, switch: Switch, ids: list[int],
     expected = assignments.expected(schema, args.if_unchanged)
     trunks = _chosen(args, switch, ids)
     if args.if_unchanged and len(trunks) != 1:
-        raise UsageError("--if-unchanged checks one trunk; for many, use trunks apply with if_unchanged")
+        raise UsageError(ONE_CHECKED)
     changed = []
     for trunk in trunks:
         try:
@@ -229,18 +230,28 @@ def _unread(i_trunk: int, error: ApiError) -> ApiError:
 
 
 def check_set(args: argparse.Namespace) -> None:
-    """What is wrong with a ``trunks set`` whatever the switch holds."""
-    if not any(assignments.is_assignment(token) for token in args.targets):
+    """What is wrong with a ``trunks set`` whatever the switch holds: the trunks chosen, and fields or
+    ``--if-unchanged`` values that no trunks API takes."""
+    tokens = [token for token in args.targets if assignments.is_assignment(token)]
+    if not tokens:
         raise UsageError("give the fields to set: FIELD=VALUE (capacity=30, max_cps=null)")
     check_selection(args, [token for token in args.targets if not assignments.is_assignment(token)])
+    assignments.check(schemas(args), tokens)
+    assignments.anywhere(schemas(args), lambda schema: assignments.expected(schema, args.if_unchanged))
+    if args.if_unchanged and len(args.ids) > 1:
+        raise UsageError(ONE_CHECKED)
 
 
 def check_delete(args: argparse.Namespace) -> None:
     check_selection(args, args.targets)
+    assignments.anywhere(schemas(args), lambda schema: assignments.expected(schema, args.if_unchanged))
+    if args.if_unchanged and len(args.ids) > 1:
+        raise UsageError(ONE_CHECKED)
 
 
 def check_selection(args: argparse.Namespace, ids: Sequence[str]) -> None:
-    """Trunks are chosen by ids (or ``--ids-from``), or by ``--account`` and a well-formed ``--pattern``."""
+    """Trunks are chosen by ids (or ``--ids-from``), or by ``--account`` and a well-formed ``--pattern``. The
+    ids are read here, once (``--ids-from -`` reads stdin), into ``args.ids``."""
     if args.pattern is not None and (problem := pattern_problem(args.pattern)):
         raise UsageError(f"--pattern: {problem}")
     by_pattern = args.in_account is not None or args.pattern is not None
@@ -250,25 +261,40 @@ def check_selection(args: argparse.Namespace, ids: Sequence[str]) -> None:
         raise UsageError("give the trunks: ids, --ids-from FILE, or --account with --pattern")
     if by_pattern and not (args.in_account or args.account):
         raise UsageError("give the account: --account ID|NAME")
+    args.ids = [] if by_pattern else _ids(args, ids)
+    if not by_pattern and not args.ids:
+        raise UsageError(f"{printable(args.ids_from, 80)} holds no trunk ids")
 
 
 def check_create(args: argparse.Namespace) -> None:
     if not (args.in_account or args.account):
         raise UsageError("give the account: --account ID|NAME")
+    assignments.check(schemas(args), args.values, creating=True)
+
+    def creatable(schema: Schema) -> None:
+        try:
+            schema.create_params({"i_account": FIRST_ID, **assignments.parse(schema, args.values, creating=True)})
+        except InputError as problem:
+            raise UsageError(problem.message) from None
+
+    assignments.anywhere(schemas(args), creatable)
+
+
+def check_apply(args: argparse.Namespace) -> None:
+    """The file of changes, read here once (``-`` reads stdin) into ``args.changes`` and checked as far as it
+    can be before the switch's API is known: its shape, and members no trunks API can set."""
+    args.changes = _changes_file(schemas(args), args.from_json)
 
 
 def set_trunks(args: argparse.Namespace, switch: Switch) -> int:
     from trunktui.bulk import Change, Plan
 
     tokens = [token for token in args.targets if assignments.is_assignment(token)]
-    ids = _ids(args, [token for token in args.targets if not assignments.is_assignment(token)])
-    if not tokens:
-        raise UsageError("give the fields to set: FIELD=VALUE (capacity=30, max_cps=null)")
     if not args.dry_run:
         consent.writable(switch, "change")
     schema = switch.client.trunks
     values = assignments.parse(schema, tokens)
-    trunks, changed = _checked(args, switch, ids, schema)
+    trunks, changed = _checked(args, switch, args.ids, schema)
     if changed:
         early = _conflicts([(Change(trunk, values), why) for trunk, why in changed])
         return _carry_out(args, switch, Plan(schema, []), "", early=early)
@@ -282,13 +308,12 @@ def set_trunks(args: argparse.Namespace, switch: Switch) -> int:
 def delete_trunks(args: argparse.Namespace, switch: Switch) -> int:
     from trunktui.bulk import Change, Plan
 
-    ids = _ids(args, args.targets)
     if not args.dry_run:
         consent.writable(switch, "delete")
-        if len(ids) == 1:
+        if len(args.ids) == 1:
             consent.named(args, switch)
     schema = switch.client.trunks
-    trunks, changed = _checked(args, switch, ids, schema)
+    trunks, changed = _checked(args, switch, args.ids, schema)
     if changed:
         early = _conflicts([(Change(trunk, {}, delete=True), why) for trunk, why in changed])
         return _carry_out(args, switch, Plan(schema, []), "", early=early)
@@ -310,7 +335,8 @@ def apply_changes(args: argparse.Namespace, switch: Switch) -> int:
     if not args.dry_run:
         consent.writable(switch, "change")
     schema = switch.client.trunks
-    wanted = _changes_file(schema, args.from_json)
+    wanted = {i_trunk: (_settable(schema, where, values), expected)
+              for i_trunk, (where, values, expected) in args.changes.items()}
     trunks = [read_trunk(switch.client, i_trunk) for i_trunk in wanted]
     asked, conflicts = [], []
     for trunk in trunks:
@@ -328,8 +354,9 @@ def apply_changes(args: argparse.Namespace, switch: Switch) -> int:
     return _carry_out(args, switch, plan, f"Change {counted(len(plan.changes), 'trunk')}?", early=conflicts)
 
 
-def _changes_file(schema: Schema, source: str) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
-    """The file's changes by trunk, every one checked before anything is read or sent."""
+def _changes_file(schemas: Sequence[Schema], source: str) -> dict[int, tuple[str, dict[str, Any], dict[str, Any]]]:
+    """The file's changes by trunk (where each is in the file, the fields to set, the values expected), every
+    one checked before anything is read or sent, each field as one of ``schemas`` at least takes it."""
     text = _read(source)
     try:
         items = json.loads(text)
@@ -339,7 +366,7 @@ def _changes_file(schema: Schema, source: str) -> dict[int, tuple[dict[str, Any]
         raise UsageError(f"{printable(source, 80)} is not JSON trunktui reads: it is nested too deep") from None
     if not isinstance(items, list):
         raise UsageError(f"{source} must hold an array of changes: [{{\"i_trunk\": 1, \"set\": {{…}}}}, …]")
-    wanted: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+    wanted: dict[int, tuple[str, dict[str, Any], dict[str, Any]]] = {}
     for place, item in enumerate(items, 1):
         where = f"{source}, change {place}"
         if not isinstance(item, dict) or not set(item) <= {"i_trunk", "set", "if_unchanged"}:
@@ -354,11 +381,17 @@ def _changes_file(schema: Schema, source: str) -> dict[int, tuple[dict[str, Any]
             raise UsageError(f"{where}: \"if_unchanged\" must be an object of fields and values")
         if i_trunk in wanted:
             raise UsageError(f"{where}: trunk {i_trunk} is changed twice in the file")
-        try:
-            wanted[i_trunk] = schema.update_params(values), expected
-        except InputError as problem:
-            raise UsageError(f"{where}: {problem.message}") from None
+        for name, value in values.items():
+            assignments.anywhere(schemas, partial(_settable, where=where, values={name: value}), name)
+        wanted[i_trunk] = where, values, expected
     return wanted
+
+
+def _settable(schema: Schema, where: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        return schema.update_params(values)
+    except InputError as problem:
+        raise UsageError(f"{where}: {problem.message}") from None
 
 
 def create_trunk(args: argparse.Namespace, switch: Switch) -> int:
@@ -389,7 +422,7 @@ def create_trunk(args: argparse.Namespace, switch: Switch) -> int:
             raise
         found = client.check_create(values, str(error))
         if not found:
-            raise
+            raise not_made(error) from None
         i_trunk = found[0].i_trunk
         say(f"The answer was lost ({error}), but the trunk was found on the switch: it was created.")
     print(i_trunk)
@@ -397,13 +430,23 @@ def create_trunk(args: argparse.Namespace, switch: Switch) -> int:
     return Exit.OK
 
 
+def not_made(error: ApiError) -> ApiError:
+    """A change read back as not made. After an HTTP error the switch has settled it: it failed (exit 1, as
+    the engine of changes to many trunks says it); after an answer lost on the way it still may be made
+    (the error as it was: exit 3)."""
+    if isinstance(error, HttpError):
+        return ApiError(f"{unstopped(str(error))}; read back: it was not made", error.method)
+    return error
+
+
 # Preview, consent, sending, results
 
 
 def _carry_out(args: argparse.Namespace, switch: Switch, plan: Plan, question: str, name: object = None,
                early: Sequence[Result] = ()) -> int:
-    """Preview, consent, send; the results go to stdout, also when there is nothing to send (the conflicts,
-    the trunks left alone as ``unchanged``, or no rows: ``[]``), so a script can always read them."""
+    """Preview, consent, send; the results go to stdout, one row a trunk chosen (those left alone as
+    ``unchanged`` too), also when there is nothing to send (or no rows: ``[]``), so a script can always read
+    them and counts the same rows whatever was sent."""
     from trunktui.bulk import Bulk
 
     options = change_options(args)
@@ -414,8 +457,8 @@ def _carry_out(args: argparse.Namespace, switch: Switch, plan: Plan, question: s
             f"{'is' if one else 'are'} left alone.")
     for result in early:
         say(f"Trunk {result.change.label}: {result.status.value}: {result.detail}; not sent.")
+    alone = [_row(trunk, UNCHANGED, "already holds these values") for trunk in plan.unchanged]
     if not plan.changes:
-        alone = [_row(trunk, UNCHANGED, "already holds these values") for trunk in plan.unchanged]
         print_records(RESULTS, options, [*(_result_row(result) for result in early), *alone])
         say("Nothing to send.")
         return _exit(early)
@@ -426,8 +469,8 @@ def _carry_out(args: argparse.Namespace, switch: Switch, plan: Plan, question: s
     ask(args, switch, PREVIEW, preview, options, question, len(plan.changes), name)
     bulk = Bulk(switch.client, plan, concurrency=args.calls or switch.session.concurrency)
     results, interrupted = _send(bulk, len(plan.changes))
-    print_records(RESULTS, options, [_result_row(result) for result in [*early, *results]])
-    say(_tally([*early, *results]))
+    print_records(RESULTS, options, [*(_result_row(result) for result in [*early, *results]), *alone])
+    say(_tally([*early, *results], len(alone)))
     return Exit.INTERRUPTED if interrupted else _exit([*early, *results])
 
 
@@ -531,11 +574,12 @@ def _progress(total: int) -> Any:
     return tell
 
 
-def _tally(results: Sequence[Result]) -> str:
+def _tally(results: Sequence[Result], unchanged: int) -> str:
     from trunktui.bulk import Status
 
-    counts = {status: sum(result.status is status for result in results) for status in Status}
-    return " · ".join(f"{count} {status.value}" for status, count in counts.items() if count) or "Nothing sent."
+    counts = {status.value: sum(result.status is status for result in results) for status in Status}
+    counts[UNCHANGED] = unchanged
+    return " · ".join(f"{count} {word}" for word, count in counts.items() if count) or "Nothing sent."
 
 
 def _exit(results: Sequence[Result]) -> Exit:

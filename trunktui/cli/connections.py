@@ -23,6 +23,7 @@ from trunktui.cli.changes import (
     add_change_output,
     ask,
     change_options,
+    not_made,
     preview_values,
     print_records,
     read_trunk,
@@ -70,7 +71,7 @@ def register(verbs: Any) -> None:
   trunktui --profile lab connections create 1042 name=sbc3 destination=198.51.100.9:5060 capacity=60 --yes
   trunktui --profile lab connections create 1042 name=backup destination=192.0.2.1 order_no=first --dry-run
   trunktui --profile lab connections create 1042 name=sbc4 destination=192.0.2.4 order_no=2 --yes""",
-                  create_connection)
+                  create_connection, check_create)
     create.add_argument("i_trunk", type=trunk_id, metavar="TRUNK_ID", help="the trunk it is added to")
     create.add_argument("values", nargs="+", metavar="FIELD=VALUE",
                         help="its members: name=… and destination=… (needed), capacity=30, max_cps=null, "
@@ -82,7 +83,7 @@ def register(verbs: Any) -> None:
   trunktui --profile lab connections set 5071 capacity=30 --dry-run
   trunktui --profile lab connections set 5071 destination=198.51.100.8 --if-unchanged 3f2a9c0d11b4 --yes
   trunktui --profile lab connections set 5071 capacity=30 --if-unchanged capacity=20 --yes
-  trunktui --profile lab connections set 5071 max_cps=null password=s3cret --yes""", set_connection)
+  trunktui --profile lab connections set 5071 max_cps=null password=s3cret --yes""", set_connection, check_set)
     setting.add_argument("i_trunk_connection", type=trunk_id, metavar="ID", help="the connection's i_trunk_connection")
     setting.add_argument("values", nargs="+", metavar="FIELD=VALUE",
                          help="the fields to set: capacity=30, max_cps=null, description:='\"null\"'")
@@ -103,11 +104,37 @@ def register(verbs: Any) -> None:
     move = verb(verbs, "move", "move one connection in its trunk's order (calls try the top one first)", """\
   trunktui --profile lab connections move 5071 up --yes
   trunktui --profile lab connections move 5071 first --yes
-  trunktui --profile lab connections move 5071 3 --dry-run""", move_connection)
+  trunktui --profile lab connections move 5071 3 --dry-run""", move_connection, check_move)
     move.add_argument("i_trunk_connection", type=trunk_id, metavar="ID", help="the connection's i_trunk_connection")
     move.add_argument("place", metavar="up|down|first|last|N", help=f"where to: {PLACES}")
     consent.add_options(move)
     add_change_output(move, PRINTED)
+
+
+def check_create(args: argparse.Namespace) -> None:
+    """What is wrong with a new connection whatever the switch holds (the connections schema is one)."""
+    values = {"i_trunk": args.i_trunk, **assignments.parse(CONNECTIONS, args.values, creating=True)}
+    try:
+        CONNECTIONS.create_params(values)
+    except InputError as problem:
+        raise UsageError(problem.message) from None
+
+
+def check_set(args: argparse.Namespace) -> None:
+    assignments.parse(CONNECTIONS, args.values)
+    assignments.expected(CONNECTIONS, args.if_unchanged)
+
+
+def check_move(args: argparse.Namespace) -> None:
+    _place(args)
+
+
+def _place(args: argparse.Namespace) -> Any:
+    """Where a move goes, as the model reads it: up, down, first, last or a place."""
+    try:
+        return CONNECTIONS.by_name[ORDER].parse(args.place)
+    except InputError as problem:
+        raise UsageError(problem.message) from None
 
 
 def _connected(client: SippyClient) -> None:
@@ -172,10 +199,6 @@ def create_connection(args: argparse.Namespace, switch: Switch) -> int:
     client = switch.client
     _connected(client)
     values = {"i_trunk": args.i_trunk, **assignments.parse(CONNECTIONS, args.values, creating=True)}
-    try:
-        CONNECTIONS.create_params(values)
-    except InputError as problem:
-        raise UsageError(problem.message) from None
     trunk = read_trunk(client, args.i_trunk)
     name, where = printable(values.get("name")), f"trunk {args.i_trunk} ({printable(trunk.name, 80)})"
     options = change_options(args)
@@ -194,7 +217,7 @@ def create_connection(args: argparse.Namespace, switch: Switch) -> int:
             raise
         found = client.check_connection_create(values, str(error), account)
         if not found:
-            raise
+            raise not_made(error) from None
         i_trunk_connection = found[0].i_trunk_connection
         say(f"The answer was lost ({error}), but the connection was found in the trunk: it was added.")
     print(printable(i_trunk_connection))
@@ -223,10 +246,7 @@ def move_connection(args: argparse.Namespace, switch: Switch) -> int:
         consent.writable(switch, "move")
     client = switch.client
     _connected(client)
-    try:
-        place = CONNECTIONS.by_name[ORDER].parse(args.place)
-    except InputError as problem:
-        raise UsageError(problem.message) from None
+    place = _place(args)
     connection = _read(client, args.i_trunk_connection)
     if place == connection.get(ORDER) or (place in ("up", "first") and connection.get(ORDER) == 1) or (
             place in ("down", "last") and _at_the_bottom(client, connection)):
@@ -270,7 +290,7 @@ def delete_connection(args: argparse.Namespace, switch: Switch) -> int:
         except ApiError:
             raise error from None
         if not gone:
-            raise
+            raise not_made(error) from None
         say(f"The answer was lost ({error}), but the connection is no longer in the trunk: it was deleted.")
     say(f"Deleted connection {_label(connection)} of {_trunk_label(trunk)}.")
     return Exit.OK
@@ -304,7 +324,7 @@ def _update(args: argparse.Namespace, switch: Switch, connection: TrunkConnectio
         except ApiError:
             raise error from None
         if not applied:
-            raise
+            raise not_made(error) from None
         say(f"The answer was lost ({error}), but the connection was read back holding the change.")
     done = "Moved" if set(changes) == {ORDER} else "Changed"
     say(f"{done} connection {_label(connection)} of {_trunk_label(trunk)}.")

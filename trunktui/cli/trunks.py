@@ -21,8 +21,8 @@ from trunktui.cli.output import FORMATS as FORMATS
 from trunktui.cli.output import Column, Options, Shape, Writer, cell, colour_wanted, terminal_json
 from trunktui.cli.verbs import add_output, output_options, say, verb
 from trunktui.columns import Derived, table_for
-from trunktui.errors import ApiError, AuthError, TrunkTuiError
-from trunktui.model import ABSENT, FIRST_ID, Account, Trunk, is_secret
+from trunktui.errors import ApiError, AuthError, InputError, TrunkTuiError
+from trunktui.model import ABSENT, FIRST_ID, Account, Schema, Trunk, is_secret
 from trunktui.patterns import pattern_problem
 from trunktui.search_fields import FIELDS
 from trunktui.text import counted, printable
@@ -96,7 +96,7 @@ def register(verbs: Any) -> None:
   trunktui --profile lab trunks find 198.51.100.7                 # destinations, names, descriptions…
   trunktui --profile lab trunks find 198.51.100.7 --field destination -o json
   trunktui --profile lab trunks find 'telia%' --field name -o id | trunktui --profile lab trunks set \\
-      --ids-from - capacity=30 --dry-run""", find_trunks)
+      --ids-from - capacity=30 --dry-run""", find_trunks, check_find)
     find.add_argument("query", metavar="QUERY", help="text, an address (host, :port, host:port) or a name pattern")
     find.add_argument("--field", choices=tuple(FIELDS), default="any",
                       help="where to look: " + ", ".join(FIELDS) + " (default any)")
@@ -115,6 +115,23 @@ def account_of(client: SippyClient, args: argparse.Namespace) -> Account:
     if not text:
         raise UsageError("give the account: --account ID|NAME")
     return find_account(client, text)
+
+
+def schemas(args: argparse.Namespace) -> tuple[Schema, ...]:
+    """The trunk schemas a command may meet before the switch is asked: the API ``--api`` names, or both."""
+    if args.api in (Api.V2020.value, Api.V2022.value):
+        return (Api(args.api).trunks,)
+    return (Api.V2022.trunks, Api.V2020.trunks)
+
+
+def check_find(args: argparse.Namespace) -> None:
+    """A query that cannot be searched for, whatever the switch holds."""
+    from trunktui.search import Query
+
+    try:
+        Query(args.query, args.field).check()
+    except InputError as problem:
+        raise UsageError(problem.message) from None
 
 
 def check_list(args: argparse.Namespace) -> None:
