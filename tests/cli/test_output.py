@@ -6,6 +6,8 @@ import io
 import json
 import os
 
+import pytest
+
 from tests.cli.conftest import Target
 from tests.hostile import assert_safe
 from trunktui.cli.output import Column, Options, Shape, Writer, terminal_json
@@ -122,3 +124,34 @@ def test_no_records_make_no_csv() -> None:
     out = io.StringIO()
     Writer(SHAPE, Options("csv"), out).end()
     assert out.getvalue() == ""
+
+
+def test_a_table_on_a_terminal_fits_it_as_the_apps_table_does(monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """No column wider than a third of the terminal; columns that still do not fit are left off at the right
+    (never the id and the name) and stderr says so; in a pipe the same table keeps every column."""
+    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setenv("NO_COLOR", "1")
+    shape = Shape(columns=tuple(Column(name, name.title()) for name in ("i", "name", "where", "note", "more")),
+                  wide=(), key="i")
+    rows = [{"i": 7, "name": "n" * 30, "where": "w" * 30, "note": "x" * 30, "more": "m"}]
+    main, side = os.openpty()
+    try:
+        with open(side, "w", encoding="utf-8", closefd=False) as terminal:
+            writer = Writer(shape, Options(), terminal)
+            writer.add(rows)
+            writer.end()
+        shown = os.read(main, 65536).decode().replace("\r", "")
+    finally:
+        os.close(main)
+        os.close(side)
+    lines = shown.splitlines()
+    assert lines[0].split() == ["I", "NAME", "WHERE"]
+    assert all(len(line) <= 60 for line in lines)
+    assert "n" * 19 + "…" in lines[1] and "x" not in lines[1]
+    assert "2 columns left off to fit the terminal" in capsys.readouterr().err
+    piped = io.StringIO()
+    writer = Writer(shape, Options(), piped)
+    writer.add(rows)
+    writer.end()
+    assert piped.getvalue().splitlines()[0].split() == ["I", "NAME", "WHERE", "NOTE", "MORE"]

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -28,10 +30,15 @@ from typing import Any, TextIO
 from trunktui.cli.exits import UsageError
 from trunktui.columns import NONE
 from trunktui.model import ABSENT
-from trunktui.text import printable
+from trunktui.text import counted, printable
 
 FORMATS = ("table", "wide", "json", "jsonl", "csv", "name", "id")
 CELL_LIMIT = 40
+NARROWEST = 8
+"""A column is never cut narrower than this to fit a table on a terminal."""
+KEPT = 2
+"""The columns a table on a terminal always shows, however narrow: the id and the name."""
+GAP = 2
 """The most characters a cell of ``table`` shows; ``wide`` shows values whole."""
 _BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
 
@@ -171,16 +178,43 @@ class Writer:
         rows = [[cell(_flat(item.get(name)), limit) for name in names] for item in self._held]
         head = [printable(labels.get(name, name)).upper() for name in names]
         widths = [max([cell_len(text) for text in column]) for column in zip(head, *rows, strict=True)]
+        if self.options.fmt == "table" and self.stream.isatty():
+            widths = fitted(widths, shutil.get_terminal_size().columns)
+        left_off = head[len(widths):]
+        head, rows = head[:len(widths)], [row[:len(widths)] for row in rows]
 
         def line(cells: Sequence[str]) -> str:
-            padded = [text + " " * (width - cell_len(text)) for text, width in zip(cells, widths, strict=True)]
-            return "  ".join(padded).rstrip() + "\n"
+            cut = [_cut(text, width) for text, width in zip(cells, widths, strict=True)]
+            padded = [text + " " * (width - cell_len(text)) for text, width in zip(cut, widths, strict=True)]
+            return (" " * GAP).join(padded).rstrip() + "\n"
 
         if self.options.headers and rows:
             heading = line(head)
             self.stream.write(f"{_BOLD}{heading.rstrip()}{_PLAIN}\n" if colour_wanted(self.stream) else heading)
         for row in rows:
             self.stream.write(line(row))
+        if left_off and rows:
+            self.stream.flush()
+            sys.stderr.write(f"{counted(len(left_off), 'column')} left off to fit the terminal; -o wide shows "
+                             "them all.\n")
+
+
+def fitted(widths: Sequence[int], room: int) -> list[int]:
+    """Column widths for a table on a terminal ``room`` columns wide, as the app's table has them: none wider
+    than a third of it (a longer value ends in …), and the columns that still do not fit left off at the
+    right, never the first two (the id and the name). A table on a terminal never wraps."""
+    widest = max(room // 3, NARROWEST)
+    widths = [min(width, widest) for width in widths]
+    while len(widths) > KEPT and sum(widths) + GAP * (len(widths) - 1) > room:
+        widths.pop()
+    return widths
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` terminal cells, ending in … where it was cut."""
+    from rich.cells import cell_len, set_cell_size
+
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
 
 
 def _on_screen(value: Any) -> Any:
