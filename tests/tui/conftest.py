@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from textual import _wait as textual_wait
 
 from tests.conftest import Sim
-from tests.tui.driving import make_app, route_app_through
+from tests.tui.driving import make_app, pages_held, route_app_through
 from tests.wire import RecordingTransport
 from trunktui.tui.app import TrunkApp
+from trunktui.tui.screens.accounts import PAGE_SIZE
 
 
 @pytest.fixture
 def app(sim: Sim) -> TrunkApp:
     """The app on the demo data, connected as acme, over real HTTP."""
     return make_app(sim)
+
+
+@pytest.fixture
+def later_pages_held(sim: Sim) -> Iterator[Callable[[], None]]:
+    """The switch answers no page of accounts after the first until the function given is called.
+
+    Held from before the app starts, as ``stop_after_first_page`` needs: the
+    picker asks for the second page as soon as the first comes in, which on a
+    busy machine can be before the test's first step.
+    """
+    with pages_held(sim, PAGE_SIZE) as release:
+        yield release
 
 
 @pytest.fixture(autouse=True)

@@ -300,8 +300,9 @@ async def start(pilot: Pilot[None]) -> AccountsScreen:
 
 
 @contextmanager
-def answers_held(sim: Sim, method: str, holds: Callable[..., bool]) -> Iterator[None]:
-    """The store's ``method`` does not answer a call that ``holds`` (given its arguments) until the block ends."""
+def answers_held(sim: Sim, method: str, holds: Callable[..., bool]) -> Iterator[Callable[[], None]]:
+    """The store's ``method`` does not answer a call that ``holds`` (given its arguments) until the block ends,
+    or until the function it gives is called."""
     gate = threading.Event()
     answer = getattr(sim.store, method)
 
@@ -312,30 +313,36 @@ def answers_held(sim: Sim, method: str, holds: Callable[..., bool]) -> Iterator[
 
     setattr(sim.store, method, held)
     try:
-        yield
+        yield gate.set
     finally:
         gate.set()
         delattr(sim.store, method)
 
 
-def pages_held(sim: Sim, offset: int) -> AbstractContextManager[None]:
+def pages_held(sim: Sim, offset: int) -> AbstractContextManager[Callable[[], None]]:
     """The switch answers no ``listAccounts`` page from ``offset`` on until the block ends."""
     return answers_held(sim, "list_accounts", lambda i_customer, start, limit: start >= offset)
 
 
-def lookups_held(sim: Sim) -> AbstractContextManager[None]:
+def lookups_held(sim: Sim) -> AbstractContextManager[Callable[[], None]]:
     """The switch answers no ``getAccountInfo`` until the block ends."""
     return answers_held(sim, "get_account", lambda *args, **kwargs: True)
 
 
-async def stop_after_first_page(pilot: Pilot[None], sim: Sim) -> AccountsScreen:
-    """Let the picker load its first page of accounts, then stop the loading with Escape."""
+async def stop_after_first_page(pilot: Pilot[None], later_pages: Callable[[], None]) -> AccountsScreen:
+    """Let the picker load its first page of accounts, then stop the loading with Escape.
+
+    The pages after the first are held from before the app started (the ``later_pages_held`` fixture,
+    whose release is ``later_pages``): held only from here, the second page may already be answered
+    when the test first looks, and come in before Escape. Once the loading has stopped, the held
+    page is let go, to be dropped.
+    """
     screen = pilot.app.screen
     assert isinstance(screen, AccountsScreen)
-    with pages_held(sim, PAGE_SIZE):
-        await until(pilot, lambda: screen.accounts.offset == PAGE_SIZE, "the first page of accounts")
-        await pilot.press("escape")
-        await until(pilot, lambda: not screen.calls_in_flight("accounts"), "the loading to stop")
+    await until(pilot, lambda: screen.accounts.offset == PAGE_SIZE, "the first page of accounts")
+    await pilot.press("escape")
+    await until(pilot, lambda: not screen.calls_in_flight("accounts"), "the loading to stop")
+    later_pages()
     await settle(pilot)
     assert screen.accounts.offset == PAGE_SIZE
     return screen

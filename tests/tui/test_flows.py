@@ -24,6 +24,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -242,13 +243,13 @@ class TestAccountPicker:
             assert len(wire.of("listAccounts")) == 2
 
     async def test_a_typed_id_opens_an_account_not_loaded_yet(
-        self, sim: Sim, app: TrunkApp, wire: RecordingTransport
+        self, sim: Sim, app: TrunkApp, wire: RecordingTransport, later_pages_held: Callable[[], None]
     ) -> None:
         """Loading stopped after the first page: an id beyond it matches no loaded
         row, yet Enter looks it up with getAccountInfo and opens it."""
         last = add_accounts(sim, 150)[-1]
         async with app.run_test(size=SIZE) as pilot:
-            screen = await stop_after_first_page(pilot, sim)
+            screen = await stop_after_first_page(pilot, later_pages_held)
             await type_text(pilot, str(last))
             assert screen.query_one("#accounts", Grid).row_count == 0
             assert status_of(app) == f"No loaded account matches “{last}”; loading stopped · F5 loads them all"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import xmlrpc.client
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -108,7 +108,7 @@ async def test_the_count_while_pages_load_and_escape_stops_them(sim: Sim, many: 
 
 
 async def test_an_exact_username_or_id_beyond_the_loaded_pages_is_looked_up(
-    sim: Sim, many: list[int], wire: RecordingTransport
+    sim: Sim, many: list[int], wire: RecordingTransport, later_pages_held: Callable[[], None]
 ) -> None:
     """Loading stopped after the first page: the exact username of an account on a later page
     goes to getAccountInfo and its row is shown, said to be found on the switch, not counted among
@@ -116,7 +116,7 @@ async def test_an_exact_username_or_id_beyond_the_loaded_pages_is_looked_up(
     looked up."""
     app = make_app(sim)
     async with app.run_test(size=SIZE) as pilot:
-        await stop_after_first_page(pilot, sim)
+        await stop_after_first_page(pilot, later_pages_held)
         await type_text(pilot, "extra-1")
         await type_text(pilot, "50")
         await until(pilot, lambda: column(accounts_grid(app), "username") == ["extra-150"], "the lookup")
@@ -169,7 +169,7 @@ def foreign_app(switch: ForeignSwitch, account: str | None = None) -> TrunkApp:
 
 
 async def test_a_lookup_says_it_is_on_its_way_and_enter_takes_its_answer(
-    sim: Sim, many: list[int], wire: RecordingTransport
+    sim: Sim, many: list[int], wire: RecordingTransport, later_pages_held: Callable[[], None]
 ) -> None:
     """Loading stopped after the first page, on a slow switch: while an exact id is looked up the
     status line says so; the account found is counted apart from the loaded ones. An id the switch
@@ -177,7 +177,7 @@ async def test_a_lookup_says_it_is_on_its_way_and_enter_takes_its_answer(
     asking the switch again."""
     app = make_app(sim)
     async with app.run_test(size=SIZE) as pilot:
-        await stop_after_first_page(pilot, sim)
+        await stop_after_first_page(pilot, later_pages_held)
         last = str(many[-1])
         with lookups_held(sim):
             await type_text(pilot, last)
