@@ -85,9 +85,9 @@ async def test_the_count_while_pages_load_and_escape_stops_them(sim: Sim, many: 
     coming (the switch does not say how many there are), and the filter covers what is loaded;
     Escape stops the loading, and F5 from the filter box loads everything again."""
     app = make_app(sim)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = picker(app)
-        with pages_held(sim, 2 * PAGE_SIZE):
+    with pages_held(sim, 2 * PAGE_SIZE) as third_page:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = picker(app)
             await until(pilot, lambda: screen.accounts.offset == 2 * PAGE_SIZE, "two pages")
             assert status_of(app) == "⧗ 200 accounts loaded, loading more…"
             assert accounts_grid(app).row_count == 200
@@ -96,15 +96,17 @@ async def test_the_count_while_pages_load_and_escape_stops_them(sim: Sim, many: 
             assert shown == [f"extra-{n}" for n in range(100, 197)] and "extra-197" not in shown
             assert status_of(app) == "⧗ 97 of 200 loaded accounts match, loading more…"
             await pilot.press("escape")
-        await settle(pilot)
-        assert status_of(app) == "97 of 200 loaded accounts match; loading stopped · F5 loads them all"
-        assert screen.accounts.offset == 2 * PAGE_SIZE  # the third page never came in
+            await until(pilot, lambda: not screen.calls_in_flight("accounts"), "the loading to stop")
+            third_page()
+            await settle(pilot)
+            assert status_of(app) == "97 of 200 loaded accounts match; loading stopped · F5 loads them all"
+            assert screen.accounts.offset == 2 * PAGE_SIZE  # the third page never came in
 
-        assert isinstance(app.focused, Input)
-        await pilot.press("f5")
-        await settle(pilot)
-        assert column(accounts_grid(app), "username") == [f"extra-{n}" for n in range(100, 200)]
-        assert status_of(app) == "100 of 233 accounts match"
+            assert isinstance(app.focused, Input)
+            await pilot.press("f5")
+            await settle(pilot)
+            assert column(accounts_grid(app), "username") == [f"extra-{n}" for n in range(100, 200)]
+            assert status_of(app) == "100 of 233 accounts match"
 
 
 async def test_an_exact_username_or_id_beyond_the_loaded_pages_is_looked_up(
