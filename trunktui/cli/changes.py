@@ -187,6 +187,12 @@ def _chosen(args: argparse.Namespace, switch: Switch, ids: list[int]) -> list[Tr
         if isinstance(found, ApiError):
             raise found
         return found
+    return _read_all(client, ids)
+
+
+def _read_all(client: SippyClient, ids: Sequence[int]) -> list[Trunk]:
+    """The trunks ``ids`` name, read now in a few calls; one that cannot be read stops the command before
+    anything is sent."""
     trunks: list[Trunk] = []
     for i_trunk, read in zip(ids, client.get_trunks(ids), strict=True):
         if isinstance(read, ApiError):
@@ -337,7 +343,7 @@ def apply_changes(args: argparse.Namespace, switch: Switch) -> int:
     schema = switch.client.trunks
     wanted = {i_trunk: (_settable(schema, where, values), expected)
               for i_trunk, (where, values, expected) in args.changes.items()}
-    trunks = [read_trunk(switch.client, i_trunk) for i_trunk in wanted]
+    trunks = _read_all(switch.client, list(wanted))
     asked, conflicts = [], []
     for trunk in trunks:
         values, expected = wanted[trunk.i_trunk]
