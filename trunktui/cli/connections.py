@@ -137,12 +137,17 @@ def _place(args: argparse.Namespace) -> Any:
         raise UsageError(problem.message) from None
 
 
-def _connected(client: SippyClient) -> None:
-    """Refuse on a switch of the 2020 API (which has no connections) before anything else is sent."""
+def _connected(switch: Switch, args: argparse.Namespace, change: str | None = None) -> SippyClient:
+    """The client, once the switch is known to have connections; a ``change`` (its verb) is refused first on a
+    read-only connection, unless it is a dry run. Nothing else is sent to a switch of the 2020 API."""
+    if change is not None and not args.dry_run:
+        consent.writable(switch, change)
+    client = switch.client
     if not client.api().has_connections:
         raise UsageError(f"{printable(client.settings.host)} speaks the 2020 trunks API, whose trunks hold their "
                          "destination themselves: it has no connections (trunks get and trunks set show and "
                          "change a trunk's destination)")
+    return client
 
 
 def _read(client: SippyClient, i_trunk_connection: int) -> TrunkConnection:
@@ -167,8 +172,7 @@ def _item(connection: TrunkConnection, options: Options) -> dict[str, Any]:
 
 
 def list_connections(args: argparse.Namespace, switch: Switch) -> int:
-    client = switch.client
-    _connected(client)
+    client = _connected(switch, args)
     options = output_options(args)
     out = Writer(CONNECTION_SHAPE, options, sys.stdout)
     out.add(_item(connection, options) for connection in client.list_connections(args.i_trunk))
@@ -179,8 +183,7 @@ def list_connections(args: argparse.Namespace, switch: Switch) -> int:
 
 
 def get_connection(args: argparse.Namespace, switch: Switch) -> int:
-    client = switch.client
-    _connected(client)
+    client = _connected(switch, args)
     connection = client.get_connection(args.i_trunk_connection)
     options = output_options(args)
     if options.fmt == "json":
@@ -194,10 +197,7 @@ def get_connection(args: argparse.Namespace, switch: Switch) -> int:
 
 
 def create_connection(args: argparse.Namespace, switch: Switch) -> int:
-    if not args.dry_run:
-        consent.writable(switch, "create")
-    client = switch.client
-    _connected(client)
+    client = _connected(switch, args, "create")
     values = {"i_trunk": args.i_trunk, **assignments.parse(CONNECTIONS, args.values, creating=True)}
     trunk = read_trunk(client, args.i_trunk)
     name, where = printable(values.get("name")), f"trunk {args.i_trunk} ({printable(trunk.name, 80)})"
@@ -226,10 +226,7 @@ def create_connection(args: argparse.Namespace, switch: Switch) -> int:
 
 
 def set_connection(args: argparse.Namespace, switch: Switch) -> int:
-    if not args.dry_run:
-        consent.writable(switch, "change")
-    client = switch.client
-    _connected(client)
+    client = _connected(switch, args, "change")
     values = assignments.parse(CONNECTIONS, args.values)
     expected = assignments.expected(CONNECTIONS, args.if_unchanged)
     connection = _read(client, args.i_trunk_connection)
@@ -242,10 +239,7 @@ def set_connection(args: argparse.Namespace, switch: Switch) -> int:
 
 
 def move_connection(args: argparse.Namespace, switch: Switch) -> int:
-    if not args.dry_run:
-        consent.writable(switch, "move")
-    client = switch.client
-    _connected(client)
+    client = _connected(switch, args, "move")
     place = _place(args)
     connection = _read(client, args.i_trunk_connection)
     if place == connection.get(ORDER) or (place in ("up", "first") and connection.get(ORDER) == 1) or (
@@ -266,8 +260,7 @@ def delete_connection(args: argparse.Namespace, switch: Switch) -> int:
     if not args.dry_run:
         consent.writable(switch, "delete")
         consent.named(args, switch, CONNECTIONS.noun)
-    client = switch.client
-    _connected(client)
+    client = _connected(switch, args)
     connection = _read(client, args.i_trunk_connection)
     options = change_options(args)
     rows = [{"i_trunk_connection": connection.i_trunk_connection, "i_trunk": connection.get("i_trunk"),
