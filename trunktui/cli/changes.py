@@ -196,7 +196,7 @@ def _read_all(client: SippyClient, ids: Sequence[int]) -> list[Trunk]:
     trunks: list[Trunk] = []
     for i_trunk, read in zip(ids, client.get_trunks(ids), strict=True):
         if isinstance(read, ApiError):
-            raise _unread(i_trunk, read)
+            raise unread(i_trunk, read)
         trunks.append(read)
     return trunks
 
@@ -221,13 +221,13 @@ def read_trunk(client: SippyClient, i_trunk: int) -> Trunk:
     try:
         return client.get_trunk(i_trunk, connections=False)
     except ApiError as error:
-        raise _unread(i_trunk, error) from None
+        raise unread(i_trunk, error) from None
 
 
-def _unread(i_trunk: int, error: ApiError) -> ApiError:
-    """A trunk's read that failed, as the error that stops the command: a fault names the trunk."""
+def unread(key: int, error: ApiError, noun: str = "trunk") -> ApiError:
+    """A record's read that failed, as the error that stops the command: a fault names the record."""
     if isinstance(error, FaultError):
-        return FaultError(error.code, f"trunk {i_trunk} could not be read, so nothing was sent: {error.string}",
+        return FaultError(error.code, f"{noun} {key} could not be read, so nothing was sent: {error.string}",
                           error.method)
     return error
 

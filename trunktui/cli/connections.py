@@ -28,6 +28,7 @@ from trunktui.cli.changes import (
     print_records,
     read_trunk,
     shown,
+    unread,
 )
 from trunktui.cli.exits import Exit, UsageError
 from trunktui.cli.output import Column, Options, Shape, Writer
@@ -154,8 +155,7 @@ def _read(client: SippyClient, i_trunk_connection: int) -> TrunkConnection:
     try:
         return client.get_connection(i_trunk_connection)
     except FaultError as error:
-        raise FaultError(error.code, f"connection {i_trunk_connection} could not be read, so nothing was sent: "
-                                     f"{error.string}", error.method) from None
+        raise unread(i_trunk_connection, error, CONNECTIONS.noun) from None
 
 
 def _label(connection: TrunkConnection) -> str:
