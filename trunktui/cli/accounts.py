@@ -7,7 +7,7 @@ import sys
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from trunktui.cli.output import FORMATS, Column, Shape, Writer
+from trunktui.cli.output import Column, Shape, Writer
 from trunktui.cli.verbs import add_output, output_options, say, verb
 from trunktui.model import ACCOUNT_MEMBERS, Account
 
@@ -26,7 +26,7 @@ def register(verbs: Any) -> None:
   trunktui --profile lab accounts list
   trunktui --profile lab accounts list -o json > accounts.json
   trunktui --profile lab accounts list -o name          # one username a line""", list_accounts)
-    add_output(parser, FORMATS, secrets=False)
+    add_output(parser, secrets=False)
 
 
 def account_object(account: Account) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from trunktui.cli.changes import (
 from trunktui.cli.exits import Exit, UsageError
 from trunktui.cli.output import Column, Options, Shape, Writer
 from trunktui.cli.switch import Switch
-from trunktui.cli.trunks import CONNECTION_SHAPE, FORMATS, one_json, show_members, trunk_id
+from trunktui.cli.trunks import CONNECTION_SHAPE, one_json, show_members, trunk_id
 from trunktui.cli.verbs import add_output, output_options, say, verb
 from trunktui.errors import ApiError, FaultError, InputError
 from trunktui.model import ABSENT, Trunk, TrunkConnection, differing
@@ -60,7 +60,7 @@ def register(verbs: Any) -> None:
   trunktui --profile lab connections list 1042 -o id | xargs -n1 trunktui --profile lab connections get""",
                    list_connections)
     listing.add_argument("i_trunk", type=trunk_id, metavar="TRUNK_ID", help="the trunk's i_trunk")
-    add_output(listing, FORMATS)
+    add_output(listing)
 
     get = verb(verbs, "get", "show one connection: every member and its version", """\
   trunktui --profile lab connections get 5071

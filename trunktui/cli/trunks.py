@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from trunktui.cli.arguments import whole
 from trunktui.cli.assignments import version
 from trunktui.cli.exits import Exit, UsageError, exit_for
-from trunktui.cli.output import FORMATS as FORMATS
 from trunktui.cli.output import Column, Options, Shape, Writer, cell, colour_wanted, terminal_json
 from trunktui.cli.verbs import add_output, output_options, say, verb
 from trunktui.columns import Derived, table_for
@@ -84,7 +83,7 @@ def register(verbs: Any) -> None:
     listing.add_argument("--all-accounts", action="store_true",
                          help="every account's trunks, one account after another (an export of them all)")
     listing.add_argument("--pattern", metavar="LIKE", help="the switch's name pattern: % any text, _ one character")
-    add_output(listing, FORMATS)
+    add_output(listing)
 
     get = verb(verbs, "get", "show one trunk: every member, its version and (2022+) its connections", """\
   trunktui --profile lab trunks get 1042
@@ -100,7 +99,7 @@ def register(verbs: Any) -> None:
     find.add_argument("query", metavar="QUERY", help="text, an address (host, :port, host:port) or a name pattern")
     find.add_argument("--field", choices=tuple(FIELDS), default="any",
                       help="where to look: " + ", ".join(FIELDS) + " (default any)")
-    add_output(find, FORMATS)
+    add_output(find)
 
 
 def trunk_id(text: str) -> int:

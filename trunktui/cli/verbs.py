@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from trunktui.cli.exits import HELP
-from trunktui.cli.output import Options, fields_option
+from trunktui.cli.output import FORMATS, Options, fields_option
 from trunktui.text import printable
 
 Run = Callable[[argparse.Namespace, Any], int]
@@ -27,7 +27,7 @@ def verb(verbs: Any, name: str, summary: str, examples: str, run: Run,
     return parser
 
 
-def add_output(parser: argparse.ArgumentParser, formats: tuple[str, ...], secrets: bool = True) -> None:
+def add_output(parser: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS, secrets: bool = True) -> None:
     parser.add_argument("-o", "--output", choices=formats, default="table", metavar="|".join(formats),
                         help="table (the default), wide (every member, whole), json (an array), jsonl (one "
                              "object a line, as they arrive), csv, name or id (one a line)")
