@@ -34,8 +34,9 @@ from trunktui.text import counted, printable
 
 FORMATS = ("table", "wide", "json", "jsonl", "csv", "name", "id")
 CELL_LIMIT = 40
-NARROWEST = 8
-"""A column is never cut narrower than this to fit a table on a terminal."""
+NARROWEST = 20
+"""A column is not narrowed below this to fit a table on a terminal (an IPv4 address with a port fits);
+one that would have to be is left off instead."""
 KEPT = 2
 """The columns a table on a terminal always shows, however narrow: the id and the name."""
 GAP = 2
@@ -195,17 +196,30 @@ class Writer:
             self.stream.write(line(row))
         if left_off and rows:
             self.stream.flush()
-            sys.stderr.write(f"{counted(len(left_off), 'column')} left off to fit the terminal; -o wide shows "
-                             "them all.\n")
+            sys.stderr.write(f"{counted(len(left_off), 'column')} left off to fit; --fields or -o json shows "
+                             "them.\n")
 
 
 def fitted(widths: Sequence[int], room: int) -> list[int]:
-    """Column widths for a table on a terminal ``room`` columns wide, as the app's table has them: none wider
-    than a third of it (a longer value ends in …), and the columns that still do not fit left off at the
-    right, never the first two (the id and the name). A table on a terminal never wraps."""
-    widest = max(room // 3, NARROWEST)
-    widths = [min(width, widest) for width in widths]
-    while len(widths) > KEPT and sum(widths) + GAP * (len(widths) - 1) > room:
+    """Column widths for a table on a terminal ``room`` columns wide, so that it never wraps.
+
+    As in the app's table, no column is wider than a third of the terminal
+    (a longer value ends in …). Past that, the widest column other than the
+    first two (the id and the name) is narrowed, down to ``NARROWEST``, so a
+    preview keeps both its "now" and its "after"; only then are the columns
+    that still do not fit left off at the right, never the first two.
+    """
+    widths = [min(width, max(room // 3, NARROWEST)) for width in widths]
+
+    def too_wide() -> bool:
+        return sum(widths) + GAP * (len(widths) - 1) > room
+
+    while too_wide():
+        place = max(range(KEPT, len(widths)), key=widths.__getitem__, default=None)
+        if place is None or widths[place] <= NARROWEST:
+            break
+        widths[place] -= 1
+    while len(widths) > KEPT and too_wide():
         widths.pop()
     return widths
 
